@@ -1,0 +1,173 @@
+"""Tables -> entries, shared by every parser that finds tables (Markdown, HTML, flattened text).
+
+A parser turns its format into `Table`s (header cells, rows of cell text with source lines);
+`register_entries` decides whether a table is a register at all (legends, scoring scales,
+severity matrices, version histories and tables of contents are not) and maps each row onto
+canonical fields. `legend_scales` reads a table that states a document's own scale.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from parsers.fields import AMBIGUOUS, TITLE_PREFERENCE, field_of_header, header_key
+from pipeline.records import RawEntry, SourceLoc
+from pipeline.textnorm import fold, is_null, squash
+from pipeline.vocab import NULL_VALUES, SCALE_WORDS, SEVERITY_WORDS
+
+# Fields that describe an entry beyond its name; a register has at least one of them.
+RATING_FIELDS = frozenset({"likelihood", "impact", "score", "severity"})
+DESCRIBING_FIELDS = RATING_FIELDS | {"status", "owner", "mitigation"}
+# A cell that is only a number, maybe with a scale suffix: "4", "12", "3/5", "4 (High)".
+NUMBER_CELL_RE = re.compile(r"^\s*(?P<n>\d{1,2})(?:\s*/\s*\d{1,2})?(?:\s*\(.*\))?\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    line: int  # 1-based source line of the row
+    cells: tuple[str, ...]  # cell text, inline markup already stripped
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    headers: tuple[str, ...]  # header cells as written, markup stripped
+    rows: tuple[TableRow, ...]
+    line: int  # 1-based source line of the header row
+    section: str | None = None  # heading the table sits under
+
+
+def is_scale_value(cell: str) -> bool:
+    """A cell that is a rating: a scale word, a severity word or a small number.
+
+    >>> is_scale_value("🟢 LOW"), is_scale_value("4"), is_scale_value("Vault outage")
+    (True, True, False)
+    """
+    key = fold(cell)
+    if not key:
+        return False
+    match = NUMBER_CELL_RE.match(cell)
+    return key in SCALE_WORDS or key in SEVERITY_WORDS or (match is not None and int(match["n"]) <= 25)
+
+
+def column_fields(table: Table, synonyms: Mapping[str, str]) -> list[str | None]:
+    """The canonical field of each column, ambiguous headers settled by content, no field twice."""
+    fields = [field_of_header(h, synonyms) for h in table.headers]
+    for col, header in enumerate(table.headers):
+        choices = AMBIGUOUS.get(header_key(header))
+        if not choices:
+            continue
+        values = [r.cells[col] for r in table.rows if col < len(r.cells) and not is_null(r.cells[col], NULL_VALUES)]
+        rating_share = sum(map(is_scale_value, values)) / len(values) if values else 0.0
+        if choices[0] == "title":
+            # "Risk" holding "🟢 LOW" is a rating column beside a "Component" title column.
+            fields[col] = "severity" if rating_share >= 0.6 else "title"
+        else:
+            numbers = [int(m["n"]) for v in values if (m := NUMBER_CELL_RE.match(v))]
+            fields[col] = "score" if numbers and max(numbers) > 5 else "severity"
+    return _drop_repeats(fields, table.headers)
+
+
+def _drop_repeats(fields: list[str | None], headers: Sequence[str]) -> list[str | None]:
+    """Keep one column per field: for titles the preferred synonym, otherwise the first."""
+    title_cols = [c for c, f in enumerate(fields) if f == "title"]
+    if len(title_cols) > 1:
+        rank = {header_key(w): k for k, w in enumerate(TITLE_PREFERENCE)}
+        keep = min(title_cols, key=lambda c: (rank.get(header_key(headers[c]), len(rank)), c))
+        for c in title_cols:
+            if c != keep:
+                fields[c] = None
+    seen: set[str] = set()
+    for c, f in enumerate(fields):
+        if f is None:
+            continue
+        if f in seen:
+            fields[c] = None
+        seen.add(f)
+    return fields
+
+
+def is_register(fields: Sequence[str | None], table: Table) -> bool:
+    """Whether a table lists entries (rather than a legend, a scale, a matrix or a history)."""
+    present = {f for f in fields if f}
+    if not present & {"title", "entry_id"} or not present & DESCRIBING_FIELDS or not table.rows:
+        return False
+    if present & {"entry_id", "owner", "status", "mitigation"}:
+        return True
+    # A legend: its first column is the scale itself ("Low", "2", "Critical"), row after row.
+    first = [r.cells[0] for r in table.rows if r.cells and r.cells[0].strip()]
+    return not (first and all(is_scale_value(c) for c in first))
+
+
+def register_entries(table: Table, *, parser: str, path: str, synonyms: Mapping[str, str]) -> list[RawEntry]:
+    """One RawEntry per row of a register table; [] when the table is not a register.
+
+    Missing cells read as empty (the field is then NULL) and the entry carries a note; a row
+    with a single filled cell and nothing else ("**Security risks**") is a group heading and
+    becomes the section of the rows under it.
+    """
+    fields = column_fields(table, synonyms)
+    if not is_register(fields, table):
+        return []
+    width = len(table.headers)
+    entries: list[RawEntry] = []
+    section = table.section
+    for row in table.rows:
+        cells = [squash(c) for c in row.cells]
+        filled = [c for c in cells if not is_null(c, NULL_VALUES)]
+        if not filled:
+            continue
+        if len(filled) == 1 and width > 2 and cells[0] == filled[0] and not _looks_like_id(filled[0]):
+            section = filled[0]
+            continue
+        notes = []
+        if len(cells) != width:
+            notes.append(f"row has {len(cells)} cells, header has {width}")
+        cells = (cells + [""] * width)[:width]
+        values = {f: c for f, c in zip(fields, cells, strict=True) if f and c and not is_null(c, NULL_VALUES)}
+        if not values.keys() & {"title", "entry_id"}:
+            notes.append("row has neither a title nor an id")
+        entries.append(RawEntry(
+            loc=SourceLoc(path, row.line),
+            parser=parser,
+            kind="risk",
+            fields=values,
+            headers={f: h for f, h in zip(fields, table.headers, strict=True) if f},
+            extra={h: c for f, h, c in zip(fields, table.headers, cells, strict=True) if not f and c and h},
+            section=section,
+            lines=(row.line,),
+            confidence=1.0 if not notes else 0.8,
+            notes=tuple(notes),
+        ))
+    return entries
+
+
+# An entry id: letters, digits and dashes with at least one digit ("R-OPS-01", "R001", "RISK-7").
+ENTRY_ID_RE = re.compile(r"^(?=[^\s]*\d)[A-Z][A-Z0-9]*(?:[-_.][A-Z0-9]+)*$", re.IGNORECASE)
+
+
+def _looks_like_id(cell: str) -> bool:
+    return bool(ENTRY_ID_RE.match(cell.strip())) and len(cell.strip()) <= 24
+
+
+def legend_scales(table: Table, synonyms: Mapping[str, str]) -> dict[str, dict[str, int]]:
+    """The scale a legend table states: {"likelihood": {"Almost certain": 5, ...}, ...}.
+
+    A legend has a column of levels (1, 2, 3...) and likelihood or impact columns of words.
+    """
+    fields = [field_of_header(h, synonyms) for h in table.headers]
+    level_cols = [c for c, h in enumerate(table.headers)
+                  if all(NUMBER_CELL_RE.match(r.cells[c]) for r in table.rows if c < len(r.cells)) and table.rows]
+    if not level_cols:
+        return {}
+    level_col = level_cols[0]
+    scales: dict[str, dict[str, int]] = {}
+    for col, fld in enumerate(fields):
+        if fld not in ("likelihood", "impact") or col == level_col:
+            continue
+        for row in table.rows:
+            if col < len(row.cells) and level_col < len(row.cells) and row.cells[col].strip():
+                level = int(NUMBER_CELL_RE.match(row.cells[level_col])["n"])
+                scales.setdefault(fld, {})[squash(row.cells[col])] = level
+    return scales

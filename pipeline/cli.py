@@ -1,0 +1,120 @@
+"""The `riskreg` command line. Thin: it parses options and calls the library.
+
+Exit codes: 0 done; 1 an error stopped the command (bad config, database locked);
+2 usage error; 3 the run finished but rejected some documents (see the `rejections` table).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from pipeline import __version__
+from pipeline.config import Config, load_config
+from pipeline.errors import RiskregError
+
+DEFAULT_DB = Path("data/normalized/registers.duckdb")
+EXIT_REJECTED = 3
+# How many rejections the summary lists before pointing at the table.
+SHOWN_REJECTIONS = 20
+
+
+def _config(config_path: Path | None, owners: Path | None) -> Config:
+    try:
+        config = load_config(config_path)
+        return config.with_owner_directory(owners) if owners else config
+    except RiskregError as err:
+        raise click.ClickException(str(err)) from err
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="riskreg")
+@click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv for debug).")
+def main(verbose: int) -> None:
+    """riskreg: turn service risk registers, readiness checklists and risk assessments
+    (Markdown, HTML, scraped text, any encoding) into one DuckDB table.
+
+    \b
+    riskreg ingest DOCS              load every document under DOCS
+    riskreg ingest DOCS --owners owners.csv --config riskreg.toml
+    See README.md for the schema and the normalisation rules.
+    """
+    level = logging.WARNING - 10 * verbose
+    logging.basicConfig(level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+
+
+@main.command()
+@click.argument("root", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB, show_default=True,
+              help="DuckDB file to load into (created if missing).")
+@click.option("--owners", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Owner directory CSV with columns canonical,alias. Without it, owner names are clustered.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="riskreg.toml overriding the defaults (vocabularies, thresholds).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes for parsing (default: one per CPU; 1 parses in this process).")
+@click.option("--dask", "dask_address", metavar="ADDRESS",
+              help="Parse on a Dask cluster at ADDRESS (tcp://host:8786) instead of local processes. "
+                   "Needs the 'dask' extra.")
+@click.option("--full", is_flag=True, help="Re-parse every document, ignoring the cache of unchanged ones.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON on stdout.")
+def ingest(root: Path, db: Path, owners: Path | None, config_path: Path | None, workers: int | None,
+           dask_address: str | None, full: bool, as_json: bool) -> None:
+    """Load every document under ROOT (recursively, any extension, hidden folders skipped).
+
+    Each file is recognised by its content, decoded and repaired, parsed, normalised and
+    loaded into the `entries` table of --db in one transaction. Documents that cannot be
+    taken in go to the `rejections` table with the reason; the run goes on and exits 3.
+    """
+    from pipeline.run import ingest as run_ingest
+
+    config = _config(config_path, owners)
+    executor, client = None, None
+    if dask_address:
+        try:
+            from dask.distributed import Client
+        except ImportError as err:
+            raise click.ClickException("--dask needs the dask extra: pip install 'riskreg[dask]'") from err
+        client = Client(dask_address)
+        executor = client.get_executor()
+    try:
+        summary = run_ingest(root, db, config, workers=workers, executor=executor, incremental=not full)
+    except RiskregError as err:
+        raise click.ClickException(str(err)) from err
+    finally:
+        if client is not None:
+            client.close()
+    if as_json:
+        payload = asdict(summary) | {"exit_code": summary.exit_code}
+        click.echo(json.dumps(payload, indent=2, default=str))
+    else:
+        _print_summary(summary)
+    sys.exit(summary.exit_code)
+
+
+def _print_summary(summary) -> None:
+    kinds = ", ".join(f"{n} {k}s" for k, n in sorted(summary.entries_by_kind.items())) or "none"
+    out = click.echo
+    out(f"run {summary.run_id}: {summary.root} -> {summary.db}")
+    out(f"documents: {summary.documents_seen} seen, {summary.documents_parsed} parsed, "
+        f"{summary.documents_rejected} rejected, {summary.documents_reused} unchanged since the last run")
+    out(f"entries: {summary.entries} ({kinds})")
+    if summary.review_items:
+        out(f"review: {summary.review_items} uncertain matches (riskreg review --db {summary.db})")
+    if summary.rejections:
+        out(f"rejections: {len(summary.rejections)}")
+        for rej in summary.rejections[:SHOWN_REJECTIONS]:
+            out(f"  {rej}")
+        if len(summary.rejections) > SHOWN_REJECTIONS:
+            out(f"  ... {len(summary.rejections) - SHOWN_REJECTIONS} more: SELECT * FROM rejections "
+                f"WHERE run_id = '{summary.run_id}'")
+
+
+if __name__ == "__main__":
+    main()

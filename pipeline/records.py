@@ -1,0 +1,187 @@
+"""Plain records passed between the stages.
+
+sniff -> decode/repair -> parse -> reconcile -> normalise -> load. Each stage takes and returns
+these dataclasses (never bs4 tags, markdown-it tokens or DataFrames), so the per-document part
+of the pipeline can be pickled to a process pool or a Dask worker and back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["risk", "check"]
+Stage = Literal["read", "sniff", "decode", "repair", "parse", "reconcile", "normalise", "load"]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLoc:
+    """A place in a source document: path relative to the ingest root, 1-based line."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Repair:
+    """One repair the decode/repair stage applied, for `documents.repairs` and `riskreg repair --explain`."""
+
+    step: str  # "bom:utf-8", "decode:cp1252", "newlines:crlf", "ftfy:fix_encoding", "recover:undefined-bytes" ...
+    count: int = 1
+    line: int | None = None  # first line affected, when the repair is local
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A decoded and repaired document: what every parser reads."""
+
+    path: str  # relative to the ingest root, POSIX separators
+    sha256: str  # of the bytes as read, before any repair
+    size: int  # bytes
+    text: str  # decoded, repaired, newlines normalised to \n
+    encoding: str  # encoding the bytes were decoded with ("utf-8", "utf-8-sig", "cp1252", ...)
+    repairs: tuple[Repair, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RawEntry:
+    """One entry as a parser found it: every value exactly as written in the document."""
+
+    loc: SourceLoc
+    parser: str  # NAME of the parser module that produced it
+    kind: Kind
+    fields: Mapping[str, str]  # canonical field (parsers.fields.FIELDS) -> raw text
+    headers: Mapping[str, str] = field(default_factory=dict)  # canonical field -> header as written
+    extra: Mapping[str, str] = field(default_factory=dict)  # columns with no canonical field: header -> text
+    section: str | None = None  # heading the entry sits under
+    checked: bool | None = None  # checks only: box ticked, unticked, or unknown (None)
+    lines: tuple[int, ...] = ()  # every source line describing it (a risk told twice has two)
+    confidence: float = 1.0  # parser's confidence in the split of this entry, 0-1
+    notes: tuple[str, ...] = ()  # why confidence is low, cells missing, fields reconciled...
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDocument:
+    """What a parser returns for one document."""
+
+    entries: list[RawEntry]
+    title: str | None = None
+    metadata: Mapping[str, str] = field(default_factory=dict)  # "owner" -> "Platform Engineering", ...
+    # A scale the document states for itself (a legend table): field -> {word as written: level}.
+    stated_scales: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A document (or part of one) that could not be taken in, and why. Never silently dropped."""
+
+    path: str
+    stage: Stage
+    reason: str
+    line: int | None = None
+    detail: str = ""  # traceback or longer explanation
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.stage}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentResult:
+    """Everything the per-document work produced: the unit cached, shipped between processes."""
+
+    path: str
+    sha256: str
+    size: int
+    encoding: str | None = None
+    repairs: tuple[Repair, ...] = ()
+    format: str | None = None  # best-scoring parser
+    parsers: tuple[str, ...] = ()  # every parser that contributed entries
+    sniff_scores: Mapping[str, float] = field(default_factory=dict)
+    title: str | None = None
+    metadata: Mapping[str, str] = field(default_factory=dict)
+    stated_scales: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    entries: tuple[RawEntry, ...] = ()
+    rejections: tuple[Rejection, ...] = ()
+
+    @property
+    def rejected(self) -> bool:
+        """A document is rejected when it yielded no entries and said why."""
+        return not self.entries and bool(self.rejections)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A normalised entry: one row of the `entries` table. Field names are the column names."""
+
+    entry_key: str
+    kind: Kind
+    service: str | None
+    entry_id: str | None
+    title: str | None
+    likelihood: int | None
+    impact: int | None
+    score: int | None
+    severity: str | None
+    status: str | None
+    owners: tuple[str, ...]
+    owner_raw: str | None
+    mitigation: str | None
+    section: str | None
+    checked: bool | None
+    likelihood_raw: str | None
+    impact_raw: str | None
+    severity_raw: str | None
+    status_raw: str | None
+    score_raw: str | None
+    severity_source: str | None  # "stated" | "score" | None
+    source_path: str
+    source_line: int
+    source_lines: tuple[int, ...]
+    parser: str
+    confidence: float
+    notes: tuple[str, ...]
+    extra: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One raw -> canonical vocabulary decision, for the `matches` table and `riskreg review`."""
+
+    vocabulary: str  # "owner" | "status" | "service" | "likelihood" | "impact" | "severity"
+    raw: str
+    canonical: str | None
+    method: str  # "exact", "alias", "synonym", "fuzzy", "cluster", "decision", "unmatched", ...
+    score: float  # 0-100
+    runner_up: str | None = None
+    runner_up_score: float | None = None
+    needs_review: bool = False
+
+
+@dataclass(slots=True)
+class RunSummary:
+    """What a run did, for the `runs` table, the CLI summary and `--json`."""
+
+    run_id: str
+    root: str
+    db: str
+    started_at: str
+    finished_at: str | None = None
+    documents_seen: int = 0
+    documents_parsed: int = 0
+    documents_rejected: int = 0
+    documents_reused: int = 0  # unchanged since the last run: parse result taken from the cache
+    entries: int = 0
+    entries_by_kind: dict[str, int] = field(default_factory=dict)
+    rejections: list[Rejection] = field(default_factory=list)
+    review_items: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        """0 when everything went in, 3 when the run finished but rejected something."""
+        return 3 if self.rejections else 0

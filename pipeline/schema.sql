@@ -1,0 +1,124 @@
+-- riskreg database schema. Applied by pipeline.load on every connect (idempotent).
+-- `documents`, `entries`, `services` and `matches` hold the state of the docs tree as of the
+-- latest run (replaced in one transaction per run); `runs` and `rejections` keep history.
+
+CREATE TABLE IF NOT EXISTS schema_info (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS runs (
+    run_id              VARCHAR PRIMARY KEY,
+    started_at          TIMESTAMPTZ NOT NULL,
+    finished_at         TIMESTAMPTZ,
+    root                VARCHAR NOT NULL,
+    riskreg_version     VARCHAR NOT NULL,
+    config_fingerprint  VARCHAR NOT NULL,
+    documents_seen      INTEGER NOT NULL,
+    documents_parsed    INTEGER NOT NULL,
+    documents_rejected  INTEGER NOT NULL,
+    documents_reused    INTEGER NOT NULL,
+    entries             INTEGER NOT NULL,
+    risks               INTEGER NOT NULL,
+    checks              INTEGER NOT NULL,
+    review_items        INTEGER NOT NULL,
+    exit_code           INTEGER NOT NULL
+);
+COMMENT ON TABLE runs IS 'One row per `riskreg ingest` run.';
+
+CREATE TABLE IF NOT EXISTS documents (
+    path            VARCHAR PRIMARY KEY,
+    sha256          VARCHAR NOT NULL,
+    size            BIGINT NOT NULL,
+    format          VARCHAR,
+    parsers         VARCHAR[],
+    sniff_scores    JSON,
+    encoding        VARCHAR,
+    repairs         JSON,
+    repair_count    INTEGER NOT NULL,
+    title           VARCHAR,
+    service         VARCHAR,
+    metadata        JSON,
+    owner           VARCHAR,
+    last_updated    VARCHAR,
+    entry_count     INTEGER NOT NULL,
+    status          VARCHAR NOT NULL,
+    entries_sha256  VARCHAR,
+    run_id          VARCHAR NOT NULL
+);
+COMMENT ON TABLE documents IS 'One row per file under the ingest root, as of the latest run.';
+
+CREATE TABLE IF NOT EXISTS entries (
+    entry_key        VARCHAR PRIMARY KEY,
+    kind             VARCHAR NOT NULL,
+    service          VARCHAR,
+    entry_id         VARCHAR,
+    title            VARCHAR,
+    likelihood       TINYINT,
+    impact           TINYINT,
+    score            TINYINT,
+    severity         VARCHAR,
+    status           VARCHAR,
+    owners           VARCHAR[],
+    owner_raw        VARCHAR,
+    mitigation       VARCHAR,
+    section          VARCHAR,
+    checked          BOOLEAN,
+    likelihood_raw   VARCHAR,
+    impact_raw       VARCHAR,
+    severity_raw     VARCHAR,
+    status_raw       VARCHAR,
+    score_raw        VARCHAR,
+    severity_source  VARCHAR,
+    source_path      VARCHAR NOT NULL,
+    source_line      INTEGER NOT NULL,
+    source_lines     INTEGER[],
+    parser           VARCHAR NOT NULL,
+    confidence       DOUBLE NOT NULL,
+    notes            VARCHAR[],
+    extra            JSON,
+    run_id           VARCHAR NOT NULL
+);
+COMMENT ON TABLE entries IS 'Every risk and check of every document, normalised, with raw values beside.';
+
+CREATE TABLE IF NOT EXISTS rejections (
+    run_id  VARCHAR NOT NULL,
+    path    VARCHAR NOT NULL,
+    line    INTEGER,
+    stage   VARCHAR NOT NULL,
+    reason  VARCHAR NOT NULL,
+    detail  VARCHAR
+);
+COMMENT ON TABLE rejections IS 'Documents (or parts) a run could not take in, and why; kept for every run.';
+
+CREATE TABLE IF NOT EXISTS services (
+    service  VARCHAR NOT NULL,
+    alias    VARCHAR NOT NULL,
+    key      VARCHAR NOT NULL
+);
+COMMENT ON TABLE services IS 'Canonical service names and every way documents wrote them.';
+
+CREATE TABLE IF NOT EXISTS matches (
+    vocabulary       VARCHAR NOT NULL,
+    raw              VARCHAR NOT NULL,
+    canonical        VARCHAR,
+    method           VARCHAR NOT NULL,
+    score            DOUBLE NOT NULL,
+    runner_up        VARCHAR,
+    runner_up_score  DOUBLE,
+    needs_review     BOOLEAN NOT NULL
+);
+COMMENT ON TABLE matches IS 'Every raw -> canonical vocabulary decision of the latest run.';
+
+CREATE TABLE IF NOT EXISTS parse_cache (
+    sha256       VARCHAR NOT NULL,
+    path         VARCHAR NOT NULL,
+    fingerprint  VARCHAR NOT NULL,
+    result       JSON NOT NULL
+);
+COMMENT ON TABLE parse_cache IS 'Internal: per-document parse results, keyed by bytes and config, for incremental runs.';
+
+CREATE OR REPLACE VIEW risks AS SELECT * EXCLUDE (checked) FROM entries WHERE kind = 'risk';
+CREATE OR REPLACE VIEW checks AS
+    SELECT entry_key, service, title, section, checked, source_path, source_line, parser, confidence, notes, run_id
+    FROM entries WHERE kind = 'check';

@@ -1,0 +1,44 @@
+"""Small pure text helpers shared by parsers and normalisation."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Runs of anything that is not a letter or digit (emoji, punctuation, spaces, markup).
+NON_WORD_RE = re.compile(r"[\W_]+", re.UNICODE)
+# Runs of whitespace, including the non-breaking kinds scraped pages are full of.
+SPACE_RE = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """Key for comparing vocabulary words: lower case, accents and punctuation gone.
+
+    >>> fold("  In-Progress! ")
+    'in progress'
+    >>> fold("🟢 **LOW**")
+    'low'
+    >>> fold("Résumé")
+    'resume'
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return NON_WORD_RE.sub(" ", stripped.casefold()).strip()
+
+
+def squash(text: str) -> str:
+    """Collapse whitespace runs to one space and trim.
+
+    >>> squash(" a\\n  b\\u00a0c ")
+    'a b c'
+    """
+    return SPACE_RE.sub(" ", text).strip()
+
+
+def is_null(text: str | None, null_values: tuple[str, ...]) -> bool:
+    """True when a cell says nothing ("", "-", "N/A", "TBD").
+
+    >>> is_null(" N/A ", ("n/a",))
+    True
+    """
+    return text is None or squash(text).casefold() in null_values

@@ -1,0 +1,43 @@
+"""Golden files: every fixture document -> the entries it must produce, per format.
+
+tests/fixtures/<parser>/<case>.<ext> is a hand-written document named for its quirk;
+<case>.expected.jsonl beside it pins the entries (see conftest.GOLDEN_COLUMNS). An
+`owners.csv` in the folder is used as the owner directory. Regenerate with
+`pytest tests/test_golden.py --update-golden` and review the diff before committing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import Config
+from pipeline.normalise import normalise
+from pipeline.run import process_document
+from tests.conftest import FIXTURES, golden_rows, read_jsonl, write_jsonl
+
+CASES = sorted(p for p in FIXTURES.glob("*/*") if p.is_file() and not p.name.endswith(".jsonl")
+               and p.name != "owners.csv" and not p.name.startswith("."))
+
+
+def run_one(path: Path):
+    config = Config()
+    if (path.parent / "owners.csv").exists():
+        config = config.with_owner_directory(path.parent / "owners.csv")
+    result = process_document(path.name, path.read_bytes(), config)
+    return result, normalise([result], config).entries
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{p.parent.name}/{p.name}" for p in CASES])
+def test_golden(case: Path, update_golden: bool) -> None:
+    result, entries = run_one(case)
+    expected_path = case.with_name(case.name.rsplit(".", 1)[0] + ".expected.jsonl")
+    got = golden_rows(entries)
+    if update_golden or not expected_path.exists():
+        write_jsonl(expected_path, got)
+        if not update_golden:
+            pytest.fail(f"wrote missing golden file {expected_path.name}; review it and re-run")
+    assert not [r for r in result.rejections if "internal error" in r.reason], result.rejections
+    expected = read_jsonl(expected_path)
+    assert got == expected
