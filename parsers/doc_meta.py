@@ -34,6 +34,8 @@ ATX_HEADING_RE = re.compile(r"^\s{0,3}(?P<marks>#{1,6})\s+(?P<text>.*?)\s*#*\s*$
 # Lines that are structure, not a title: tables, lists, rules, fences, HTML.
 NOT_TITLE_RE = re.compile(r"^\s*(\||[-*+]\s|\d+[.)]\s|---|===|```|~~~|<|\[[ xX]\])")
 INLINE_MARKUP_RE = re.compile(r"(\*\*|__|`)")
+# Decoration in front of a heading's words: emoji, check marks, bullets ("## ✅ Docs", "### 🚫 MUST FIX").
+LEADING_SYMBOLS_RE = re.compile(r"^[^\w(\[\"'“‘]+")
 
 
 def metadata(text: str, max_lines: int = 30) -> dict[str, str]:
@@ -84,6 +86,17 @@ def title(text: str, max_lines: int = 40) -> str | None:
             return None
         return _clean(stripped)
     return None
+
+
+def section_name(heading: str) -> str | None:
+    """A heading as the `section` of the entries under it: markup and leading decoration gone.
+
+    Numbering is kept ("2. Register"): it is part of how the author names the section.
+    >>> section_name("✅ **Docs**"), section_name("🚫 MUST FIX (Before Production)"), section_name("2. Register")
+    ('Docs', 'MUST FIX (Before Production)', '2. Register')
+    """
+    name = LEADING_SYMBOLS_RE.sub("", _clean(heading))
+    return name or None
 
 
 def _clean(text: str) -> str:

@@ -65,8 +65,9 @@ def tables(text: str) -> list[Table]:
     i = 0
     while i < len(tokens):
         tok = tokens[i]
-        if tok.type == "heading_open":
-            section = inline_text(tokens[i + 1].content)
+        # The document's own title (a level-1 heading) names the service, not a section.
+        if tok.type == "heading_open" and tok.tag != "h1":
+            section = doc_meta.section_name(inline_text(tokens[i + 1].content))
         elif tok.type == "table_open":
             end = next(j for j in range(i, len(tokens)) if tokens[j].type == "table_close")
             found.append(_table(tokens[i:end], section))
