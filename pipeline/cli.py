@@ -116,5 +116,40 @@ def _print_summary(summary) -> None:
                 f"WHERE run_id = '{summary.run_id}'")
 
 
+@main.command()
+@click.option("--db", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_DB,
+              show_default=True, help="Database written by `riskreg ingest`.")
+@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default=None,
+              help="Output format (default: from --out's extension, else html).")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (default: stdout).")
+def report(db: Path, fmt: str | None, out: Path | None) -> None:
+    """Write the cross-service risk rollup: heatmap, risks by service, top risks, owners, data quality.
+
+    \b
+    riskreg report --out rollup.html
+    riskreg report --format md > rollup.md
+    """
+    from pipeline.load import connect
+    from pipeline.report import build_report, render_html, render_markdown
+
+    fmt = fmt or ("md" if out is not None and out.suffix.lower() in (".md", ".markdown") else "html")
+    try:
+        con = connect(db, read_only=True)
+    except RiskregError as err:
+        raise click.ClickException(str(err)) from err
+    try:
+        rollup = build_report(con)
+    finally:
+        con.close()
+    text = render_markdown(rollup) if fmt == "md" else render_html(rollup)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out}", err=True)
+
+
 if __name__ == "__main__":
     main()
