@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from parsers.fields import AMBIGUOUS, TITLE_PREFERENCE, field_of_header, header_key
+from parsers.fields import AMBIGUOUS, TITLE_PREFERENCE, field_of_header, header_key, synonym_table
 from pipeline.records import RawEntry, SourceLoc
 from pipeline.textnorm import fold, is_null, squash
 from pipeline.vocab import NULL_VALUES, SCALE_WORDS, SEVERITY_WORDS
@@ -154,11 +154,23 @@ def _looks_like_id(cell: str) -> bool:
 def legend_scales(table: Table, synonyms: Mapping[str, str]) -> dict[str, dict[str, int]]:
     """The scale a legend table states: {"likelihood": {"Almost certain": 5, ...}, ...}.
 
-    A legend has a column of levels (1, 2, 3...) and likelihood or impact columns of words.
+    A legend has a column of distinct levels (1, 2, 3...) and likelihood or impact columns of
+    words. A register (a table with titles or ids) is never a legend, even when its rating
+    columns are all numbers.
+    >>> legend = Table(("Score", "Likelihood", "Impact"), (TableRow(2, ("1", "Rare", "Minor")),
+    ...                TableRow(3, ("2", "Likely", "Major"))), 1)
+    >>> legend_scales(legend, synonym_table())
+    {'likelihood': {'Rare': 1, 'Likely': 2}, 'impact': {'Minor': 1, 'Major': 2}}
     """
     fields = [field_of_header(h, synonyms) for h in table.headers]
-    level_cols = [c for c, h in enumerate(table.headers)
-                  if all(NUMBER_CELL_RE.match(r.cells[c]) for r in table.rows if c < len(r.cells)) and table.rows]
+    if not table.rows or {"title", "entry_id"} & set(fields):
+        return {}
+    level_cols = []
+    for c in range(len(table.headers)):
+        cells = [r.cells[c] for r in table.rows if c < len(r.cells)]
+        numbers = [m for cell in cells if (m := NUMBER_CELL_RE.match(cell))]
+        if cells and len(numbers) == len(cells) and len({m["n"] for m in numbers}) == len(numbers):
+            level_cols.append(c)
     if not level_cols:
         return {}
     level_col = level_cols[0]
@@ -167,7 +179,8 @@ def legend_scales(table: Table, synonyms: Mapping[str, str]) -> dict[str, dict[s
         if fld not in ("likelihood", "impact") or col == level_col:
             continue
         for row in table.rows:
-            if col < len(row.cells) and level_col < len(row.cells) and row.cells[col].strip():
+            if col < len(row.cells) and level_col < len(row.cells) and row.cells[col].strip() \
+                    and not NUMBER_CELL_RE.match(row.cells[col]):
                 level = int(NUMBER_CELL_RE.match(row.cells[level_col])["n"])
                 scales.setdefault(fld, {})[squash(row.cells[col])] = level
     return scales

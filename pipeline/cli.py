@@ -151,5 +151,35 @@ def report(db: Path, fmt: str | None, out: Path | None) -> None:
         click.echo(f"wrote {out}", err=True)
 
 
+@main.command()
+@click.option("--db", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_DB,
+              show_default=True, help="Database written by `riskreg ingest`.")
+@click.option("--format", "fmt", type=click.Choice(["md", "csv", "jsonl"]), default="md", show_default=True,
+              help="md: one canonical Markdown register per source document; csv/jsonl: one file of all entries.")
+@click.option("-o", "--out", type=click.Path(path_type=Path), required=True,
+              help="Folder to write (md) or file (csv, jsonl).")
+def export(db: Path, fmt: str, out: Path) -> None:
+    """Export the entries in one canonical format: the migration of legacy registers.
+
+    \b
+    riskreg export --out migrated/                 # canonical Markdown registers, same tree
+    riskreg export --format csv --out entries.csv
+    """
+    from pipeline.export import export as run_export
+    from pipeline.load import connect
+
+    try:
+        con = connect(db, read_only=True)
+    except RiskregError as err:
+        raise click.ClickException(str(err)) from err
+    try:
+        summary = run_export(con, out, fmt)  # type: ignore[arg-type]
+    finally:
+        con.close()
+    click.echo(f"wrote {len(summary.files)} file(s): {summary.risks} risks, {summary.checks} checks"
+               + (f" ({summary.unknown_checks} checks of unknown state written unticked)" if fmt == "md"
+                  and summary.unknown_checks else ""))
+
+
 if __name__ == "__main__":
     main()
