@@ -59,3 +59,22 @@ def test_readme_first_screen_has_exactly_two_setup_commands() -> None:
     commands = [line for line in first_block.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     assert len(commands) == 2
     assert "riskreg ingest data/raw" in commands[0] and "pytest" in commands[1]
+
+
+def test_notebook_queries_run_against_a_real_database(tmp_path: Path) -> None:
+    """The analyst notebook's SQL stays true to the schema."""
+    import json
+
+    from pipeline.config import Config
+    from pipeline.run import ingest
+
+    repo = Path(__file__).resolve().parent.parent
+    db = tmp_path / "registers.duckdb"
+    ingest(repo / "data" / "raw", db, Config(), workers=1)
+    notebook = json.loads((repo / "notebooks" / "querying_registers.ipynb").read_text(encoding="utf-8"))
+    namespace: dict = {}
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            source = "".join(cell["source"]).replace("'../data/normalized/registers.duckdb'", repr(str(db)))
+            exec(compile(f"_ = ({source})" if "\n" not in source.strip() else source, "notebook", "exec"), namespace)
+    namespace["con"].close()
