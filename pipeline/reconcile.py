@@ -1,54 +1,272 @@
 """Stage reconcile: one entry per risk within a document, however many times it is told.
 
 Several parsers can read one document (a table of risks and a section per risk), and an
-assessment may describe a risk twice. Entries of *different* structures that carry the same
-id become one entry: fields are taken from the first that has them (parser order), every
-source line is kept. Entries of one structure are never merged with each other: two rows
-with the same id in one table are two rows, and the data issue stays visible.
+assessment may describe a risk twice: a narrative section per risk, then a summary matrix
+row that names it differently ("Rate Limit Cold Start Protection" / "Cold Start Bypass").
+Entries of *different* structures (parsers; for table parsers, tables with different columns)
+that describe the same risk become one entry:
+
+1. same id (compared by `id_key`: "R-001" is "R001", "Risk 3" is "3"); a row number ("1") or
+   an id two tables share must be corroborated by the title or the severity;
+2. else, when two structures list the same number of id-less risks, in order, and the order
+   is corroborated (titles share words or ratings agree for most pairs, nothing points to
+   another order), the n-th of one is the n-th of the other;
+3. else, titles that are near enough the same ("Vault outage" / "Vault outage risk").
+
+A table row's fields win over a narrative's where both have a value (a summary matrix states
+the current ratings in one place; narratives tell before/after stories); otherwise the
+first structure wins. The losing title is kept in `extra["alt_title"]`, every source line in
+`lines`, and each disagreement in `notes`. Entries of one structure are never merged with each
+other: two rows with the same id in one table are two rows, and the data issue stays visible.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from difflib import SequenceMatcher
 
 from pipeline.records import RawEntry
 from pipeline.textnorm import fold
+from pipeline.vocab import SEVERITIES, SEVERITY_WORDS
+
+# Parsers whose entries are rows of a table; their values win over a narrative's.
+TABLE_PARSERS: tuple[str, ...] = ("markdown_table", "html_table", "flattened_text")
+# Words that say nothing about which risk a title names.
+TITLE_STOPWORDS = frozenset({
+    "the", "and", "for", "with", "from", "into", "onto", "via", "not", "risk", "risks", "issue", "of", "in", "on",
+    "to", "a", "an", "or", "by", "at", "is", "no", "all", "any", "during", "under", "over",
+})
+# Letters or digits runs of an id: "R-OPS-001" -> r, ops, 001.
+ID_PART_RE = re.compile(r"[a-z]+|\d+")
+# "risk 3", "risk #3": the word "risk" before an id's number says nothing.
+RISK_WORD_ID_RE = re.compile(r"^risk\s*(?=\d)")
+# Order pairing needs this much evidence per pair on average (1 per pair whose titles share a
+# word, 0.5 per pair whose severities agree, -1 per pair whose severities are two levels apart).
+ORDER_SUPPORT = 0.6
+# Near-same titles: SequenceMatcher ratio or share of shared words at or above this.
+TITLE_MATCH = 0.8
 
 
-def merge(first: RawEntry, second: RawEntry) -> RawEntry:
-    """`first` completed by `second`: missing fields filled, lines and notes joined."""
+def id_key(ident: str) -> str:
+    """An id as compared across structures: case, separators, leading zeros and a leading
+    "Risk" word do not count.
+
+    >>> id_key("R-001"), id_key("r1"), id_key("Risk 3"), id_key("RISK-03"), id_key("R-OPS-01")
+    ('r1', 'r1', '3', '3', 'rops1')
+    """
+    key = RISK_WORD_ID_RE.sub("", fold(ident))
+    return "".join(p.lstrip("0") or "0" if p.isdigit() else p for p in ID_PART_RE.findall(key))
+
+
+def title_words(title: str | None) -> frozenset[str]:
+    """Stems (first five letters) of a title's telling words.
+
+    >>> sorted(title_words("Circuit Breaker Anti-Flapping")), sorted(title_words("Risk of the flapping circuit"))
+    (['anti', 'break', 'circu', 'flapp'], ['circu', 'flapp'])
+    """
+    return frozenset(w[:5] for w in fold(title or "").split() if len(w) >= 3 and w not in TITLE_STOPWORDS)
+
+
+def title_similarity(a: str | None, b: str | None) -> float:
+    """0-1: how surely two titles name the same risk (1 for the same words in any order).
+
+    >>> title_similarity("Vault outage", "vault  outage!"), title_similarity("Chaos Tests", "Unknown Failure Modes")
+    (1.0, 0.0)
+    >>> round(title_similarity("Cold Start Bypass", "Rate Limit Cold Start Protection"), 2)
+    0.33
+    """
+    fa, fb = fold(a or ""), fold(b or "")
+    if not fa or not fb:
+        return 0.0
+    if fa == fb:
+        return 1.0
+    wa, wb = title_words(fa), title_words(fb)
+    shared = len(wa & wb) / len(wa | wb) if wa and wb else 0.0
+    ratio = SequenceMatcher(None, fa, fb).ratio() if min(len(fa), len(fb)) >= 8 else 0.0
+    return max(shared, ratio if ratio >= TITLE_MATCH else 0.0)
+
+
+def merge(first: RawEntry, second: RawEntry, how: str = "same id") -> RawEntry:
+    """`first` completed by `second`: missing fields filled, lines and notes joined; `second`'s
+    title kept as `extra["alt_title"]` when it differs, disagreements noted."""
     fields = {**second.fields, **first.fields}
     conflicts = [f"{k}: {first.fields[k]!r} here, {second.fields[k]!r} at line {second.loc.line}"
-                 for k in first.fields.keys() & second.fields.keys()
+                 for k in sorted(first.fields.keys() & second.fields.keys())
                  if fold(first.fields[k]) != fold(second.fields[k]) and k != "title"]
+    extra = {**second.extra, **first.extra}
+    other_title = second.fields.get("title")
+    if other_title and fold(other_title) != fold(first.fields.get("title", "")):
+        extra[_free_key(extra, "alt_title")] = other_title
     return replace(
         first,
         fields=fields,
         headers={**second.headers, **first.headers},
-        extra={**second.extra, **first.extra},
+        extra=extra,
         section=first.section or second.section,
         lines=tuple(sorted({*first.lines, *second.lines, first.loc.line, second.loc.line})),
         confidence=min(first.confidence, second.confidence),
-        notes=(*first.notes, *second.notes, f"merged with {second.parser} entry at line {second.loc.line}",
+        notes=(*first.notes, *second.notes, f"merged with {second.parser} entry at line {second.loc.line} ({how})",
                *(f"conflict {c}" for c in conflicts)),
     )
 
 
-def reconcile(entries_by_parser: Sequence[Sequence[RawEntry]]) -> list[RawEntry]:
-    """Entries of all parsers of one document, with risks told twice merged (by id)."""
-    merged: list[RawEntry] = []
-    by_id: dict[str, tuple[int, int]] = {}  # id -> (index in merged, group that first told it)
-    for group, entries in enumerate(entries_by_parser):
-        claimed: set[str] = set()
+def combine(a: RawEntry, b: RawEntry, how: str) -> RawEntry:
+    """Merge two tellings of one risk, the table row's values first (else `a`'s)."""
+    if _is_table_row(b) and not _is_table_row(a):
+        a, b = b, a
+    return merge(a, b, how)
+
+
+def structures(entries_by_parser: Sequence[Sequence[RawEntry]]) -> list[list[RawEntry]]:
+    """The entries of each structure of a document: one per parser, except that a table parser's
+    rows are split by table (told apart by their columns as written), so that a summary table can
+    be reconciled with the register above it. Tables with the same columns stay one structure."""
+    found: list[list[RawEntry]] = []
+    for entries in entries_by_parser:
+        tables: dict[tuple[tuple[str, str], ...], list[RawEntry]] = {}
         for entry in entries:
-            ident = fold(entry.fields.get("entry_id", "")) if entry.kind == "risk" else ""
-            if ident in by_id and by_id[ident][1] != group and ident not in claimed:
-                k = by_id[ident][0]
-                merged[k] = merge(merged[k], entry)
-                claimed.add(ident)
+            tables.setdefault(tuple(sorted(entry.headers.items())) if _is_table_row(entry) else (), []).append(entry)
+        found.extend(tables.values())
+    return found
+
+
+def reconcile(entries_by_parser: Sequence[Sequence[RawEntry]]) -> list[RawEntry]:
+    """Entries of all parsers of one document, with risks told twice merged; sorted by line."""
+    merged: list[RawEntry] = []
+    told_by: list[set[int]] = []  # structures behind each merged entry
+    for group, entries in enumerate(structures(entries_by_parser)):
+        taken: set[int] = set()  # merged entries that already took one of this group's
+        fresh: list[RawEntry] = []
+        for entry in entries:
+            k = _same_id(entry, merged, told_by, group, taken)
+            if k is None:
+                fresh.append(entry)
                 continue
-            if ident:
-                by_id.setdefault(ident, (len(merged), group))
-            merged.append(entry)
+            merged[k] = combine(merged[k], entry, "same id")
+            told_by[k].add(group)
+            taken.add(k)
+        paired: set[int] = set()  # indexes into fresh
+        for earlier in range(group):
+            left = [k for k in range(len(merged))
+                    if earlier in told_by[k] and group not in told_by[k] and merged[k].kind == "risk"]
+            right = [j for j, e in enumerate(fresh) if e.kind == "risk" and j not in paired]
+            for i, j, how in pair_risks([merged[k] for k in left], [fresh[j] for j in right]):
+                k = left[i]
+                merged[k] = combine(merged[k], fresh[right[j]], how)
+                told_by[k].add(group)
+                paired.add(right[j])
+        for j, entry in enumerate(fresh):
+            if j not in paired:
+                merged.append(entry)
+                told_by.append({group})
     return sorted(merged, key=lambda e: e.loc.line)
+
+
+def pair_risks(left: Sequence[RawEntry], right: Sequence[RawEntry]) -> list[tuple[int, int, str]]:
+    """Pairs (i, j, how) of risks of two structures that describe the same risk, no id shared.
+
+    By order when both list the same number of risks and the order is corroborated (see
+    `order_supported`); otherwise only near-same titles, each the other's best match.
+    """
+    if not left or not right:
+        return []
+    if len(left) == len(right) and order_supported(left, right):
+        return [(i, i, "paired by order") for i in range(len(left))]
+    scores = {(i, j): title_similarity(a.fields.get("title"), b.fields.get("title"))
+              for i, a in enumerate(left) for j, b in enumerate(right) if _compatible(a, b)}
+    pairs = []
+    for (i, j), s in scores.items():
+        if s < TITLE_MATCH:
+            continue
+        best_right = max(scores.get((i, jj), 0.0) for jj in range(len(right)))
+        best_left = max(scores.get((ii, j), 0.0) for ii in range(len(left)))
+        rivals = sum(1 for jj in range(len(right)) if scores.get((i, jj), 0.0) == s)
+        rivals += sum(1 for ii in range(len(left)) if scores.get((ii, j), 0.0) == s)
+        if s == best_right == best_left and rivals == 2:
+            pairs.append((i, j, "same title" if s == 1.0 else f"similar title {s:.2f}"))
+    return sorted(pairs)
+
+
+def order_supported(left: Sequence[RawEntry], right: Sequence[RawEntry]) -> bool:
+    """Whether the n-th risk of one structure is safely the n-th of the other.
+
+    Needs at least two risks each side, no pair where both sides carry (different) ids, enough
+    evidence on average (`ORDER_SUPPORT`), at least one pair whose titles share words, and no
+    title that matches another position better than its own (a list in another order).
+    """
+    n = len(left)
+    if n < 2 or n != len(right) or not all(_compatible(a, b) for a, b in zip(left, right, strict=True)):
+        return False
+    sims = [[title_similarity(a.fields.get("title"), b.fields.get("title")) for b in right] for a in left]
+    evidence = 0.0
+    for i, (a, b) in enumerate(zip(left, right, strict=True)):
+        evidence += 1.0 if sims[i][i] > 0 else 0.0
+        evidence += _rating_evidence(a.fields, b.fields)
+        if any(sims[i][j] > max(sims[i][i], 0.5) or sims[j][i] > max(sims[i][i], 0.5) for j in range(n) if j != i):
+            return False
+    return evidence >= ORDER_SUPPORT * n and any(sims[i][i] > 0 for i in range(n))
+
+
+def severity_word(raw: str | None) -> str | None:
+    """The severity a short cell states, by its first severity word; a rough reading that is
+    only evidence for pairing (normalise reads it properly later).
+
+    >>> severity_word("🟢 **LOW**"), severity_word("Critical risk"), severity_word("Code ready, needs deployment")
+    ('low', 'critical', None)
+    """
+    words = fold(raw or "").split()
+    return next((SEVERITY_WORDS[w] for w in words[:3] if len(w) > 1 and w in SEVERITY_WORDS), None)
+
+
+def _rating_evidence(a: Mapping[str, str], b: Mapping[str, str]) -> float:
+    """+0.5 when both state the same severity, -1 when they are two or more levels apart, else 0."""
+    sa, sb = (severity_word(x.get("severity")) for x in (a, b))
+    if sa is None or sb is None:
+        return 0.0
+    if sa == sb:
+        return 0.5
+    return -1.0 if abs(SEVERITIES.index(sa) - SEVERITIES.index(sb)) >= 2 else 0.0
+
+
+def _compatible(a: RawEntry, b: RawEntry) -> bool:
+    """Two risks may be one unless both carry an id (after the id step, different ones)."""
+    return not (a.fields.get("entry_id") and b.fields.get("entry_id"))
+
+
+def _same_id(entry: RawEntry, merged: Sequence[RawEntry], told_by: Sequence[set[int]], group: int,
+             taken: set[int]) -> int | None:
+    """Index of the merged risk of another structure with the same id, if any."""
+    if entry.kind != "risk" or not (ident := entry.fields.get("entry_id")) or not (key := id_key(ident)):
+        return None
+    for k, other in enumerate(merged):
+        if (k not in taken and group not in told_by[k] and other.kind == "risk"
+                and (their := other.fields.get("entry_id")) and id_key(their) == key
+                and (not _weak_id(key, entry, other) or _corroborated(entry, other))):
+            return k
+    return None
+
+
+def _weak_id(key: str, a: RawEntry, b: RawEntry) -> bool:
+    """Ids that do not name a risk on their own: row numbers ("1", "Risk 1"), and ids shared by two
+    tables (per-component registers each counting from R1)."""
+    return key.isdigit() or (_is_table_row(a) and _is_table_row(b))
+
+
+def _corroborated(a: RawEntry, b: RawEntry) -> bool:
+    """Two tellings agree on something: titles share a word, or severities are the same."""
+    rating = _rating_evidence(a.fields, b.fields)
+    return rating >= 0 and (title_similarity(a.fields.get("title"), b.fields.get("title")) > 0 or rating > 0)
+
+
+def _is_table_row(entry: RawEntry) -> bool:
+    return entry.parser in TABLE_PARSERS
+
+
+def _free_key(extra: Mapping[str, str], key: str) -> str:
+    """`key`, or `key (2)`... when taken."""
+    n, candidate = 2, key
+    while candidate in extra:
+        candidate, n = f"{key} ({n})", n + 1
+    return candidate
