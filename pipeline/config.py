@@ -20,6 +20,7 @@ from typing import Any
 
 from pipeline import __version__, vocab
 from pipeline.errors import ConfigError
+from pipeline.matching import Guards
 from pipeline.textnorm import fold
 
 
@@ -33,31 +34,43 @@ class OwnerAlias:
 
 @dataclass(frozen=True)
 class Config:
-    """Everything that changes how documents are read and normalised."""
+    """Everything that changes how documents are read and normalised; every default is here.
 
-    # sniff: a parser takes part when its score reaches this.
+    The riskreg.toml key of each attribute is in `_TOML_KEYS` (README, "riskreg.toml reference").
+    """
+
+    # [sniff] threshold: a parser takes part when its score reaches this (0-1).
     sniff_threshold: float = 0.5
-    # headers: canonical field -> extra header synonyms (added to parsers.fields.HEADER_SYNONYMS).
+    # [headers] <field> = [...]: extra header synonyms (added to parsers.fields.HEADER_SYNONYMS).
     header_synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    # scales
+    # [scales] words, severity_words (extend the defaults), severity_bands (replace them).
     scale_words: Mapping[str, int] = field(default_factory=lambda: dict(vocab.SCALE_WORDS))
     severity_words: Mapping[str, str] = field(default_factory=lambda: dict(vocab.SEVERITY_WORDS))
     severity_bands: tuple[tuple[int, str], ...] = vocab.SEVERITY_BANDS
-    # statuses
+    # [statuses] <status> = [...]: synonyms (extend the defaults).
     status_synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(vocab.STATUS_SYNONYMS))
-    # owners
+    # [owners] directory (CSV, or --owners), role_words, qualifiers, role_titles, joiners (lists replace the
+    # defaults), abbreviations (a table: extends the defaults).
     owner_directory: tuple[OwnerAlias, ...] = ()
     owner_role_words: tuple[str, ...] = vocab.OWNER_ROLE_WORDS
     owner_qualifiers: tuple[str, ...] = vocab.OWNER_QUALIFIERS
+    owner_role_titles: tuple[str, ...] = vocab.OWNER_ROLE_TITLES
     owner_joiners: tuple[str, ...] = vocab.OWNER_JOINERS
-    # fuzzy matching guards (rapidfuzz scores are 0-100)
+    owner_abbreviations: Mapping[str, str] = field(default_factory=lambda: dict(vocab.OWNER_ABBREVIATIONS))
+    # [services] type_words, generic_folders (lists replace the defaults).
+    service_type_words: tuple[str, ...] = vocab.SERVICE_TYPE_WORDS
+    service_generic_folders: tuple[str, ...] = vocab.GENERIC_FOLDERS
+    # [matching] fuzzy-match guards (rapidfuzz scores are 0-100), for owners, statuses, ratings, services.
     match_min_score: float = 85.0
     match_margin: float = 6.0
     match_min_length: int = 3
-    # cells meaning "no value"
+    match_max_edits: int = 2
+    # [values] null: cells meaning "no value".
     null_values: tuple[str, ...] = vocab.NULL_VALUES
-    # where decisions made in `riskreg review` are kept (None: beside the database)
+    # [review] decisions: file of decisions made in `riskreg review` (None: beside the database).
     decisions_path: str | None = None
+    # [review] merge_min_score: title similarity (0-100) from which two risks are merge candidates.
+    merge_min_score: float = 85.0
     # where the file was read from, for messages
     source: str = "<defaults>"
 
@@ -74,6 +87,22 @@ class Config:
     def with_owner_directory(self, path: str | Path) -> Config:
         """A copy using the owner directory in a CSV file (columns canonical,alias)."""
         return replace(self, owner_directory=read_owner_directory(path))
+
+    @property
+    def guards(self) -> Guards:
+        """The fuzzy-match guards of `[matching]`."""
+        return Guards(self.match_min_score, self.match_margin, self.match_min_length, self.match_max_edits)
+
+    def decisions_file(self, db: str | Path) -> Path:
+        """Where review decisions are kept: `[review] decisions`, else `<database>.decisions.csv`.
+
+        >>> Config().decisions_file("data/normalized/registers.duckdb").as_posix()
+        'data/normalized/registers.decisions.csv'
+        """
+        if self.decisions_path:
+            return Path(self.decisions_path)
+        db = Path(db)
+        return db.with_name(db.stem + ".decisions.csv")
 
 
 @lru_cache(maxsize=1)
@@ -100,16 +129,20 @@ def read_owner_directory(path: str | Path) -> tuple[OwnerAlias, ...]:
             if not reader.fieldnames or "canonical" not in [h.strip().lower() for h in reader.fieldnames]:
                 raise ConfigError("owner directory needs a 'canonical' column (and optionally 'alias')", str(path), 1)
             rows: list[OwnerAlias] = []
-            for line, row in enumerate(reader, start=2):
-                row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+            for raw_row in reader:
+                row = {k.strip().lower(): (v or "").strip() for k, v in raw_row.items() if isinstance(k, str)}
                 canonical = row.get("canonical", "")
+                if not any(row.values()):
+                    continue
                 if not canonical:
-                    raise ConfigError("row has no canonical owner name", str(path), line)
+                    raise ConfigError("row has no canonical owner name", str(path), reader.line_num)
                 rows.append(OwnerAlias(canonical, canonical))
                 if row.get("alias"):
                     rows.append(OwnerAlias(canonical, row["alias"]))
     except OSError as err:
         raise ConfigError(f"cannot read owner directory: {err.strerror}", str(path)) from err
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"owner directory is not UTF-8 text: {err.reason}; save it as UTF-8", str(path)) from err
     return tuple(dict.fromkeys(rows))  # keep order, drop repeats
 
 
@@ -119,11 +152,18 @@ _TOML_KEYS: dict[str, dict[str, str]] = {
     "headers": {},  # any canonical field name -> list of synonyms
     "scales": {"words": "scale_words", "severity_words": "severity_words", "severity_bands": "severity_bands"},
     "statuses": {},  # any canonical status -> list of synonyms
-    "owners": {"directory": "owner_directory", "role_words": "owner_role_words",
-               "qualifiers": "owner_qualifiers", "joiners": "owner_joiners"},
-    "matching": {"min_score": "match_min_score", "margin": "match_margin", "min_length": "match_min_length"},
+    "owners": {"directory": "owner_directory", "role_words": "owner_role_words", "qualifiers": "owner_qualifiers",
+               "role_titles": "owner_role_titles", "joiners": "owner_joiners", "abbreviations": "owner_abbreviations"},
+    "services": {"type_words": "service_type_words", "generic_folders": "service_generic_folders"},
+    "matching": {"min_score": "match_min_score", "margin": "match_margin", "min_length": "match_min_length",
+                 "max_edits": "match_max_edits"},
     "values": {"null": "null_values"},
-    "review": {"decisions": "decisions_path"},
+    "review": {"decisions": "decisions_path", "merge_min_score": "merge_min_score"},
+}
+# Allowed ranges of the numeric settings: attribute -> (lowest, highest).
+_RANGES: dict[str, tuple[float, float]] = {
+    "sniff_threshold": (0.0, 1.0), "match_min_score": (0.0, 100.0), "match_margin": (0.0, 100.0),
+    "match_min_length": (1, 100), "match_max_edits": (0, 10), "merge_min_score": (0.0, 100.0),
 }
 
 
@@ -136,6 +176,8 @@ def load_config(path: str | Path | None) -> Config:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as err:
         raise ConfigError(f"cannot read config: {err.strerror}", str(path)) from err
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"config is not UTF-8 text: {err.reason}", str(path)) from err
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"not valid TOML: {err}", str(path)) from err
     return _config_from_toml(data, path)
@@ -174,37 +216,61 @@ def _config_from_toml(data: Mapping[str, Any], path: Path) -> Config:
 
 def _convert(attr: str, value: Any, where: str, path: Path, base: Config) -> Any:
     """Check and convert one TOML value to the type of its Config attribute."""
-    if attr == "owner_directory":
-        directory = Path(value) if Path(value).is_absolute() else path.parent / value
-        return read_owner_directory(directory)
+    if attr in ("owner_directory", "decisions_path"):
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{where} must be a file path", str(path))
+        file = Path(value) if Path(value).is_absolute() else path.parent / value
+        if attr == "decisions_path":
+            return str(file)
+        try:
+            return read_owner_directory(file)
+        except ConfigError as err:
+            raise ConfigError(f"{where} = {value!r}: {err}", str(path)) from err
     if attr == "scale_words":
-        if not isinstance(value, dict) or not all(isinstance(v, int) and 1 <= v <= 5 for v in value.values()):
-            raise ConfigError(f"{where} must map words to levels 1-5", str(path))
+        if not isinstance(value, dict) or not all(_is_int(v) and 1 <= v <= 5 for v in value.values()):
+            raise ConfigError(f"{where} must map words to levels 1-5, e.g. {{ unlikely = 2 }}", str(path))
         return {**base.scale_words, **{fold(k): v for k, v in value.items()}}
     if attr == "severity_words":
         if not isinstance(value, dict) or not set(value.values()) <= set(vocab.SEVERITIES):
             raise ConfigError(f"{where} must map words to one of {', '.join(vocab.SEVERITIES)}", str(path))
         return {**base.severity_words, **{fold(k): v for k, v in value.items()}}
     if attr == "severity_bands":
-        try:
-            bands = tuple((int(top), str(name)) for top, name in value)
-        except (TypeError, ValueError) as err:
-            raise ConfigError(f"{where} must be a list of [max_score, severity] pairs", str(path)) from err
-        return bands
+        return _bands(value, where, path)
+    if attr == "owner_abbreviations":
+        if not isinstance(value, dict) or not all(isinstance(v, str) and v.strip() for v in value.values()):
+            raise ConfigError(f"{where} must map short forms to words, e.g. {{ mgmt = \"management\" }}", str(path))
+        return {**base.owner_abbreviations, **{fold(k): fold(v) for k, v in value.items()}}
     default = getattr(base, attr)
     if isinstance(default, tuple):
         return tuple(_strings(value, where, path))
-    if isinstance(default, float):
-        if not isinstance(value, int | float):
-            raise ConfigError(f"{where} must be a number", str(path))
-        return float(value)
-    if isinstance(default, int):
-        if not isinstance(value, int):
-            raise ConfigError(f"{where} must be a whole number", str(path))
-        return value
-    if not isinstance(value, str):
-        raise ConfigError(f"{where} must be a string", str(path))
-    return value
+    if isinstance(default, float | int):
+        want_int = isinstance(default, int)
+        if not (_is_int(value) if want_int else _is_int(value) or isinstance(value, float)):
+            raise ConfigError(f"{where} must be a {'whole number' if want_int else 'number'}", str(path))
+        low, high = _RANGES[attr]
+        if not low <= value <= high:
+            raise ConfigError(f"{where} must be between {low:g} and {high:g}, not {value}", str(path))
+        return value if want_int else float(value)
+    raise ConfigError(f"{where} has an unexpected type", str(path))  # pragma: no cover - every key is typed above
+
+
+def _is_int(value: Any) -> bool:
+    """A TOML integer (TOML booleans are Python bools, which are ints: not accepted)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _bands(value: Any, where: str, path: Path) -> tuple[tuple[int, str], ...]:
+    """`severity_bands = [[6, "low"], [9, "medium"], [15, "high"], [25, "critical"]]`, checked."""
+    message = (f"{where} must be a list of [max_score, severity] pairs with rising scores ending at 25, "
+               f"severities from {', '.join(vocab.SEVERITIES)}")
+    if not isinstance(value, list) or not all(isinstance(b, list) and len(b) == 2 for b in value):
+        raise ConfigError(message, str(path))
+    bands = tuple((b[0], b[1]) for b in value)
+    tops = [top for top, _ in bands]
+    if (not all(_is_int(t) for t in tops) or tops != sorted(set(tops)) or not tops or tops[-1] < 25
+            or not all(name in vocab.SEVERITIES for _, name in bands)):
+        raise ConfigError(message, str(path))
+    return bands
 
 
 def _strings(value: Any, where: str, path: Path) -> list[str]:

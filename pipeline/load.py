@@ -22,7 +22,7 @@ from pipeline import __version__
 from pipeline.errors import LoadError
 from pipeline.records import DocumentResult, Entry, Match, Rejection, RunSummary
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: matches.occurrences/example, services.documents
 
 ENTRY_SCHEMA = pa.schema([
     ("entry_key", pa.string()), ("kind", pa.string()), ("service", pa.string()), ("entry_id", pa.string()),
@@ -82,14 +82,13 @@ def previous_documents(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, s
 def write_run(con: duckdb.DuckDBPyConnection, summary: RunSummary, fingerprint: str,
               results: Sequence[DocumentResult], current_sha: Mapping[str, str], statuses: Mapping[str, str],
               services: Mapping[str, str | None],
-              entries: Sequence[Entry], service_rows: Sequence[tuple[str, str, str]], matches: Sequence[Match],
+              entries: Sequence[Entry], service_rows: Sequence[tuple[str, str, str, int]], matches: Sequence[Match],
               new_results: Sequence[DocumentResult]) -> None:
     """Replace the current state with this run's, append the run and its rejections: all or nothing."""
     tables = {
         "new_entries": entry_table(entries, summary.run_id),
         "new_documents": document_table(results, current_sha, statuses, services, summary.run_id),
-        "new_services": pa.table({"service": [r[0] for r in service_rows], "alias": [r[1] for r in service_rows],
-                                  "key": [r[2] for r in service_rows]}),
+        "new_services": service_table(service_rows),
         "new_matches": match_table(matches),
         "new_rejections": rejection_table(summary.rejections, summary.run_id),
         "new_cache": pa.table({"sha256": [r.sha256 for r in new_results], "path": [r.path for r in new_results],
@@ -148,7 +147,8 @@ def document_table(results: Sequence[DocumentResult], current_sha: Mapping[str, 
     rows = []
     for r in results:
         rows.append({
-            "path": r.path, "sha256": current_sha[r.path], "entries_sha256": r.sha256 if r.entries else None, "size": r.size, "format": r.format, "parsers": list(r.parsers),
+            "path": r.path, "sha256": current_sha[r.path], "entries_sha256": r.sha256 if r.entries else None,
+            "size": r.size, "format": r.format, "parsers": list(r.parsers),
             "sniff_scores": json.dumps(dict(r.sniff_scores)) if r.sniff_scores else None, "encoding": r.encoding,
             "repairs": json.dumps([asdict(x) for x in r.repairs], ensure_ascii=False),
             "repair_count": sum(x.count for x in r.repairs if not x.step.startswith(("bom:", "newlines:"))),
@@ -161,11 +161,23 @@ def document_table(results: Sequence[DocumentResult], current_sha: Mapping[str, 
     return pa.Table.from_pylist(rows, schema=DOCUMENT_SCHEMA)
 
 
+MATCH_SCHEMA = pa.schema([
+    ("vocabulary", pa.string()), ("raw", pa.string()), ("canonical", pa.string()), ("method", pa.string()),
+    ("score", pa.float64()), ("runner_up", pa.string()), ("runner_up_score", pa.float64()),
+    ("needs_review", pa.bool_()), ("occurrences", pa.int32()), ("example", pa.string())])
+SERVICE_SCHEMA = pa.schema([("service", pa.string()), ("alias", pa.string()), ("key", pa.string()),
+                            ("documents", pa.int32())])
+
+
 def match_table(matches: Sequence[Match]) -> pa.Table:
-    return pa.Table.from_pylist([asdict(m) for m in matches], schema=pa.schema([
-        ("vocabulary", pa.string()), ("raw", pa.string()), ("canonical", pa.string()), ("method", pa.string()),
-        ("score", pa.float64()), ("runner_up", pa.string()), ("runner_up_score", pa.float64()),
-        ("needs_review", pa.bool_())]))
+    """`matches` rows: one per distinct raw -> canonical decision of the run."""
+    return pa.Table.from_pylist([asdict(m) for m in matches], schema=MATCH_SCHEMA)
+
+
+def service_table(rows: Sequence[tuple[str, str, str, int] | tuple[str, str, str]]) -> pa.Table:
+    """`services` rows: (service, alias, key, documents); a row without a count counts one document."""
+    return pa.Table.from_pylist([dict(zip(SERVICE_SCHEMA.names, (*r, 1)[:4], strict=True)) for r in rows],
+                                schema=SERVICE_SCHEMA)
 
 
 def rejection_table(rejections: Sequence[Rejection], run_id: str) -> pa.Table:

@@ -1,25 +1,33 @@
 """Stage normalise: RawEntries of every document -> Entries on one scale and one vocabulary.
 
-Runs over the whole run at once because owner clustering and service names are decided
-across documents; the per-value work (scale words, status synonyms, fuzzy owner matches) is
-cached per distinct raw value, so it costs little next to parsing.
+Takes the run's `DocumentResult`s, the Config and the review decisions; gives a `NormalisedRun`:
+the entries, each document's canonical service, the services' aliases and every raw ->
+canonical decision (`Match`) for the `matches` table. It runs over the whole run at once
+because owner clustering and service names are decided across documents. The per-value work
+lives in `scales`, `statuses`, `owners` and `services`, each caching per distinct raw value, so
+a run of 10k documents costs a few thousand matches, not one per entry.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from pipeline.config import Config
-from pipeline.owners import OwnerMatcher, cluster_owner_names, split_owners
-from pipeline.owners import owners_of as match_owners
+from pipeline.owners import OwnerMatcher, OwnerRules, cluster_owner_names, owner_parts, owners_of
 from pipeline.records import DocumentResult, Entry, Match, RawEntry
-from pipeline.scales import level, severity_of_score, stated_severity
-from pipeline.services import canonical_services, service_key, service_of_document
+from pipeline.review import RISK, Decisions
+from pipeline.scales import DocumentScale, RatingReader, document_scale, severity_of_score, stated_score
+from pipeline.services import canonical_services, service_key, service_of_document, type_word_set
 from pipeline.statuses import StatusMatcher
-from pipeline.textnorm import fold, is_null, squash
+from pipeline.textnorm import fold, is_null
+
+# The first whole number in a stated score ("12", "Score: 12", "12 (High)"), to compare with L x I.
+SCORE_NUMBER_RE = re.compile(r"(?<![\d.])\d{1,3}(?![\d.])")
+RATING_FIELDS = ("likelihood", "impact")
 
 
 @dataclass(slots=True)
@@ -28,8 +36,37 @@ class NormalisedRun:
 
     entries: list[Entry] = field(default_factory=list)
     services: dict[str, str] = field(default_factory=dict)  # document path -> canonical service
-    service_aliases: dict[str, set[str]] = field(default_factory=dict)  # canonical -> names as written
+    service_aliases: dict[str, Counter[str]] = field(default_factory=dict)  # canonical -> written -> documents
+    service_keys: dict[str, str] = field(default_factory=dict)  # written name -> clustering key
     matches: list[Match] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Matchers:
+    """The per-run matchers, each caching per distinct raw value."""
+
+    ratings: RatingReader
+    statuses: StatusMatcher
+    owners: OwnerMatcher
+    clusters: Mapping[str, Match] | None
+    nulls: frozenset[str]  # casefolded null values
+    owner_cells: dict[str, tuple[tuple[str, ...], list[Match]]] = field(default_factory=dict)
+    levels: dict[tuple[str, str], Match] = field(default_factory=dict)  # of the document at hand
+
+    def level(self, name: str, raw: str, scale: DocumentScale) -> Match:
+        """A likelihood or impact cell of the current document, once per distinct value."""
+        found = self.levels.get((name, raw))
+        if found is None:
+            found = self.levels[(name, raw)] = self.ratings.level(name, raw, scale)
+        return found
+
+    def owners_of(self, raw: str | None, null_values: tuple[str, ...]) -> tuple[tuple[str, ...], list[Match]]:
+        """Owners of one owner cell, once per distinct cell."""
+        if raw is None:
+            return (), []
+        if raw not in self.owner_cells:
+            self.owner_cells[raw] = owners_of(raw, self.owners, self.clusters, null_values)
+        return self.owner_cells[raw]
 
 
 def entry_key(path: str, kind: str, entry_id: str | None, title: str | None, occurrence: int) -> str:
@@ -44,79 +81,132 @@ def entry_key(path: str, kind: str, entry_id: str | None, title: str | None, occ
     return hashlib.sha1(blob.encode()).hexdigest()[:20]
 
 
-def normalise(results: Sequence[DocumentResult], config: Config) -> NormalisedRun:
-    """Normalise every entry of a run's documents."""
+def _key(path: str, ident: tuple[str, str, str], occurrence: int) -> str:
+    """entry_key from an already folded identity (kind, folded id, folded title): the same value."""
+    kind, folded_id, folded_title = ident
+    blob = f"{path}\x1f{kind}\x1f{folded_id or 't:' + folded_title}\x1f{occurrence}"
+    return hashlib.sha1(blob.encode()).hexdigest()[:20]
+
+
+def normalise(results: Sequence[DocumentResult], config: Config, decisions: Decisions | None = None) -> NormalisedRun:
+    """Normalise every entry of a run's documents, reading review decisions first."""
+    decisions = decisions or Decisions()
     run = NormalisedRun()
-    written = {r.path: service_of_document(r.title, r.metadata, r.path) for r in results}
-    canonical = canonical_services(written.values())
-    for path, name in written.items():
-        run.services[path] = canonical.get(name) if name else None
-        if name:
-            run.service_aliases.setdefault(canonical[name], set()).add(name)
+    type_words = type_word_set(config.service_type_words)
+    generic = frozenset(fold(f) for f in config.service_generic_folders)
+    written = {r.path: service_of_document(r.title, r.metadata, r.path, type_words, generic)[0] for r in results}
+    names = canonical_services(written, type_words, config.guards, decisions.values)
+    run.services, run.service_keys = names.of_path, names.keys
+    run.service_aliases = names.aliases
 
-    owners = OwnerMatcher(config)
-    statuses = StatusMatcher(config)
-    cluster = None
+    rules = OwnerRules(config.owner_role_words, config.owner_qualifiers, config.owner_role_titles,
+                       config.owner_joiners, config.owner_abbreviations)
+    owners = OwnerMatcher([(a.canonical, a.alias) for a in config.owner_directory], rules, config.guards,
+                          decisions.values)
+    clusters = None
     if not owners.has_directory:
-        cluster = cluster_owner_names(_owner_parts(results, config), owners)
-    decided: dict[tuple[str, str], Match] = {}
+        raws = (e.fields.get("owner") for r in results for e in r.entries)
+        clusters = cluster_owner_names(owner_parts(raws, owners, config.null_values), owners)
+    matchers = _Matchers(
+        RatingReader(config.scale_words, config.severity_words, config.severity_bands, config.guards,
+                     decisions.values),
+        StatusMatcher(config.status_synonyms, config.guards, decisions.values),
+        owners, clusters, frozenset(v.casefold() for v in config.null_values))
 
+    tally: dict[tuple[str, str, str | None, str], list] = {}  # match identity -> [match, count, example]
     for result in results:
+        scales = document_scales(result, config.null_values)
+        matchers.levels = {}  # (field, raw) -> Match, on this document's scales
         seen: Counter[tuple[str, str, str]] = Counter()
         for raw in result.entries:
-            entry, matches = normalise_entry(raw, result, run.services.get(result.path), config, owners, statuses,
-                                             cluster, seen)
+            entry, matches = normalise_entry(raw, run.services.get(result.path), scales, config, matchers, seen)
             run.entries.append(entry)
             for m in matches:
-                decided.setdefault((m.vocabulary, m.raw), m)
-    run.matches = list(decided.values())
-    run.matches += [Match("service", alias, canon, "exact" if alias == canon else "cluster",
-                          100.0 if alias == canon else 90.0)
-                    for canon, aliases in run.service_aliases.items() for alias in sorted(aliases)]
+                _count(tally, m, str(raw.loc))
+    run.matches = [replace(m, occurrences=n, example=where) for m, n, where in tally.values()]
+    run.matches += names.matches + merge_matches(run.entries, decisions)
     return run
 
 
-def _owner_parts(results: Iterable[DocumentResult], config: Config) -> list[str]:
-    return [part for r in results for e in r.entries if (raw := e.fields.get("owner"))
-            and not is_null(raw, config.null_values) for part in split_owners(raw, config.owner_joiners)]
+def _count(tally: dict, m: Match, where: str) -> None:
+    """Add one use of a decision to the run's tally of distinct decisions."""
+    ident = (m.vocabulary, m.raw, m.canonical, m.method)
+    counted = tally.get(ident)
+    if counted is None:
+        tally[ident] = [m, 1, where]
+    else:
+        counted[1] += 1
 
 
-def normalise_entry(raw: RawEntry, doc: DocumentResult, service: str | None, config: Config,
-                    owners: OwnerMatcher, statuses: StatusMatcher, cluster: dict[str, str] | None,
-                    seen: Counter[tuple[str, str, str]]) -> tuple[Entry, list[Match]]:
+def document_scales(result: DocumentResult, null_values: tuple[str, ...]) -> dict[str, DocumentScale]:
+    """The scale each rating field of a document is written on: legend, header hint or values."""
+    scales = {}
+    for name in RATING_FIELDS:
+        headers = {e.headers.get(name, "") for e in result.entries} - {""}
+        values = {v for e in result.entries if (v := e.fields.get(name)) and not is_null(v, null_values)}
+        scales[name] = document_scale(result.stated_scales.get(name), sorted(headers), sorted(values))
+    return scales
+
+
+def normalise_entry(raw: RawEntry, service: str | None, scales: Mapping[str, DocumentScale], config: Config,
+                    matchers: _Matchers, seen: Counter[tuple[str, str, str]]) -> tuple[Entry, list[Match]]:
     """One RawEntry -> Entry, with the vocabulary decisions it needed."""
-    f = {k: squash(v) for k, v in raw.fields.items() if not is_null(v, config.null_values)}
+    f = {}
+    for k, v in raw.fields.items():
+        v = " ".join(v.split())  # as textnorm.squash, faster on long cells
+        if v and v.casefold() not in matchers.nulls:
+            f[k] = v
     matches: list[Match] = []
+    notes = list(raw.notes)
 
-    likelihood = level(f.get("likelihood"), config.scale_words, doc.stated_scales.get("likelihood"))
-    impact = level(f.get("impact"), config.scale_words, doc.stated_scales.get("impact"))
-    for name, value in (("likelihood", likelihood), ("impact", impact)):
-        if f.get(name):
-            matches.append(Match(name, f[name], str(value) if value else None, "scale" if value else "not-a-rating",
-                                 100.0 if value else 0.0, needs_review=False))
+    levels: dict[str, int | None] = {}
+    for name in RATING_FIELDS:
+        levels[name] = None
+        if name in f:
+            m = matchers.level(name, f[name], scales.get(name, DocumentScale()))
+            matches.append(m)
+            levels[name] = int(m.canonical) if m.canonical else None
+            if m.needs_review:
+                notes.append(f"{name} {f[name]!r} not read as a rating (riskreg review)")
+    likelihood, impact = levels["likelihood"], levels["impact"]
     score = likelihood * impact if likelihood and impact else None
-    stated = stated_severity(f.get("severity"), config.severity_words)
-    severity = stated or severity_of_score(score, config.severity_bands)
-    source = "stated" if stated else "score" if severity else None
+    if score is None and (stated := stated_score(f.get("score"))) is not None:
+        score = stated
+        notes.append("score as stated (no likelihood x impact)")
+    elif (score is not None and f.get("score") and (number := SCORE_NUMBER_RE.search(f["score"]))
+          and int(number.group()) != score):
+        notes.append(f"stated score {f['score']} differs from likelihood x impact = {score}")
+
+    stated = None
+    if "severity" in f:
+        m = matchers.ratings.severity(f["severity"])
+        matches.append(m)
+        stated = m.canonical
+    if raw.kind == "risk":
+        severity = stated or severity_of_score(score, config.severity_bands)
+        source = "stated" if stated else "score" if severity else None
+    else:
+        severity, source = stated, "stated" if stated else None
 
     status = None
-    if f.get("status"):
-        m = statuses.match(f["status"])
-        status = m.canonical
+    if "status" in f:
+        m = matchers.statuses.match(f["status"])
         matches.append(m)
+        status = m.canonical
+        if m.needs_review:
+            notes.append(f"status {f['status']!r} not recognised (riskreg review)")
 
-    owner_list, owner_matches = match_owners(f.get("owner"), owners, cluster, config.null_values)
+    owners, owner_matches = matchers.owners_of(f.get("owner"), config.null_values)
     matches += owner_matches
+    if any(m.needs_review for m in owner_matches):
+        notes.append("owner not matched with confidence (riskreg review)")
 
     entry_id, title = f.get("entry_id"), f.get("title")
     ident = (raw.kind, fold(entry_id) if entry_id else "", fold(title or "") if not entry_id else "")
     occurrence = seen[ident]
     seen[ident] += 1
-    notes = raw.notes
-    if f.get("score") and score is not None and _number(f["score"]) not in (None, score):
-        notes = (*notes, f"stated score {f['score']} differs from likelihood x impact = {score}")
     return Entry(
-        entry_key=entry_key(raw.loc.path, raw.kind, entry_id, title, occurrence),
+        entry_key=_key(raw.loc.path, ident, occurrence),
         kind=raw.kind,
         service=service,
         entry_id=entry_id,
@@ -124,9 +214,9 @@ def normalise_entry(raw: RawEntry, doc: DocumentResult, service: str | None, con
         likelihood=likelihood,
         impact=impact,
         score=score,
-        severity=severity if raw.kind == "risk" else stated,
+        severity=severity,
         status=status,
-        owners=owner_list,
+        owners=owners,
         owner_raw=f.get("owner"),
         mitigation=f.get("mitigation"),
         section=raw.section,
@@ -136,7 +226,7 @@ def normalise_entry(raw: RawEntry, doc: DocumentResult, service: str | None, con
         severity_raw=f.get("severity"),
         status_raw=f.get("status"),
         score_raw=f.get("score"),
-        severity_source=source if raw.kind == "risk" else ("stated" if stated else None),
+        severity_source=source,
         source_path=raw.loc.path,
         source_line=raw.loc.line,
         source_lines=tuple(sorted(set(raw.lines or (raw.loc.line,)))),
@@ -147,13 +237,18 @@ def normalise_entry(raw: RawEntry, doc: DocumentResult, service: str | None, con
     ), matches
 
 
-def _number(text: str) -> int | None:
-    digits = "".join(c for c in text if c.isdigit())
-    return int(digits) if digits and len(digits) <= 3 else None
+def merge_matches(entries: Iterable[Entry], decisions: Decisions) -> list[Match]:
+    """The merges people decided in review ("these two entries are one risk"), for the `matches`
+    table: raw is the entry merged, canonical the entry it is merged into. Entries stay as they are."""
+    where = {e.entry_key: f"{e.source_path}:{e.source_line}" for e in entries}
+    return [Match(RISK, a, b, "decision", 100.0, example=where[a]) for a, b in sorted(decisions.merged_into.items())
+            if a in where and b in where]
 
 
-def service_rows(run: NormalisedRun) -> list[tuple[str, str, str]]:
-    """(service, alias, key) rows for the `services` table."""
-    return [(canon, alias, service_key(alias)) for canon, aliases in sorted(run.service_aliases.items())
-            for alias in sorted(aliases)]
+def service_rows(run: NormalisedRun) -> list[tuple[str, str, str, int]]:
+    """(service, alias, key, documents) rows for the `services` table."""
+    return [(canon, alias, run.service_keys.get(alias) or service_key(alias, frozenset()), n)
+            for canon, aliases in sorted(run.service_aliases.items()) for alias, n in sorted(aliases.items())]
 
+
+__all__ = ["NormalisedRun", "entry_key", "normalise", "normalise_entry", "service_rows"]

@@ -1,180 +1,446 @@
-"""Normalise owners: split joint owners, match each to the owner directory, or cluster.
+"""Normalise owners: split joint owners, match each to the owner directory, or cluster them.
 
-"Engineering + SRE" is two owners. Each part is matched to the directory (`--owners CSV`,
-columns canonical,alias) in steps that stop at the first hit: the alias as written, then
-without role words ("Security lead"), then without qualifiers ("Platform SRE"), then fuzzy
-(typos). A fuzzy match needs a minimum length, a minimum score and a margin over the best
-other owner; anything short of that is kept as written and flagged for review, never forced.
-Without a directory, names are clustered across all documents (OpenRefine-style fingerprint
-keys, then fuzzy similarity) and each cluster is named by its most common form.
+Part of the normalise stage: an owner cell as written -> canonical owner names, each with the
+`Match` that says how it was decided. "Engineering + SRE" is two owners ("+", "/", "&", ",",
+"and"; `[owners] joiners`), unless the whole cell is a name in the directory ("Research and
+Development"). With a directory (`--owners CSV`, columns canonical,alias) each part is matched
+in steps that stop at the first hit:
+
+1. a decision recorded in `riskreg review`;
+2. the alias as written (case, punctuation and asides such as "(ops team)" ignored), then with
+   abbreviations written out ("DB admin", "Eng manager"; `[owners] abbreviations`);
+3. without role words at either end ("Security lead", "Head of Security", "SRE on-call");
+4. an acronym ("Site Reliability Engineering" <-> "SRE"), when only one owner has it and it has
+   three letters or more (a two-letter one, "PM", is only proposed for review);
+5. fuzzy, for typos ("Securty", "Secruity"), with the guards of `pipeline.matching`;
+6. without qualifiers in front ("Platform SRE" -> SRE), exactly, then fuzzy.
+
+Anything short of that keeps its written name (role words dropped), flagged for review with the
+best candidate as runner-up: never forced. Without a directory, names are clustered across all
+documents as OpenRefine does (fingerprint keys, then qualifiers, acronyms and fuzzy similarity
+against more common keys) and each cluster is named by its most common written form.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
-from rapidfuzz.distance import OSA
-
-from pipeline.config import Config
+from pipeline.matching import Guards, decide, rank
 from pipeline.records import Match
 from pipeline.textnorm import fold, is_null, squash
 
 # "(ops team)", "[interim]": asides that are not part of the name.
 ASIDE_RE = re.compile(r"\s*[(\[][^)\]]*[)\]]")
+# Characters trimmed from the ends of each joint owner: list markers, markup, stray punctuation.
+PART_TRIM = " .;:-*_`'\"“”‘’"
+# Words an acronym skips: "Head of Security" is not "HOS".
+ACRONYM_SKIP = frozenset({"of", "and", "the", "for", "&"})
+# How far below the minimum score a cluster candidate is still a near miss worth a review.
+NEAR_MISS = 5.0
+# Without a directory, a qualified name joins the bare one when the bare one is at least this many
+# times as common ("Platform SRE" x3 beside "SRE" x80).
+QUALIFIED_SHARE = 3
 
 
-def split_owners(raw: str, joiners: Sequence[str]) -> list[str]:
-    """Joint owners as separate names.
+@dataclass(frozen=True, slots=True)
+class OwnerRules:
+    """The owner vocabulary of a run (riskreg.toml `[owners]`), as data."""
 
-    >>> split_owners("Engineering + SRE", ("+", "/", "&", ",", " and "))
-    ['Engineering', 'SRE']
-    >>> split_owners("Security / DBA & Legal", ("+", "/", "&"))
-    ['Security', 'DBA', 'Legal']
+    role_words: tuple[str, ...]
+    qualifiers: tuple[str, ...]
+    role_titles: tuple[str, ...]
+    joiners: tuple[str, ...]
+    abbreviations: Mapping[str, str] = field(default_factory=dict)  # folded short form -> words
+
+
+def _words_pattern(words: Iterable[str]) -> str:
+    """Alternation of folded words, a multi-word one matching any separator between its words."""
+    forms = sorted({fold(w) for w in words if fold(w)}, key=lambda w: (-len(w), w))
+    return "|".join(r"[\W_]+".join(map(re.escape, form.split())) for form in forms) or r"(?!)"
+
+
+def joiner_pattern(joiners: Sequence[str]) -> re.Pattern[str]:
+    """Pattern splitting joint owners: word joiners need spaces around them ("and"); symbol joiners
+    need a space on one side or two letters on both ("QA/SRE" splits, "R&D" and "24/7" do not).
+
+    >>> joiner_pattern(("+", "/", "&", " and ")).split("Security/DBA & Legal and R&D + QA")
+    ['Security', 'DBA', 'Legal', 'R&D', 'QA']
     """
-    pattern = "|".join(re.escape(j) if j.strip() else r"\s+" + re.escape(j.strip()) + r"\s+"
-                       for j in sorted(joiners, key=len, reverse=True))
-    parts = re.split(pattern, raw, flags=re.IGNORECASE) if pattern else [raw]
-    return [p for p in (squash(part).strip(" .;:-*_`") for part in parts) if p]
-
-
-def similarity(a: str, b: str) -> float:
-    """0-100: the better of Indel ratio and optimal-string-alignment similarity (a swapped pair
-    of letters is one edit, as people type it).
-
-    >>> round(similarity("secruity", "security"))
-    88
-    """
-    return max(fuzz.ratio(a, b), OSA.normalized_similarity(a, b) * 100)
+    alternatives = []
+    for joiner in sorted(joiners, key=len, reverse=True):
+        token = re.escape(joiner.strip())
+        if not token:
+            continue
+        if joiner.strip().isalpha():
+            alternatives.append(rf"\s+{token}\s+")
+        else:
+            alternatives.append(rf"\s+{token}\s*|\s*{token}\s+|(?<=[^\W\d_]{{2}}){token}(?=[^\W\d_]{{2}})")
+    return re.compile("|".join(alternatives) or r"(?!)", re.IGNORECASE)
 
 
 class OwnerMatcher:
-    """Matches owner names onto the directory of a Config; one instance per run."""
+    """Matches owner names onto a directory; one instance per run, each distinct name once."""
 
-    def __init__(self, config: Config) -> None:
-        self.config = config
-        self.aliases: dict[str, str] = {}
-        for row in config.owner_directory:
-            self.aliases.setdefault(fold(row.alias), row.canonical)
-        self.role_words = sorted({fold(w) for w in config.owner_role_words}, key=len, reverse=True)
-        self.qualifiers = sorted({fold(w) for w in config.owner_qualifiers}, key=len, reverse=True)
+    def __init__(self, directory: Sequence[tuple[str, str]], rules: OwnerRules, guards: Guards,
+                 decisions: Mapping[tuple[str, str], str | None] | None = None) -> None:
+        self.rules = rules
+        self.guards = guards
+        self.decisions = decisions or {}
+        self.split_re = joiner_pattern(rules.joiners)
+        roles = _words_pattern(rules.role_words)
+        # A role word at the start or the end, never the whole name: "Security lead", "Head of SRE".
+        self.role_edge_re = re.compile(rf"^(?:{roles})[\W_]+(?=\w)|(?<=\w)[\W_]+(?:{roles})[\W_]*$", re.IGNORECASE)
+        self.qualifier_re = re.compile(rf"^(?:{_words_pattern(rules.qualifiers)})[\W_]+(?=\w)", re.IGNORECASE)
+        self.role_titles = {fold(t) for t in rules.role_titles}
+        # One pattern per role word, for trying every way of removing them ("Lock domain owner" is
+        # "Lock domain" without "owner", or "Lock" without "domain owner": the directory decides).
+        self.one_role_res = [re.compile(rf"^(?:{one})[\W_]+(?=\w)|(?<=\w)[\W_]+(?:{one})[\W_]*$", re.IGNORECASE)
+                             for w in rules.role_words if fold(w) and (one := _words_pattern([w]))]
+        self.index: dict[str, str] = {}  # folded alias -> canonical
+        for canonical, alias in directory:
+            if fold(alias):
+                self.index.setdefault(self.key(alias), canonical)
+        # The aliases without role words ("Security team" -> "security"), when that is unambiguous.
+        stripped: dict[str, set[str]] = {}
+        for alias, canonical in self.index.items():
+            stripped.setdefault(fold(self.strip_roles(alias, keep_titles=False)), set()).add(canonical)
+        self.stripped_index = {k: next(iter(v)) for k, v in stripped.items() if len(v) == 1 and k not in self.index}
+        self.abbreviations = {fold(k): fold(v) for k, v in rules.abbreviations.items() if fold(k) and fold(v)}
+        self.forms = {**self.stripped_index, **self.index}
+        # Word order ignored: "Engineering Platform" is "Platform Engineering".
+        prints: dict[str, set[str]] = {}
+        for form, canonical in self.forms.items():
+            prints.setdefault(fingerprint(form), set()).add(canonical)
+        self.fingerprints = {k: next(iter(v)) for k, v in prints.items() if len(v) == 1}
+        acronyms: dict[str, set[str]] = {}
+        for alias, canonical in self.forms.items():
+            if len(initials := acronym(alias)) >= 2:
+                acronyms.setdefault(initials, set()).add(canonical)
+        self.acronyms = {k: next(iter(v)) for k, v in acronyms.items() if len(v) == 1}
+        self._cache: dict[str, Match] = {}
 
     @property
     def has_directory(self) -> bool:
-        return bool(self.aliases)
+        """Whether a directory was given (else names are clustered)."""
+        return bool(self.index)
 
-    def strip_roles(self, key: str) -> str:
-        """Remove role words at either end: "security lead" -> "security".
+    @staticmethod
+    def key(name: str) -> str:
+        """The folded name without asides: "Carrier Relations (ops team)" -> "carrier relations"."""
+        return fold(ASIDE_RE.sub("", name)) or fold(name)
 
-        Stops before removing everything ("Lead" alone stays "lead").
+    def strip_roles(self, text: str, keep_titles: bool = True) -> str:
+        """Remove role words at either end, case kept; never the whole name, nor a role title
+        (unless keep_titles is False, as when matching against a directory).
+
+        >>> m = OwnerMatcher((), OwnerRules(("lead", "team", "head of", "on call"), (), ("tech lead",), ()), Guards())
+        >>> m.strip_roles("Security team lead"), m.strip_roles("Head of SRE"), m.strip_roles("SRE on-call")
+        ('Security', 'SRE', 'SRE')
+        >>> m.strip_roles("Lead"), m.strip_roles("Tech lead"), m.strip_roles("Leadership")
+        ('Lead', 'Tech lead', 'Leadership')
         """
-        changed = True
-        while changed:
-            changed = False
-            for word in self.role_words:
-                for candidate in (key.removesuffix(" " + word), key.removeprefix(word + " ")):
-                    if len(candidate) < len(key) and candidate.strip():
-                        key, changed = candidate.strip(), True
-                        break
-        return key
+        if keep_titles and fold(text) in self.role_titles:
+            return text
+        while (shorter := self.role_edge_re.sub("", text, count=1).strip()) != text and shorter:
+            text = shorter
+        return text
 
-    def strip_qualifiers(self, key: str) -> str:
-        words = key.split()
-        while len(words) > 1 and words[0] in self.qualifiers:
-            words = words[1:]
-        return " ".join(words)
+    def role_variants(self, key: str) -> list[str]:
+        """Every folded name reachable by removing role words at the ends, least removed first.
 
-    @lru_cache(maxsize=65536)  # noqa: B019 - one matcher per run; distinct names are few
+        >>> m = OwnerMatcher((), OwnerRules(("owner", "domain owner", "lead"), (), (), ()), Guards())
+        >>> m.role_variants("lock domain owner")
+        ['lock domain', 'lock']
+        """
+        seen: dict[str, None] = {}
+        frontier = [key]
+        while frontier:
+            found = []
+            for text in frontier:
+                for pattern in self.one_role_res:
+                    for match in pattern.finditer(text):
+                        shorter = fold(text[:match.start()] + text[match.end():])
+                        if shorter and shorter != key and shorter not in seen:
+                            seen[shorter] = None
+                            found.append(shorter)
+            frontier = found
+        return sorted(seen, key=lambda v: (-len(v), v))
+
+    def strip_qualifiers(self, text: str) -> str:
+        """Remove qualifiers in front ("Platform SRE" -> "SRE"), keeping at least one word."""
+        while (shorter := self.qualifier_re.sub("", text, count=1).strip()) != text and shorter:
+            text = shorter
+        return text
+
+    def display_name(self, name: str) -> str:
+        """An owner's name as shown when it is not in the directory: asides and role words dropped.
+
+        >>> OwnerMatcher((), OwnerRules(("team",), (), (), ()), Guards()).display_name("Carrier Relations (ops team)")
+        'Carrier Relations'
+        """
+        cleaned = squash(ASIDE_RE.sub("", name)).strip(PART_TRIM) or squash(name)
+        return self.strip_roles(cleaned)
+
+    def split(self, raw: str) -> list[str]:
+        """Joint owners as separate names, as written.
+
+        >>> m = OwnerMatcher((), OwnerRules((), (), (), ("+", "/", "&", ",", " and ")), Guards())
+        >>> m.split("Engineering + SRE"), m.split("Product & Legal"), m.split("Security / DBA, QA and Legal")
+        (['Engineering', 'SRE'], ['Product', 'Legal'], ['Security', 'DBA', 'QA', 'Legal'])
+        """
+        return [p for p in (squash(raw[a:b]).strip(PART_TRIM) for a, b in self._spans(raw)) if p]
+
+    def _spans(self, raw: str) -> list[tuple[int, int]]:
+        """(start, end) of each part of a cell between joiners."""
+        spans, start = [], 0
+        for joiner in self.split_re.finditer(raw):
+            spans.append((start, joiner.start()))
+            start = joiner.end()
+        return [*spans, (start, len(raw))]
+
+    def split_known(self, raw: str) -> list[str]:
+        """Like `split`, but parts that together are one name of the directory stay together:
+        "Research and Development + Legal" is two owners when the directory has the first."""
+        spans = self._spans(raw)
+        parts: list[str] = []
+        i = 0
+        while i < len(spans):
+            for j in range(len(spans) - 1, i - 1, -1):
+                text = squash(raw[spans[i][0]:spans[j][1]]).strip(PART_TRIM)
+                if j == i or self.match(text).method in ("decision", "exact", "role-words"):
+                    if text:
+                        parts.append(text)
+                    i = j + 1
+                    break
+        return parts
+
     def match(self, name: str) -> Match:
-        """One owner name -> the directory's canonical owner, with method and score."""
-        cleaned = squash(ASIDE_RE.sub("", name)) or name
-        key = fold(cleaned)
-        steps = (("alias", key), ("role-words", self.strip_roles(key)),
-                 ("qualifier", self.strip_qualifiers(self.strip_roles(key))))
-        for method, candidate in steps:
-            if candidate in self.aliases:
-                return Match("owner", name, self.aliases[candidate], "exact" if method == "alias" else method, 100.0)
-        return self._fuzzy(name, steps[-1][1])
+        """One owner name -> the directory's canonical owner, with method and score.
 
-    def _fuzzy(self, name: str, key: str) -> Match:
-        if len(key) < self.config.match_min_length or not self.aliases:
-            return Match("owner", name, None, "unmatched", 0.0, needs_review=bool(self.aliases))
-        best: dict[str, float] = {}
-        for alias, canonical in self.aliases.items():
-            score = similarity(key, alias)
-            if score > best.get(canonical, -1):
-                best[canonical] = score
-        ranked = sorted(best.items(), key=lambda kv: -kv[1])
-        (top, top_score), runner = ranked[0], (ranked[1] if len(ranked) > 1 else (None, 0.0))
-        margin_ok = top_score - runner[1] >= self.config.match_margin
-        if top_score >= self.config.match_min_score and margin_ok:
-            return Match("owner", name, top, "fuzzy", round(top_score, 1), runner[0], round(runner[1], 1))
-        return Match("owner", name, None, "unmatched", round(top_score, 1), top, round(top_score, 1), needs_review=True)
+        >>> rules = OwnerRules(("lead", "team", "owner", "manager"), ("platform", "infra", "lead"), (), ())
+        >>> m = OwnerMatcher([("Security", "Security"), ("SRE", "SRE"), ("SRE", "Site Reliability Engineering"),
+        ...                   ("Platform Engineering", "Platform Engineering"), ("Engineering", "Engineering"),
+        ...                   ("Lock domain", "Lock domain")], rules, Guards())
+        >>> [m.match(n).canonical for n in ("SECURITY", "Secruity lead", "Platform SRE", "Lock domain lead",
+        ...                                  "Platform Engineeirng", "site reliability engineering", "Securty")]
+        ['Security', 'Security', 'SRE', 'Lock domain', 'Platform Engineering', 'SRE', 'Security']
+        >>> m.match("7").canonical, m.match("7").needs_review
+        (None, True)
+        """
+        if name not in self._cache:
+            self._cache[name] = self._match(name)
+        return self._cache[name]
+
+    def _match(self, name: str) -> Match:
+        if decided := self.decided(name):
+            return decided
+        key = self.key(name)
+        if key in self.index:
+            return Match("owner", name, self.index[key], "exact", 100.0)
+        key = self.expand(key)
+        if key in self.index:
+            return Match("owner", name, self.index[key], "abbreviation", 95.0)
+        bare = fold(self.strip_roles(key, keep_titles=False))
+        plain = fold(self.strip_qualifiers(bare))
+        # Exact steps first, fuzzy ones after: "Platform DBA" is DBA (qualifier), never a fuzzy
+        # neighbour; "Platform Enginering" is a typo of Platform Engineering, not Engineering.
+        for variant in self.role_variants(key):
+            if variant in self.forms:
+                return Match("owner", name, self.forms[variant], "role-words", 100.0)
+        if fingerprint(bare) in self.fingerprints:
+            return Match("owner", name, self.fingerprints[fingerprint(bare)], "word-order", 100.0)
+        if by_acronym := self._acronym(name, bare):
+            return by_acronym
+        if plain != bare and plain in self.forms:
+            return Match("owner", name, self.forms[plain], "qualifier", 95.0)
+        if plain != bare and (by_acronym := self._acronym(name, plain)):
+            return by_acronym
+        cutoff = self.guards.min_score - 25
+        fuzzy = decide("owner", name, bare, rank(bare, self.forms, cutoff), self.guards)
+        if fuzzy.canonical or plain == bare:
+            return fuzzy
+        qualified = decide("owner", name, plain, rank(plain, self.forms, cutoff), self.guards)
+        if qualified.canonical or (qualified.runner_up_score or 0) > (fuzzy.runner_up_score or 0):
+            return qualified
+        return fuzzy
+
+    def _acronym(self, name: str, key: str) -> Match | None:
+        """The one owner whose name this key abbreviates ("QAS" for "Quality Assurance Services"), or
+        whose name abbreviates this key ("Site Reliability Engineering" for "SRE"). Two letters say
+        too little to decide ("PM", "IS"): such a hit is only proposed, for review."""
+        if " " not in key and 2 <= len(key) <= 6:
+            letters, canonical = key, self.acronyms.get(key)
+        else:
+            letters = acronym(key)
+            canonical = self.forms.get(letters) if len(letters) >= 2 else None
+        if canonical is None:
+            return None
+        if len(letters) < 3:
+            return Match("owner", name, None, "unmatched", 80.0, canonical, 80.0, needs_review=True)
+        return Match("owner", name, canonical, "acronym", 90.0)
+
+    def expand(self, key: str) -> str:
+        """A folded name with its abbreviations written out ("db admin" -> "database administration")."""
+        return " ".join(self.abbreviations.get(w, w) for w in key.split())
+
+    def decided(self, name: str) -> Match | None:
+        """The decision recorded in `riskreg review` for this name, if any."""
+        for form in (fold(name), self.key(name)):
+            if ("owner", form) in self.decisions:
+                return Match("owner", name, self.decisions[("owner", form)], "decision", 100.0)
+        return None
 
 
-def display_name(name: str, matcher: OwnerMatcher) -> str:
-    """The name of an owner outside the directory: as written, asides and role words dropped.
+def acronym(key: str) -> str:
+    """Initials of a folded name of two words or more; "" for one word.
 
-    >>> display_name("Carrier Relations (ops team)", OwnerMatcher(Config()))
-    'Carrier Relations'
+    >>> acronym("site reliability engineering"), acronym("head of security"), acronym("security")
+    ('sre', 'hs', '')
     """
-    cleaned = squash(ASIDE_RE.sub("", name)) or name
-    words = cleaned.split()
-    key_words = matcher.strip_roles(fold(cleaned)).split()
-    # Keep the written casing of the words that survive role stripping.
-    kept = [w for w in words if fold(w) in key_words] or words
-    return " ".join(kept)
+    words = [w for w in key.split() if w not in ACRONYM_SKIP]
+    return "".join(w[0] for w in words) if len(words) >= 2 else ""
 
 
-def cluster_owner_names(names: Iterable[str], matcher: OwnerMatcher) -> dict[str, str]:
-    """Without a directory: each written owner name -> the most common form of its cluster.
+def cluster_owner_names(names: Iterable[str], matcher: OwnerMatcher) -> dict[str, Match]:
+    """Without a directory: each written owner name -> its cluster's name, as a Match.
 
-    Fingerprint keys first (role words dropped, tokens sorted), then keys within the fuzzy
-    threshold of a more common key (with margin) join that key's cluster.
+    Keys are OpenRefine fingerprints (folded, role words dropped, tokens sorted). From the most
+    common key down, a key joins a more common one when they are the same without qualifiers,
+    one is the other's acronym, or they are fuzzily alike with a margin over any other; a
+    near miss stays apart and is flagged for review. A cluster is named by its most common
+    written form (role words dropped).
+
+    >>> m = OwnerMatcher((), OwnerRules(("lead", "team"), ("platform",), (), ()), Guards())
+    >>> written = ["Security", "Security lead", "Securty", "security", "Platform SRE", "SRE",
+    ...            "Site Reliability Engineering", "Platform DBA", "Data Platform"] + ["SRE", "DBA"] * 3
+    >>> c = cluster_owner_names(written, m)
+    >>> sorted({k: v.canonical for k, v in c.items()}.items())  # doctest: +NORMALIZE_WHITESPACE
+    [('DBA', 'DBA'), ('Data Platform', 'Data Platform'), ('Platform DBA', 'DBA'), ('Platform SRE', 'SRE'),
+     ('SRE', 'SRE'), ('Security', 'Security'), ('Security lead', 'Security'), ('Securty', 'Security'),
+     ('Site Reliability Engineering', 'SRE'), ('security', 'Security')]
     """
     counts = Counter(names)
-    by_key: dict[str, Counter[str]] = {}
-    for name, n in counts.items():
-        key = " ".join(sorted(set(matcher.strip_roles(fold(ASIDE_RE.sub("", name))).split())))
-        by_key.setdefault(key, Counter())[display_name(name, matcher)] += n
-    ordered = sorted(by_key, key=lambda k: (-sum(by_key[k].values()), k))
-    parent: dict[str, str] = {}
-    for k, key in enumerate(ordered):
-        parent[key] = key
-        if len(key) < matcher.config.match_min_length:
-            continue
-        scores = sorted(((similarity(key, other), other) for other in ordered[:k]), reverse=True)
-        if scores and scores[0][0] >= matcher.config.match_min_score and (
-                len(scores) == 1 or scores[0][0] - scores[1][0] >= matcher.config.match_margin):
-            parent[key] = parent[scores[0][1]]
-    names_of_root: dict[str, Counter[str]] = {}
+    bare_of = {name: fold(matcher.strip_roles(matcher.expand(matcher.key(name)))) for name in counts}  # word order kept
+    key_of = {name: fingerprint(bare) for name, bare in bare_of.items()}
+    forms: dict[str, Counter[str]] = {}
+    plain_of: dict[str, str] = {}  # key -> the key it reduces to without qualifiers
+    spelled: dict[str, str] = {}  # key -> its most common form in written word order, for acronyms
+    for name, n in counts.most_common():
+        key = key_of[name]
+        forms.setdefault(key, Counter())[matcher.display_name(name)] += n
+        spelled.setdefault(key, bare_of[name])
+        plain = fingerprint(fold(matcher.strip_qualifiers(bare_of[name])))
+        if plain != key:
+            plain_of.setdefault(key, plain)
+    total = {k: sum(c.values()) for k, c in forms.items()}
+    # "Platform SRE" is SRE when it is a rare variant of a common name; "Platform Engineering",
+    # written about as often as "Engineering", is a team of its own (in between: a person decides).
+    qualified = {k for k, p in plain_of.items() if p in forms and total[k] * QUALIFIED_SHARE <= total[p]}
+    doubtful = {k for k, p in plain_of.items() if p in forms and k not in qualified and total[k] < total[p]}
+    # Most common first; a qualified name after the bare one it reduces to.
+    ordered = sorted(forms, key=lambda k: (k in qualified, -total[k], k))
+    root: dict[str, str] = {}
+    how: dict[str, Match] = {}
+    earlier: dict[str, str] = {}  # key -> its root, for keys already placed
+    initials: dict[str, set[str]] = {}  # acronym of a placed key -> roots
     for key in ordered:
-        names_of_root.setdefault(parent[key], Counter()).update(by_key[key])
-    result: dict[str, str] = {}
+        root[key], how[key] = key, Match("owner", key, None, "cluster", 100.0)
+        if key in qualified:
+            root[key], how[key] = earlier[plain_of[key]], Match("owner", key, None, "cluster-qualifier", 95.0)
+        elif (hit := _acronym_root(spelled[key], earlier, initials, spelled)) is not None:
+            if min(len(spelled[key]), len(acronym(spelled[key])) or 99) >= 3:
+                root[key], how[key] = hit, Match("owner", key, None, "cluster-acronym", 90.0)
+            else:  # "QA" and "Quality Assurance": two letters say too little; proposed for review
+                how[key] = Match("owner", key, None, "cluster", 100.0, hit, 80.0, needs_review=True)
+        elif earlier and len(key) >= matcher.guards.min_length:
+            ranked = rank(key, earlier, matcher.guards.min_score - NEAR_MISS)
+            fuzzy = decide("owner", key, key, ranked, matcher.guards)
+            if fuzzy.canonical:
+                root[key], how[key] = fuzzy.canonical, Match("owner", key, None, "cluster-fuzzy", fuzzy.score,
+                                                              fuzzy.runner_up, fuzzy.runner_up_score)
+            elif key in doubtful:
+                how[key] = Match("owner", key, None, "cluster", 100.0, earlier[plain_of[key]], 90.0, needs_review=True)
+            elif ranked:  # a near miss or a tie: its own cluster until a person decides
+                how[key] = Match("owner", key, None, "cluster", 100.0, fuzzy.runner_up, fuzzy.runner_up_score,
+                                 needs_review=True)
+        earlier[key] = root[key]
+        if len(abbreviation := acronym(spelled[key])) >= 2:
+            initials.setdefault(abbreviation, set()).add(root[key])
+    members: dict[str, Counter[str]] = {}
+    for key in ordered:
+        members.setdefault(root[key], Counter()).update(forms[key])
+    # The most common form; on a tie, the root's own form ("SRE" over "Platform SRE"), then the most readable.
+    names_of_root = {r: max(c, key=lambda f: (c[f], f in forms[r], _readability(f), f)) for r, c in members.items()}
+    result: dict[str, Match] = {}
     for name in counts:
-        key = " ".join(sorted(set(matcher.strip_roles(fold(ASIDE_RE.sub("", name))).split())))
-        result[name] = names_of_root[parent[key]].most_common(1)[0][0]
+        key = key_of[name]
+        m = how[key]
+        runner = names_of_root.get(root.get(m.runner_up, ""), m.runner_up) if m.runner_up else None
+        result[name] = Match("owner", name, names_of_root[root[key]], m.method, m.score, runner, m.runner_up_score,
+                             m.needs_review)
     return result
 
 
-def owners_of(raw: str | None, matcher: OwnerMatcher, cluster: dict[str, str] | None,
+def _acronym_root(name: str, earlier: Mapping[str, str], initials: Mapping[str, set[str]],
+                  spelled: Mapping[str, str]) -> str | None:
+    """The root of an earlier key that this name (folded, in written order) abbreviates, or whose
+    one-word name abbreviates this one ("SRE" and "Site Reliability Engineering")."""
+    if " " not in name and 2 <= len(name) <= 6:
+        hits = initials.get(name, set())
+    else:
+        short = acronym(name)
+        hits = {earlier[short]} if len(short) >= 2 and short in earlier and spelled.get(short) == short else set()
+    return next(iter(hits)) if len(hits) == 1 else None
+
+
+def fingerprint(key: str) -> str:
+    """OpenRefine's fingerprint of a folded name: distinct tokens, sorted.
+
+    >>> fingerprint("platform engineering platform")
+    'engineering platform'
+    """
+    return " ".join(sorted(set(key.split())))
+
+
+def _readability(name: str) -> tuple[int, int]:
+    """Prefer "Security" over "SECURITY" or "security" when forms are equally common."""
+    return (name[:1].isupper() and not name.isupper(), name.isupper())
+
+
+def owners_of(raw: str | None, matcher: OwnerMatcher, clusters: Mapping[str, Match] | None,
               null_values: tuple[str, ...]) -> tuple[tuple[str, ...], list[Match]]:
-    """Canonical owners of one raw owner cell, and the decisions made on the way."""
-    if is_null(raw, null_values):
+    """Canonical owners of one raw owner cell, and the decisions made on the way.
+
+    With a directory, joint owners that together are one directory name ("Research and
+    Development") stay one owner.
+    """
+    if raw is None or is_null(raw, null_values):
         return (), []
+    parts = matcher.split_known(raw) if matcher.has_directory or matcher.decisions else matcher.split(raw)
     owners: list[str] = []
     matches: list[Match] = []
-    for part in split_owners(raw, matcher.config.owner_joiners):
+    for part in parts:
         if matcher.has_directory:
             m = matcher.match(part)
-            name = m.canonical or display_name(part, matcher)
         else:
-            name = (cluster or {}).get(part) or display_name(part, matcher)
-            m = Match("owner", part, name, "cluster", 100.0 if fold(name) == fold(part) else 90.0)
+            m = (matcher.decided(part) or (clusters or {}).get(part)
+                 or Match("owner", part, matcher.display_name(part), "cluster", 100.0))
+        name = m.canonical or matcher.display_name(part)
         matches.append(m)
         if name not in owners:
             owners.append(name)
     return tuple(owners), matches
+
+
+def owner_parts(raws: Iterable[str | None], matcher: OwnerMatcher, null_values: tuple[str, ...]) -> list[str]:
+    """Every joint owner's name in a run's owner cells, as written (for clustering); each distinct
+    cell is split once."""
+    cells = Counter(raw for raw in raws if raw is not None)
+    return [part for raw, n in cells.items() if not is_null(raw, null_values) for part in matcher.split(raw) * n]
+
+
+__all__ = ["OwnerMatcher", "OwnerRules", "acronym", "cluster_owner_names", "fingerprint", "joiner_pattern",
+           "owner_parts", "owners_of"]

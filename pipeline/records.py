@@ -153,7 +153,7 @@ class Entry:
 class Match:
     """One raw -> canonical vocabulary decision, for the `matches` table and `riskreg review`."""
 
-    vocabulary: str  # "owner" | "status" | "service" | "likelihood" | "impact" | "severity"
+    vocabulary: str  # "owner" | "status" | "service" | "likelihood" | "impact" | "severity" | "risk" (merges)
     raw: str
     canonical: str | None
     method: str  # "exact", "alias", "synonym", "fuzzy", "cluster", "decision", "unmatched", ...
@@ -161,6 +161,8 @@ class Match:
     runner_up: str | None = None
     runner_up_score: float | None = None
     needs_review: bool = False
+    occurrences: int = 1  # entries (or documents, for services) that carry this raw value
+    example: str | None = None  # path:line of the first of them, for the reviewer
 
 
 @dataclass(slots=True)

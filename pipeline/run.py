@@ -31,6 +31,7 @@ from pipeline.errors import DecodeError, ParseError
 from pipeline.normalise import normalise, service_rows
 from pipeline.reconcile import reconcile
 from pipeline.records import DocumentResult, ParsedDocument, RawEntry, Rejection, RunSummary
+from pipeline.review import read_decisions
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +170,7 @@ def ingest(root: str | Path, db: str | Path, config: Config, *, workers: int | N
             results.append(result)
         summary.rejections = read_failures + summary.rejections
 
-        run = normalise(results, config)
+        run = normalise(results, config, read_decisions(config.decisions_file(db)))
         summary.documents_parsed = sum(1 for s in statuses.values() if s == "parsed")
         summary.documents_rejected = len(read_failures) + sum(1 for s in statuses.values() if s != "parsed")
         summary.entries = len(run.entries)

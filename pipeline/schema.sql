@@ -92,11 +92,17 @@ CREATE TABLE IF NOT EXISTS rejections (
 COMMENT ON TABLE rejections IS 'Documents (or parts) a run could not take in, and why; kept for every run.';
 
 CREATE TABLE IF NOT EXISTS services (
-    service  VARCHAR NOT NULL,
-    alias    VARCHAR NOT NULL,
-    key      VARCHAR NOT NULL
+    service    VARCHAR NOT NULL,
+    alias      VARCHAR NOT NULL,
+    key        VARCHAR NOT NULL
 );
+-- Columns added after schema 1: databases made by older versions gain them on connect.
+ALTER TABLE services ADD COLUMN IF NOT EXISTS documents INTEGER;
 COMMENT ON TABLE services IS 'Canonical service names and every way documents wrote them.';
+COMMENT ON COLUMN services.service IS 'Canonical service name, as in entries.service and documents.service.';
+COMMENT ON COLUMN services.alias IS 'The name as a document wrote it (title, Service: line, folder).';
+COMMENT ON COLUMN services.key IS 'Clustering key: folded, without document-type words.';
+COMMENT ON COLUMN services.documents IS 'Documents that wrote the service this way.';
 
 CREATE TABLE IF NOT EXISTS matches (
     vocabulary       VARCHAR NOT NULL,
@@ -108,7 +114,19 @@ CREATE TABLE IF NOT EXISTS matches (
     runner_up_score  DOUBLE,
     needs_review     BOOLEAN NOT NULL
 );
-COMMENT ON TABLE matches IS 'Every raw -> canonical vocabulary decision of the latest run.';
+ALTER TABLE matches ADD COLUMN IF NOT EXISTS occurrences INTEGER;
+ALTER TABLE matches ADD COLUMN IF NOT EXISTS example VARCHAR;
+COMMENT ON TABLE matches IS 'Every raw -> canonical vocabulary decision of the latest run; needs_review ones wait in riskreg review.';
+COMMENT ON COLUMN matches.vocabulary IS 'owner, status, likelihood, impact, severity, service; risk for merges decided in review.';
+COMMENT ON COLUMN matches.raw IS 'The value as written (one joint owner at a time); for risk, the entry_key merged.';
+COMMENT ON COLUMN matches.canonical IS 'What it was normalised to; NULL when nothing was decided (kept as written).';
+COMMENT ON COLUMN matches.method IS 'How: exact, synonym, word, number, legend, role-words, qualifier, acronym, fuzzy, cluster..., decision, unmatched.';
+COMMENT ON COLUMN matches.score IS 'Confidence 0-100 (the fuzzy similarity for fuzzy matches).';
+COMMENT ON COLUMN matches.runner_up IS 'The best other candidate; for an unmatched value, the best candidate (what accept takes).';
+COMMENT ON COLUMN matches.runner_up_score IS 'Its similarity 0-100.';
+COMMENT ON COLUMN matches.needs_review IS 'True when a person should decide: a near miss, a tie, an unknown value.';
+COMMENT ON COLUMN matches.occurrences IS 'Entries (documents, for services) carrying the value.';
+COMMENT ON COLUMN matches.example IS 'path:line of the first of them.';
 
 CREATE TABLE IF NOT EXISTS parse_cache (
     sha256       VARCHAR NOT NULL,

@@ -1,11 +1,15 @@
 """Normalise services: one canonical service name per document, clustered across documents.
 
-A document's service comes from a `Service:` metadata line, else from its title with the
-document-type words taken off ("Operator Management Service — Service Risk Register" ->
-"Operator Management Service"), else from its folder. Names are then clustered across all
-documents by a key that ignores case, punctuation and the word "service", so that
-"lock-integration-service" and "Lock Integration Service" are one service, named by its most
-readable, most common form.
+Part of the normalise stage: titles, metadata and paths of a run's documents -> one service name
+per document, the aliases behind each name (the `services` table) and a `Match` per written
+name. A document's service is, in order: its `Service:` (or `System:`) metadata line; its title
+with the document-type words taken off ("Operator Management Service — Service Risk Register"
+and "Operator Management Service: Service Readiness Checklist" -> "Operator Management
+Service"; "SERVICE_RISK_REGISTER — lock-integration-service" -> "lock-integration-service");
+its `Scope:` line; its folder; its file name. Names are then clustered by a key that ignores
+case, punctuation and document-type words (`[services] type_words`), then fuzzily with the
+guards of `pipeline.matching` (never across different numbers: "Search 2" is not "Search"), and
+each cluster is shown by its most common, most readable written form.
 """
 
 from __future__ import annotations
@@ -13,68 +17,169 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from pipeline.matching import Guards, decide, rank
+from pipeline.records import Match
 from pipeline.textnorm import fold, squash
 
-# Separators between a title's parts: "X — Service Risk Register", "X: Readiness", "X | Risks".
+# Separators between a title's parts: "X — Service Risk Register", "X: Readiness", "X | Risks", "X - Y".
 TITLE_SPLIT_RE = re.compile(r"\s+[—–-]\s+|\s*[—–|]\s*|:\s+")
-# Words that say what kind of document it is, not which service.
-DOC_TYPE_WORDS = frozenset((
-    "service", "services", "risk", "risks", "register", "registry", "readiness", "checklist", "check", "checks",
-    "list", "assessment", "residual", "mitigation", "mitigations", "playbook", "playbooks", "and", "review",
-    "matrix", "threat", "model", "report", "document", "doc", "docs", "production", "launch", "go", "live",
-    "operational", "operations", "raid", "log", "sign", "off", "signoff", "the", "of", "for", "a", "v1", "v2",
-    "draft", "final", "template", "overview", "summary", "status", "tracker",
-))
-# Folders that hold registers but do not name a service.
-GENERIC_FOLDERS = frozenset(("docs", "doc", "registers", "risks", "readiness", "assessments", "scraped", "pages",
-                             "raw", "data", "wiki", "src", "content"))
+# Markup and decoration around a title part.
+TITLE_TRIM = " #*_`\"'“”‘’[]"
+# A slug: one word of lower-case letters and digits joined by dashes or underscores.
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)+$")
+# Metadata keys naming the service outright, then the weaker ones tried after the title.
+SERVICE_KEYS = ("service", "service name", "system", "application", "component")
+SCOPE_KEYS = ("scope",)
 
 
-def service_key(name: str) -> str:
-    """Clustering key: folded, without document-type words.
+def service_key(name: str, type_words: frozenset[str]) -> str:
+    """Clustering key: folded, without document-type words (all of it when nothing else is left).
 
-    >>> service_key("lock-integration-service") == service_key("Lock Integration Service")
+    >>> words = frozenset({"service", "risk", "register"})
+    >>> service_key("lock-integration-service", words) == service_key("Lock Integration Service", words)
     True
     """
-    words = [w for w in fold(name.replace("_", " ")).split() if w not in DOC_TYPE_WORDS]
-    return " ".join(words)
+    words = fold(name).split()
+    kept = [w for w in words if w not in type_words]
+    return " ".join(kept or words)
 
 
-def service_of_document(title: str | None, metadata: Mapping[str, str], path: str) -> str | None:
-    """The service a document is about, as written in it.
+def service_of_document(title: str | None, metadata: Mapping[str, str], path: str, type_words: frozenset[str],
+                        generic_folders: frozenset[str]) -> tuple[str, str]:
+    """The service a document is about, as written in it, and where that came from.
 
-    >>> service_of_document("Operator Management Service — Service Risk Register", {}, "x.md")
-    'Operator Management Service'
-    >>> service_of_document("SERVICE_RISK_REGISTER — lock-integration-service", {}, "x.txt")
-    'lock-integration-service'
+    >>> w = frozenset({"service", "risk", "register", "readiness", "checklist", "residual", "assessment"})
+    >>> service_of_document("Operator Management Service — Service Risk Register", {}, "x.md", w, frozenset())
+    ('Operator Management Service', 'title')
+    >>> service_of_document("Operator Management Service: Service Readiness Checklist", {}, "x.md", w, frozenset())
+    ('Operator Management Service', 'title')
+    >>> service_of_document("SERVICE_RISK_REGISTER — lock-integration-service", {}, "x.txt", w, frozenset())
+    ('lock-integration-service', 'title')
+    >>> service_of_document("Risk Register", {}, "payments/ledger/docs/r.md", w, frozenset({"docs"}))
+    ('ledger', 'folder')
     """
-    for key in ("service", "service name", "system"):
-        if metadata.get(key):
-            return squash(metadata[key])
-    if title:
-        parts = [p.strip(" #*_") for p in TITLE_SPLIT_RE.split(title) if p and p.strip(" #*_")]
-        scored = [(len(service_key(p).split()) / max(1, len(fold(p.replace("_", " ")).split())), -k, p)
-                  for k, p in enumerate(parts)]
-        if scored:
-            share, _, best = max(scored)
-            if share > 0:
-                return best
-    folders = [f for f in PurePosixPath(path).parent.parts if fold(f) not in GENERIC_FOLDERS]
-    return folders[-1] if folders else None
+    for key in SERVICE_KEYS:
+        if metadata.get(key) and service_key(metadata[key], type_words):
+            return squash(metadata[key]).strip(TITLE_TRIM), "metadata"
+    if title and (named := _service_in_title(title, type_words)):
+        return named, "title"
+    for key in SCOPE_KEYS:
+        if metadata.get(key) and fold(metadata[key]):
+            return squash(metadata[key]).strip(TITLE_TRIM), "scope"
+    posix = PurePosixPath(path)
+    folders = [f for f in posix.parent.parts if fold(f) not in generic_folders and fold(f)]
+    if folders:
+        return folders[-1], "folder"
+    return posix.stem, "file"
 
 
-def readability(name: str) -> tuple[int, int]:
-    """Prefer "Lock Integration Service" over "lock-integration-service" as a display name."""
-    return (sum(c.isupper() for c in name[:1]) + (" " in name), -name.count("-") - name.count("_"))
+def _service_in_title(title: str, type_words: frozenset[str]) -> str | None:
+    """The part of a title naming the service: the one with the largest share of words that are not
+    document-type words, the earlier one on a tie."""
+    parts = [p.strip(TITLE_TRIM) for p in TITLE_SPLIT_RE.split(title)]
+    scored = []
+    for k, part in enumerate(parts):
+        words = fold(part).split()
+        named = [w for w in words if w not in type_words]
+        if named:
+            scored.append((len(named) / len(words), -k, part))
+    return max(scored)[2] if scored else None
 
 
-def canonical_services(names: Iterable[str | None]) -> dict[str, str]:
-    """Each written service name -> its cluster's display name (most common, most readable)."""
-    counts = Counter(n for n in names if n)
-    clusters: dict[str, Counter[str]] = {}
+def display_form(name: str) -> str:
+    """A slug written as words, for showing: "lock-integration-service" -> "Lock Integration Service".
+
+    >>> display_form("lock-integration-service"), display_form("VokeTag")
+    ('Lock Integration Service', 'VokeTag')
+    """
+    if SLUG_RE.match(name):
+        return " ".join(w.capitalize() for w in re.split(r"[-_]", name))
+    return name
+
+
+def _readability(name: str) -> tuple[bool, bool, int]:
+    """Prefer "Lock Integration Service" over "lock-integration-service" or "LOCK INTEGRATION"."""
+    return (not SLUG_RE.match(name), not name.isupper(), " " in name)
+
+
+@dataclass(slots=True)
+class ServiceNames:
+    """The services of a run: document -> canonical name, canonical -> written forms, decisions."""
+
+    of_path: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, Counter[str]] = field(default_factory=dict)  # canonical -> written name -> documents
+    keys: dict[str, str] = field(default_factory=dict)  # written name -> clustering key
+    matches: list[Match] = field(default_factory=list)
+
+
+def canonical_services(written: Mapping[str, str], type_words: frozenset[str], guards: Guards,
+                       decisions: Mapping[tuple[str, str], str | None] | None = None) -> ServiceNames:
+    """Cluster the written service names of a run's documents (path -> name) into canonical names.
+
+    >>> w = frozenset({"service", "risk", "register"})
+    >>> s = canonical_services({"a.md": "Lock Integration Service", "b.txt": "lock-integration-service",
+    ...                         "c.md": "Lock Integration 2"}, w, Guards())
+    >>> s.of_path
+    {'a.md': 'Lock Integration Service', 'b.txt': 'Lock Integration Service', 'c.md': 'Lock Integration 2'}
+    """
+    decisions = decisions or {}
+    counts = Counter(written.values())
+    keys = {name: service_key(name, type_words) for name in counts}
+    by_key: dict[str, Counter[str]] = {}
     for name, n in counts.items():
-        clusters.setdefault(service_key(name) or fold(name), Counter())[name] += n
-    display = {key: max(forms, key=lambda f: (forms[f], readability(f), f)) for key, forms in clusters.items()}
-    return {name: display[service_key(name) or fold(name)] for name in counts}
+        by_key.setdefault(keys[name], Counter())[name] += n
+    ordered = sorted(by_key, key=lambda k: (-sum(by_key[k].values()), k))
+    root: dict[str, str] = {}
+    how: dict[str, Match] = {}
+    placed: dict[str, str] = {}  # key -> root, for the keys clustered so far
+    for key in ordered:
+        root[key], how[key] = key, Match("service", key, None, "key", 100.0)
+        if placed and len(key) >= guards.min_length:
+            ranked = rank(key, placed, guards.min_score)  # below that, names differ: no review noise
+            fuzzy = decide("service", key, key, ranked, guards)
+            if fuzzy.canonical:
+                root[key], how[key] = fuzzy.canonical, Match("service", key, None, "fuzzy", fuzzy.score,
+                                                             fuzzy.runner_up, fuzzy.runner_up_score)
+            elif ranked:
+                how[key] = Match("service", key, None, "key", 100.0, fuzzy.runner_up, fuzzy.runner_up_score,
+                                 needs_review=True)
+        placed[key] = root[key]
+    members: dict[str, Counter[str]] = {}
+    for key in ordered:
+        members.setdefault(root[key], Counter()).update(by_key[key])
+    display = {r: display_form(max(c, key=lambda f: (c[f], _readability(f), f))) for r, c in members.items()}
+
+    result = ServiceNames(keys=keys)
+    canonical_of: dict[str, str] = {}
+    first_path = {}
+    for path, name in sorted(written.items(), reverse=True):
+        first_path[name] = path
+    for name in counts:
+        m = how[keys[name]]
+        if ("service", fold(name)) in decisions:  # a person named it ("keep": its own name, apart)
+            decided = decisions[("service", fold(name))] or display_form(name)
+            canonical_of[name] = decided
+            result.matches.append(Match("service", name, decided, "decision", 100.0, occurrences=counts[name],
+                                        example=first_path[name]))
+        else:
+            canonical_of[name] = display[root[keys[name]]]
+            runner = display.get(root.get(m.runner_up or "", ""), m.runner_up) if m.runner_up else None
+            result.matches.append(Match("service", name, canonical_of[name],
+                                        "exact" if name == canonical_of[name] else m.method,
+                                        m.score, runner, m.runner_up_score, m.needs_review,
+                                        occurrences=counts[name], example=first_path[name]))
+        result.aliases.setdefault(canonical_of[name], Counter())[name] += counts[name]
+    result.of_path = {path: canonical_of[name] for path, name in written.items()}
+    return result
+
+
+def type_word_set(words: Iterable[str]) -> frozenset[str]:
+    """The folded document-type words of a Config."""
+    return frozenset(w for word in words for w in fold(word).split())
+
+
+__all__ = ["ServiceNames", "canonical_services", "display_form", "service_key", "service_of_document",
+           "type_word_set"]

@@ -1,60 +1,85 @@
 """Normalise statuses onto open | mitigating | mitigated | monitoring | accepted | closed.
 
-Synonyms first ("FIXED" -> mitigated, "TODO" -> open, "accepted with mitigation" ->
-accepted), then the synonyms inside a longer cell ("✅ Mitigated (2026-03)"), then fuzzy
-matching for typos with the same guards as owners. An unknown status stays NULL with its raw
-value kept and is flagged for review; it is never forced onto a wrong value.
+Part of the normalise stage: a status cell as written -> a `Match` with the canonical status.
+In order: a decision recorded in `riskreg review`; the synonyms (`vocab.STATUS_SYNONYMS` plus
+riskreg.toml `[statuses]`: FIXED -> mitigated, TODO -> open, "accepted with mitigation" ->
+accepted), compared after folding, so case, emoji and punctuation do not matter ("⚠️ In
+progress"); a synonym inside a longer cell ("✅ Mitigated (2026-03)"), longest first and never
+right after a negation ("not mitigated"); then fuzzy matching for typos ("Mitgating",
+"Monitering") with the guards of `pipeline.matching`, on the whole cell and on its first words.
+An unknown status stays NULL with its raw value kept, flagged for review: never forced onto a
+wrong value.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Mapping
 
-from pipeline.config import Config
-from pipeline.owners import similarity
+from pipeline.matching import Guards, decide, negated_in, rank
 from pipeline.records import Match
 from pipeline.textnorm import fold
 
+# Phrases shorter than this are too easy to find by accident inside a longer cell ("new", "wip").
+MIN_CONTAINED_PHRASE = 4
+
 
 class StatusMatcher:
-    """Maps raw statuses onto the canonical ones of a Config."""
+    """Maps raw statuses onto the canonical ones; one instance per run, each distinct value once."""
 
-    def __init__(self, config: Config) -> None:
-        self.config = config
+    def __init__(self, synonyms: Mapping[str, tuple[str, ...]], guards: Guards,
+                 decisions: Mapping[tuple[str, str], str | None] | None = None) -> None:
+        self.guards = guards
+        self.decisions = decisions or {}
         self.synonyms: dict[str, str] = {}
-        for canonical, words in config.status_synonyms.items():
+        for canonical, words in synonyms.items():
             self.synonyms.setdefault(fold(canonical), canonical)
             for word in words:
-                self.synonyms.setdefault(fold(word), canonical)
-        # Longest phrases first, so "accepted with mitigation" wins over "mitigation".
-        self.phrases = sorted(self.synonyms, key=len, reverse=True)
+                if fold(word):
+                    self.synonyms.setdefault(fold(word), canonical)
+        # Longest phrases first, so "accepted with mitigation" wins over "mitigation in progress".
+        self.phrases = sorted(self.synonyms, key=lambda p: (-len(p), p))
+        self.fuzzy_index = {p: c for p, c in self.synonyms.items() if len(p) >= max(guards.min_length, 4)}
+        self._cache: dict[str, Match] = {}
 
-    @lru_cache(maxsize=16384)  # noqa: B019 - one matcher per run; distinct statuses are few
     def match(self, raw: str) -> Match:
+        """One status cell -> Match (canonical None when unknown).
+
+        >>> from pipeline.vocab import STATUS_SYNONYMS
+        >>> m = StatusMatcher(STATUS_SYNONYMS, Guards())
+        >>> [m.match(s).canonical for s in ("FIXED", "⚠️ In progress", "Mitgating", "Monitering", "Mitigatd",
+        ...                                  "accepted with mitigation", "✅ Mitigated (2026-03)", "not mitigated")]
+        ['mitigated', 'mitigating', 'mitigating', 'monitoring', 'mitigated', 'accepted', 'mitigated', 'open']
+        >>> m.match("Deferred to Q3").canonical is None, m.match("Deferred to Q3").needs_review
+        (True, True)
+        """
+        if raw not in self._cache:
+            self._cache[raw] = self._match(raw)
+        return self._cache[raw]
+
+    def _match(self, raw: str) -> Match:
         key = fold(raw)
+        if ("status", key) in self.decisions:
+            return Match("status", raw, self.decisions[("status", key)], "decision", 100.0)
         if not key:
-            return Match("status", raw, None, "empty", 0.0)
+            return Match("status", raw, None, "unreadable", 0.0, needs_review=True)
         if key in self.synonyms:
             return Match("status", raw, self.synonyms[key], "synonym", 100.0)
         padded = f" {key} "
         for phrase in self.phrases:
-            if len(phrase) >= 4 and f" {phrase} " in padded:
+            if len(phrase) >= MIN_CONTAINED_PHRASE and f" {phrase} " in padded and not negated_in(phrase, key):
                 return Match("status", raw, self.synonyms[phrase], "contains", 95.0)
-        return self._fuzzy(raw, key)
+        cutoff = self.guards.min_score - 25
+        whole = decide("status", raw, key, rank(key, self.fuzzy_index, cutoff), self.guards)
+        if whole.canonical:
+            return whole
+        words = key.split()
+        if len(words) > 1:  # "Mitgating (ETA Q3)": the first words alone
+            for size in (2, 1):
+                head = " ".join(words[:size])
+                part = decide("status", raw, head, rank(head, self.fuzzy_index, cutoff), self.guards)
+                if part.canonical and len(head) >= 5:
+                    return part
+        return whole
 
-    def _fuzzy(self, raw: str, key: str) -> Match:
-        best: dict[str, tuple[float, str]] = {}
-        for phrase, canonical in self.synonyms.items():
-            if len(phrase) < self.config.match_min_length:
-                continue
-            score = similarity(key, phrase)
-            if score > best.get(canonical, (-1.0, ""))[0]:
-                best[canonical] = (score, phrase)
-        ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
-        if not ranked:
-            return Match("status", raw, None, "unmatched", 0.0, needs_review=True)
-        top, (top_score, _) = ranked[0]
-        runner, runner_score = (ranked[1][0], ranked[1][1][0]) if len(ranked) > 1 else (None, 0.0)
-        if top_score >= self.config.match_min_score and top_score - runner_score >= self.config.match_margin:
-            return Match("status", raw, top, "fuzzy", round(top_score, 1), runner, round(runner_score, 1))
-        return Match("status", raw, None, "unmatched", round(top_score, 1), top, round(top_score, 1), needs_review=True)
+
+__all__ = ["StatusMatcher"]

@@ -34,10 +34,10 @@ def test_golden(case: Path, update_golden: bool) -> None:
     result, entries = run_one(case)
     expected_path = case.with_name(case.name.rsplit(".", 1)[0] + ".expected.jsonl")
     got = golden_rows(entries)
-    if update_golden or not expected_path.exists():
+    if update_golden:
         write_jsonl(expected_path, got)
-        if not update_golden:
-            pytest.fail(f"wrote missing golden file {expected_path.name}; review it and re-run")
+    # A missing golden file is a failure, never written silently: a golden is only as good as its review.
+    assert expected_path.exists(), f"no golden file {expected_path.name}; run with --update-golden and review it"
     assert not [r for r in result.rejections if "internal error" in r.reason], result.rejections
     expected = read_jsonl(expected_path)
     assert got == expected
