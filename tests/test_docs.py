@@ -78,3 +78,16 @@ def test_notebook_queries_run_against_a_real_database(tmp_path: Path) -> None:
             source = "".join(cell["source"]).replace("'../data/normalized/registers.duckdb'", repr(str(db)))
             exec(compile(f"_ = ({source})" if "\n" not in source.strip() else source, "notebook", "exec"), namespace)
     namespace["con"].close()
+
+
+def test_readme_riskreg_toml_reference_is_a_valid_config(tmp_path: Path) -> None:
+    """The reference block in the README loads: every key it shows exists and has the right type."""
+    from pipeline.config import load_config
+
+    block = README.split("### riskreg.toml reference", 1)[1].split("```toml", 1)[1].split("```", 1)[0]
+    (tmp_path / "owners.csv").write_text("canonical,alias\nSecurity,Information Security\n", encoding="utf-8")
+    config_path = tmp_path / "riskreg.toml"
+    config_path.write_text(block, encoding="utf-8")
+    config = load_config(config_path)
+    assert config.sniff_threshold == 0.5
+    assert any(row.canonical == "Security" for row in config.owner_directory)
