@@ -181,5 +181,149 @@ def export(db: Path, fmt: str, out: Path) -> None:
                   and summary.unknown_checks else ""))
 
 
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--explain", is_flag=True,
+              help="List every repair with its line (encoding, ftfy's steps, bytes recovered): on stderr, "
+                   "or on stdout with --in-place.")
+@click.option("--in-place", is_flag=True,
+              help="Rewrite each file as UTF-8 with LF line ends, keeping the original as FILE.bak.")
+def repair(files: tuple[Path, ...], explain: bool, in_place: bool) -> None:
+    """Print FILES decoded and with mojibake undone, exactly as `ingest` parses them.
+
+    \b
+    riskreg repair old.md > fixed.md          # any encoding in, UTF-8 out (several files: one after another)
+    riskreg repair old.md --explain           # text on stdout, the repairs on stderr
+    riskreg repair *.md --in-place --explain  # rewrite, keep *.md.bak, list the repairs on stdout
+    Exit 1 when a file cannot be decoded (binary, empty) or its backup already exists.
+    """
+    from pipeline.decode import decode_and_repair, explanation
+    from pipeline.errors import DecodeError
+
+    failed = False
+    for path in files:
+        data = path.read_bytes()
+        try:
+            decoded = decode_and_repair(data, str(path))
+        except DecodeError as err:
+            click.echo(f"riskreg repair: {err}", err=True)
+            failed = True
+            continue
+        if explain:
+            for line in explanation(decoded, str(path)):
+                click.echo(line, err=not in_place)
+        new = decoded.text.encode("utf-8")
+        if not in_place:
+            click.echo(new, nl=False)  # bytes: UTF-8 whatever the terminal's locale
+        elif new != data:
+            backup = path.with_name(path.name + ".bak")
+            if backup.exists():
+                click.echo(f"riskreg repair: {path}: {backup} exists; move it away first, it may be the original",
+                           err=True)
+                failed = True
+                continue
+            backup.write_bytes(data)
+            path.write_bytes(new)
+            click.echo(f"{path}: rewritten as UTF-8 ({len(decoded.line_repairs)} lines repaired), original in {backup}")
+    if failed:
+        sys.exit(1)
+
+
+
+# --- riskreg review: thin; the work is in pipeline.review ---------------------------------------
+_VOCABULARIES = ("owner", "status", "likelihood", "impact", "severity", "service")
+
+
+def _echo_or_fail(action, *args) -> None:
+    """Show what a review action returns; a RiskregError is a clean exit 1."""
+    try:
+        click.echo(action(*args))
+    except RiskregError as err:
+        raise click.ClickException(str(err)) from err
+
+
+@main.group(invoke_without_command=True)
+@click.option("--db", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_DB,
+              show_default=True, help="Database a run loaded.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="riskreg.toml ([review] decisions and merge_min_score).")
+@click.option("--decisions", type=click.Path(dir_okay=False, path_type=Path),
+              help="Decisions file (default: [review] decisions, else <db name>.decisions.csv beside --db).")
+@click.option("--vocabulary", type=click.Choice(_VOCABULARIES), help="List only this vocabulary.")
+@click.option("--all", "everything", is_flag=True, help="List every match of the latest run, not only uncertain ones.")
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
+              help="Merge candidates shown (0: all).")
+@click.option("--json", "as_json", is_flag=True, help="Print the listing as JSON.")
+@click.pass_context
+def review(ctx: click.Context, db: Path, config_path: Path | None, decisions: Path | None, vocabulary: str | None,
+           everything: bool, limit: int, as_json: bool) -> None:
+    """List uncertain matches and merge candidates; settle them with the subcommands.
+
+    \b
+    riskreg review --db F                                   what waits for a person
+    riskreg review --db F accept owner "Secruity lead" Security
+    riskreg review --db F accept status "On hld"            take the proposed value
+    riskreg review --db F reject owner "J. Smith"           keep as written, stop asking
+    riskreg review --db F merge KEY_A KEY_B                 two entries are one risk
+    riskreg review --db F distinct KEY_A KEY_B              they are not
+    riskreg review --db F forget owner "Secruity lead"      drop a decision
+
+    Decisions go to a CSV file that every later `riskreg ingest` reads first.
+    """
+    from pipeline.review import ReviewSession
+
+    config = _config(config_path, None)
+    ctx.obj = ReviewSession(db, decisions or config.decisions_file(db), config.merge_min_score)
+    if ctx.invoked_subcommand is None:
+        _echo_or_fail(ctx.obj.listing, vocabulary, everything, limit, as_json)
+
+
+@review.command("accept")
+@click.argument("vocabulary", type=click.Choice(_VOCABULARIES))
+@click.argument("raw")
+@click.argument("canonical", required=False)
+@click.pass_obj
+def review_accept(session, vocabulary: str, raw: str, canonical: str | None) -> None:
+    """Map RAW to CANONICAL (a correction), or to the proposed value when CANONICAL is left out."""
+    _echo_or_fail(session.decide, vocabulary, raw, canonical, "map")
+
+
+@review.command("reject")
+@click.argument("vocabulary", type=click.Choice(_VOCABULARIES))
+@click.argument("raw")
+@click.pass_obj
+def review_reject(session, vocabulary: str, raw: str) -> None:
+    """Keep RAW as written (matched to nothing) and stop flagging it."""
+    _echo_or_fail(session.decide, vocabulary, raw, None, "keep")
+
+
+@review.command("merge")
+@click.argument("first")
+@click.argument("second")
+@click.pass_obj
+def review_merge(session, first: str, second: str) -> None:
+    """Record that entries FIRST and SECOND (entry keys) are the same risk."""
+    _echo_or_fail(session.decide_pair, first, second, "merge")
+
+
+@review.command("distinct")
+@click.argument("first")
+@click.argument("second")
+@click.pass_obj
+def review_distinct(session, first: str, second: str) -> None:
+    """Record that entries FIRST and SECOND are different risks: no longer proposed."""
+    _echo_or_fail(session.decide_pair, first, second, "distinct")
+
+
+@review.command("forget")
+@click.argument("vocabulary", type=click.Choice((*_VOCABULARIES, "risk")))
+@click.argument("raw")
+@click.argument("other", required=False)
+@click.pass_obj
+def review_forget(session, vocabulary: str, raw: str, other: str | None) -> None:
+    """Drop the decision on RAW (for risk: on the pair RAW OTHER)."""
+    _echo_or_fail(session.forget, vocabulary, raw, other)
+
+
 if __name__ == "__main__":
     main()

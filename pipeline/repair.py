@@ -1,56 +1,460 @@
-"""Stage repair: undo mojibake (UTF-8 once read as Windows-1252/1254 and saved again).
+"""Stage repair: undo mojibake (UTF-8 once read as Windows-1252 or -1254 and saved again).
 
-Clean text must come back byte for byte, so ftfy runs only on lines that a cheap pre-check
-flags, and with the options that would otherwise rewrite clean text (quote straightening,
-line-break and width normalisation) turned off.
+Takes decoded text (pipeline.decode) and returns the text as its author wrote it, plus the
+repairs made. Three steps, each only on lines that need it:
+
+1. A cheap pre-check (`needs_repair`): one regex over the whole document looking for a
+   code-page character that starts a UTF-8 sequence followed by one that continues it
+   ("â€", "Ã©", "ðŸ", "â�"). Clean documents stop here, untouched and not slowed down.
+2. Recovery of undefined bytes (what ftfy cannot do). cp1252 has no characters for 0x81,
+   0x8D, 0x8F, 0x90, 0x9D (cp1254 also 0x8E, 0x9E), so an editor drops them, replaces them
+   with U+FFFD, or keeps them as C1 controls: "❌" (E2 9D 8C) comes back as "âŒ". For every
+   UTF-8 sequence left incomplete, each candidate byte for the gap is tried; only valid UTF-8
+   that decodes to a plausible character fitting its neighbours is accepted (a box corner
+   whose arms meet the line, a skin tone after a hand, a joiner between two emoji), and the
+   byte is put back as the C1 control that ftfy's "sloppy" codecs read.
+3. ftfy's encoding fixes (`fix_encoding_and_explain`) on the now complete mojibake: single,
+   double and mixed (some runs broken, some clean) encodings. Only the encoding steps run:
+   no quote straightening, no line-break, width or NFC normalisation, which would rewrite
+   clean text. Recovery runs first because ftfy on an incomplete sequence makes a wrong
+   irreversible guess ("âŒ failed" -> "⌠failed", the space taken as a lost 0xA0).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from itertools import combinations, product
+from types import MappingProxyType
+from typing import NamedTuple
 
 import ftfy
 
+from pipeline.plausible import Page, char_score, context_score
 from pipeline.records import Repair
 
-# Sequences that UTF-8 read as cp1252/cp1254 produces and real text almost never contains:
-# "Ã©", "â€”", "â†’", "âœ…", "ğŸ”´", "Â " ...
-MOJIBAKE_RE = re.compile(r"[ÃÂ][\x80-\xbf\u0152-\u0178\u2013-\u203a\u20ac\u2122\u02c6\u02dc ]|â[\x80-\xbf\u0152-\u0178\u2013-\u203a\u20ac\u2122\u02c6\u02dc]|ğŸ|ï¸|Ÿ")
+# Bytes each code page has no character for: what editors drop, replace or keep as C1.
+UNDEFINED: Mapping[str, bytes] = MappingProxyType({
+    "cp1252": b"\x81\x8d\x8f\x90\x9d",
+    "cp1254": b"\x81\x8d\x8e\x8f\x90\x9d\x9e",
+    "unknown": b"\x81\x8d\x8e\x8f\x90\x9d\x9e",
+})
+REPLACEMENT = "\ufffd"  # what `errors="replace"` leaves for one undefined byte
+
+
+def _byte_table() -> Mapping[str, int]:
+    """Character -> byte for text read through cp1252 or cp1254 (the two never disagree on a
+    character), with C1 controls standing for themselves (ftfy's "sloppy" reading)."""
+    table = {chr(b): b for b in range(0x80, 0x100)}
+    for page in ("cp1252", "cp1254"):
+        for b in range(0x80, 0x100):
+            try:
+                table[bytes([b]).decode(page)] = b
+            except UnicodeDecodeError:
+                continue
+    return MappingProxyType(table)
+
+
+BYTE_OF = _byte_table()
+LEADS = "".join(sorted(c for c, b in BYTE_OF.items() if 0xC2 <= b <= 0xF4))
+CONTINUATIONS = "".join(sorted(c for c, b in BYTE_OF.items() if 0x80 <= b <= 0xBF)) + REPLACEMENT
+# Pre-check: a code-page character that starts a UTF-8 sequence, then one that continues it.
+# Every mojibake sequence has this shape; most clean text has none, and clean text that
+# does ("café’s") costs one look at that line, which then comes back unchanged.
+MOJIBAKE_RE = re.compile(f"[{re.escape(LEADS)}][{re.escape(CONTINUATIONS)}]")
+# A UTF-8 byte-order mark that went through cp1252 itself: "ï»¿" at the start of the text.
+MOJIBAKE_BOM = "\u00ef\u00bb\u00bf"
+
+ACCEPT = 3.0  # lowest score a recovered character may have
+# ... when nothing else says the line is broken (no U+FFFD, no other mojibake on it), or when
+# the lead is all that is left ("Ã" before "lvaro"): only characters documents often contain.
+ACCEPT_EVIDENCE = 6.0
+NBSP_COST = 1.5  # taking the space after a sequence as its lost 0xA0 (ftfy's restore_byte_a0)
+ICM_ROUNDS = 3  # passes re-scoring each gap against its neighbours' current choice
 
 FTFY_CONFIG = ftfy.TextFixerConfig(
     unescape_html=False,
+    remove_terminal_escapes=False,
     fix_latin_ligatures=False,
     fix_character_width=False,
     uncurl_quotes=False,
     fix_line_breaks=False,
+    remove_control_chars=False,
     normalization=None,
     explain=True,
 )
 
 
-def needs_repair(text: str) -> bool:
-    """Cheap pre-check: does the text contain mojibake at all?
+@dataclass(frozen=True, slots=True)
+class Recovery:
+    """One incomplete UTF-8 sequence completed with the bytes the code page had lost."""
 
-    >>> needs_repair("plain — text ✅"), needs_repair("bad â€” text")
-    (False, True)
+    line: int
+    column: int  # 1-based, in the line as it was before repair
+    found: str  # the mojibake as found ("âŒ", "â�Œ")
+    utf8: bytes  # the completed sequence (b"\xe2\x9d\x8c")
+    filled: tuple[int, ...]  # indexes into utf8 of the bytes that were put back
+    char: str  # what it decodes to ("❌")
+    rivals: int  # other valid characters the gap could have held
+
+    def describe(self) -> str:
+        """The sequence as found, its bytes (the recovered ones in brackets) and what they are.
+
+        >>> Recovery(1, 1, "âŒ", b"\\xe2\\x9d\\x8c", (1,), "❌", 4).describe()
+        'âŒ = E2 [9D] 8C -> ❌ (U+274C, 4 rivals)'
+        """
+        hexes = " ".join(f"[{b:02X}]" if k in self.filled else f"{b:02X}" for k, b in enumerate(self.utf8))
+        shown = self.char if unicodedata.category(self.char) not in ("Mn", "Cf") else unicodedata.name(self.char, "")
+        return f"{self.found} = {hexes} -> {shown} (U+{ord(self.char):04X}, {self.rivals} rivals)"
+
+
+@dataclass(frozen=True, slots=True)
+class LineRepair:
+    """What repair changed on one line: for `riskreg repair --explain`."""
+
+    line: int
+    before: str
+    after: str
+    recoveries: tuple[Recovery, ...] = ()
+    ftfy_steps: tuple[str, ...] = ()  # "encode:sloppy-windows-1252", "decode:utf-8"; ours start "riskreg:"
+
+
+class Candidate(NamedTuple):
+    """One way to complete a sequence: its bytes, which were put back, what it decodes to."""
+
+    utf8: bytes
+    filled: tuple[int, ...]  # indexes into utf8 of the bytes that were put back
+    char: str
+    nbsp: bool = False  # the space after the sequence was its 0xA0 (an editor turned NBSP into a space)
+
+
+@dataclass(slots=True)
+class _Seq:
+    """A UTF-8 sequence as read through the code page: known bytes, gaps (None), candidates."""
+
+    start: int
+    end: int
+    lead: int
+    known: list[int | None]  # lead and continuation bytes; None where U+FFFD stood
+    length: int  # bytes the lead calls for
+    candidates: list[Candidate]
+    choice: int | None = None
+
+
+def needs_repair(text: str) -> bool:
+    """Cheap pre-check: could the text contain mojibake at all?
+
+    >>> needs_repair("plain — text ✅ café"), needs_repair("bad â€” text"), needs_repair("ðŸ”´")
+    (False, True, True)
     """
     return MOJIBAKE_RE.search(text) is not None
 
 
-def repair_text(text: str) -> tuple[str, list[Repair]]:
-    """The text with mojibake undone, line by line, and the repairs made."""
+def utf8_length(lead: int) -> int:
+    """Bytes in a UTF-8 sequence starting with `lead` (0 when it cannot start one).
+
+    >>> utf8_length(0xC3), utf8_length(0xE2), utf8_length(0xF0), utf8_length(0x9D)
+    (2, 3, 4, 0)
+    """
+    return 2 if 0xC2 <= lead <= 0xDF else 3 if 0xE0 <= lead <= 0xEF else 4 if 0xF0 <= lead <= 0xF4 else 0
+
+
+def guess_page(text: str) -> Page:
+    """Which code page turned UTF-8 into this text, from the characters only one of them has.
+
+    "ğŸ" (F0 9F) is cp1254 mojibake of an emoji, "ðŸ" the cp1252 one; "ž"/"Ž" as a
+    continuation exist only in cp1252.
+
+    >>> guess_page("ğŸ”´ x"), guess_page("ðŸ”´ x"), guess_page("â€” x")
+    ('cp1254', 'cp1252', 'unknown')
+    """
+    turkish = sum(text.count(c) for c in "ğĞİŞ")
+    western = sum(text.count(c) for c in "ðÐÝÞžŽ")
+    if turkish > western:
+        return "cp1254"
+    return "cp1252" if western else "unknown"
+
+
+def _sequences(line: str, page: Page, broken_line: bool) -> list[_Seq]:
+    """Every UTF-8 sequence the line spells through the code page, complete or not.
+
+    A lead with no continuation at all ("Ã" before "lvaro") counts only on a line already
+    known to be broken: on a clean line it is just a capital letter.
+    """
+    seqs: list[_Seq] = []
+    undefined = UNDEFINED[page]
+    i = 0
+    while i < len(line):
+        lead = BYTE_OF.get(line[i])
+        n = utf8_length(lead) if lead is not None else 0
+        if not n:
+            i += 1
+            continue
+        known: list[int | None] = [lead]
+        j = i + 1
+        while len(known) < n and j < len(line):
+            b = BYTE_OF.get(line[j])
+            if line[j] == REPLACEMENT:
+                known.append(None)
+            elif b is not None and 0x80 <= b <= 0xBF:
+                known.append(b)
+            else:
+                break
+            j += 1
+        if len(known) == 1 and not broken_line:
+            i += 1
+            continue
+        gapped = len(known) < n or None in known
+        cands = _candidates(known, n, undefined) if gapped else _complete(known)
+        if gapped and len(known) == n - 1 and None not in known and line[j:j + 1] == " ":
+            cands += [c._replace(nbsp=True) for c in _complete([*known, 0xA0])]
+        if cands:
+            seqs.append(_Seq(i, j, lead, known, n, cands))
+            i = j
+        else:
+            i += 1
+    return seqs
+
+
+def _complete(known: Sequence[int | None]) -> list[Candidate]:
+    data = bytes(b for b in known if b is not None)
+    try:
+        return [Candidate(data, (), data.decode("utf-8"))]
+    except UnicodeDecodeError:
+        return []
+
+
+def _candidates(known: Sequence[int | None], n: int, undefined: bytes) -> list[Candidate]:
+    """Every valid single character the sequence could have been, gaps filled from `undefined`.
+
+    >>> [c.char for c in _candidates([0xE2, 0x8C], 3, UNDEFINED["cp1252"])]
+    ['⁌', '⍌', '⏌', '␌', '❌', '⌁', '⌍', '⌏', '⌐', '⌝']
+    """
+    missing = n - len(known)
+    found: list[Candidate] = []
+    for places in combinations(range(1, n), missing):
+        slots: list[int | None] = list(known[:1])
+        rest = iter(known[1:])
+        for k in range(1, n):
+            slots.append(None if k in places else next(rest))
+        holes = tuple(k for k, b in enumerate(slots) if b is None)
+        for fill in product(undefined, repeat=len(holes)):
+            filled = list(slots)
+            for k, b in zip(holes, fill, strict=True):
+                filled[k] = b
+            data = bytes(filled)  # type: ignore[arg-type]
+            try:
+                char = data.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            if unicodedata.category(char) not in ("Cn", "Co", "Cs", "Cc"):
+                found.append(Candidate(data, holes, char))
+    return found
+
+
+def _neighbours(line: str, seqs: list[_Seq], k: int) -> tuple[str | None, str | None]:
+    """The characters beside sequence k as they currently read: decoded where decided, None
+    where the neighbour is a gap not decided yet, "" at the ends of the line."""
+    seq = seqs[k]
+    sides: list[str | None] = []
+    for other, at in ((seqs[k - 1] if k else None, seq.start - 1), (seqs[k + 1] if k + 1 < len(seqs) else None,
+                                                                   seq.end)):
+        if other is not None and (other.end == seq.start or other.start == seq.end):
+            sides.append(other.candidates[other.choice][2] if other.choice is not None else None)
+        else:
+            sides.append(line[at] if 0 <= at < len(line) else "")
+    return sides[0], sides[1]
+
+
+def _is_broken(line: str, seqs: Sequence[_Seq]) -> bool:
+    """Evidence that the line is mojibake: a U+FFFD or a C1 control; a complete sequence
+    decoding to a plausible character, of three or four bytes ("â€”") or from the Latin leads
+    Â Ã Ä Å ("Ã©"), or two from other leads (a lone "Ğ”" is a Turkish letter and a quote more
+    often than mojibake of "Д"); an incomplete sequence that can only be a common character
+    ("âŒ", "ðŸ”" + a lost byte). In clean text a lead like "â" is followed by a letter, hardly
+    ever by the punctuation cp1252 keeps in 0x80-0xBF."""
+    if REPLACEMENT in line or any(0x80 <= ord(c) <= 0x9F for c in line) or line.startswith(MOJIBAKE_BOM):
+        return True
+    weak = 0
+    for seq in seqs:
+        if _gapped(seq):
+            best = max(char_score(c.char) for c in seq.candidates)
+            if (len(seq.known) > 1 and best >= ACCEPT_EVIDENCE) or (len(seq.known) > 2 and best >= ACCEPT):
+                return True  # "âŒ", "ðŸŸ" + a space that was 0xA0
+            if seq.known[:2] == [0xEF, 0xB8]:  # "ï¸": U+FE0F without its 0x8F
+                return True
+            continue
+        if char_score(seq.candidates[0][2]) < ACCEPT:
+            continue
+        if seq.length > 2 or 0xC2 <= seq.lead <= 0xC5:
+            return True
+        weak += 1
+    return weak >= 2
+
+
+def is_broken(line: str, page: Page) -> bool:
+    """Does the line, on its own, show mojibake? (see `_is_broken`)
+
+    >>> is_broken("Status âœ… done", "unknown"), is_broken("café’s «Bogotá»", "unknown")
+    (True, False)
+    """
+    return _is_broken(line, _sequences(line, page, False))
+
+
+def recover_line(line: str, number: int, page: Page, letters: frozenset[str]) -> tuple[str, list[Recovery]]:
+    """The line with every incomplete sequence completed (as sloppy C1 characters), and what
+    was done. Only on a line that shows mojibake (`_is_broken`).
+
+    >>> recover_line("âŒ failed", 1, "cp1252", frozenset())[0]
+    'â\\x9dŒ failed'
+    >>> recover_line("café’s", 1, "cp1252", frozenset())[0]
+    'café’s'
+    """
+    if not is_broken(line, page):
+        return line, []
+    seqs = _sequences(line, page, True)
+    for seq in seqs:
+        seq.choice = None if _gapped(seq) else 0
+    gapped = [k for k, s in enumerate(seqs) if _gapped(s)]
+    if not gapped:
+        return line, []
+    for _ in range(ICM_ROUNDS):
+        for k in gapped:
+            prev, nxt = _neighbours(line, seqs, k)
+            scores = [char_score(c.char) + context_score(c.char, prev, nxt, page, letters) - NBSP_COST * c.nbsp
+                      for c in seqs[k].candidates]
+            best = max(range(len(scores)), key=lambda m: (scores[m], -m))
+            floor = ACCEPT if len(seqs[k].known) > 1 else ACCEPT_EVIDENCE
+            seqs[k].choice = best if scores[best] >= floor else None
+    out, recoveries, pos = [], [], 0
+    for k in gapped:
+        seq = seqs[k]
+        if seq.choice is None:
+            continue
+        data, filled, char, nbsp = seq.candidates[seq.choice]
+        real = iter(c for c in line[seq.start:seq.end] + "\xa0" * nbsp if c != REPLACEMENT)
+        out.append(line[pos:seq.start])
+        out.append("".join(chr(b) if i in filled else next(real) for i, b in enumerate(data)))
+        pos = seq.end + nbsp
+        recoveries.append(Recovery(number, seq.start + 1, line[seq.start:seq.end], data, filled, char,
+                                   len(seq.candidates) - 1))
+    out.append(line[pos:])
+    return "".join(out), recoveries
+
+
+def decode_sequences(line: str, page: Page) -> str:
+    """Every complete, plausible sequence of a broken line decoded in place: the fallback for
+    lines ftfy leaves (partly) undecoded, for instance when one sequence on them is beyond repair.
+
+    >>> decode_sequences("â•‘ ok â•‘ ï¸ x", "cp1252")
+    '║ ok ║ ï¸ x'
+    """
+    seqs = _sequences(line, page, False)
+    if not _is_broken(line, seqs):
+        return line
+    out, pos = [], 0
+    for seq in seqs:
+        char = seq.candidates[0][2]
+        if _gapped(seq) or (char_score(char) < ACCEPT and not 0x80 <= ord(char) <= 0xBF):
+            continue
+        out.append(line[pos:seq.start])
+        out.append(char)
+        pos = seq.end
+    out.append(line[pos:])
+    return "".join(out)
+
+
+def _gapped(seq: _Seq) -> bool:
+    return len(seq.known) < seq.length or None in seq.known
+
+
+def _document_letters(text: str) -> frozenset[str]:
+    """Letters the complete mojibake of the document spells ("Ä‘" is đ), for `context_score`:
+    a recovered letter of the same language fits better. Letters of the code page itself
+    ("ğ" in "ğŸ") say nothing about the language, so only decoded ones count."""
+    found = set()
+    for match in MOJIBAKE_RE.finditer(text):
+        try:
+            char = bytes(BYTE_OF[c] for c in match.group()).decode("utf-8")
+        except (UnicodeDecodeError, KeyError):
+            continue
+        if char.isalpha():
+            found.add(char)
+    return frozenset(found)
+
+
+def explain_repairs(text: str) -> tuple[str, list[LineRepair]]:
+    """The text with mojibake undone, and per line what was changed and how.
+
+    >>> explain_repairs("ok\\nâœ… done â€” âŒ failed")[0]
+    'ok\\n✅ done — ❌ failed'
+    >>> explain_repairs("clean “text” — ✅")
+    ('clean “text” — ✅', [])
+    """
     if not needs_repair(text):
         return text, []
+    page = guess_page(text)
+    letters = _document_letters(text)
     lines = text.split("\n")
-    steps: dict[str, Repair] = {}
+    changes: list[LineRepair] = []
     for k, line in enumerate(lines):
-        if not needs_repair(line):
-            continue
-        fixed, explanation = ftfy.fix_and_explain(line, FTFY_CONFIG)
+        if not MOJIBAKE_RE.search(line) or not is_broken(line, page):
+            continue  # ftfy too is only asked about lines that show mojibake: "ç‘ś" stays
+        fixed, recoveries = recover_line(line, k + 1, page, letters)
+        fixed, plan = ftfy.fix_encoding_and_explain(fixed, FTFY_CONFIG)
+        steps = tuple(f"{step.action}:{step.parameter}" for step in plan or ())
+        if MOJIBAKE_RE.search(fixed):
+            decoded = decode_sequences(fixed, page)
+            if decoded != fixed:
+                fixed, steps = decoded, (*steps, "riskreg:decode-sequences")
+        if k == 0 and fixed.startswith("\ufeff"):
+            fixed, steps = fixed[1:], (*steps, "riskreg:strip-byte-order-mark")
         if fixed != line:
             lines[k] = fixed
-            for step in explanation or []:
-                name = f"ftfy:{step.action}:{step.parameter}"
-                prev = steps.get(name)
-                steps[name] = Repair(name, (prev.count if prev else 0) + 1, prev.line if prev else k + 1)
-    return "\n".join(lines), list(steps.values())
+            changes.append(LineRepair(k + 1, line, fixed, tuple(recoveries), steps))
+    return "\n".join(lines), changes
+
+
+def summarise(changes: Sequence[LineRepair]) -> list[Repair]:
+    """One Repair per kind of step, with how often it ran and the first line, for `documents.repairs`.
+
+    >>> summarise(explain_repairs("âŒ no\\nâŒ no")[1])[0]
+    Repair(step='recover:undefined-bytes', count=2, line=1, detail='âŒ = E2 [9D] 8C -> ❌ (U+274C, 14 rivals)')
+    """
+    steps: dict[str, Repair] = {}
+    for change in changes:
+        named = [("recover:undefined-bytes", r.describe()) for r in change.recoveries]
+        named += [(s.removeprefix("riskreg:") if s.startswith("riskreg:") else f"ftfy:{s}", "")
+                  for s in dict.fromkeys(change.ftfy_steps)]
+        for name, detail in named:
+            prev = steps.get(name)
+            steps[name] = (replace(prev, count=prev.count + 1) if prev
+                           else Repair(name, 1, change.line, detail))
+    return list(steps.values())
+
+
+def repair_text(text: str) -> tuple[str, list[Repair]]:
+    """The text with mojibake undone, line by line, and the repairs made (see module doc)."""
+    fixed, changes = explain_repairs(text)
+    return fixed, summarise(changes)
+
+
+def iter_changes(changes: Sequence[LineRepair]) -> Iterator[str]:
+    """Human-readable lines for `riskreg repair --explain`: one per recovery and per ftfy fix.
+
+    >>> for line in iter_changes(explain_repairs("âŒ no")[1]):
+    ...     print(line)
+    1:1: recovered lost byte: âŒ = E2 [9D] 8C -> ❌ (U+274C, 14 rivals)
+    1: ftfy encode:sloppy-windows-1252, decode:utf-8
+    """
+    for change in changes:
+        for r in change.recoveries:
+            yield f"{r.line}:{r.column}: recovered lost byte: {r.describe()}"
+        ftfy_steps = [s for s in change.ftfy_steps if not s.startswith("riskreg:")]
+        if ftfy_steps:
+            yield f"{change.line}: ftfy {', '.join(ftfy_steps)}"
+        for step in change.ftfy_steps:
+            if step.startswith("riskreg:"):
+                yield f"{change.line}: {step.removeprefix('riskreg:').replace('-', ' ')}"
