@@ -65,14 +65,15 @@ def stage_times(root: Path, config: Config) -> dict[str, float]:
         spent["repair"] += t2 - t1
         spent["sniff"] += t3 - t2
         from pipeline.records import Document
+
         doc = Document(rel, "", len(data), text, "utf-8")
         for name, score in scores:
             if score >= config.sniff_threshold:
                 t = time.perf_counter()
                 try:
                     PARSERS_BY_NAME[name].parse(doc, config)
-                except Exception:  # noqa: BLE001
-                    pass
+                except Exception:  # noqa: BLE001 - a failing parse still costs time; count it
+                    spent[f"parse-failures:{name}"] += 1
                 spent[f"parse:{name}"] += time.perf_counter() - t
         results.append(process_document(rel, data, config))
     run, spent["normalise"] = timed(normalise, results, config)
@@ -105,8 +106,21 @@ def main() -> None:
         root, owners = args.corpus, args.owners
         if root is None:
             root, truth = tmp / "corpus", tmp / "truth"
-            subprocess.run([sys.executable, str(args.make_corpus), str(root), "--docs", str(args.docs),
-                            "--seed", str(args.seed), "--truth", str(truth)], check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(args.make_corpus),
+                    str(root),
+                    "--docs",
+                    str(args.docs),
+                    "--seed",
+                    str(args.seed),
+                    "--truth",
+                    str(truth),
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
             owners = owners or truth / "owners.csv"
         config = load_config(args.config)
         if owners:
@@ -114,14 +128,20 @@ def main() -> None:
         files = discover(root)
         size = sum(f.stat().st_size for f in files)
         figures: dict[str, object] = {
-            "documents": len(files), "bytes": size, "workers": args.workers,
+            "documents": len(files),
+            "bytes": size,
+            "workers": args.workers,
             "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
         }
         for label, workers in (("cold, 1 worker", 1), (f"cold, {args.workers} workers", args.workers)):
             db = tmp / f"{workers}.duckdb"
             summary, seconds = timed(ingest, root, db, config, workers=workers)
-            figures[label] = {"seconds": round(seconds, 2), "docs_per_s": round(len(files) / seconds, 1),
-                              "entries": summary.entries, "entries_per_s": round(summary.entries / seconds)}
+            figures[label] = {
+                "seconds": round(seconds, 2),
+                "docs_per_s": round(len(files) / seconds, 1),
+                "entries": summary.entries,
+                "entries_per_s": round(summary.entries / seconds),
+            }
         summary, seconds = timed(ingest, root, db, config, workers=args.workers)
         figures["warm, nothing changed"] = {"seconds": round(seconds, 2), "reused": summary.documents_reused}
         changed = files[: max(1, len(files) // 100)]
@@ -130,8 +150,9 @@ def main() -> None:
         summary, seconds = timed(ingest, root, db, config, workers=args.workers)
         figures["warm, 1% changed"] = {"seconds": round(seconds, 2), "reparsed": len(files) - summary.documents_reused}
         stages = stage_times(root, config)
-        figures["stages (1 process, seconds)"] = {k: round(v, 3) if isinstance(v, float) else v
-                                                  for k, v in sorted(stages.items())}
+        figures["stages (1 process, seconds)"] = {
+            k: round(v, 3) if isinstance(v, float) else v for k, v in sorted(stages.items())
+        }
         if stages.get("load:insert"):
             figures["load rows/s (Arrow insert)"] = round(stages["entries"] / stages["load:insert"])
         if args.corpus is None:

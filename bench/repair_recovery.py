@@ -33,7 +33,7 @@ INVENTORY = REPO / "tests" / "data" / "text_inventory.json"
 MODES = ("drop", "replace", "sloppy")
 PAGES = ("cp1252", "cp1254")
 codecs.register_error("bench_drop", lambda err: ("", err.end))
-codecs.register_error("bench_sloppy", lambda err: ("".join(map(chr, err.object[err.start:err.end])), err.end))
+codecs.register_error("bench_sloppy", lambda err: ("".join(map(chr, err.object[err.start : err.end])), err.end))
 ERRORS = {"drop": "bench_drop", "replace": "replace", "sloppy": "bench_sloppy"}
 
 
@@ -74,8 +74,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--samples", type=int, default=10_000)
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--show", type=int, default=10, help="failures to print")
-    ap.add_argument("--rivals", type=float, default=0.0,
-                    help="weight of the pool of characters no repair can tell apart (words weigh 30, emoji 10)")
+    ap.add_argument(
+        "--rivals",
+        type=float,
+        default=0.0,
+        help="weight of the pool of characters no repair can tell apart (words weigh 30, emoji 10)",
+    )
     args = ap.parse_args(argv)
     rng = random.Random(args.seed)
     pools = load_inventory()
@@ -116,19 +120,25 @@ def main(argv: list[str] | None = None) -> int:
     ascii_per_mb = (time.perf_counter() - t0) / 20 / (len(ascii_doc.encode()) / 1e6)
 
     total = len(texts)
-    print(f"samples: {total} (seed {args.seed}, rivals weight {args.rivals:g}), "
-          f"each as {len(PAGES)} code pages x {len(MODES)} modes")
+    print(
+        f"samples: {total} (seed {args.seed}, rivals weight {args.rivals:g}), "
+        f"each as {len(PAGES)} code pages x {len(MODES)} modes"
+    )
     for page in PAGES:
         for mode in MODES:
             ok = total - failures[page, mode]
             print(f"  {page} {mode:<8} recovered {ok}/{total} = {ok / total:.2%}")
     all_ok = total * len(PAGES) * len(MODES) - sum(failures.values())
-    print(f"recovered exactly: {all_ok}/{total * len(PAGES) * len(MODES)} = "
-          f"{all_ok / (total * len(PAGES) * len(MODES)):.2%}")
+    print(
+        f"recovered exactly: {all_ok}/{total * len(PAGES) * len(MODES)} = "
+        f"{all_ok / (total * len(PAGES) * len(MODES)):.2%}"
+    )
     print(f"clean samples changed by repair: {changed_clean}/{total}")
-    print(f"time: mojibake {mojibake_seconds / (total * 6) * 1e3:.2f} ms per sample; "
-          f"clean text with accents and emoji {timings['clean'] / (len(clean_doc.encode()) / 1e6) * 1e3:.0f} ms/MB; "
-          f"clean ASCII-only {ascii_per_mb * 1e3:.1f} ms/MB")
+    print(
+        f"time: mojibake {mojibake_seconds / (total * 6) * 1e3:.2f} ms per sample; "
+        f"clean text with accents and emoji {timings['clean'] / (len(clean_doc.encode()) / 1e6) * 1e3:.0f} ms/MB; "
+        f"clean ASCII-only {ascii_per_mb * 1e3:.1f} ms/MB"
+    )
     return 0
 
 

@@ -61,11 +61,34 @@ RISK_HEADING_RE = re.compile(r"^[ \t]*#{1,6}[ \t]+(?:\*\*)?[A-Z]{1,6}(?:-[A-Z]{1
 # An item that opens with a label: "**Severity**: High", "**Owner:** SRE", "Status: open".
 LABEL_RE = re.compile(r"^(?:\*\*|__)?(?P<label>[^*_:\n]{1,40}?)(?:\*\*|__)?[ \t]*:(?:\*\*|__)?(?:[ \t]|$)")
 # Labels of a risk section's bullets beyond the canonical fields (those come from parsers.fields).
-RISK_LABELS: frozenset[str] = frozenset({
-    "playbook", "trade off", "tradeoff", "immediate action", "blocker", "eta", "residual risk", "detection",
-    "trigger", "triggers", "contingency", "category", "risk", "likelihood", "impact", "root cause", "cause",
-    "consequence", "residual", "probability", "affected", "affected services", "indicators", "rationale",
-})
+RISK_LABELS: frozenset[str] = frozenset(
+    {
+        "playbook",
+        "trade off",
+        "tradeoff",
+        "immediate action",
+        "blocker",
+        "eta",
+        "residual risk",
+        "detection",
+        "trigger",
+        "triggers",
+        "contingency",
+        "category",
+        "risk",
+        "likelihood",
+        "impact",
+        "root cause",
+        "cause",
+        "consequence",
+        "residual",
+        "probability",
+        "affected",
+        "affected services",
+        "indicators",
+        "rationale",
+    }
+)
 # Headings that make the bullets under them checks even in a document that is not a checklist.
 STRONG_WORDS_RE = re.compile(
     r"check ?lists?|sign ?offs?|signoffs?|approvals?|approvers?|definition of done|go no go|"
@@ -163,8 +186,15 @@ def parse(doc: Document, config: Config) -> ParsedDocument:
     items = _markdown_items(text, title, synonyms) if shape.markdown else _scraped_items(text, title, synonyms)
     checklist_doc = _is_checklist_doc(shape)
     entries = [_entry(doc.path, item) for item in items if item.text and _keep(item, shape, checklist_doc)]
-    log.debug("%s: %s mode, %d list items, %d checks (boxes %d, reads as a checklist: %s)", doc.path,
-              "markdown" if shape.markdown else "scraped", len(items), len(entries), shape.boxes, checklist_doc)
+    log.debug(
+        "%s: %s mode, %d list items, %d checks (boxes %d, reads as a checklist: %s)",
+        doc.path,
+        "markdown" if shape.markdown else "scraped",
+        len(items),
+        len(entries),
+        shape.boxes,
+        checklist_doc,
+    )
     return ParsedDocument(entries=entries, title=title, metadata=doc_meta.metadata(text))
 
 
@@ -233,7 +263,8 @@ def _shape(text: str) -> _Shape:
     """One pass over the lines, counting what sniff and the box-less rules need."""
     lines = text.split("\n")
     markdown = bool(BOX_LINE_RE.search(text)) or any(
-        doc_meta.ATX_HEADING_RE.match(ln) or FENCE_RE.match(ln) for ln in lines)
+        doc_meta.ATX_HEADING_RE.match(ln) or FENCE_RE.match(ln) for ln in lines
+    )
     boxes = bullets = body = field_bullets = risk_headings = table_lines = long_bullets = strong_sections = 0
     headings: list[str] = []
     synonyms = synonym_table()
@@ -302,8 +333,19 @@ def _shape(text: str) -> _Shape:
             table_lines += 1
         body += 1
         prev_plain = stripped if _heading_like(stripped) else None
-    return _Shape(markdown, boxes, bullets, body, tuple(headings), field_bullets, risk_headings, table_lines,
-                  long_bullets, strong_sections, doc_meta.title(text))
+    return _Shape(
+        markdown,
+        boxes,
+        bullets,
+        body,
+        tuple(headings),
+        field_bullets,
+        risk_headings,
+        table_lines,
+        long_bullets,
+        strong_sections,
+        doc_meta.title(text),
+    )
 
 
 def _field_label(text: str, synonyms: Mapping[str, str]) -> bool:
@@ -333,11 +375,15 @@ def _heading_like(line: str) -> bool:
     [True, True, True, True, False, False, False, False, False]
     """
     words = line.split()
-    return (0 < len(words) <= (3 if line.endswith(":") else 8) and len(line) <= 80
-            and not line.endswith((".", ",", ";", "-"))
-            and not JOIN_RE.search(line)
-            and not (line[0].islower() or line[0] in "/_.`|<([{-*")
-            and not doc_meta.META_KEY_RE.match(line) and not doc_meta.CHROME_LINE_RE.search(line))
+    return (
+        0 < len(words) <= (3 if line.endswith(":") else 8)
+        and len(line) <= 80
+        and not line.endswith((".", ",", ";", "-"))
+        and not JOIN_RE.search(line)
+        and not (line[0].islower() or line[0] in "/_.`|<([{-*")
+        and not doc_meta.META_KEY_RE.match(line)
+        and not doc_meta.CHROME_LINE_RE.search(line)
+    )
 
 
 def _marked(text: str) -> tuple[str, bool | None, bool]:
@@ -359,6 +405,7 @@ def _marked(text: str) -> tuple[str, bool | None, bool]:
 
 
 # ---- Markdown: task lists and bulleted sign-off lists, through markdown-it block tokens ----
+
 
 def _markdown_items(text: str, title: str | None, synonyms: Mapping[str, str]) -> list[_Item]:
     """Every list item of a Markdown document with its box, mark and heading."""
@@ -405,14 +452,22 @@ def _markdown_item(tokens: list[Token], i: int, heading: str | None, ordered: bo
     boxed, checked = False, None
     if m := BOX_RE.match(content):
         boxed, checked = True, m["mark"] in "xX"
-        content = content[m.end():]
+        content = content[m.end() :]
     text, mark, has_mark = _marked(inline_text(content))
     if not boxed and has_mark:
         checked = mark
     section = doc_meta.section_name(heading) if heading else None
-    return _Item(line=line, text=text, section=section, heading=heading, boxed=boxed, checked=checked,
-                 ordered=ordered and not has_mark and not boxed, marked=has_mark,
-                 lines=list(range(para[0] + 1, para[1] + 1)))
+    return _Item(
+        line=line,
+        text=text,
+        section=section,
+        heading=heading,
+        boxed=boxed,
+        checked=checked,
+        ordered=ordered and not has_mark and not boxed,
+        marked=has_mark,
+        lines=list(range(para[0] + 1, para[1] + 1)),
+    )
 
 
 def _item_end(tokens: list[Token], i: int) -> int:
@@ -432,8 +487,12 @@ def _paragraph_heading(tokens: list[Token], i: int, title: str | None) -> bool:
         return True
     line = content.strip()
     follows = tokens[i + 3].type if i + 3 < len(tokens) else ""
-    return ("\n" not in line and follows in ("bullet_list_open", "ordered_list_open") and _heading_like(line)
-            and inline_text(line) != title)
+    return (
+        "\n" not in line
+        and follows in ("bullet_list_open", "ordered_list_open")
+        and _heading_like(line)
+        and inline_text(line) != title
+    )
 
 
 def _bold_heading(content: str) -> bool:
@@ -443,11 +502,17 @@ def _bold_heading(content: str) -> bool:
     (True, False, False)
     """
     s = content.strip()
-    return (len(s) <= 64 and "\n" not in s and s.startswith(("**", "__"))
-            and s.rstrip(":").endswith(("**", "__")) and s.count("**") + s.count("__") == 2)
+    return (
+        len(s) <= 64
+        and "\n" not in s
+        and s.startswith(("**", "__"))
+        and s.rstrip(":").endswith(("**", "__"))
+        and s.count("**") + s.count("__") == 2
+    )
 
 
 # ---- Scraped text: bare headings, box-less items, code spans that broke lines ----
+
 
 def _scraped_items(text: str, title: str | None, synonyms: Mapping[str, str]) -> list[_Item]:
     """Items of a page saved as text: items re-joined across lines and split where joined."""
@@ -466,8 +531,12 @@ def _scraped_items(text: str, title: str | None, synonyms: Mapping[str, str]) ->
                 current = None  # a blank line ends an item, unless the item is still empty
             continue
         bullet = BULLET_LINE_RE.match(raw)
-        numbered_heading = (bullet is None and ORDERED_LINE_RE.match(raw) is not None and _heading_like(stripped)
-                            and BULLET_LINE_RE.match(_next_line(lines, k)) is not None)
+        numbered_heading = (
+            bullet is None
+            and ORDERED_LINE_RE.match(raw) is not None
+            and _heading_like(stripped)
+            and BULLET_LINE_RE.match(_next_line(lines, k)) is not None
+        )
         if not numbered_heading and (bullet or BARE_BOX_LINE_RE.match(raw) or ORDERED_LINE_RE.match(raw)):
             body = (bullet["text"] or "") if bullet else stripped
             ordered = bullet is None and ORDERED_LINE_RE.match(raw) is not None
@@ -491,17 +560,33 @@ def _scraped_items(text: str, title: str | None, synonyms: Mapping[str, str]) ->
 
 def _next_line(lines: list[str], k: int) -> str:
     """The first non-blank line after lines[k], or ""."""
-    return next((ln for ln in lines[k + 1:] if ln.strip()), "")
+    return next((ln for ln in lines[k + 1 :] if ln.strip()), "")
 
 
-def _start_item(items: list[_Item], body: str, n: int, section: str | None, heading: str | None,
-                ordered: bool, known: frozenset[str]) -> _Item:
+def _start_item(
+    items: list[_Item],
+    body: str,
+    n: int,
+    section: str | None,
+    heading: str | None,
+    ordered: bool,
+    known: frozenset[str],
+) -> _Item:
     """A new item from a bullet line, splitting items the scraper joined onto it."""
     boxed, checked = False, None
     if m := BOX_RE.match(body):
-        boxed, checked, body = True, m["mark"] in "xX", body[m.end():]
-    item = _Item(line=n, text="", section=section, heading=heading, boxed=boxed, checked=checked,
-                 ordered=ordered, lines=[n], open=True)
+        boxed, checked, body = True, m["mark"] in "xX", body[m.end() :]
+    item = _Item(
+        line=n,
+        text="",
+        section=section,
+        heading=heading,
+        boxed=boxed,
+        checked=checked,
+        ordered=ordered,
+        lines=[n],
+        open=True,
+    )
     items.append(item)
     return _feed(items, item, body, n, known, restore=False)
 
@@ -526,8 +611,15 @@ def _feed(items: list[_Item], item: _Item, chunk: str, n: int, known: frozenset[
         if n not in item.lines:
             item.lines.append(n)
     for piece in pieces[1:]:
-        item = _Item(line=n, text=piece, section=item.section, heading=item.heading, lines=[n],
-                     ordered=False, notes=[f"split from a joined line {n}"])
+        item = _Item(
+            line=n,
+            text=piece,
+            section=item.section,
+            heading=item.heading,
+            lines=[n],
+            ordered=False,
+            notes=[f"split from a joined line {n}"],
+        )
         items.append(item)
     if ends_open or not chunk:
         if item.text:
@@ -546,8 +638,12 @@ def _continues(item: _Item, line: str) -> bool:
     text = item.text
     if item.open or text.count("(") > text.count(")") or OPEN_END_RE.search(text):
         return True
-    if line[0].islower() or line[0] in "/_.`)(,;" or JOIN_RE.search(line) \
-            or (line.endswith("-") and TRAILING_DASH_RE.search(line)):
+    if (
+        line[0].islower()
+        or line[0] in "/_.`)(,;"
+        or JOIN_RE.search(line)
+        or (line.endswith("-") and TRAILING_DASH_RE.search(line))
+    ):
         return True
     if STRONG_CODE_RE.search(line.split()[0]):
         return True

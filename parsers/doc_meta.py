@@ -12,15 +12,49 @@ import re
 from pipeline.textnorm import squash
 
 # Keys of metadata lines worth keeping, longest first so "Last updated" wins over "Updated".
-META_KEYS: tuple[str, ...] = tuple(sorted((
-    "status", "owner", "owners", "last updated", "updated", "last reviewed", "reviewed", "next review",
-    "version", "document version", "date", "assessment date", "author", "authors", "assessor", "reviewer",
-    "reviewers", "approver", "approvers", "scope", "service", "service name", "system", "team", "tier",
-    "classification", "distribution", "bundle", "review cadence", "created",
-), key=len, reverse=True))
+META_KEYS: tuple[str, ...] = tuple(
+    sorted(
+        (
+            "status",
+            "owner",
+            "owners",
+            "last updated",
+            "updated",
+            "last reviewed",
+            "reviewed",
+            "next review",
+            "version",
+            "document version",
+            "date",
+            "assessment date",
+            "author",
+            "authors",
+            "assessor",
+            "reviewer",
+            "reviewers",
+            "approver",
+            "approvers",
+            "scope",
+            "service",
+            "service name",
+            "system",
+            "team",
+            "tier",
+            "classification",
+            "distribution",
+            "bundle",
+            "review cadence",
+            "created",
+        ),
+        key=len,
+        reverse=True,
+    )
+)
 # One `Key: value` start: at line start or after a space, optionally bold ("**Owner**:", "**Owner:**").
 META_KEY_RE = re.compile(
-    r"(?:^|(?<=\s))(?:\*\*|__)?(?P<key>" + "|".join(re.escape(k) for k in META_KEYS) + r")(?:\*\*|__)?\s*:(?:\*\*|__)?\s*",
+    r"(?:^|(?<=\s))(?:\*\*|__)?(?P<key>"
+    + "|".join(re.escape(k) for k in META_KEYS)
+    + r")(?:\*\*|__)?\s*:(?:\*\*|__)?\s*",
     re.IGNORECASE,
 )
 # Lines of page chrome that scraped pages start with; never a title.
@@ -54,7 +88,7 @@ def metadata(text: str, max_lines: int = 30) -> dict[str, str]:
         if not matches or line[: matches[0].start()].strip(" -*>"):
             continue
         for match, nxt in zip(matches, [*matches[1:], None], strict=True):
-            value = squash(INLINE_MARKUP_RE.sub("", line[match.end(): nxt.start() if nxt else len(line)]))
+            value = squash(INLINE_MARKUP_RE.sub("", line[match.end() : nxt.start() if nxt else len(line)]))
             key = match["key"].lower()
             if value and key not in found:
                 found[key] = value

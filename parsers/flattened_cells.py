@@ -30,8 +30,15 @@ ColumnKind = Literal["id", "text", "level", "score", "severity", "status", "owne
 
 # Kind of cell each canonical field holds; a column with no field is free text.
 KIND_OF_FIELD: dict[str, ColumnKind] = {
-    "entry_id": "id", "title": "text", "likelihood": "level", "impact": "level", "score": "score",
-    "severity": "severity", "status": "status", "owner": "owner", "mitigation": "text",
+    "entry_id": "id",
+    "title": "text",
+    "likelihood": "level",
+    "impact": "level",
+    "score": "score",
+    "severity": "severity",
+    "status": "status",
+    "owner": "owner",
+    "mitigation": "text",
 }
 # Two readings closer than this (in cost) with different cells make the row ambiguous.
 AMBIGUITY_MARGIN = 0.5
@@ -165,8 +172,14 @@ def header_columns(line: str, synonyms: Mapping[str, str]) -> tuple[Column, ...]
 _Headers = tuple[int, int, int, list[tuple[str, "str | None"]]]  # unknown, -new fields, columns, cells
 
 
-def _best_headers(line: str, positions: Sequence[tuple[int, int]], synonyms: Mapping[str, str], i: int,
-                  used: frozenset[str], memo: dict[tuple[int, frozenset[str]], _Headers | None]) -> _Headers | None:
+def _best_headers(
+    line: str,
+    positions: Sequence[tuple[int, int]],
+    synonyms: Mapping[str, str],
+    i: int,
+    used: frozenset[str],
+    memo: dict[tuple[int, frozenset[str]], _Headers | None],
+) -> _Headers | None:
     """Best way to read the header pieces from i on, given the fields already used."""
     if i == len(positions):
         return (0, 0, 0, [])
@@ -174,7 +187,7 @@ def _best_headers(line: str, positions: Sequence[tuple[int, int]], synonyms: Map
         return memo[(i, used)]
     options = []
     for size in range(1, min(4, len(positions) - i) + 1):
-        header = line[positions[i][0]: positions[i + size - 1][1]]
+        header = line[positions[i][0] : positions[i + size - 1][1]]
         fld = field_of_header(header, synonyms)
         if fld is None and (size > 1 or not header.isalpha()):
             continue
@@ -201,14 +214,17 @@ def is_register(columns: Sequence[Column]) -> bool:
 def is_legend(columns: Sequence[Column]) -> bool:
     """A header of a scale legend: a level column, then likelihood and/or impact words."""
     fields = [c.field for c in columns]
-    return (fields[0] in ("score", "severity") and bool({"likelihood", "impact"} & set(fields))
-            and set(fields) <= RATING_FIELDS | {None})
+    return (
+        fields[0] in ("score", "severity")
+        and bool({"likelihood", "impact"} & set(fields))
+        and set(fields) <= RATING_FIELDS | {None}
+    )
 
 
 def cell_header(lines: Sequence[str], start: int, synonyms: Mapping[str, str]) -> tuple[Column, ...] | None:
     """Header cells each on their own line (the one-cell-per-line variant), or None."""
     cells = []
-    for line in lines[start:start + 20]:
+    for line in lines[start : start + 20]:
         stripped = line.strip()
         fld = field_of_header(stripped, synonyms) if stripped and len(stripped) <= 40 else None
         if fld is None:
@@ -279,8 +295,9 @@ def boundary_cost(text: str, at: int, spaced: bool) -> float:
 class RowSplitter:
     """Reads rows of one flattened table: its columns, id pattern and vocabulary."""
 
-    def __init__(self, columns: Sequence[Column], id_re: re.Pattern[str] | None, vocab: Vocabulary,
-                 spaced: bool = False) -> None:
+    def __init__(
+        self, columns: Sequence[Column], id_re: re.Pattern[str] | None, vocab: Vocabulary, spaced: bool = False
+    ) -> None:
         self.columns = tuple(columns)
         self.id_re = id_re
         self.vocab = vocab
@@ -294,8 +311,12 @@ class RowSplitter:
         if not paths:
             keep = next((k for k, c in enumerate(self.columns) if c.field == "title"), 0)
             cells = tuple(squash(text) if k == keep else "" for k in range(len(self.columns)))
-            return Reading(cells, 0.2, (f"row could not be split into the header's columns; text kept as "
-                                        f"{self.columns[keep].header}",), ambiguous=True)
+            return Reading(
+                cells,
+                0.2,
+                (f"row could not be split into the header's columns; text kept as {self.columns[keep].header}",),
+                ambiguous=True,
+            )
         paths.sort(key=lambda p: p.cost)
         best = paths[0]
         notes, confidence = list(best.notes), best.confidence
@@ -307,13 +328,26 @@ class RowSplitter:
         return Reading(best.cells, round(confidence, 2), tuple(dict.fromkeys(notes)), ambiguous, best.starts)
 
     def _difference(self, best: _Path, rival: _Path) -> str:
-        return "; ".join(f"{c.header or c.field} {r!r}" for c, b, r in zip(self.columns, best.cells, rival.cells,
-                                                                             strict=True) if b != r)
+        return "; ".join(
+            f"{c.header or c.field} {r!r}"
+            for c, b, r in zip(self.columns, best.cells, rival.cells, strict=True)
+            if b != r
+        )
 
     # ---- the search -------------------------------------------------------------------------
-    def _walk(self, text: str, k: int, pos: int, cells: tuple[str, ...], cost: float, notes: tuple[str, ...],
-              confidence: float, starts: tuple[int, ...], out: list[_Path],
-              owner_cache: dict[int, list[Cut]]) -> None:
+    def _walk(
+        self,
+        text: str,
+        k: int,
+        pos: int,
+        cells: tuple[str, ...],
+        cost: float,
+        notes: tuple[str, ...],
+        confidence: float,
+        starts: tuple[int, ...],
+        out: list[_Path],
+        owner_cache: dict[int, list[Cut]],
+    ) -> None:
         if len(out) >= MAX_READINGS:
             return
         if k == len(self.columns):
@@ -323,12 +357,22 @@ class RowSplitter:
             out.append(_Path(cells, cost + extra_cost, notes + extra_notes, min(confidence, conf), starts))
             return
         for cut in self._cuts(text, k, pos, owner_cache):
-            cell = squash(text[pos:cut.end])
+            cell = squash(text[pos : cut.end])
             step = cut.cost
             if cell and 0 < cut.end < len(text) and k + 1 < len(self.columns):
                 step += boundary_cost(text, cut.end, self.spaced)
-            self._walk(text, k + 1, cut.end, (*cells, cell), cost + step, notes + ((cut.note,) if cut.note else ()),
-                       min(confidence, cut.confidence), (*starts, _skip_space(text, pos)), out, owner_cache)
+            self._walk(
+                text,
+                k + 1,
+                cut.end,
+                (*cells, cell),
+                cost + step,
+                notes + ((cut.note,) if cut.note else ()),
+                min(confidence, cut.confidence),
+                (*starts, _skip_space(text, pos)),
+                out,
+                owner_cache,
+            )
 
     def _cuts(self, text: str, k: int, pos: int, owner_cache: dict[int, list[Cut]]) -> list[Cut]:
         """Every way column k can read from pos."""
@@ -357,8 +401,14 @@ class RowSplitter:
             return owner_cache[start]
         # Free text: the rest of the row, or up to wherever the next column can start.
         if last:
-            return [Cut(len(text), 0.0 if text[start:].strip() else 0.8, "" if text[start:].strip() else
-                        f"{col.header} is empty", 1.0 if text[start:].strip() else 0.9)]
+            return [
+                Cut(
+                    len(text),
+                    0.0 if text[start:].strip() else 0.8,
+                    "" if text[start:].strip() else f"{col.header} is empty",
+                    1.0 if text[start:].strip() else 0.9,
+                )
+            ]
         return self._free_cuts(text, start, k)
 
     def _level_cuts(self, text: str, start: int, col: Column) -> list[Cut]:
@@ -371,8 +421,14 @@ class RowSplitter:
         return [Cut(m.end(), 0.1)] if m else []
 
     def _status_cuts(self, text: str, start: int, col: Column) -> list[Cut]:
-        ends = sorted({m.end() for p in self.vocab.status_by_letter.get(text[start:start + 1].lower(), ())
-                       if (m := p.match(text, start)) and not INNER_CAPITAL_END_RE.search(m.group())}, reverse=True)
+        ends = sorted(
+            {
+                m.end()
+                for p in self.vocab.status_by_letter.get(text[start : start + 1].lower(), ())
+                if (m := p.match(text, start)) and not INNER_CAPITAL_END_RE.search(m.group())
+            },
+            reverse=True,
+        )
         if ends:
             # The longest phrase first ("accepted with mitigation" over "accepted").
             return [Cut(end, 0.0 if k == 0 else 0.2) for k, end in enumerate(ends)]
@@ -384,11 +440,18 @@ class RowSplitter:
                 if not key or text[end - 1].isspace() or INNER_CAPITAL_END_RE.search(text, end - 2, end):
                     continue
                 # A typo seldom changes the first letter: compare with those phrases only.
-                score, phrase = max(((similarity(key, p), p) for p in self.vocab.fuzzy_status if p[0] == key[0]),
-                                    default=(0.0, ""))
+                score, phrase = max(
+                    ((similarity(key, p), p) for p in self.vocab.fuzzy_status if p[0] == key[0]), default=(0.0, "")
+                )
                 if score >= self.vocab.config.match_min_score:
-                    cuts.append(Cut(end, 0.4 + (100 - score) / 10,
-                                    f"status {text[start:end]!r} read as {phrase!r} (similar spelling)", 0.9))
+                    cuts.append(
+                        Cut(
+                            end,
+                            0.4 + (100 - score) / 10,
+                            f"status {text[start:end]!r} read as {phrase!r} (similar spelling)",
+                            0.9,
+                        )
+                    )
         return [*cuts, Cut(start, 2.0, f"no {col.header} found", 0.6)]
 
     def _starter(self, k: int) -> Callable[[str, int], bool]:
@@ -425,8 +488,14 @@ class RowSplitter:
                 cost += 0.2
             if guessed:
                 cost += 0.5
-            cuts.append(Cut(q, cost, f"{self.columns[k].header} | {nxt.header} boundary guessed from letter case"
-                            if guessed else "", 0.7 if guessed else 1.0))
+            cuts.append(
+                Cut(
+                    q,
+                    cost,
+                    f"{self.columns[k].header} | {nxt.header} boundary guessed from letter case" if guessed else "",
+                    0.7 if guessed else 1.0,
+                )
+            )
         return cuts
 
     def _owner_cuts(self, text: str, start: int, k: int) -> list[Cut]:
@@ -443,8 +512,12 @@ class RowSplitter:
             owner = text[start:end]
             if ";" in owner or len(owner.split()) > MAX_OWNER_WORDS:
                 break
-            if owner[-1].isspace() or owner[-1] in "+/&,(-" or INNER_CAPITAL_END_RE.search(owner) \
-                    or OPEN_JOINER_END_RE.search(owner):
+            if (
+                owner[-1].isspace()
+                or owner[-1] in "+/&,(-"
+                or INNER_CAPITAL_END_RE.search(owner)
+                or OPEN_JOINER_END_RE.search(owner)
+            ):
                 continue
             if end < len(text) and not next_starts(text, end) and anchored:
                 continue
@@ -456,12 +529,20 @@ class RowSplitter:
                 fuzzy_ends[end] = fuzzy_end
             rest = text[end:]
             continues_word = (owner[-1].islower() and rest[:1].islower()) or (
-                owner[-1].isupper() and rest[:1].isupper() and not rest[1:2].islower())
-            if self.vocab.joiner_re.match(rest) or rest[:1] in ("+", "/", "&", ",") or (
-                    continues_word and FRAGMENT_JOINER_RE.match(rest)):
+                owner[-1].isupper() and rest[:1].isupper() and not rest[1:2].islower()
+            )
+            if (
+                self.vocab.joiner_re.match(rest)
+                or rest[:1] in ("+", "/", "&", ",")
+                or (continues_word and FRAGMENT_JOINER_RE.match(rest))
+            ):
                 cost += 1.5  # the owner goes on: "Lock domain lead" | " + Security...", "Engineer" | "ing + QA"
-            if rest[:1].islower() and not known_end and owner[-1].isalpha() \
-                    and fold(owner.split()[-1]) in self.vocab.role_keys:
+            if (
+                rest[:1].islower()
+                and not known_end
+                and owner[-1].isalpha()
+                and fold(owner.split()[-1]) in self.vocab.role_keys
+            ):
                 cost += 0.5  # a role word that is the start of a longer word: "Engineer" | "ing"
             if self.vocab.role_start_re.match(rest):
                 cost += 0.5  # a role word left to the mitigation: "Security" | "leadPer-vendor"
@@ -469,8 +550,13 @@ class RowSplitter:
                 cost += 0.8  # the mitigation would be empty
             if known_end:
                 exact_ends.append(end)
-            elif not fuzzy_end and not anchored and end < len(text) and boundary_cost(text, end, self.spaced) > 0.0 \
-                    and not self.vocab.is_told(self.vocab.split_owners(owner)[-1]):
+            elif (
+                not fuzzy_end
+                and not anchored
+                and end < len(text)
+                and boundary_cost(text, end, self.spaced) > 0.0
+                and not self.vocab.is_told(self.vocab.split_owners(owner)[-1])
+            ):
                 # An unknown owner running into the mitigation with nothing to show where: a guess.
                 conf = min(conf, 0.6)
                 note = f"owner {owner!r} not in the owner vocabulary; where it ends is a guess"
@@ -485,16 +571,24 @@ class RowSplitter:
             # an unknown name a few letters off it ("Se|cuirty", "Secuirtyr|unbook") is that name
             # cut short or run on.
             peak = max((e for e in fuzzy_ends if not _beaten_nearby(e, fuzzy_ends)), default=start)
-            cuts = [replace(c, cost=c.cost + 1.0) if c.end in fuzzy_ends and _beaten_nearby(c.end, fuzzy_ends)
-                    else replace(c, cost=c.cost + 0.5) if c.end not in fuzzy_ends and c.end not in exact_ends
-                    and text[min(c.end, peak):max(c.end, peak)].isalpha() else c for c in cuts]
+            cuts = [
+                replace(c, cost=c.cost + 1.0)
+                if c.end in fuzzy_ends and _beaten_nearby(c.end, fuzzy_ends)
+                else replace(c, cost=c.cost + 0.5)
+                if c.end not in fuzzy_ends
+                and c.end not in exact_ends
+                and text[min(c.end, peak) : max(c.end, peak)].isalpha()
+                else c
+                for c in cuts
+            ]
         evidenced = [c.end for c in cuts if boundary_cost(text, c.end, self.spaced) <= 0.1]
         guessed_ends = [e for e in guessed_ends if boundary_cost(text, e, self.spaced) >= 0.5]
         if evidenced and guessed_ends:
             # A guess inside a word before a cut the letter case supports ("Pla|tform SRE|Container"):
             # the name most likely runs on to the supported cut.
-            cuts = [replace(c, cost=c.cost + 0.5) if c.end in guessed_ends and c.end < max(evidenced) else c
-                    for c in cuts]
+            cuts = [
+                replace(c, cost=c.cost + 0.5) if c.end in guessed_ends and c.end < max(evidenced) else c for c in cuts
+            ]
         cuts.sort(key=lambda c: c.cost + boundary_cost(text, c.end, self.spaced))
         return cuts[:12]
 
@@ -515,8 +609,9 @@ def _beaten_nearby(end: int, fuzzy_ends: Mapping[int, tuple[str, float]]) -> boo
     (False, True)
     """
     canonical, score = fuzzy_ends[end]
-    return any((other := fuzzy_ends.get(end + d)) and other[0] == canonical and other[1] > score
-               for d in (-2, -1, 1, 2))
+    return any(
+        (other := fuzzy_ends.get(end + d)) and other[0] == canonical and other[1] > score for d in (-2, -1, 1, 2)
+    )
 
 
 def _known_penalty(text: str, end: int, known_ends: Sequence[int]) -> float:

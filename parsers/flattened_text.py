@@ -138,9 +138,13 @@ def parse(doc: Document, config: Config) -> ParsedDocument:
         # Further passes: the owners the rows themselves use settle "Productanalytics-service".
         for _ in range(MAX_OWNER_PASSES):
             # Only names outside the vocabulary are news: a misspelt "Securty" already reads as Security.
-            told = [part for reading in readings
-                    if reading and not reading.ambiguous and reading.confidence >= LEARN_CONFIDENCE
-                    for part in _owner_parts(block, reading, vocab) if vocab.owner_match(part)[0] is None]
+            told = [
+                part
+                for reading in readings
+                if reading and not reading.ambiguous and reading.confidence >= LEARN_CONFIDENCE
+                for part in _owner_parts(block, reading, vocab)
+                if vocab.owner_match(part)[0] is None
+            ]
             richer = vocab.with_owners(told, _owner_branches(block, readings))
             if set(richer.extra_owners) == set(vocab.extra_owners) and richer.told == vocab.told:
                 break
@@ -154,8 +158,9 @@ def parse(doc: Document, config: Config) -> ParsedDocument:
     return ParsedDocument(entries=entries, title=title, metadata=metadata, stated_scales=scales)
 
 
-def _read_block(block: Block, vocab: Vocabulary,
-                before: Sequence[Reading | None] | None = None) -> list[Reading | None]:
+def _read_block(
+    block: Block, vocab: Vocabulary, before: Sequence[Reading | None] | None = None
+) -> list[Reading | None]:
     """A reading per row; None for a row after a blank line that does not read as a row.
     Rows `before` read with confidence are kept as they were: they taught the owners a new pass
     knows, and must not be confirmed by what they taught."""
@@ -170,9 +175,12 @@ def _read_block(block: Block, vocab: Vocabulary,
         splitter = RowSplitter(block.columns, row.id_re, vocab, spaced=block.spaced or row.cells is not None)
         reading = splitter.read(row.text)
         if row.cells is not None:
-            reading = Reading(reading.cells, min(reading.confidence, 0.7),
-                              (f"{len(row.cells)} cells for {len(block.columns)} columns", *reading.notes),
-                              reading.ambiguous)
+            reading = Reading(
+                reading.cells,
+                min(reading.confidence, 0.7),
+                (f"{len(row.cells)} cells for {len(block.columns)} columns", *reading.notes),
+                reading.ambiguous,
+            )
         if row.after_gap and reading.confidence < 0.6:
             readings.append(None)  # "R-1 — Vendor outage. Milestone: ..." under a later heading
             continue
@@ -191,8 +199,11 @@ def _owner_branches(block: Block, readings: Sequence[Reading | None]) -> list[st
     k = next((k for k, c in enumerate(block.columns) if c.field == "owner"), None)
     if k is None or k + 1 == len(block.columns):
         return []
-    tails = sorted(row.text[r.starts[k]:] for row, r in zip(block.rows, readings, strict=True)
-                   if r is not None and len(r.starts) == len(block.columns))
+    tails = sorted(
+        row.text[r.starts[k] :]
+        for row, r in zip(block.rows, readings, strict=True)
+        if r is not None and len(r.starts) == len(block.columns)
+    )
     found = []
     for a, b in pairwise(tails):
         size = next((n for n, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
@@ -202,7 +213,7 @@ def _owner_branches(block: Block, readings: Sequence[Reading | None]) -> list[st
         prefix = prefix.rstrip(" +/&,;-")
         # Evidence only where one of the two goes on with a new cell (a capital, a joiner) or
         # stops: "Secu|rty" and "Secu|rity" part inside a word and say nothing.
-        nexts = (a[len(prefix):len(prefix) + 3], b[len(prefix):len(prefix) + 3])
+        nexts = (a[len(prefix) : len(prefix) + 3], b[len(prefix) : len(prefix) + 3])
         if len(prefix) >= 2 and prefix not in found and any(BRANCH_NEXT_RE.match(n) for n in nexts):
             found.append(prefix)
     return found
@@ -243,8 +254,9 @@ def _entry(path: str, block: Block, row: Row, reading: Reading, config: Config) 
 
 
 # ---- finding the tables ---------------------------------------------------------------------
-def _blocks(lines: list[str], synonyms: Mapping[str, str],
-            title: str | None) -> tuple[list[Block], dict[str, dict[str, int]]]:
+def _blocks(
+    lines: list[str], synonyms: Mapping[str, str], title: str | None
+) -> tuple[list[Block], dict[str, dict[str, int]]]:
     """Register blocks and stated scales, in document order."""
     blocks: list[Block] = []
     scales: dict[str, dict[str, int]] = {}
@@ -285,8 +297,9 @@ def _numbered(columns: Sequence[Column]) -> bool:
     return columns[0].field == "entry_id" and fold(columns[0].header) in NUMBER_ID_HEADERS | {""}
 
 
-def _run_rows(lines: Sequence[str], first: int, columns: Sequence[Column],
-              synonyms: Mapping[str, str]) -> tuple[list[Row], int]:
+def _run_rows(
+    lines: Sequence[str], first: int, columns: Sequence[Column], synonyms: Mapping[str, str]
+) -> tuple[list[Row], int]:
     """Rows of a run-together table starting at index `first`; and the index after the block."""
     i = first
     while i < len(lines) and not lines[i].strip() and i - first < MAX_GAP_LINES:
@@ -338,8 +351,9 @@ def _run_rows(lines: Sequence[str], first: int, columns: Sequence[Column],
 _ANY_RE = re.compile("")
 
 
-def _cell_rows(lines: Sequence[str], first: int, columns: Sequence[Column],
-               synonyms: Mapping[str, str]) -> tuple[list[Row], int]:
+def _cell_rows(
+    lines: Sequence[str], first: int, columns: Sequence[Column], synonyms: Mapping[str, str]
+) -> tuple[list[Row], int]:
     """Rows of the one-cell-per-line variant: an id line, then the row's other cells."""
     if columns[0].field != "entry_id":
         return [], first
@@ -367,8 +381,7 @@ def _cell_rows(lines: Sequence[str], first: int, columns: Sequence[Column],
             if current:
                 rows.append(_cell_row(current, len(columns)))
             current = [(i, text)]
-        elif current and not _is_header(text, synonyms) and (
-                current[-1][1] or len(current) <= len(columns)):
+        elif current and not _is_header(text, synonyms) and (current[-1][1] or len(current) <= len(columns)):
             # A blank line inside a row is an empty cell; after a full row it ends the table.
             current.append((i, text))
         else:
@@ -386,8 +399,13 @@ def _cell_row(cells: list[tuple[int, str]], width: int) -> Row:
         cells = cells[:-1]
     filled = [(k, t) for k, t in cells if t]
     chosen = cells if len(cells) == width else filled
-    return Row(filled[0][0] + 1, tuple(k + 1 for k, _ in filled), "\n".join(t for _, t in filled),
-               tuple(t for _, t in chosen), id_re=re.compile(re.escape(filled[0][1])))
+    return Row(
+        filled[0][0] + 1,
+        tuple(k + 1 for k, _ in filled),
+        "\n".join(t for _, t in filled),
+        tuple(t for _, t in chosen),
+        id_re=re.compile(re.escape(filled[0][1])),
+    )
 
 
 def _is_header(text: str, synonyms: Mapping[str, str]) -> bool:
@@ -396,7 +414,7 @@ def _is_header(text: str, synonyms: Mapping[str, str]) -> bool:
 
 def _spaced(rows: Sequence[Row]) -> bool:
     """Whether the rows keep a space between cells: the id is followed by whitespace."""
-    spaced = sum(1 for r in rows if r.id_re and (m := r.id_re.match(r.text)) and r.text[m.end():m.end() + 1] == " ")
+    spaced = sum(1 for r in rows if r.id_re and (m := r.id_re.match(r.text)) and r.text[m.end() : m.end() + 1] == " ")
     return spaced >= 0.8 * len(rows)
 
 
@@ -413,8 +431,7 @@ def _run_legend(lines: Sequence[str], first: int, columns: Sequence[Column]) -> 
     return i, scales
 
 
-def _cell_legend(lines: Sequence[str], first: int,
-                 columns: Sequence[Column]) -> tuple[int, dict[str, dict[str, int]]]:
+def _cell_legend(lines: Sequence[str], first: int, columns: Sequence[Column]) -> tuple[int, dict[str, dict[str, int]]]:
     """A legend in the one-cell-per-line variant: a level line, then its words line by line."""
     scales: dict[str, dict[str, int]] = {}
     i = first
@@ -426,8 +443,9 @@ def _cell_legend(lines: Sequence[str], first: int,
     return i, scales
 
 
-def _add_legend_row(scales: dict[str, dict[str, int]], columns: Sequence[Column], level: int,
-                    parts: Sequence[str]) -> None:
+def _add_legend_row(
+    scales: dict[str, dict[str, int]], columns: Sequence[Column], level: int, parts: Sequence[str]
+) -> None:
     # Every level's text as written, asides included ("Negligible (no guest impact)"): a scale
     # with a level left out would read as a shorter scale.
     for col, part in zip(columns, parts, strict=False):
@@ -456,7 +474,7 @@ def _section_before(lines: Sequence[str], header: int, title: str | None) -> str
 def _next_lines(lines: Sequence[str], start: int, count: int) -> list[str]:
     """The next `count` non-blank lines from `start`, stripped, skipping at most a few blanks."""
     found = []
-    for line in lines[start:start + count + MAX_GAP_LINES + 1]:
+    for line in lines[start : start + count + MAX_GAP_LINES + 1]:
         if line.strip():
             found.append(line.strip())
         if len(found) == count:

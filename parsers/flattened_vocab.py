@@ -62,13 +62,22 @@ class Vocabulary:
         self.role_words = tuple(sorted({w.lower() for w in config.owner_role_words}, key=len, reverse=True))
         self.role_keys = frozenset(fold(w) for w in config.owner_role_words)
         # A role word where the next cell would start: "Security" | "leadPer-vendor".
-        self.role_start_re = re.compile(" ?(?:" + "|".join(re.escape(w) for w in self.role_words if len(w) > 2)
-                                        + ")", re.IGNORECASE) if self.role_words else re.compile(r"(?!)")
+        self.role_start_re = (
+            re.compile(" ?(?:" + "|".join(re.escape(w) for w in self.role_words if len(w) > 2) + ")", re.IGNORECASE)
+            if self.role_words
+            else re.compile(r"(?!)")
+        )
         self.qualifier_keys = frozenset(fold(w) for w in config.owner_qualifiers)
         # Joint owners: word joiners need spaces around them (" and "), symbol joiners do not.
-        self.joiner_re = re.compile("|".join(
-            r"\s+" + re.escape(j.strip()) + r"\s" if j.strip().isalpha() else r"\s*" + re.escape(j.strip())
-            for j in config.owner_joiners if j.strip()) or r"(?!)", re.IGNORECASE)
+        self.joiner_re = re.compile(
+            "|".join(
+                r"\s+" + re.escape(j.strip()) + r"\s" if j.strip().isalpha() else r"\s*" + re.escape(j.strip())
+                for j in config.owner_joiners
+                if j.strip()
+            )
+            or r"(?!)",
+            re.IGNORECASE,
+        )
         self.extra_owners = tuple(dict.fromkeys(squash(o) for o in extra_owners if squash(o)))
         # folded owner name -> canonical: the directory's aliases, then the document's own owners.
         self.owner_index: dict[str, str] = {}
@@ -193,8 +202,13 @@ class Vocabulary:
         words = part.split()
         if len(words) > 1 and len(words[-1]) == 1 and words[-1].islower():
             return None  # "Compliance a|nd Security"
-        if not part[0].isalpha() or len(part) < 2 or (len(part) < 3 and not part.isupper()) or len(words) > 5 \
-                or any(c.isdigit() or c in ";:.()_" for c in part):
+        if (
+            not part[0].isalpha()
+            or len(part) < 2
+            or (len(part) < 3 and not part.isupper())
+            or len(words) > 5
+            or any(c.isdigit() or c in ";:.()_" for c in part)
+        ):
             return None
         lowered = 1.0 if part[0].islower() else 0.0  # "product": a name, but one written carelessly
         ends_in_role = len(words) > 1 and self.strip_roles(fold(part)) != fold(part)

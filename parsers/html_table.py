@@ -65,12 +65,52 @@ CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "search"})
 # Elements whose content is never text of a cell or of the page.
 SKIP_TAGS = frozenset({*CHROME_TAGS, "head", "title", "select", "button"})
 # Elements that start a new line of text: a separator between what comes before and after.
-BLOCK_TAGS = frozenset({
-    "br", "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
-    "table", "tr", "td", "th", "thead", "tbody", "tfoot", "caption", "section", "article", "header", "footer",
-    "aside", "address", "figure", "figcaption", "hr", "details", "summary", "main", "form", "fieldset", "legend",
-    "center", "body",
-})
+BLOCK_TAGS = frozenset(
+    {
+        "br",
+        "p",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "thead",
+        "tbody",
+        "tfoot",
+        "caption",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "aside",
+        "address",
+        "figure",
+        "figcaption",
+        "hr",
+        "details",
+        "summary",
+        "main",
+        "form",
+        "fieldset",
+        "legend",
+        "center",
+        "body",
+    }
+)
 # Blocks that are items of a list, never the wrapped rest of a sentence.
 ITEM_TAGS = frozenset({"li", "dt", "dd", "tr", "td", "th"})
 SECTION_TAGS = ("h2", "h3", "h4", "h5", "h6")
@@ -147,8 +187,9 @@ def parse(doc: Document, config: Config) -> ParsedDocument:
 _PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=False)
 
 
-def _tables(body: etree._Element, chrome: Set[etree._Element], text: str,
-           big_lines: Mapping[etree._Element, int]) -> Iterator[Table]:
+def _tables(
+    body: etree._Element, chrome: Set[etree._Element], text: str, big_lines: Mapping[etree._Element, int]
+) -> Iterator[Table]:
     """Every table of the page outside its chrome, in document order, with the heading it sits under."""
     atx = _atx_headings(text) if not any(True for _ in body.iter("h1", *SECTION_TAGS)) else []
     section: str | None = None
@@ -189,8 +230,12 @@ def _table(table: etree._Element, section: str | None, big_lines: Mapping[etree.
     cells = [_cells(r, h) for r, h in zip(rows, head, strict=True)]
     size = sum(c.colspan * min(c.rowspan or len(rows), len(rows)) for row in cells for c in row)
     if size > MAX_TABLE_SLOTS:
-        raise ParseError(f"table spreads over {size:,} cells once rowspan/colspan are expanded (limit "
-                         f"{MAX_TABLE_SLOTS:,}); check its span attributes", None, rows[0].line)
+        raise ParseError(
+            f"table spreads over {size:,} cells once rowspan/colspan are expanded (limit "
+            f"{MAX_TABLE_SLOTS:,}); check its span attributes",
+            None,
+            rows[0].line,
+        )
     grid: list[list[str]] = []
     k = 0
     while k < len(rows):  # spans never cross a row group (thead, each tbody)
@@ -223,8 +268,12 @@ def _transposed(table: Table, synonyms: Mapping[str, str]) -> Table | None:
     labels = tuple(cells[0] for _, cells in grid)
     named = [field_of_header(label, synonyms) for label in labels]
     present = {f for f in named if f}
-    if (len(present) < 3 or not present & {"entry_id", "title"} or not present & RATING_FIELDS
-            or len([f for f in named if f]) * 2 < len(labels)):
+    if (
+        len(present) < 3
+        or not present & {"entry_id", "title"}
+        or not present & RATING_FIELDS
+        or len([f for f in named if f]) * 2 < len(labels)
+    ):
         return None
     width = max(len(cells) for _, cells in grid)
     columns = (tuple(cells[c] if c < len(cells) else "" for _, cells in grid) for c in range(1, width))
@@ -405,8 +454,11 @@ def _chrome(root: etree._Element) -> frozenset[etree._Element]:
     """
     chrome = {*root.iter(*CHROME_TAGS)}
     chrome.update(el for el in root.iter(*SITE_TAGS) if not any(a.tag in CONTENT_TAGS for a in el.iterancestors()))
-    chrome.update(el for el in root.iterfind(".//*[@role]") if el.tag not in ("html", "body", "main")
-                  and (el.get("role") or "").strip().lower() in CHROME_ROLES)
+    chrome.update(
+        el
+        for el in root.iterfind(".//*[@role]")
+        if el.tag not in ("html", "body", "main") and (el.get("role") or "").strip().lower() in CHROME_ROLES
+    )
     return frozenset(chrome)
 
 

@@ -53,19 +53,23 @@ NAME = "markdown_sections"
 # A label opening a line, in emphasis with its colon inside or just after it: "**Severity**:",
 # "**Severity:**", "__Owner__ :", "*Status*:". Without a colon ("**Idempotency** (HIGH)") a bold
 # phrase is not a label.
-BOLD_LABEL_RE = re.compile(r"""
+BOLD_LABEL_RE = re.compile(
+    r"""
     ^\s*(?P<mark>\*{1,2}|_{1,2})
     (?P<label>[^*_:\s][^*_:\n]{0,47}?)\s*
     (?:[:：]\s*(?P=mark) | (?P=mark)\s*[:：])
     \s*(?P<value>.*)$
-""", re.VERBOSE)
+""",
+    re.VERBOSE,
+)
 # A plain "Likelihood: Medium" line; only taken when the label names a canonical field, and
 # only at the top level of a section (inside a mitigation list "Owner: SRE rotates keys" is prose).
 PLAIN_LABEL_RE = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z0-9 /()&'.-]{0,38}?)\s*[:：](?:\s+(?P<value>.*)|\s*)$")
 # A task-list item ("[ ] Load tests pass"): a checklist entry, never a field.
 TASK_ITEM_RE = re.compile(r"^\s*\[[ xX✓✔]?\]\s")
 # The id or numbering in front of a risk heading's title, then the title.
-HEADING_ID_RE = re.compile(r"""
+HEADING_ID_RE = re.compile(
+    r"""
     ^(?:
         \[(?P<bracket>[A-Za-z][\w.-]{0,22})\]\s*[:.|·–—-]?\s*                          # "[R7] Title"
       | (?P<named>(?:risk|threat|hazard|issue)\s*[#№]?\s*\d{1,4}[a-z]?)\b\s*[:.|)·–—-]?\s*  # "Risk 3 - Title"
@@ -74,7 +78,9 @@ HEADING_ID_RE = re.compile(r"""
       | (?P<number>\#?\d{1,3}(?:\.\d{1,3})*[.)]?)\s+                                    # "1. Title", "#4 Title"
     )
     (?P<title>.*)$
-""", re.VERBOSE | re.IGNORECASE)
+""",
+    re.VERBOSE | re.IGNORECASE,
+)
 # A paragraph that is one bold line: a risk's heading when it carries an id ("**R001: Vault outage**").
 BOLD_HEADING_RE = re.compile(r"^\s*(?P<mark>\*\*|__)(?P<text>[^*_\n]+)(?P=mark)\s*$")
 # "Risk: Vault outage" as a heading: the word says what the section is, the rest is the title
@@ -85,27 +91,33 @@ RISK_PREFIX_RE = re.compile(r"^(?:risk|threat)\s*[:–—-]\s*(?=[^\W\d_])", re.
 SPACED_ID_RE = re.compile(r"^(?P<id>(?:[A-Z]{1,5}[-_.])*[A-Z]{1,5}(?:[-_.]\d{1,4}|\d{2,4}))\s+(?P<title>[^\W\d_].*)$")
 # A severity stated in the heading: "High: Vault sealed", "[CRITICAL] DNS", "Vault sealed (🔴 HIGH)".
 _RATING_WORD = r"(?:critical|high|medium|moderate|low|severe|sev\s?[1-4]|p[0-4])"
-HEADING_RATING_RE = re.compile(rf"""
+HEADING_RATING_RE = re.compile(
+    rf"""
     ^(?:\[\s*(?P<bracketed>{_RATING_WORD})\s*\]\s*[:–—|-]?\s*
        | (?P<leading>{_RATING_WORD}(?:\s+risk)?)(?:\s*:\s*|\s+[–—|-]\s+))
      (?P<title>[^\W_].*)$
   | ^(?P<rest>[^(\[]*\w[^(\[]*?)\s*[(\[]\s*
      (?P<trailing>[^\w\s()\[\]]*\s*{_RATING_WORD}(?:\s+(?:risk|severity|priority))?)\s*[)\]]$
-""", re.VERBOSE | re.IGNORECASE)
+""",
+    re.VERBOSE | re.IGNORECASE,
+)
 # The label under which a severity stated in a heading is kept (`headers`, `extra`).
 HEADING_LABEL = "(heading)"
 # An id has a digit: "R001" is an id, "Database:" is a title with a colon.
 HAS_DIGIT_RE = re.compile(r"\d")
 # Headings that name a part of the document, not a risk, even when they carry a rating
 # ("Executive Summary" with an "Overall Risk: HIGH" line, "Risk Severity Matrix").
-NOT_A_RISK_HEADING_RE = re.compile(r"""
+NOT_A_RISK_HEADING_RE = re.compile(
+    r"""
     ^(?:overall|final|executive)\b
   | ^(?:residual|overall|inherent)\ risks?$
   | \b(?:summary|overview|matrix|legend|cadence|methodology|scoring|(?:rating|scoring|risk)\ scales?|glossary
       |appendix|references|version\ history|change\ ?log|revision\ history|contents|introduction|purpose
       |background|conclusions?|sign\ ?off|approvals?|next\ steps|recommendations|document\ control|how\ to\ read
       |assessment|verdict|posture|risk\ profile|risk\ ratings?|heat\ ?map|scorecard)\s*$
-""", re.VERBOSE | re.IGNORECASE)
+""",
+    re.VERBOSE | re.IGNORECASE,
+)
 # Words in a heading (or one above it, or the document's title) that say its sections are risks.
 RISKY_HEADING_RE = re.compile(
     r"\b(risks?|threats?|gaps?|findings?|issues?|vulnerabilit\w*|hazards?|concerns?|exposures?|weakness\w*"
@@ -114,10 +126,13 @@ RISKY_HEADING_RE = re.compile(
 )
 # A further bold label inside a line: "**Likelihood:** High | **Impact:** Medium". Only labels
 # that name a canonical field split a line; other bold text is part of the value.
-INNER_LABEL_RE = re.compile(r"""
+INNER_LABEL_RE = re.compile(
+    r"""
     (?:^|(?<=\s)|(?<=[|·•;,]))
     (?P<mark>\*\*|__)(?P<label>[^*_:\s][^*_:\n]{0,39}?)\s*(?:[:：]\s*(?P=mark)|(?P=mark)\s*[:：])
-""", re.VERBOSE)
+""",
+    re.VERBOSE,
+)
 # What separates two labels on one line: "High | ", "High · ", "High; ", "High - ".
 LABEL_SEPARATOR_TAIL_RE = re.compile(r"[\s|·•;,–—-]+$")
 # For sniff: an ATX heading line, and a line opening with a label (bold or plain, maybe in a bullet).
@@ -203,8 +218,11 @@ def sections(text: str, synonyms: Mapping[str, str] | None = None) -> list[Secti
     # its first "## section" standing in for one.
     title = doc_meta.title(text) or ""
     first = next((n for n in root.children if n.type == "heading"), None)
-    if first is not None and first.tag != "h1" and \
-            doc_meta.section_name(_inline(first)) == doc_meta.section_name(title):
+    if (
+        first is not None
+        and first.tag != "h1"
+        and doc_meta.section_name(_inline(first)) == doc_meta.section_name(title)
+    ):
         title = ""
     current: Section | None = None
 
@@ -227,19 +245,24 @@ def sections(text: str, synonyms: Mapping[str, str] | None = None) -> list[Secti
                 stack.pop()
             # A level-1 heading is the document's title unless it carries an id ("# R001: ...").
             is_candidate = level > 1 or heading_parts(heading)[0] is not None
-            current = Section(level, heading, _line(node), parent(), context(), synonyms=synonyms) \
-                if is_candidate else None
+            current = (
+                Section(level, heading, _line(node), parent(), context(), synonyms=synonyms) if is_candidate else None
+            )
             stack.append((level, heading))
             if current is not None:
                 found.append(current)
-        elif node.type == "paragraph" and (bold := BOLD_HEADING_RE.match(_inline(node))) and \
-                heading_parts(heading := doc_meta.section_name(bold["text"]) or "")[0]:
+        elif (
+            node.type == "paragraph"
+            and (bold := BOLD_HEADING_RE.match(_inline(node)))
+            and heading_parts(heading := doc_meta.section_name(bold["text"]) or "")[0]
+        ):
             # A bold line with an id stands for a heading one level below the current one, a
             # sibling of the risk heading above it if any.
             while stack and heading_parts(stack[-1][1])[0]:
                 stack.pop()
-            current = Section((stack[-1][0] if stack else 0) + 1, heading, _line(node), parent(), context(),
-                              synonyms=synonyms)
+            current = Section(
+                (stack[-1][0] if stack else 0) + 1, heading, _line(node), parent(), context(), synonyms=synonyms
+            )
             found.append(current)
         elif current is not None:
             _add_block(current, node)
@@ -269,8 +292,11 @@ def _table(section: Section, node: SyntaxTreeNode) -> None:
     """Labels from a table inside a risk's section: a two-column `| Likelihood | High |` table,
     or one row under rating headers (`| Likelihood | Impact |` then `| High | Low |`). Tables
     whose labels name no field (test results, a register with titles) are left alone."""
-    rows = [(_line(tr), [inline_text(_inline(cell)) for cell in tr.children])
-            for part in node.children for tr in part.children]
+    rows = [
+        (_line(tr), [inline_text(_inline(cell)) for cell in tr.children])
+        for part in node.children
+        for tr in part.children
+    ]
     if len(rows) < 2:
         return
     (_, head), body = rows[0], rows[1:]
@@ -485,7 +511,7 @@ def split_labels(label: str, value: str, synonyms: Mapping[str, str]) -> list[tu
         return [(label, value)]
     out = [(label, LABEL_SEPARATOR_TAIL_RE.sub("", value[: cuts[0].start()]))]
     for m, nxt in zip(cuts, [*cuts[1:], None], strict=True):
-        text = value[m.end(): nxt.start() if nxt else None]
+        text = value[m.end() : nxt.start() if nxt else None]
         out.append((squash(m["label"]), LABEL_SEPARATOR_TAIL_RE.sub("", text).strip()))
     return out
 

@@ -41,7 +41,7 @@ def sniff(text: str) -> float:
     if not match:
         return 0.0
     head_start = text.rfind("\n", 0, max(0, match.start() - 1)) + 1
-    header = text[head_start: match.start()]
+    header = text[head_start : match.start()]
     return 0.9 if header.count("|") >= 2 else 0.6
 
 
@@ -53,8 +53,9 @@ def parse(doc: Document, config: Config) -> ParsedDocument:
         entries.extend(register_entries(table, parser=NAME, path=doc.path, synonyms=synonyms))
         for fld, words in legend_scales(table, synonyms).items():
             scales.setdefault(fld, {}).update(words)
-    return ParsedDocument(entries=entries, title=doc_meta.title(doc.text), metadata=doc_meta.metadata(doc.text),
-                          stated_scales=scales)
+    return ParsedDocument(
+        entries=entries, title=doc_meta.title(doc.text), metadata=doc_meta.metadata(doc.text), stated_scales=scales
+    )
 
 
 def tables(text: str) -> list[Table]:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from parsers.fields import AMBIGUOUS, TITLE_PREFERENCE, field_of_header, header_key, synonym_table
+from parsers.fields import AMBIGUOUS, TITLE_PREFERENCE, field_of_header, header_key
 from pipeline.records import RawEntry, SourceLoc
 from pipeline.textnorm import fold, is_null, squash
 from pipeline.vocab import NULL_VALUES, SCALE_WORDS, SEVERITY_WORDS
@@ -128,18 +128,20 @@ def register_entries(table: Table, *, parser: str, path: str, synonyms: Mapping[
         values = {f: c for f, c in zip(fields, cells, strict=True) if f and c and not is_null(c, NULL_VALUES)}
         if not values.keys() & {"title", "entry_id"}:
             notes.append("row has neither a title nor an id")
-        entries.append(RawEntry(
-            loc=SourceLoc(path, row.line),
-            parser=parser,
-            kind="risk",
-            fields=values,
-            headers={f: h for f, h in zip(fields, table.headers, strict=True) if f},
-            extra={h: c for f, h, c in zip(fields, table.headers, cells, strict=True) if not f and c and h},
-            section=section,
-            lines=(row.line,),
-            confidence=1.0 if not notes else 0.8,
-            notes=tuple(notes),
-        ))
+        entries.append(
+            RawEntry(
+                loc=SourceLoc(path, row.line),
+                parser=parser,
+                kind="risk",
+                fields=values,
+                headers={f: h for f, h in zip(fields, table.headers, strict=True) if f},
+                extra={h: c for f, h, c in zip(fields, table.headers, cells, strict=True) if not f and c and h},
+                section=section,
+                lines=(row.line,),
+                confidence=1.0 if not notes else 0.8,
+                notes=tuple(notes),
+            )
+        )
     return entries
 
 
@@ -159,6 +161,7 @@ def legend_scales(table: Table, synonyms: Mapping[str, str]) -> dict[str, dict[s
     columns are all numbers.
     >>> legend = Table(("Score", "Likelihood", "Impact"), (TableRow(2, ("1", "Rare", "Minor")),
     ...                TableRow(3, ("2", "Likely", "Major"))), 1)
+    >>> from parsers.fields import synonym_table
     >>> legend_scales(legend, synonym_table())
     {'likelihood': {'Rare': 1, 'Likely': 2}, 'impact': {'Minor': 1, 'Major': 2}}
     """
@@ -179,8 +182,12 @@ def legend_scales(table: Table, synonyms: Mapping[str, str]) -> dict[str, dict[s
         if fld not in ("likelihood", "impact") or col == level_col:
             continue
         for row in table.rows:
-            if col < len(row.cells) and level_col < len(row.cells) and row.cells[col].strip() \
-                    and not NUMBER_CELL_RE.match(row.cells[col]):
+            if (
+                col < len(row.cells)
+                and level_col < len(row.cells)
+                and row.cells[col].strip()
+                and not NUMBER_CELL_RE.match(row.cells[col])
+            ):
                 level = int(NUMBER_CELL_RE.match(row.cells[level_col])["n"])
                 scales.setdefault(fld, {})[squash(row.cells[col])] = level
     return scales

@@ -45,27 +45,55 @@ def main(verbose: int) -> None:
     See README.md for the schema and the normalisation rules.
     """
     level = logging.WARNING - 10 * verbose
-    logging.basicConfig(level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s",
-                        stream=sys.stderr)
+    logging.basicConfig(
+        level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
 
 
 @main.command()
 @click.argument("root", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB, show_default=True,
-              help="DuckDB file to load into (created if missing).")
-@click.option("--owners", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Owner directory CSV with columns canonical,alias. Without it, owner names are clustered.")
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="riskreg.toml overriding the defaults (vocabularies, thresholds).")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Processes for parsing (default: one per CPU; 1 parses in this process).")
-@click.option("--dask", "dask_address", metavar="ADDRESS",
-              help="Parse on a Dask cluster at ADDRESS (tcp://host:8786) instead of local processes. "
-                   "Needs the 'dask' extra.")
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_DB,
+    show_default=True,
+    help="DuckDB file to load into (created if missing).",
+)
+@click.option(
+    "--owners",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Owner directory CSV with columns canonical,alias. Without it, owner names are clustered.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="riskreg.toml overriding the defaults (vocabularies, thresholds).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes for parsing (default: one per CPU; 1 parses in this process).",
+)
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="ADDRESS",
+    help="Parse on a Dask cluster at ADDRESS (tcp://host:8786) instead of local processes. Needs the 'dask' extra.",
+)
 @click.option("--full", is_flag=True, help="Re-parse every document, ignoring the cache of unchanged ones.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON on stdout.")
-def ingest(root: Path, db: Path, owners: Path | None, config_path: Path | None, workers: int | None,
-           dask_address: str | None, full: bool, as_json: bool) -> None:
+def ingest(
+    root: Path,
+    db: Path,
+    owners: Path | None,
+    config_path: Path | None,
+    workers: int | None,
+    dask_address: str | None,
+    full: bool,
+    as_json: bool,
+) -> None:
     """Load every document under ROOT (recursively, any extension, hidden folders skipped).
 
     Each file is recognised by its content, decoded and repaired, parsed, normalised and
@@ -102,8 +130,10 @@ def _print_summary(summary) -> None:
     kinds = ", ".join(f"{n} {k}s" for k, n in sorted(summary.entries_by_kind.items())) or "none"
     out = click.echo
     out(f"run {summary.run_id}: {summary.root} -> {summary.db}")
-    out(f"documents: {summary.documents_seen} seen, {summary.documents_parsed} parsed, "
-        f"{summary.documents_rejected} rejected, {summary.documents_reused} unchanged since the last run")
+    out(
+        f"documents: {summary.documents_seen} seen, {summary.documents_parsed} parsed, "
+        f"{summary.documents_rejected} rejected, {summary.documents_reused} unchanged since the last run"
+    )
     out(f"entries: {summary.entries} ({kinds})")
     if summary.review_items:
         out(f"review: {summary.review_items} uncertain matches (riskreg review --db {summary.db})")
@@ -112,17 +142,34 @@ def _print_summary(summary) -> None:
         for rej in summary.rejections[:SHOWN_REJECTIONS]:
             out(f"  {rej}")
         if len(summary.rejections) > SHOWN_REJECTIONS:
-            out(f"  ... {len(summary.rejections) - SHOWN_REJECTIONS} more: SELECT * FROM rejections "
-                f"WHERE run_id = '{summary.run_id}'")
+            out(
+                f"  ... {len(summary.rejections) - SHOWN_REJECTIONS} more: SELECT * FROM rejections "
+                f"WHERE run_id = '{summary.run_id}'"
+            )
 
 
 @main.command()
-@click.option("--db", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_DB,
-              show_default=True, help="Database written by `riskreg ingest`.")
-@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default=None,
-              help="Output format (default: from --out's extension, else html).")
-@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="File to write (default: stdout).")
+@click.option(
+    "--db",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=DEFAULT_DB,
+    show_default=True,
+    help="Database written by `riskreg ingest`.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "md"]),
+    default=None,
+    help="Output format (default: from --out's extension, else html).",
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write (default: stdout).",
+)
 def report(db: Path, fmt: str | None, out: Path | None) -> None:
     """Write the cross-service risk rollup: heatmap, risks by service, top risks, owners, data quality.
 
@@ -152,12 +199,24 @@ def report(db: Path, fmt: str | None, out: Path | None) -> None:
 
 
 @main.command()
-@click.option("--db", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_DB,
-              show_default=True, help="Database written by `riskreg ingest`.")
-@click.option("--format", "fmt", type=click.Choice(["md", "csv", "jsonl"]), default="md", show_default=True,
-              help="md: one canonical Markdown register per source document; csv/jsonl: one file of all entries.")
-@click.option("-o", "--out", type=click.Path(path_type=Path), required=True,
-              help="Folder to write (md) or file (csv, jsonl).")
+@click.option(
+    "--db",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=DEFAULT_DB,
+    show_default=True,
+    help="Database written by `riskreg ingest`.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "csv", "jsonl"]),
+    default="md",
+    show_default=True,
+    help="md: one canonical Markdown register per source document; csv/jsonl: one file of all entries.",
+)
+@click.option(
+    "-o", "--out", type=click.Path(path_type=Path), required=True, help="Folder to write (md) or file (csv, jsonl)."
+)
 def export(db: Path, fmt: str, out: Path) -> None:
     """Export the entries in one canonical format: the migration of legacy registers.
 
@@ -176,18 +235,27 @@ def export(db: Path, fmt: str, out: Path) -> None:
         summary = run_export(con, out, fmt)  # type: ignore[arg-type]
     finally:
         con.close()
-    click.echo(f"wrote {len(summary.files)} file(s): {summary.risks} risks, {summary.checks} checks"
-               + (f" ({summary.unknown_checks} checks of unknown state written unticked)" if fmt == "md"
-                  and summary.unknown_checks else ""))
+    click.echo(
+        f"wrote {len(summary.files)} file(s): {summary.risks} risks, {summary.checks} checks"
+        + (
+            f" ({summary.unknown_checks} checks of unknown state written unticked)"
+            if fmt == "md" and summary.unknown_checks
+            else ""
+        )
+    )
 
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--explain", is_flag=True,
-              help="List every repair with its line (encoding, ftfy's steps, bytes recovered): on stderr, "
-                   "or on stdout with --in-place.")
-@click.option("--in-place", is_flag=True,
-              help="Rewrite each file as UTF-8 with LF line ends, keeping the original as FILE.bak.")
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="List every repair with its line (encoding, ftfy's steps, bytes recovered): on stderr, "
+    "or on stdout with --in-place.",
+)
+@click.option(
+    "--in-place", is_flag=True, help="Rewrite each file as UTF-8 with LF line ends, keeping the original as FILE.bak."
+)
 def repair(files: tuple[Path, ...], explain: bool, in_place: bool) -> None:
     """Print FILES decoded and with mojibake undone, exactly as `ingest` parses them.
 
@@ -218,8 +286,9 @@ def repair(files: tuple[Path, ...], explain: bool, in_place: bool) -> None:
         elif new != data:
             backup = path.with_name(path.name + ".bak")
             if backup.exists():
-                click.echo(f"riskreg repair: {path}: {backup} exists; move it away first, it may be the original",
-                           err=True)
+                click.echo(
+                    f"riskreg repair: {path}: {backup} exists; move it away first, it may be the original", err=True
+                )
                 failed = True
                 continue
             backup.write_bytes(data)
@@ -227,7 +296,6 @@ def repair(files: tuple[Path, ...], explain: bool, in_place: bool) -> None:
             click.echo(f"{path}: rewritten as UTF-8 ({len(decoded.line_repairs)} lines repaired), original in {backup}")
     if failed:
         sys.exit(1)
-
 
 
 # --- riskreg review: thin; the work is in pipeline.review ---------------------------------------
@@ -243,20 +311,41 @@ def _echo_or_fail(action, *args) -> None:
 
 
 @main.group(invoke_without_command=True)
-@click.option("--db", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_DB,
-              show_default=True, help="Database a run loaded.")
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="riskreg.toml ([review] decisions and merge_min_score).")
-@click.option("--decisions", type=click.Path(dir_okay=False, path_type=Path),
-              help="Decisions file (default: [review] decisions, else <db name>.decisions.csv beside --db).")
+@click.option(
+    "--db",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=DEFAULT_DB,
+    show_default=True,
+    help="Database a run loaded.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="riskreg.toml ([review] decisions and merge_min_score).",
+)
+@click.option(
+    "--decisions",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Decisions file (default: [review] decisions, else <db name>.decisions.csv beside --db).",
+)
 @click.option("--vocabulary", type=click.Choice(_VOCABULARIES), help="List only this vocabulary.")
 @click.option("--all", "everything", is_flag=True, help="List every match of the latest run, not only uncertain ones.")
-@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
-              help="Merge candidates shown (0: all).")
+@click.option(
+    "--limit", type=click.IntRange(min=0), default=50, show_default=True, help="Merge candidates shown (0: all)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the listing as JSON.")
 @click.pass_context
-def review(ctx: click.Context, db: Path, config_path: Path | None, decisions: Path | None, vocabulary: str | None,
-           everything: bool, limit: int, as_json: bool) -> None:
+def review(
+    ctx: click.Context,
+    db: Path,
+    config_path: Path | None,
+    decisions: Path | None,
+    vocabulary: str | None,
+    everything: bool,
+    limit: int,
+    as_json: bool,
+) -> None:
     """List uncertain matches and merge candidates; settle them with the subcommands.
 
     \b

@@ -152,18 +152,32 @@ _TOML_KEYS: dict[str, dict[str, str]] = {
     "headers": {},  # any canonical field name -> list of synonyms
     "scales": {"words": "scale_words", "severity_words": "severity_words", "severity_bands": "severity_bands"},
     "statuses": {},  # any canonical status -> list of synonyms
-    "owners": {"directory": "owner_directory", "role_words": "owner_role_words", "qualifiers": "owner_qualifiers",
-               "role_titles": "owner_role_titles", "joiners": "owner_joiners", "abbreviations": "owner_abbreviations"},
+    "owners": {
+        "directory": "owner_directory",
+        "role_words": "owner_role_words",
+        "qualifiers": "owner_qualifiers",
+        "role_titles": "owner_role_titles",
+        "joiners": "owner_joiners",
+        "abbreviations": "owner_abbreviations",
+    },
     "services": {"type_words": "service_type_words", "generic_folders": "service_generic_folders"},
-    "matching": {"min_score": "match_min_score", "margin": "match_margin", "min_length": "match_min_length",
-                 "max_edits": "match_max_edits"},
+    "matching": {
+        "min_score": "match_min_score",
+        "margin": "match_margin",
+        "min_length": "match_min_length",
+        "max_edits": "match_max_edits",
+    },
     "values": {"null": "null_values"},
     "review": {"decisions": "decisions_path", "merge_min_score": "merge_min_score"},
 }
 # Allowed ranges of the numeric settings: attribute -> (lowest, highest).
 _RANGES: dict[str, tuple[float, float]] = {
-    "sniff_threshold": (0.0, 1.0), "match_min_score": (0.0, 100.0), "match_margin": (0.0, 100.0),
-    "match_min_length": (1, 100), "match_max_edits": (0, 10), "merge_min_score": (0.0, 100.0),
+    "sniff_threshold": (0.0, 1.0),
+    "match_min_score": (0.0, 100.0),
+    "match_margin": (0.0, 100.0),
+    "match_min_length": (1, 100),
+    "match_max_edits": (0, 10),
+    "merge_min_score": (0.0, 100.0),
 }
 
 
@@ -238,7 +252,7 @@ def _convert(attr: str, value: Any, where: str, path: Path, base: Config) -> Any
         return _bands(value, where, path)
     if attr == "owner_abbreviations":
         if not isinstance(value, dict) or not all(isinstance(v, str) and v.strip() for v in value.values()):
-            raise ConfigError(f"{where} must map short forms to words, e.g. {{ mgmt = \"management\" }}", str(path))
+            raise ConfigError(f'{where} must map short forms to words, e.g. {{ mgmt = "management" }}', str(path))
         return {**base.owner_abbreviations, **{fold(k): fold(v) for k, v in value.items()}}
     default = getattr(base, attr)
     if isinstance(default, tuple):
@@ -261,14 +275,21 @@ def _is_int(value: Any) -> bool:
 
 def _bands(value: Any, where: str, path: Path) -> tuple[tuple[int, str], ...]:
     """`severity_bands = [[6, "low"], [9, "medium"], [15, "high"], [25, "critical"]]`, checked."""
-    message = (f"{where} must be a list of [max_score, severity] pairs with rising scores ending at 25, "
-               f"severities from {', '.join(vocab.SEVERITIES)}")
+    message = (
+        f"{where} must be a list of [max_score, severity] pairs with rising scores ending at 25, "
+        f"severities from {', '.join(vocab.SEVERITIES)}"
+    )
     if not isinstance(value, list) or not all(isinstance(b, list) and len(b) == 2 for b in value):
         raise ConfigError(message, str(path))
     bands = tuple((b[0], b[1]) for b in value)
     tops = [top for top, _ in bands]
-    if (not all(_is_int(t) for t in tops) or tops != sorted(set(tops)) or not tops or tops[-1] < 25
-            or not all(name in vocab.SEVERITIES for _, name in bands)):
+    if (
+        not all(_is_int(t) for t in tops)
+        or tops != sorted(set(tops))
+        or not tops
+        or tops[-1] < 25
+        or not all(name in vocab.SEVERITIES for _, name in bands)
+    ):
         raise ConfigError(message, str(path))
     return bands
 

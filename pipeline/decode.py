@@ -34,11 +34,20 @@ BOMS: tuple[tuple[bytes, str], ...] = (
 )
 # Leading bytes of files that are not text, for a rejection that names what the file is.
 SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "PNG image"), (b"\xff\xd8\xff", "JPEG image"), (b"GIF87a", "GIF image"),
-    (b"GIF89a", "GIF image"), (b"%PDF-", "PDF document"), (b"PK\x03\x04", "ZIP archive (.docx, .xlsx?)"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE file (.doc, .xls?)"), (b"\x1f\x8b", "gzip archive"),
-    (b"7z\xbc\xaf\x27\x1c", "7z archive"), (b"\x7fELF", "ELF executable"), (b"II*\x00", "TIFF image"),
-    (b"MM\x00*", "TIFF image"), (b"SQLite format 3\x00", "SQLite database"), (b"\x28\xb5\x2f\xfd", "zstd archive"),
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"%PDF-", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive (.docx, .xlsx?)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE file (.doc, .xls?)"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7z archive"),
+    (b"\x7fELF", "ELF executable"),
+    (b"II*\x00", "TIFF image"),
+    (b"MM\x00*", "TIFF image"),
+    (b"SQLite format 3\x00", "SQLite database"),
+    (b"\x28\xb5\x2f\xfd", "zstd archive"),
 )
 LEGACY_ENCODING = "cp1252"
 # Bytes on which cp1252 and cp1254 differ in letters: Ð Ý Þ ð ý þ against Ğ İ Ş ğ ı ş.
@@ -80,8 +89,7 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str, list[Rep
         raise DecodeError("empty file: nothing to parse", path)
     for signature, kind in SIGNATURES:
         if data.startswith(signature):
-            raise DecodeError(f"binary file ({kind}), not a text document: convert it to Markdown, HTML or text",
-                              path)
+            raise DecodeError(f"binary file ({kind}), not a text document: convert it to Markdown, HTML or text", path)
     repairs: list[Repair] = []
     text, encoding = _unicode(data, path, repairs)
     if text is None:
@@ -100,7 +108,7 @@ def _unicode(data: bytes, path: str, repairs: list[Repair]) -> tuple[str | None,
     for bom, name in BOMS:
         if data.startswith(bom):
             repairs.append(Repair(f"bom:{name}"))
-            return _strict(data[len(bom):], name, path), "utf-8-sig" if name == "utf-8" else name
+            return _strict(data[len(bom) :], name, path), "utf-8-sig" if name == "utf-8" else name
     if b"\x00" in data[:SAMPLE]:
         name = utf16_without_bom(data[:SAMPLE])
         if name is None:
@@ -114,7 +122,7 @@ def _unicode(data: bytes, path: str, repairs: list[Repair]) -> tuple[str | None,
 
 
 def utf16_without_bom(sample: bytes) -> str | None:
-    """"utf-16-le"/"utf-16-be" when the NULs sit in every other byte, as in mostly-ASCII UTF-16.
+    """ "utf-16-le"/"utf-16-be" when the NULs sit in every other byte, as in mostly-ASCII UTF-16.
 
     >>> utf16_without_bom("Risk register".encode("utf-16-le")), utf16_without_bom(b"\\x89PNG\\x00\\x00\\x01")
     ('utf-16-le', None)
@@ -135,9 +143,12 @@ def _strict(data: bytes, encoding: str, path: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as err:
-        line = data[:err.start].count(b"\n") + 1
-        raise DecodeError(f"{encoding} expected but byte {err.start} is not ({err.reason}): "
-                          "save the file again in one encoding", path, line) from err
+        line = data[: err.start].count(b"\n") + 1
+        raise DecodeError(
+            f"{encoding} expected but byte {err.start} is not ({err.reason}): save the file again in one encoding",
+            path,
+            line,
+        ) from err
 
 
 def legacy_page(data: bytes) -> str:
@@ -238,8 +249,11 @@ def explanation(decoded: Decoded, path: str) -> list[str]:
             out.append(f"{path}: line ends: {r.count} {name.upper()} -> LF")
         else:
             where = f"{path}:{r.line}" if r.line else path
-            out.append(f"{where}: decoded as {name} ({r.detail}; {r.count} lines)" if r.line
-                       else f"{where}: decoded as {name} ({r.detail})")
+            out.append(
+                f"{where}: decoded as {name} ({r.detail}; {r.count} lines)"
+                if r.line
+                else f"{where}: decoded as {name} ({r.detail})"
+            )
     out.extend(f"{path}:{line}" for line in iter_changes(decoded.line_repairs))
     return out
 
@@ -247,5 +261,11 @@ def explanation(decoded: Decoded, path: str) -> list[str]:
 def decode_document(path: str, data: bytes) -> Document:
     """A Document from raw bytes: decoded, then repaired (see pipeline.repair)."""
     decoded = decode_and_repair(data, path)
-    return Document(path=path, sha256=hashlib.sha256(data).hexdigest(), size=len(data), text=decoded.text,
-                    encoding=decoded.encoding, repairs=decoded.repairs)
+    return Document(
+        path=path,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        text=decoded.text,
+        encoding=decoded.encoding,
+        repairs=decoded.repairs,
+    )

@@ -23,9 +23,31 @@ import duckdb
 ExportFormat = Literal["md", "csv", "jsonl"]
 RISK_COLUMNS = ("ID", "Risk", "Likelihood", "Impact", "Score", "Severity", "Status", "Owner", "Mitigation")
 # Columns of the flat exports: the analyst-facing part of `entries`.
-FLAT_COLUMNS = ("service", "kind", "entry_id", "title", "likelihood", "impact", "score", "severity", "status",
-                "owners", "owner_raw", "mitigation", "section", "checked", "likelihood_raw", "impact_raw",
-                "severity_raw", "status_raw", "source_path", "source_line", "parser", "confidence", "entry_key")
+FLAT_COLUMNS = (
+    "service",
+    "kind",
+    "entry_id",
+    "title",
+    "likelihood",
+    "impact",
+    "score",
+    "severity",
+    "status",
+    "owners",
+    "owner_raw",
+    "mitigation",
+    "section",
+    "checked",
+    "likelihood_raw",
+    "impact_raw",
+    "severity_raw",
+    "status_raw",
+    "source_path",
+    "source_line",
+    "parser",
+    "confidence",
+    "entry_key",
+)
 
 # Characters that would turn plain text into Markdown: emphasis, code, links, HTML, table pipes,
 # and underscores that are not inside a word.
@@ -65,21 +87,34 @@ def cell(value: Any) -> str:
     return "" if value is None else markdown_text(str(value))
 
 
-def markdown_register(document: dict[str, Any], risks: Iterable[dict[str, Any]],
-                      checks: Iterable[dict[str, Any]]) -> str:
+def markdown_register(
+    document: dict[str, Any], risks: Iterable[dict[str, Any]], checks: Iterable[dict[str, Any]]
+) -> str:
     """One document's entries as a canonical Markdown register."""
     service = document.get("service") or document.get("title") or PurePosixPath(document["path"]).stem
     lines = [f"# {service} — Risk Register", ""]
-    meta = [("Source", document["path"]), ("Owner", document.get("owner")),
-            ("Last updated", document.get("last_updated"))]
+    meta = [
+        ("Source", document["path"]),
+        ("Owner", document.get("owner")),
+        ("Last updated", document.get("last_updated")),
+    ]
     lines += [f"{key}: {value}  " for key, value in meta if value]
     risks, checks = list(risks), list(checks)
     if risks:
         lines += ["", "## Risks", "", "| " + " | ".join(RISK_COLUMNS) + " |", "|" + "---|" * len(RISK_COLUMNS)]
         for r in risks:
             owners = " + ".join(r["owners"]) if r["owners"] else r["owner_raw"]
-            values = (r["entry_id"], r["title"], r["likelihood"], r["impact"], r["score"], r["severity"],
-                      r["status"] or r["status_raw"], owners, r["mitigation"])
+            values = (
+                r["entry_id"],
+                r["title"],
+                r["likelihood"],
+                r["impact"],
+                r["score"],
+                r["severity"],
+                r["status"] or r["status_raw"],
+                owners,
+                r["mitigation"],
+            )
             lines.append("| " + " | ".join(cell(v) for v in values) + " |")
     if checks:
         lines += ["", "## Checklist"]
@@ -108,8 +143,12 @@ def export(con: duckdb.DuckDBPyConnection, out: Path, fmt: ExportFormat) -> Expo
             target = out / (path if path.endswith(".md") else path + ".md")
             target.parent.mkdir(parents=True, exist_ok=True)
             doc = documents.get(path, {"path": path})
-            target.write_text(markdown_register(doc, [e for e in items if e["kind"] == "risk"],
-                                                [e for e in items if e["kind"] == "check"]), encoding="utf-8")
+            target.write_text(
+                markdown_register(
+                    doc, [e for e in items if e["kind"] == "risk"], [e for e in items if e["kind"] == "check"]
+                ),
+                encoding="utf-8",
+            )
             files.append(target.as_posix())
         return ExportSummary(tuple(files), risks, len(entries) - risks, unknown)
     out.parent.mkdir(parents=True, exist_ok=True)

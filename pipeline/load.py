@@ -24,24 +24,61 @@ from pipeline.records import DocumentResult, Entry, Match, Rejection, RunSummary
 
 SCHEMA_VERSION = "2"  # 2: matches.occurrences/example, services.documents
 
-ENTRY_SCHEMA = pa.schema([
-    ("entry_key", pa.string()), ("kind", pa.string()), ("service", pa.string()), ("entry_id", pa.string()),
-    ("title", pa.string()), ("likelihood", pa.int8()), ("impact", pa.int8()), ("score", pa.int8()),
-    ("severity", pa.string()), ("status", pa.string()), ("owners", pa.list_(pa.string())),
-    ("owner_raw", pa.string()), ("mitigation", pa.string()), ("section", pa.string()), ("checked", pa.bool_()),
-    ("likelihood_raw", pa.string()), ("impact_raw", pa.string()), ("severity_raw", pa.string()),
-    ("status_raw", pa.string()), ("score_raw", pa.string()), ("severity_source", pa.string()),
-    ("source_path", pa.string()), ("source_line", pa.int32()), ("source_lines", pa.list_(pa.int32())),
-    ("parser", pa.string()), ("confidence", pa.float64()), ("notes", pa.list_(pa.string())),
-    ("extra", pa.string()), ("run_id", pa.string()),
-])
-DOCUMENT_SCHEMA = pa.schema([
-    ("path", pa.string()), ("sha256", pa.string()), ("size", pa.int64()), ("format", pa.string()),
-    ("parsers", pa.list_(pa.string())), ("sniff_scores", pa.string()), ("encoding", pa.string()),
-    ("repairs", pa.string()), ("repair_count", pa.int32()), ("title", pa.string()), ("service", pa.string()),
-    ("metadata", pa.string()), ("owner", pa.string()), ("last_updated", pa.string()),
-    ("entry_count", pa.int32()), ("status", pa.string()), ("entries_sha256", pa.string()), ("run_id", pa.string()),
-])
+ENTRY_SCHEMA = pa.schema(
+    [
+        ("entry_key", pa.string()),
+        ("kind", pa.string()),
+        ("service", pa.string()),
+        ("entry_id", pa.string()),
+        ("title", pa.string()),
+        ("likelihood", pa.int8()),
+        ("impact", pa.int8()),
+        ("score", pa.int8()),
+        ("severity", pa.string()),
+        ("status", pa.string()),
+        ("owners", pa.list_(pa.string())),
+        ("owner_raw", pa.string()),
+        ("mitigation", pa.string()),
+        ("section", pa.string()),
+        ("checked", pa.bool_()),
+        ("likelihood_raw", pa.string()),
+        ("impact_raw", pa.string()),
+        ("severity_raw", pa.string()),
+        ("status_raw", pa.string()),
+        ("score_raw", pa.string()),
+        ("severity_source", pa.string()),
+        ("source_path", pa.string()),
+        ("source_line", pa.int32()),
+        ("source_lines", pa.list_(pa.int32())),
+        ("parser", pa.string()),
+        ("confidence", pa.float64()),
+        ("notes", pa.list_(pa.string())),
+        ("extra", pa.string()),
+        ("run_id", pa.string()),
+    ]
+)
+DOCUMENT_SCHEMA = pa.schema(
+    [
+        ("path", pa.string()),
+        ("sha256", pa.string()),
+        ("size", pa.int64()),
+        ("format", pa.string()),
+        ("parsers", pa.list_(pa.string())),
+        ("sniff_scores", pa.string()),
+        ("encoding", pa.string()),
+        ("repairs", pa.string()),
+        ("repair_count", pa.int32()),
+        ("title", pa.string()),
+        ("service", pa.string()),
+        ("metadata", pa.string()),
+        ("owner", pa.string()),
+        ("last_updated", pa.string()),
+        ("entry_count", pa.int32()),
+        ("status", pa.string()),
+        ("entries_sha256", pa.string()),
+        ("run_id", pa.string()),
+    ]
+)
 
 
 def connect(db: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -55,20 +92,25 @@ def connect(db: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnectio
         raise LoadError(f"cannot open database: {err}", str(db)) from err
     if not read_only:
         con.execute(resources.files("pipeline").joinpath("schema.sql").read_text(encoding="utf-8"))
-        con.execute("INSERT OR REPLACE INTO schema_info VALUES ('schema_version', ?), ('riskreg_version', ?)",
-                    [SCHEMA_VERSION, __version__])
+        con.execute(
+            "INSERT OR REPLACE INTO schema_info VALUES ('schema_version', ?), ('riskreg_version', ?)",
+            [SCHEMA_VERSION, __version__],
+        )
     return con
 
 
-def cached_results(con: duckdb.DuckDBPyConnection, fingerprint: str,
-                   keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], DocumentResult]:
+def cached_results(
+    con: duckdb.DuckDBPyConnection, fingerprint: str, keys: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], DocumentResult]:
     """Parse results of earlier runs for (path, sha256) pairs, made with the same config."""
     wanted = pa.table({"path": [k[0] for k in keys], "sha256": [k[1] for k in keys]})
     con.register("wanted_docs", wanted)
     try:
         rows = con.execute(
             "SELECT c.path, c.sha256, c.result FROM parse_cache c JOIN wanted_docs w USING (path, sha256) "
-            "WHERE c.fingerprint = ?", [fingerprint]).fetchall()
+            "WHERE c.fingerprint = ?",
+            [fingerprint],
+        ).fetchall()
     finally:
         con.unregister("wanted_docs")
     return {(path, sha): result_from_json(blob) for path, sha, blob in rows}
@@ -79,11 +121,19 @@ def previous_documents(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, s
     return {p: (s, st) for p, s, st in con.execute("SELECT path, sha256, status FROM documents").fetchall()}
 
 
-def write_run(con: duckdb.DuckDBPyConnection, summary: RunSummary, fingerprint: str,
-              results: Sequence[DocumentResult], current_sha: Mapping[str, str], statuses: Mapping[str, str],
-              services: Mapping[str, str | None],
-              entries: Sequence[Entry], service_rows: Sequence[tuple[str, str, str, int]], matches: Sequence[Match],
-              new_results: Sequence[DocumentResult]) -> None:
+def write_run(
+    con: duckdb.DuckDBPyConnection,
+    summary: RunSummary,
+    fingerprint: str,
+    results: Sequence[DocumentResult],
+    current_sha: Mapping[str, str],
+    statuses: Mapping[str, str],
+    services: Mapping[str, str | None],
+    entries: Sequence[Entry],
+    service_rows: Sequence[tuple[str, str, str, int]],
+    matches: Sequence[Match],
+    new_results: Sequence[DocumentResult],
+) -> None:
     """Replace the current state with this run's, append the run and its rejections: all or nothing."""
     tables = {
         "new_entries": entry_table(entries, summary.run_id),
@@ -91,9 +141,14 @@ def write_run(con: duckdb.DuckDBPyConnection, summary: RunSummary, fingerprint: 
         "new_services": service_table(service_rows),
         "new_matches": match_table(matches),
         "new_rejections": rejection_table(summary.rejections, summary.run_id),
-        "new_cache": pa.table({"sha256": [r.sha256 for r in new_results], "path": [r.path for r in new_results],
-                               "fingerprint": [fingerprint] * len(new_results),
-                               "result": [result_to_json(r) for r in new_results]}),
+        "new_cache": pa.table(
+            {
+                "sha256": [r.sha256 for r in new_results],
+                "path": [r.path for r in new_results],
+                "fingerprint": [fingerprint] * len(new_results),
+                "result": [result_to_json(r) for r in new_results],
+            }
+        ),
     }
     con.execute("BEGIN TRANSACTION")
     try:
@@ -110,13 +165,31 @@ def write_run(con: duckdb.DuckDBPyConnection, summary: RunSummary, fingerprint: 
         con.execute("INSERT INTO rejections BY NAME SELECT * FROM new_rejections")
         con.execute("INSERT INTO parse_cache BY NAME SELECT * FROM new_cache")
         # Keep only cache rows a current document can still use: its bytes, or its last good bytes.
-        con.execute("DELETE FROM parse_cache c WHERE c.fingerprint <> ? OR NOT EXISTS (SELECT 1 FROM documents d "
-                    "WHERE d.path = c.path AND c.sha256 IN (d.sha256, d.entries_sha256))", [fingerprint])
-        con.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-            summary.run_id, summary.started_at, summary.finished_at, summary.root, __version__, fingerprint,
-            summary.documents_seen, summary.documents_parsed, summary.documents_rejected, summary.documents_reused,
-            summary.entries, summary.entries_by_kind.get("risk", 0), summary.entries_by_kind.get("check", 0),
-            summary.review_items, summary.exit_code])
+        con.execute(
+            "DELETE FROM parse_cache c WHERE c.fingerprint <> ? OR NOT EXISTS (SELECT 1 FROM documents d "
+            "WHERE d.path = c.path AND c.sha256 IN (d.sha256, d.entries_sha256))",
+            [fingerprint],
+        )
+        con.execute(
+            "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                summary.run_id,
+                summary.started_at,
+                summary.finished_at,
+                summary.root,
+                __version__,
+                fingerprint,
+                summary.documents_seen,
+                summary.documents_parsed,
+                summary.documents_rejected,
+                summary.documents_reused,
+                summary.entries,
+                summary.entries_by_kind.get("risk", 0),
+                summary.entries_by_kind.get("check", 0),
+                summary.review_items,
+                summary.exit_code,
+            ],
+        )
         con.execute("COMMIT")
     except duckdb.Error as err:
         con.execute("ROLLBACK")
@@ -140,33 +213,59 @@ def entry_table(entries: Sequence[Entry], run_id: str) -> pa.Table:
     return pa.table(columns, schema=ENTRY_SCHEMA)
 
 
-def document_table(results: Sequence[DocumentResult], current_sha: Mapping[str, str], statuses: Mapping[str, str],
-                   services: Mapping[str, str | None], run_id: str) -> pa.Table:
+def document_table(
+    results: Sequence[DocumentResult],
+    current_sha: Mapping[str, str],
+    statuses: Mapping[str, str],
+    services: Mapping[str, str | None],
+    run_id: str,
+) -> pa.Table:
     """`documents` rows. A stale document's result is its last good parse: `sha256` is the
     bytes as they are now, `entries_sha256` the bytes its entries come from."""
     rows = []
     for r in results:
-        rows.append({
-            "path": r.path, "sha256": current_sha[r.path], "entries_sha256": r.sha256 if r.entries else None,
-            "size": r.size, "format": r.format, "parsers": list(r.parsers),
-            "sniff_scores": json.dumps(dict(r.sniff_scores)) if r.sniff_scores else None, "encoding": r.encoding,
-            "repairs": json.dumps([asdict(x) for x in r.repairs], ensure_ascii=False),
-            "repair_count": sum(x.count for x in r.repairs if not x.step.startswith(("bom:", "newlines:"))),
-            "title": r.title, "service": services.get(r.path),
-            "metadata": json.dumps(dict(r.metadata), ensure_ascii=False) if r.metadata else None,
-            "owner": r.metadata.get("owner") or r.metadata.get("owners"),
-            "last_updated": r.metadata.get("last updated") or r.metadata.get("updated") or r.metadata.get("date"),
-            "entry_count": len(r.entries), "status": statuses[r.path], "run_id": run_id,
-        })
+        rows.append(
+            {
+                "path": r.path,
+                "sha256": current_sha[r.path],
+                "entries_sha256": r.sha256 if r.entries else None,
+                "size": r.size,
+                "format": r.format,
+                "parsers": list(r.parsers),
+                "sniff_scores": json.dumps(dict(r.sniff_scores)) if r.sniff_scores else None,
+                "encoding": r.encoding,
+                "repairs": json.dumps([asdict(x) for x in r.repairs], ensure_ascii=False),
+                "repair_count": sum(x.count for x in r.repairs if not x.step.startswith(("bom:", "newlines:"))),
+                "title": r.title,
+                "service": services.get(r.path),
+                "metadata": json.dumps(dict(r.metadata), ensure_ascii=False) if r.metadata else None,
+                "owner": r.metadata.get("owner") or r.metadata.get("owners"),
+                "last_updated": r.metadata.get("last updated") or r.metadata.get("updated") or r.metadata.get("date"),
+                "entry_count": len(r.entries),
+                "status": statuses[r.path],
+                "run_id": run_id,
+            }
+        )
     return pa.Table.from_pylist(rows, schema=DOCUMENT_SCHEMA)
 
 
-MATCH_SCHEMA = pa.schema([
-    ("vocabulary", pa.string()), ("raw", pa.string()), ("canonical", pa.string()), ("method", pa.string()),
-    ("score", pa.float64()), ("runner_up", pa.string()), ("runner_up_score", pa.float64()),
-    ("needs_review", pa.bool_()), ("occurrences", pa.int32()), ("example", pa.string())])
-SERVICE_SCHEMA = pa.schema([("service", pa.string()), ("alias", pa.string()), ("key", pa.string()),
-                            ("documents", pa.int32())])
+MATCH_SCHEMA = pa.schema(
+    [
+        ("vocabulary", pa.string()),
+        ("raw", pa.string()),
+        ("canonical", pa.string()),
+        ("method", pa.string()),
+        ("score", pa.float64()),
+        ("runner_up", pa.string()),
+        ("runner_up_score", pa.float64()),
+        ("needs_review", pa.bool_()),
+        ("occurrences", pa.int32()),
+        ("example", pa.string()),
+    ]
+)
+SERVICE_SCHEMA = pa.schema(
+    [("service", pa.string()), ("alias", pa.string()), ("key", pa.string()), ("documents", pa.int32())]
+)
 
 
 def match_table(matches: Sequence[Match]) -> pa.Table:
@@ -176,19 +275,39 @@ def match_table(matches: Sequence[Match]) -> pa.Table:
 
 def service_table(rows: Sequence[tuple[str, str, str, int] | tuple[str, str, str]]) -> pa.Table:
     """`services` rows: (service, alias, key, documents); a row without a count counts one document."""
-    return pa.Table.from_pylist([dict(zip(SERVICE_SCHEMA.names, (*r, 1)[:4], strict=True)) for r in rows],
-                                schema=SERVICE_SCHEMA)
+    return pa.Table.from_pylist(
+        [dict(zip(SERVICE_SCHEMA.names, (*r, 1)[:4], strict=True)) for r in rows], schema=SERVICE_SCHEMA
+    )
 
 
 def rejection_table(rejections: Sequence[Rejection], run_id: str) -> pa.Table:
     return pa.Table.from_pylist(
-        [{"run_id": run_id, "path": r.path, "line": r.line, "stage": r.stage, "reason": r.reason,
-          "detail": r.detail or None} for r in rejections],
-        schema=pa.schema([("run_id", pa.string()), ("path", pa.string()), ("line", pa.int32()),
-                          ("stage", pa.string()), ("reason", pa.string()), ("detail", pa.string())]))
+        [
+            {
+                "run_id": run_id,
+                "path": r.path,
+                "line": r.line,
+                "stage": r.stage,
+                "reason": r.reason,
+                "detail": r.detail or None,
+            }
+            for r in rejections
+        ],
+        schema=pa.schema(
+            [
+                ("run_id", pa.string()),
+                ("path", pa.string()),
+                ("line", pa.int32()),
+                ("stage", pa.string()),
+                ("reason", pa.string()),
+                ("detail", pa.string()),
+            ]
+        ),
+    )
 
 
 # --- parse cache serialisation: DocumentResult <-> JSON (plain, inspectable, version-keyed) ---
+
 
 def result_to_json(result: DocumentResult) -> str:
     return json.dumps(asdict(result), ensure_ascii=False)
@@ -201,6 +320,8 @@ def result_from_json(blob: str) -> DocumentResult:
     d["repairs"] = tuple(Repair(**x) for x in d["repairs"])
     d["parsers"] = tuple(d["parsers"])
     d["rejections"] = tuple(Rejection(**x) for x in d["rejections"])
-    d["entries"] = tuple(RawEntry(**{**e, "loc": SourceLoc(**e["loc"]), "lines": tuple(e["lines"]),
-                                     "notes": tuple(e["notes"])}) for e in d["entries"])
+    d["entries"] = tuple(
+        RawEntry(**{**e, "loc": SourceLoc(**e["loc"]), "lines": tuple(e["lines"]), "notes": tuple(e["notes"])})
+        for e in d["entries"]
+    )
     return DocumentResult(**d)

@@ -162,15 +162,38 @@ def decide(vocabulary: str, raw: str, key: str, ranked: Sequence[Candidate], gua
     runner = ranked[1] if len(ranked) > 1 else None
     runner_score = runner.score if runner else 0.0
     one_typo = edits(key, top.form) == 1 and len(top.form) >= ONE_TYPO_LENGTH  # "Mediun": 83, still a typo
-    ok = (len(key.replace(" ", "")) >= guards.min_length and (top.score >= guards.min_score or one_typo)
-          and top.score - runner_score >= guards.margin and digits(key) == digits(top.form)
-          and edits(key, top.form) <= max_edits(top.form, guards) and not negated(key, top.form, guards.min_score))
+    ok = (
+        len(key.replace(" ", "")) >= guards.min_length
+        and (top.score >= guards.min_score or one_typo)
+        and top.score - runner_score >= guards.margin
+        and digits(key) == digits(top.form)
+        and edits(key, top.form) <= max_edits(top.form, guards)
+        and not negated(key, top.form, guards.min_score)
+    )
     if ok:
-        return Match(vocabulary, raw, top.canonical, "fuzzy", round(top.score, 1),
-                     runner.canonical if runner else None, round(runner_score, 1) if runner else None)
-    return Match(vocabulary, raw, None, "unmatched", round(top.score, 1), top.canonical, round(top.score, 1),
-                 needs_review=True)
+        return Match(
+            vocabulary,
+            raw,
+            top.canonical,
+            "fuzzy",
+            round(top.score, 1),
+            runner.canonical if runner else None,
+            round(runner_score, 1) if runner else None,
+        )
+    return Match(
+        vocabulary, raw, None, "unmatched", round(top.score, 1), top.canonical, round(top.score, 1), needs_review=True
+    )
 
 
-__all__ = ["Candidate", "Guards", "decide", "digits", "edits", "max_edits", "negated", "negated_in", "rank",
-           "similarity"]
+__all__ = [
+    "Candidate",
+    "Guards",
+    "decide",
+    "digits",
+    "edits",
+    "max_edits",
+    "negated",
+    "negated_in",
+    "rank",
+    "similarity",
+]

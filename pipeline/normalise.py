@@ -99,19 +99,27 @@ def normalise(results: Sequence[DocumentResult], config: Config, decisions: Deci
     run.services, run.service_keys = names.of_path, names.keys
     run.service_aliases = names.aliases
 
-    rules = OwnerRules(config.owner_role_words, config.owner_qualifiers, config.owner_role_titles,
-                       config.owner_joiners, config.owner_abbreviations)
-    owners = OwnerMatcher([(a.canonical, a.alias) for a in config.owner_directory], rules, config.guards,
-                          decisions.values)
+    rules = OwnerRules(
+        config.owner_role_words,
+        config.owner_qualifiers,
+        config.owner_role_titles,
+        config.owner_joiners,
+        config.owner_abbreviations,
+    )
+    owners = OwnerMatcher(
+        [(a.canonical, a.alias) for a in config.owner_directory], rules, config.guards, decisions.values
+    )
     clusters = None
     if not owners.has_directory:
         raws = (e.fields.get("owner") for r in results for e in r.entries)
         clusters = cluster_owner_names(owner_parts(raws, owners, config.null_values), owners)
     matchers = _Matchers(
-        RatingReader(config.scale_words, config.severity_words, config.severity_bands, config.guards,
-                     decisions.values),
+        RatingReader(config.scale_words, config.severity_words, config.severity_bands, config.guards, decisions.values),
         StatusMatcher(config.status_synonyms, config.guards, decisions.values),
-        owners, clusters, frozenset(v.casefold() for v in config.null_values))
+        owners,
+        clusters,
+        frozenset(v.casefold() for v in config.null_values),
+    )
 
     tally: dict[tuple[str, str, str | None, str], list] = {}  # match identity -> [match, count, example]
     for result in results:
@@ -148,8 +156,14 @@ def document_scales(result: DocumentResult, null_values: tuple[str, ...]) -> dic
     return scales
 
 
-def normalise_entry(raw: RawEntry, service: str | None, scales: Mapping[str, DocumentScale], config: Config,
-                    matchers: _Matchers, seen: Counter[tuple[str, str, str]]) -> tuple[Entry, list[Match]]:
+def normalise_entry(
+    raw: RawEntry,
+    service: str | None,
+    scales: Mapping[str, DocumentScale],
+    config: Config,
+    matchers: _Matchers,
+    seen: Counter[tuple[str, str, str]],
+) -> tuple[Entry, list[Match]]:
     """One RawEntry -> Entry, with the vocabulary decisions it needed."""
     f = {}
     for k, v in raw.fields.items():
@@ -173,8 +187,12 @@ def normalise_entry(raw: RawEntry, service: str | None, scales: Mapping[str, Doc
     if score is None and (stated := stated_score(f.get("score"))) is not None:
         score = stated
         notes.append("score as stated (no likelihood x impact)")
-    elif (score is not None and f.get("score") and (number := SCORE_NUMBER_RE.search(f["score"]))
-          and int(number.group()) != score):
+    elif (
+        score is not None
+        and f.get("score")
+        and (number := SCORE_NUMBER_RE.search(f["score"]))
+        and int(number.group()) != score
+    ):
         notes.append(f"stated score {f['score']} differs from likelihood x impact = {score}")
 
     stated = None
@@ -241,14 +259,20 @@ def merge_matches(entries: Iterable[Entry], decisions: Decisions) -> list[Match]
     """The merges people decided in review ("these two entries are one risk"), for the `matches`
     table: raw is the entry merged, canonical the entry it is merged into. Entries stay as they are."""
     where = {e.entry_key: f"{e.source_path}:{e.source_line}" for e in entries}
-    return [Match(RISK, a, b, "decision", 100.0, example=where[a]) for a, b in sorted(decisions.merged_into.items())
-            if a in where and b in where]
+    return [
+        Match(RISK, a, b, "decision", 100.0, example=where[a])
+        for a, b in sorted(decisions.merged_into.items())
+        if a in where and b in where
+    ]
 
 
 def service_rows(run: NormalisedRun) -> list[tuple[str, str, str, int]]:
     """(service, alias, key, documents) rows for the `services` table."""
-    return [(canon, alias, run.service_keys.get(alias) or service_key(alias, frozenset()), n)
-            for canon, aliases in sorted(run.service_aliases.items()) for alias, n in sorted(aliases.items())]
+    return [
+        (canon, alias, run.service_keys.get(alias) or service_key(alias, frozenset()), n)
+        for canon, aliases in sorted(run.service_aliases.items())
+        for alias, n in sorted(aliases.items())
+    ]
 
 
 __all__ = ["NormalisedRun", "entry_key", "normalise", "normalise_entry", "service_rows"]

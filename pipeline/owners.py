@@ -84,8 +84,13 @@ def joiner_pattern(joiners: Sequence[str]) -> re.Pattern[str]:
 class OwnerMatcher:
     """Matches owner names onto a directory; one instance per run, each distinct name once."""
 
-    def __init__(self, directory: Sequence[tuple[str, str]], rules: OwnerRules, guards: Guards,
-                 decisions: Mapping[tuple[str, str], str | None] | None = None) -> None:
+    def __init__(
+        self,
+        directory: Sequence[tuple[str, str]],
+        rules: OwnerRules,
+        guards: Guards,
+        decisions: Mapping[tuple[str, str], str | None] | None = None,
+    ) -> None:
         self.rules = rules
         self.guards = guards
         self.decisions = decisions or {}
@@ -97,8 +102,11 @@ class OwnerMatcher:
         self.role_titles = {fold(t) for t in rules.role_titles}
         # One pattern per role word, for trying every way of removing them ("Lock domain owner" is
         # "Lock domain" without "owner", or "Lock" without "domain owner": the directory decides).
-        self.one_role_res = [re.compile(rf"^(?:{one})[\W_]+(?=\w)|(?<=\w)[\W_]+(?:{one})[\W_]*$", re.IGNORECASE)
-                             for w in rules.role_words if fold(w) and (one := _words_pattern([w]))]
+        self.one_role_res = [
+            re.compile(rf"^(?:{one})[\W_]+(?=\w)|(?<=\w)[\W_]+(?:{one})[\W_]*$", re.IGNORECASE)
+            for w in rules.role_words
+            if fold(w) and (one := _words_pattern([w]))
+        ]
         self.index: dict[str, str] = {}  # folded alias -> canonical
         for canonical, alias in directory:
             if fold(alias):
@@ -162,7 +170,7 @@ class OwnerMatcher:
             for text in frontier:
                 for pattern in self.one_role_res:
                     for match in pattern.finditer(text):
-                        shorter = fold(text[:match.start()] + text[match.end():])
+                        shorter = fold(text[: match.start()] + text[match.end() :])
                         if shorter and shorter != key and shorter not in seen:
                             seen[shorter] = None
                             found.append(shorter)
@@ -209,7 +217,7 @@ class OwnerMatcher:
         i = 0
         while i < len(spans):
             for j in range(len(spans) - 1, i - 1, -1):
-                text = squash(raw[spans[i][0]:spans[j][1]]).strip(PART_TRIM)
+                text = squash(raw[spans[i][0] : spans[j][1]]).strip(PART_TRIM)
                 if j == i or self.match(text).method in ("decision", "exact", "role-words"):
                     if text:
                         parts.append(text)
@@ -359,13 +367,16 @@ def cluster_owner_names(names: Iterable[str], matcher: OwnerMatcher) -> dict[str
             ranked = rank(key, earlier, matcher.guards.min_score - NEAR_MISS)
             fuzzy = decide("owner", key, key, ranked, matcher.guards)
             if fuzzy.canonical:
-                root[key], how[key] = fuzzy.canonical, Match("owner", key, None, "cluster-fuzzy", fuzzy.score,
-                                                              fuzzy.runner_up, fuzzy.runner_up_score)
+                root[key], how[key] = (
+                    fuzzy.canonical,
+                    Match("owner", key, None, "cluster-fuzzy", fuzzy.score, fuzzy.runner_up, fuzzy.runner_up_score),
+                )
             elif key in doubtful:
                 how[key] = Match("owner", key, None, "cluster", 100.0, earlier[plain_of[key]], 90.0, needs_review=True)
             elif ranked:  # a near miss or a tie: its own cluster until a person decides
-                how[key] = Match("owner", key, None, "cluster", 100.0, fuzzy.runner_up, fuzzy.runner_up_score,
-                                 needs_review=True)
+                how[key] = Match(
+                    "owner", key, None, "cluster", 100.0, fuzzy.runner_up, fuzzy.runner_up_score, needs_review=True
+                )
         earlier[key] = root[key]
         if len(abbreviation := acronym(spelled[key])) >= 2:
             initials.setdefault(abbreviation, set()).add(root[key])
@@ -379,13 +390,15 @@ def cluster_owner_names(names: Iterable[str], matcher: OwnerMatcher) -> dict[str
         key = key_of[name]
         m = how[key]
         runner = names_of_root.get(root.get(m.runner_up, ""), m.runner_up) if m.runner_up else None
-        result[name] = Match("owner", name, names_of_root[root[key]], m.method, m.score, runner, m.runner_up_score,
-                             m.needs_review)
+        result[name] = Match(
+            "owner", name, names_of_root[root[key]], m.method, m.score, runner, m.runner_up_score, m.needs_review
+        )
     return result
 
 
-def _acronym_root(name: str, earlier: Mapping[str, str], initials: Mapping[str, set[str]],
-                  spelled: Mapping[str, str]) -> str | None:
+def _acronym_root(
+    name: str, earlier: Mapping[str, str], initials: Mapping[str, set[str]], spelled: Mapping[str, str]
+) -> str | None:
     """The root of an earlier key that this name (folded, in written order) abbreviates, or whose
     one-word name abbreviates this one ("SRE" and "Site Reliability Engineering")."""
     if " " not in name and 2 <= len(name) <= 6:
@@ -410,8 +423,9 @@ def _readability(name: str) -> tuple[int, int]:
     return (name[:1].isupper() and not name.isupper(), name.isupper())
 
 
-def owners_of(raw: str | None, matcher: OwnerMatcher, clusters: Mapping[str, Match] | None,
-              null_values: tuple[str, ...]) -> tuple[tuple[str, ...], list[Match]]:
+def owners_of(
+    raw: str | None, matcher: OwnerMatcher, clusters: Mapping[str, Match] | None, null_values: tuple[str, ...]
+) -> tuple[tuple[str, ...], list[Match]]:
     """Canonical owners of one raw owner cell, and the decisions made on the way.
 
     With a directory, joint owners that together are one directory name ("Research and
@@ -426,8 +440,11 @@ def owners_of(raw: str | None, matcher: OwnerMatcher, clusters: Mapping[str, Mat
         if matcher.has_directory:
             m = matcher.match(part)
         else:
-            m = (matcher.decided(part) or (clusters or {}).get(part)
-                 or Match("owner", part, matcher.display_name(part), "cluster", 100.0))
+            m = (
+                matcher.decided(part)
+                or (clusters or {}).get(part)
+                or Match("owner", part, matcher.display_name(part), "cluster", 100.0)
+            )
         name = m.canonical or matcher.display_name(part)
         matches.append(m)
         if name not in owners:
@@ -442,5 +459,13 @@ def owner_parts(raws: Iterable[str | None], matcher: OwnerMatcher, null_values: 
     return [part for raw, n in cells.items() if not is_null(raw, null_values) for part in matcher.split(raw) * n]
 
 
-__all__ = ["OwnerMatcher", "OwnerRules", "acronym", "cluster_owner_names", "fingerprint", "joiner_pattern",
-           "owner_parts", "owners_of"]
+__all__ = [
+    "OwnerMatcher",
+    "OwnerRules",
+    "acronym",
+    "cluster_owner_names",
+    "fingerprint",
+    "joiner_pattern",
+    "owner_parts",
+    "owners_of",
+]

@@ -42,25 +42,56 @@ CURATED_RARE = (
 )
 CURATED_SCORE: Mapping[str, float] = MappingProxyType(
     {c: 7.0 - 0.001 * rank for rank, c in reversed(list(enumerate(CURATED_RARE)))}
-    | {c: 9.0 - 0.001 * rank for rank, c in reversed(list(enumerate(CURATED)))})
+    | {c: 9.0 - 0.001 * rank for rank, c in reversed(list(enumerate(CURATED)))}
+)
 JOINERS_SCORE = 9.5  # U+200D between two emoji, U+FE0F after a character that takes it
 SKIN_TONES = "\U0001f3fb\U0001f3fc\U0001f3fd\U0001f3fe\U0001f3ff"
 # Characters that take U+FE0F (emoji presentation) among those a lost byte makes ambiguous:
 # "☁" + FE0F is likelier than "☐" + FE0F, "🏳" + FE0F than "🐳" + FE0F.
-TAKES_VS16 = ("☁☝☎✍✏✝⏏⏭⏮⏯⏱⏲⏸⏹⏺⛎⛏❣❤❄❇➡⬅⬆⬇☑✔⚠ℹ©®‼⁉™↔↕↖↗↘↙↩↪▪▫▶◀◻◼"
-              "🏳🏷🏗🏘🏙🏚🏛🏜🏝🏞🏟🏔🏕🏖🏎🏍🏌🏋🐿👁🖍🖐🗝🗞🛎🛏🛍🎞🎟🎙🎚🎛🎖🎗🍽")
+TAKES_VS16 = "☁☝☎✍✏✝⏏⏭⏮⏯⏱⏲⏸⏹⏺⛎⛏❣❤❄❇➡⬅⬆⬇☑✔⚠ℹ©®‼⁉™↔↕↖↗↘↙↩↪▪▫▶◀◻◼🏳🏷🏗🏘🏙🏚🏛🏜🏝🏞🏟🏔🏕🏖🏎🏍🏌🏋🐿👁🖍🖐🗝🗞🛎🛏🛍🎞🎟🎙🎚🎛🎖🎗🍽"
 # Letters that mark a language, so a recovered letter of the same language fits better.
-LANGUAGE_LETTERS = ("ğĞıİşŞ", "ąćęłńśźżĄĆĘŁŃŚŹŻ", "ěřůčďťňšžĚŘŮČĎŤŇŠŽ", "őűŐŰ", "āēīūģķļņĀĒĪŪ",
-                    "ðþÐÞæÆÁÍÝ", "ĉĝĥĵŝŭĈĜĤĴŜŬ", "đĐčćšžČĆŠŽ")
+LANGUAGE_LETTERS = (
+    "ğĞıİşŞ",
+    "ąćęłńśźżĄĆĘŁŃŚŹŻ",
+    "ěřůčďťňšžĚŘŮČĎŤŇŠŽ",
+    "őűŐŰ",
+    "āēīūģķļņĀĒĪŪ",
+    "ðþÐÞæÆÁÍÝ",
+    "ĉĝĥĵŝŭĈĜĤĴŜŬ",
+    "đĐčćšžČĆŠŽ",
+)
 # Generic plausibility of a character by block, for what CURATED does not list.
 BLOCK_SCORES: tuple[tuple[int, int, float], ...] = (
-    (0x00A0, 0x00BF, 4.0), (0x00C0, 0x017F, 5.0), (0x0180, 0x024F, 3.5), (0x0250, 0x02FF, 1.5), (0x0300, 0x036F, 2.0),
-    (0x0370, 0x04FF, 3.5), (0x1E00, 0x1EFF, 4.0), (0x2010, 0x205E, 4.0), (0x2070, 0x209F, 3.5),
-    (0x20A0, 0x20CF, 4.0), (0x20D0, 0x20FF, 2.0), (0x2100, 0x214F, 4.0), (0x2150, 0x218F, 3.0), (0x2190, 0x21FF, 5.0),
-    (0x2200, 0x22FF, 4.0), (0x2300, 0x23FF, 3.0), (0x2500, 0x257F, 5.0), (0x2580, 0x259F, 4.5),
-    (0x25A0, 0x25FF, 5.0), (0x2600, 0x27BF, 5.0), (0x27C0, 0x27FF, 3.5), (0x2900, 0x297F, 3.5),
-    (0x2980, 0x2AFF, 3.0), (0x2B00, 0x2BFF, 4.0), (0x1F300, 0x1F6FF, 5.0), (0x1F7E0, 0x1F7EB, 6.0),
-    (0x1F900, 0x1F9FF, 5.0), (0x1F000, 0x1F0FF, 2.0), (0x1F100, 0x1F2FF, 5.0), (0x1FA70, 0x1FAFF, 5.0),
+    (0x00A0, 0x00BF, 4.0),
+    (0x00C0, 0x017F, 5.0),
+    (0x0180, 0x024F, 3.5),
+    (0x0250, 0x02FF, 1.5),
+    (0x0300, 0x036F, 2.0),
+    (0x0370, 0x04FF, 3.5),
+    (0x1E00, 0x1EFF, 4.0),
+    (0x2010, 0x205E, 4.0),
+    (0x2070, 0x209F, 3.5),
+    (0x20A0, 0x20CF, 4.0),
+    (0x20D0, 0x20FF, 2.0),
+    (0x2100, 0x214F, 4.0),
+    (0x2150, 0x218F, 3.0),
+    (0x2190, 0x21FF, 5.0),
+    (0x2200, 0x22FF, 4.0),
+    (0x2300, 0x23FF, 3.0),
+    (0x2500, 0x257F, 5.0),
+    (0x2580, 0x259F, 4.5),
+    (0x25A0, 0x25FF, 5.0),
+    (0x2600, 0x27BF, 5.0),
+    (0x27C0, 0x27FF, 3.5),
+    (0x2900, 0x297F, 3.5),
+    (0x2980, 0x2AFF, 3.0),
+    (0x2B00, 0x2BFF, 4.0),
+    (0x1F300, 0x1F6FF, 5.0),
+    (0x1F7E0, 0x1F7EB, 6.0),
+    (0x1F900, 0x1F9FF, 5.0),
+    (0x1F000, 0x1F0FF, 2.0),
+    (0x1F100, 0x1F2FF, 5.0),
+    (0x1FA70, 0x1FAFF, 5.0),
 )
 
 
@@ -82,16 +113,30 @@ def char_score(char: str) -> float:
 def _is_emoji(char: str) -> bool:
     """Part of an emoji sequence (emoji, symbol, presentation selector, keycap, skin tone)."""
     cp = ord(char) if char else 0
-    return (cp in (0xFE0F, 0x20E3) or 0x1F000 <= cp <= 0x1FAFF or 0x2600 <= cp <= 0x27BF or 0x2B00 <= cp <= 0x2BFF
-            or 0x2300 <= cp <= 0x23FF)
+    return (
+        cp in (0xFE0F, 0x20E3)
+        or 0x1F000 <= cp <= 0x1FAFF
+        or 0x2600 <= cp <= 0x27BF
+        or 0x2B00 <= cp <= 0x2BFF
+        or 0x2300 <= cp <= 0x23FF
+    )
 
 
 def _modifier_base(char: str) -> bool:
     """Can a skin tone follow this character? (people and hands, approximately)"""
     cp = ord(char) if char else 0
-    return (0x1F442 <= cp <= 0x1F487 or cp == 0x1F4AA or 0x1F574 <= cp <= 0x1F596 or 0x1F645 <= cp <= 0x1F64F
-            or 0x1F6A3 <= cp <= 0x1F6CC or 0x1F90C <= cp <= 0x1F9DD or 0x1F3C2 <= cp <= 0x1F3CC
-            or 0x1FAC3 <= cp <= 0x1FAF8 or cp in (0x261D, 0x26F9, 0x1F385) or 0x270A <= cp <= 0x270D)
+    return (
+        0x1F442 <= cp <= 0x1F487
+        or cp == 0x1F4AA
+        or 0x1F574 <= cp <= 0x1F596
+        or 0x1F645 <= cp <= 0x1F64F
+        or 0x1F6A3 <= cp <= 0x1F6CC
+        or 0x1F90C <= cp <= 0x1F9DD
+        or 0x1F3C2 <= cp <= 0x1F3CC
+        or 0x1FAC3 <= cp <= 0x1FAF8
+        or cp in (0x261D, 0x26F9, 0x1F385)
+        or 0x270A <= cp <= 0x270D
+    )
 
 
 def box_arms(char: str) -> tuple[frozenset[str], str]:
@@ -135,8 +180,12 @@ def context_score(char: str, prev: str | None, nxt: str | None, page: Page, lett
     if char == "\ufe0f":
         if prev is None:
             return 0.0
-        takes = prev and (prev in TAKES_VS16 or unicodedata.category(prev) in ("So", "Sm") or ord(prev) >= 0x1F000
-                          or (prev in "#*0123456789" and nxt == "\u20e3"))
+        takes = prev and (
+            prev in TAKES_VS16
+            or unicodedata.category(prev) in ("So", "Sm")
+            or ord(prev) >= 0x1F000
+            or (prev in "#*0123456789" and nxt == "\u20e3")
+        )
         return JOINERS_SCORE if takes else -20.0
     if char in SKIN_TONES:
         return 0.0 if prev is None else 5.0 if _modifier_base(prev) else -5.0

@@ -34,10 +34,38 @@ from pipeline.vocab import SEVERITIES, SEVERITY_WORDS
 # Parsers whose entries are rows of a table; their values win over a narrative's.
 TABLE_PARSERS: tuple[str, ...] = ("markdown_table", "html_table", "flattened_text")
 # Words that say nothing about which risk a title names.
-TITLE_STOPWORDS = frozenset({
-    "the", "and", "for", "with", "from", "into", "onto", "via", "not", "risk", "risks", "issue", "of", "in", "on",
-    "to", "a", "an", "or", "by", "at", "is", "no", "all", "any", "during", "under", "over",
-})
+TITLE_STOPWORDS = frozenset(
+    {
+        "the",
+        "and",
+        "for",
+        "with",
+        "from",
+        "into",
+        "onto",
+        "via",
+        "not",
+        "risk",
+        "risks",
+        "issue",
+        "of",
+        "in",
+        "on",
+        "to",
+        "a",
+        "an",
+        "or",
+        "by",
+        "at",
+        "is",
+        "no",
+        "all",
+        "any",
+        "during",
+        "under",
+        "over",
+    }
+)
 # Letters or digits runs of an id: "R-OPS-001" -> r, ops, 001.
 ID_PART_RE = re.compile(r"[a-z]+|\d+")
 # "risk 3", "risk #3": the word "risk" before an id's number says nothing.
@@ -92,9 +120,11 @@ def merge(first: RawEntry, second: RawEntry, how: str = "same id") -> RawEntry:
     """`first` completed by `second`: missing fields filled, lines and notes joined; `second`'s
     title kept as `extra["alt_title"]` when it differs, disagreements noted."""
     fields = {**second.fields, **first.fields}
-    conflicts = [f"{k}: {first.fields[k]!r} here, {second.fields[k]!r} at line {second.loc.line}"
-                 for k in sorted(first.fields.keys() & second.fields.keys())
-                 if fold(first.fields[k]) != fold(second.fields[k]) and k != "title"]
+    conflicts = [
+        f"{k}: {first.fields[k]!r} here, {second.fields[k]!r} at line {second.loc.line}"
+        for k in sorted(first.fields.keys() & second.fields.keys())
+        if fold(first.fields[k]) != fold(second.fields[k]) and k != "title"
+    ]
     extra = {**second.extra, **first.extra}
     other_title = second.fields.get("title")
     if other_title and fold(other_title) != fold(first.fields.get("title", "")):
@@ -107,8 +137,12 @@ def merge(first: RawEntry, second: RawEntry, how: str = "same id") -> RawEntry:
         section=first.section or second.section,
         lines=tuple(sorted({*first.lines, *second.lines, first.loc.line, second.loc.line})),
         confidence=min(first.confidence, second.confidence),
-        notes=(*first.notes, *second.notes, f"merged with {second.parser} entry at line {second.loc.line} ({how})",
-               *(f"conflict {c}" for c in conflicts)),
+        notes=(
+            *first.notes,
+            *second.notes,
+            f"merged with {second.parser} entry at line {second.loc.line} ({how})",
+            *(f"conflict {c}" for c in conflicts),
+        ),
     )
 
 
@@ -149,8 +183,11 @@ def reconcile(entries_by_parser: Sequence[Sequence[RawEntry]]) -> list[RawEntry]
             taken.add(k)
         paired: set[int] = set()  # indexes into fresh
         for earlier in range(group):
-            left = [k for k in range(len(merged))
-                    if earlier in told_by[k] and group not in told_by[k] and merged[k].kind == "risk"]
+            left = [
+                k
+                for k in range(len(merged))
+                if earlier in told_by[k] and group not in told_by[k] and merged[k].kind == "risk"
+            ]
             right = [j for j, e in enumerate(fresh) if e.kind == "risk" and j not in paired]
             for i, j, how in pair_risks([merged[k] for k in left], [fresh[j] for j in right]):
                 k = left[i]
@@ -174,8 +211,12 @@ def pair_risks(left: Sequence[RawEntry], right: Sequence[RawEntry]) -> list[tupl
         return []
     if len(left) == len(right) and order_supported(left, right):
         return [(i, i, "paired by order") for i in range(len(left))]
-    scores = {(i, j): title_similarity(a.fields.get("title"), b.fields.get("title"))
-              for i, a in enumerate(left) for j, b in enumerate(right) if _compatible(a, b)}
+    scores = {
+        (i, j): title_similarity(a.fields.get("title"), b.fields.get("title"))
+        for i, a in enumerate(left)
+        for j, b in enumerate(right)
+        if _compatible(a, b)
+    }
     pairs = []
     for (i, j), s in scores.items():
         if s < TITLE_MATCH:
@@ -235,15 +276,21 @@ def _compatible(a: RawEntry, b: RawEntry) -> bool:
     return not (a.fields.get("entry_id") and b.fields.get("entry_id"))
 
 
-def _same_id(entry: RawEntry, merged: Sequence[RawEntry], told_by: Sequence[set[int]], group: int,
-             taken: set[int]) -> int | None:
+def _same_id(
+    entry: RawEntry, merged: Sequence[RawEntry], told_by: Sequence[set[int]], group: int, taken: set[int]
+) -> int | None:
     """Index of the merged risk of another structure with the same id, if any."""
     if entry.kind != "risk" or not (ident := entry.fields.get("entry_id")) or not (key := id_key(ident)):
         return None
     for k, other in enumerate(merged):
-        if (k not in taken and group not in told_by[k] and other.kind == "risk"
-                and (their := other.fields.get("entry_id")) and id_key(their) == key
-                and (not _weak_id(key, entry, other) or _corroborated(entry, other))):
+        if (
+            k not in taken
+            and group not in told_by[k]
+            and other.kind == "risk"
+            and (their := other.fields.get("entry_id"))
+            and id_key(their) == key
+            and (not _weak_id(key, entry, other) or _corroborated(entry, other))
+        ):
             return k
     return None
 

@@ -36,11 +36,13 @@ from pipeline.plausible import Page, char_score, context_score
 from pipeline.records import Repair
 
 # Bytes each code page has no character for: what editors drop, replace or keep as C1.
-UNDEFINED: Mapping[str, bytes] = MappingProxyType({
-    "cp1252": b"\x81\x8d\x8f\x90\x9d",
-    "cp1254": b"\x81\x8d\x8e\x8f\x90\x9d\x9e",
-    "unknown": b"\x81\x8d\x8e\x8f\x90\x9d\x9e",
-})
+UNDEFINED: Mapping[str, bytes] = MappingProxyType(
+    {
+        "cp1252": b"\x81\x8d\x8f\x90\x9d",
+        "cp1254": b"\x81\x8d\x8e\x8f\x90\x9d\x9e",
+        "unknown": b"\x81\x8d\x8e\x8f\x90\x9d\x9e",
+    }
+)
 REPLACEMENT = "\ufffd"  # what `errors="replace"` leaves for one undefined byte
 
 
@@ -208,7 +210,7 @@ def _sequences(line: str, page: Page, broken_line: bool) -> list[_Seq]:
             continue
         gapped = len(known) < n or None in known
         cands = _candidates(known, n, undefined) if gapped else _complete(known)
-        if gapped and len(known) == n - 1 and None not in known and line[j:j + 1] == " ":
+        if gapped and len(known) == n - 1 and None not in known and line[j : j + 1] == " ":
             cands += [c._replace(nbsp=True) for c in _complete([*known, 0xA0])]
         if cands:
             seqs.append(_Seq(i, j, lead, known, n, cands))
@@ -259,8 +261,10 @@ def _neighbours(line: str, seqs: list[_Seq], k: int) -> tuple[str | None, str | 
     where the neighbour is a gap not decided yet, "" at the ends of the line."""
     seq = seqs[k]
     sides: list[str | None] = []
-    for other, at in ((seqs[k - 1] if k else None, seq.start - 1), (seqs[k + 1] if k + 1 < len(seqs) else None,
-                                                                   seq.end)):
+    for other, at in (
+        (seqs[k - 1] if k else None, seq.start - 1),
+        (seqs[k + 1] if k + 1 < len(seqs) else None, seq.end),
+    ):
         if other is not None and (other.end == seq.start or other.start == seq.end):
             sides.append(other.candidates[other.choice][2] if other.choice is not None else None)
         else:
@@ -323,8 +327,10 @@ def recover_line(line: str, number: int, page: Page, letters: frozenset[str]) ->
     for _ in range(ICM_ROUNDS):
         for k in gapped:
             prev, nxt = _neighbours(line, seqs, k)
-            scores = [char_score(c.char) + context_score(c.char, prev, nxt, page, letters) - NBSP_COST * c.nbsp
-                      for c in seqs[k].candidates]
+            scores = [
+                char_score(c.char) + context_score(c.char, prev, nxt, page, letters) - NBSP_COST * c.nbsp
+                for c in seqs[k].candidates
+            ]
             best = max(range(len(scores)), key=lambda m: (scores[m], -m))
             floor = ACCEPT if len(seqs[k].known) > 1 else ACCEPT_EVIDENCE
             seqs[k].choice = best if scores[best] >= floor else None
@@ -334,12 +340,13 @@ def recover_line(line: str, number: int, page: Page, letters: frozenset[str]) ->
         if seq.choice is None:
             continue
         data, filled, char, nbsp = seq.candidates[seq.choice]
-        real = iter(c for c in line[seq.start:seq.end] + "\xa0" * nbsp if c != REPLACEMENT)
-        out.append(line[pos:seq.start])
+        real = iter(c for c in line[seq.start : seq.end] + "\xa0" * nbsp if c != REPLACEMENT)
+        out.append(line[pos : seq.start])
         out.append("".join(chr(b) if i in filled else next(real) for i, b in enumerate(data)))
         pos = seq.end + nbsp
-        recoveries.append(Recovery(number, seq.start + 1, line[seq.start:seq.end], data, filled, char,
-                                   len(seq.candidates) - 1))
+        recoveries.append(
+            Recovery(number, seq.start + 1, line[seq.start : seq.end], data, filled, char, len(seq.candidates) - 1)
+        )
     out.append(line[pos:])
     return "".join(out), recoveries
 
@@ -359,7 +366,7 @@ def decode_sequences(line: str, page: Page) -> str:
         char = seq.candidates[0][2]
         if _gapped(seq) or (char_score(char) < ACCEPT and not 0x80 <= ord(char) <= 0xBF):
             continue
-        out.append(line[pos:seq.start])
+        out.append(line[pos : seq.start])
         out.append(char)
         pos = seq.end
     out.append(line[pos:])
@@ -426,12 +433,13 @@ def summarise(changes: Sequence[LineRepair]) -> list[Repair]:
     steps: dict[str, Repair] = {}
     for change in changes:
         named = [("recover:undefined-bytes", r.describe()) for r in change.recoveries]
-        named += [(s.removeprefix("riskreg:") if s.startswith("riskreg:") else f"ftfy:{s}", "")
-                  for s in dict.fromkeys(change.ftfy_steps)]
+        named += [
+            (s.removeprefix("riskreg:") if s.startswith("riskreg:") else f"ftfy:{s}", "")
+            for s in dict.fromkeys(change.ftfy_steps)
+        ]
         for name, detail in named:
             prev = steps.get(name)
-            steps[name] = (replace(prev, count=prev.count + 1) if prev
-                           else Repair(name, 1, change.line, detail))
+            steps[name] = replace(prev, count=prev.count + 1) if prev else Repair(name, 1, change.line, detail)
     return list(steps.values())
 
 

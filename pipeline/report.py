@@ -47,14 +47,20 @@ class Report:
 def build_report(con: duckdb.DuckDBPyConnection) -> Report:
     """Everything the rollup shows, from the current state of the database."""
     # Timestamps as text: fetching TIMESTAMPTZ into Python would need pytz, which we do not depend on.
-    run_cur = con.execute("SELECT * REPLACE (started_at::VARCHAR AS started_at, finished_at::VARCHAR AS finished_at) "
-                          "FROM runs ORDER BY started_at DESC LIMIT 1")
+    run_cur = con.execute(
+        "SELECT * REPLACE (started_at::VARCHAR AS started_at, finished_at::VARCHAR AS finished_at) "
+        "FROM runs ORDER BY started_at DESC LIMIT 1"
+    )
     run_row = run_cur.fetchone()
     run = dict(zip([d[0] for d in run_cur.description], run_row, strict=True)) if run_row else {}
 
-    heatmap = {(li, im): n for li, im, n in con.execute(
-        f"SELECT likelihood, impact, count(*) FROM entries WHERE kind = 'risk' AND {LIVE_STATUS_SQL} "
-        "AND likelihood IS NOT NULL AND impact IS NOT NULL GROUP BY ALL").fetchall()}
+    heatmap = {
+        (li, im): n
+        for li, im, n in con.execute(
+            f"SELECT likelihood, impact, count(*) FROM entries WHERE kind = 'risk' AND {LIVE_STATUS_SQL} "
+            "AND likelihood IS NOT NULL AND impact IS NOT NULL GROUP BY ALL"
+        ).fetchall()
+    }
 
     severity_counts = ", ".join(f"count(*) FILTER (WHERE severity = '{s}') AS {s}" for s in reversed(SEVERITIES))
     by_service = con.execute(f"""
@@ -112,20 +118,43 @@ def build_report(con: duckdb.DuckDBPyConnection) -> Report:
         ORDER BY path, line""").fetchall()
 
     sections = (
-        Section("Risks by service", "Every risk of every service. 'Live' excludes mitigated and closed risks; "
-                "'unrated' risks have no stated severity and no likelihood x impact.",
-                ("Service", "Risks", "Live", "Critical", "High", "Medium", "Low", "Unrated", "Top score",
-                 "Checks done"), tuple(by_service)),
-        Section(f"Top {TOP_RISKS} live risks", "Live risks by severity, then score.",
-                ("Service", "ID", "Risk", "L", "I", "Score", "Severity", "Status", "Owners", "Source"), tuple(top)),
-        Section("Live risks by owner", "A risk with joint owners counts once for each owner.",
-                ("Owner", "Risks", "Critical", "High", "Medium", "Low"), tuple(by_owner)),
-        Section("Risks by status", "Canonical statuses; '(not stated)' where the register has no status.",
-                ("Status", "Risks", "Services"), tuple(by_status)),
-        Section("Data quality", "Entries that need a person: fix the register or record a decision "
-                "(riskreg review).", ("Check", "Entries"), tuple(quality)),
-        Section("Rejected documents (latest run)", "Documents that could not be taken in, and why.",
-                ("Path", "Line", "Stage", "Reason"), tuple(rejections)),
+        Section(
+            "Risks by service",
+            "Every risk of every service. 'Live' excludes mitigated and closed risks; "
+            "'unrated' risks have no stated severity and no likelihood x impact.",
+            ("Service", "Risks", "Live", "Critical", "High", "Medium", "Low", "Unrated", "Top score", "Checks done"),
+            tuple(by_service),
+        ),
+        Section(
+            f"Top {TOP_RISKS} live risks",
+            "Live risks by severity, then score.",
+            ("Service", "ID", "Risk", "L", "I", "Score", "Severity", "Status", "Owners", "Source"),
+            tuple(top),
+        ),
+        Section(
+            "Live risks by owner",
+            "A risk with joint owners counts once for each owner.",
+            ("Owner", "Risks", "Critical", "High", "Medium", "Low"),
+            tuple(by_owner),
+        ),
+        Section(
+            "Risks by status",
+            "Canonical statuses; '(not stated)' where the register has no status.",
+            ("Status", "Risks", "Services"),
+            tuple(by_status),
+        ),
+        Section(
+            "Data quality",
+            "Entries that need a person: fix the register or record a decision (riskreg review).",
+            ("Check", "Entries"),
+            tuple(quality),
+        ),
+        Section(
+            "Rejected documents (latest run)",
+            "Documents that could not be taken in, and why.",
+            ("Path", "Line", "Stage", "Reason"),
+            tuple(rejections),
+        ),
     )
     return Report(datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), run, heatmap, sections)
 
@@ -141,9 +170,11 @@ def _run_line(report: Report) -> str:
     run = report.run
     if not run:
         return "No run has been loaded into this database yet."
-    return (f"Run {run['run_id']} over {run['root']}: {run['documents_seen']} documents, "
-            f"{run['documents_parsed']} parsed, {run['documents_rejected']} rejected; "
-            f"{run['risks']} risks, {run['checks']} checks.")
+    return (
+        f"Run {run['run_id']} over {run['root']}: {run['documents_seen']} documents, "
+        f"{run['documents_parsed']} parsed, {run['documents_rejected']} rejected; "
+        f"{run['risks']} risks, {run['checks']} checks."
+    )
 
 
 def _band(likelihood: int, impact: int) -> str:
@@ -154,13 +185,17 @@ def _band(likelihood: int, impact: int) -> str:
 def render_markdown(report: Report) -> str:
     """The report as Markdown (GitHub-flavoured tables)."""
     esc = lambda v: _cell(v).replace("|", "\\|").replace("\n", " ")  # noqa: E731
-    out = [f"# Cross-service risk rollup\n\nGenerated {report.generated_at}. {_run_line(report)}\n",
-           "## Heatmap of live risks\n\nLikelihood (rows, 5 = almost certain) by impact (columns, 5 = critical); "
-           "each cell counts live risks.\n",
-           "| Likelihood \\ Impact | 1 | 2 | 3 | 4 | 5 |", "|---|---|---|---|---|---|"]
+    out = [
+        f"# Cross-service risk rollup\n\nGenerated {report.generated_at}. {_run_line(report)}\n",
+        "## Heatmap of live risks\n\nLikelihood (rows, 5 = almost certain) by impact (columns, 5 = critical); "
+        "each cell counts live risks.\n",
+        "| Likelihood \\ Impact | 1 | 2 | 3 | 4 | 5 |",
+        "|---|---|---|---|---|---|",
+    ]
     for li in range(5, 0, -1):
-        out.append(f"| **{li}** | " + " | ".join(str(report.heatmap.get((li, im), 0) or "·")
-                                               for im in range(1, 6)) + " |")
+        out.append(
+            f"| **{li}** | " + " | ".join(str(report.heatmap.get((li, im), 0) or "·") for im in range(1, 6)) + " |"
+        )
     for section in report.sections:
         out.append(f"\n## {section.title}\n\n{section.note}\n")
         if not section.rows:
@@ -189,25 +224,33 @@ table.heatmap td.zero { color: #8c959f; font-weight: 400; }
 def render_html(report: Report) -> str:
     """The report as one self-contained HTML page."""
     e = lambda v: html.escape(_cell(v))  # noqa: E731
-    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-             f"<title>Risk rollup — {e(report.generated_at)}</title><style>{HTML_STYLE}</style></head><body>",
-             "<h1>Cross-service risk rollup</h1>",
-             f"<p class='note'>Generated {e(report.generated_at)}. {e(_run_line(report))}</p>",
-             "<h2>Heatmap of live risks</h2>",
-             "<p class='note'>Likelihood (rows) by impact (columns), 1-5; each cell counts live risks "
-             "(not mitigated or closed). Colour: severity band of likelihood x impact.</p>",
-             "<table class='heatmap'><tr><th>Likelihood \\ Impact</th>"
-             + "".join(f"<th>{im}</th>" for im in range(1, 6)) + "</tr>"]
+    parts = [
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>Risk rollup — {e(report.generated_at)}</title><style>{HTML_STYLE}</style></head><body>",
+        "<h1>Cross-service risk rollup</h1>",
+        f"<p class='note'>Generated {e(report.generated_at)}. {e(_run_line(report))}</p>",
+        "<h2>Heatmap of live risks</h2>",
+        "<p class='note'>Likelihood (rows) by impact (columns), 1-5; each cell counts live risks "
+        "(not mitigated or closed). Colour: severity band of likelihood x impact.</p>",
+        "<table class='heatmap'><tr><th>Likelihood \\ Impact</th>"
+        + "".join(f"<th>{im}</th>" for im in range(1, 6))
+        + "</tr>",
+    ]
     for li in range(5, 0, -1):
         cells = []
         for im in range(1, 6):
             n = report.heatmap.get((li, im), 0)
             colour = SEVERITY_COLOURS[_band(li, im)]
-            cells.append(f"<td class='{'zero' if not n else ''}' style='background:{colour}' "
-                         f"title='likelihood {li}, impact {im}: {n} live risks'>{n or '·'}</td>")
+            cells.append(
+                f"<td class='{'zero' if not n else ''}' style='background:{colour}' "
+                f"title='likelihood {li}, impact {im}: {n} live risks'>{n or '·'}</td>"
+            )
         parts.append(f"<tr><th>{li}</th>{''.join(cells)}</tr>")
-    parts.append("</table><p class='legend'>" + "".join(
-        f"<span style='background:{c}'>{s}</span>" for s, c in SEVERITY_COLOURS.items()) + "</p>")
+    parts.append(
+        "</table><p class='legend'>"
+        + "".join(f"<span style='background:{c}'>{s}</span>" for s, c in SEVERITY_COLOURS.items())
+        + "</p>"
+    )
     for section in report.sections:
         parts.append(f"<h2>{e(section.title)}</h2><p class='note'>{e(section.note)}</p>")
         if not section.rows:
@@ -215,9 +258,13 @@ def render_html(report: Report) -> str:
             continue
         parts.append("<table><tr>" + "".join(f"<th>{e(c)}</th>" for c in section.columns) + "</tr>")
         for row in section.rows:
-            parts.append("<tr>" + "".join(
-                f"<td class='num'>{e(v)}</td>" if isinstance(v, int | float) else f"<td>{e(v)}</td>"
-                for v in row) + "</tr>")
+            parts.append(
+                "<tr>"
+                + "".join(
+                    f"<td class='num'>{e(v)}</td>" if isinstance(v, int | float) else f"<td>{e(v)}</td>" for v in row
+                )
+                + "</tr>"
+            )
         parts.append("</table>")
     parts.append("</body></html>\n")
     return "\n".join(parts)

@@ -44,8 +44,34 @@ COLUMNS: tuple[str, ...] = ("vocabulary", "raw", "canonical", "action", "decided
 # The pseudo-vocabulary of merge decisions, in the decisions file and the `matches` table.
 RISK = "risk"
 # Words too common in risk titles to say two risks are the same.
-TITLE_STOPWORDS = frozenset({"the", "a", "an", "of", "on", "in", "to", "for", "and", "or", "with", "by", "at", "is",
-                             "be", "not", "no", "from", "via", "due", "can", "may", "are", "risk"})
+TITLE_STOPWORDS = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "of",
+        "on",
+        "in",
+        "to",
+        "for",
+        "and",
+        "or",
+        "with",
+        "by",
+        "at",
+        "is",
+        "be",
+        "not",
+        "no",
+        "from",
+        "via",
+        "due",
+        "can",
+        "may",
+        "are",
+        "risk",
+    }
+)
 # A token shared by more risks than this is too common to pair them across services on.
 MAX_BLOCK = 200
 # Within one service, every pair of its risks is compared up to this many risks; beyond, by token.
@@ -91,8 +117,11 @@ def read_decision_rows(path: Path) -> list[Decision]:
             reader = csv.DictReader(f)
             missing = set(COLUMNS[:4]) - set(reader.fieldnames or ())
             if missing:
-                raise ConfigError(f"decisions file lacks columns {', '.join(sorted(missing))} "
-                                  f"(expected {','.join(COLUMNS)})", str(path), 1)
+                raise ConfigError(
+                    f"decisions file lacks columns {', '.join(sorted(missing))} (expected {','.join(COLUMNS)})",
+                    str(path),
+                    1,
+                )
             rows = []
             for row in reader:
                 vocabulary, raw, action = (row.get(k) or "" for k in ("vocabulary", "raw", "action"))
@@ -145,8 +174,12 @@ def _problem(vocabulary: str, raw: str, canonical: str | None, action: str) -> s
         return f"'{action}' is for risks (two entry keys), not for {vocabulary} values"
     if action == "keep":
         return None
-    allowed = {"status": STATUSES, "severity": SEVERITIES, "likelihood": ("1", "2", "3", "4", "5"),
-               "impact": ("1", "2", "3", "4", "5")}.get(vocabulary)
+    allowed = {
+        "status": STATUSES,
+        "severity": SEVERITIES,
+        "likelihood": ("1", "2", "3", "4", "5"),
+        "impact": ("1", "2", "3", "4", "5"),
+    }.get(vocabulary)
     if not canonical:
         return "a 'map' decision needs a canonical value"
     if allowed and canonical not in allowed:
@@ -164,8 +197,13 @@ def record(path: str | Path, decision: Decision) -> Decision:
     if problem:
         raise ConfigError(problem, str(path))
     if not decision.decided_at:
-        decision = Decision(decision.vocabulary, decision.raw, decision.canonical, decision.action,
-                            datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+        decision = Decision(
+            decision.vocabulary,
+            decision.raw,
+            decision.canonical,
+            decision.action,
+            datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        )
     rows = [d for d in read_decision_rows(path) if decision_key(d) != decision_key(decision)]
     _write(path, [*rows, decision])
     return decision
@@ -199,6 +237,7 @@ def _write(path: Path, rows: Sequence[Decision]) -> None:
 
 
 # --- what waits for a person -------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class ReviewItem:
@@ -241,17 +280,21 @@ class MergeCandidate:
     b: RiskRef
 
 
-def pending(con: duckdb.DuckDBPyConnection, vocabulary: str | None = None,
-            everything: bool = False) -> list[ReviewItem]:
+def pending(
+    con: duckdb.DuckDBPyConnection, vocabulary: str | None = None, everything: bool = False
+) -> list[ReviewItem]:
     """The matches waiting for a person (or every match with `everything`), most used first."""
     where = [] if everything else ["needs_review"]
     params: list[str] = []
     if vocabulary:
         where.append("vocabulary = ?")
         params.append(vocabulary)
-    sql = ("SELECT vocabulary, raw, canonical, method, score, runner_up, runner_up_score, occurrences, example, "
-           "needs_review FROM matches" + (" WHERE " + " AND ".join(where) if where else "")
-           + " ORDER BY needs_review DESC, vocabulary, occurrences DESC, raw")
+    sql = (
+        "SELECT vocabulary, raw, canonical, method, score, runner_up, runner_up_score, occurrences, example, "
+        "needs_review FROM matches"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY needs_review DESC, vocabulary, occurrences DESC, raw"
+    )
     try:
         return [ReviewItem(*row) for row in con.execute(sql, params).fetchall()]
     except duckdb.Error as err:
@@ -264,8 +307,9 @@ def find_match(con: duckdb.DuckDBPyConnection, vocabulary: str, raw: str) -> Rev
     return next((m for m in pending(con, vocabulary, everything=True) if fold(m.raw) == key), None)
 
 
-def merge_candidates(con: duckdb.DuckDBPyConnection, min_score: float, decisions: Decisions,
-                     limit: int | None = 50) -> list[MergeCandidate]:
+def merge_candidates(
+    con: duckdb.DuckDBPyConnection, min_score: float, decisions: Decisions, limit: int | None = 50
+) -> list[MergeCandidate]:
     """Risks of different documents whose titles are alike (>= min_score), best first.
 
     Within one service every pair of documents is compared; across services, only risks sharing
@@ -273,8 +317,10 @@ def merge_candidates(con: duckdb.DuckDBPyConnection, min_score: float, decisions
     Pairs already decided (merge or distinct) are left out.
     """
     try:
-        rows = con.execute("SELECT entry_key, service, source_path, source_line, entry_id, title FROM entries "
-                           "WHERE kind = 'risk' AND title IS NOT NULL ORDER BY entry_key").fetchall()
+        rows = con.execute(
+            "SELECT entry_key, service, source_path, source_line, entry_id, title FROM entries "
+            "WHERE kind = 'risk' AND title IS NOT NULL ORDER BY entry_key"
+        ).fetchall()
     except duckdb.Error as err:
         raise LoadError(f"cannot read the entries table ({err}); run `riskreg ingest` first") from err
     refs = [RiskRef(key, service, f"{path}:{line}", eid, title) for key, service, path, line, eid, title in rows]
@@ -285,8 +331,13 @@ def merge_candidates(con: duckdb.DuckDBPyConnection, min_score: float, decisions
     def compare(block: Sequence[int], same_service: bool) -> None:
         if len(block) < 2:
             return
-        matrix = process.cdist([texts[i] for i in block], [texts[i] for i in block],
-                               scorer=fuzz.token_sort_ratio, score_cutoff=min_score, workers=-1)
+        matrix = process.cdist(
+            [texts[i] for i in block],
+            [texts[i] for i in block],
+            scorer=fuzz.token_sort_ratio,
+            score_cutoff=min_score,
+            workers=-1,
+        )
         for x, y in zip(*matrix.nonzero(), strict=True):
             i, j = block[x], block[y]
             if i < j and paths[i] != paths[j] and (same_service or refs[i].service != refs[j].service):
@@ -307,8 +358,11 @@ def merge_candidates(con: duckdb.DuckDBPyConnection, min_score: float, decisions
     for block in by_token.values():
         if len(block) <= MAX_BLOCK:
             compare(block, True)
-    candidates = [MergeCandidate(round(score, 1), refs[i], refs[j]) for (i, j), score in found.items()
-                  if frozenset((refs[i].entry_key, refs[j].entry_key)) not in decisions.pairs]
+    candidates = [
+        MergeCandidate(round(score, 1), refs[i], refs[j])
+        for (i, j), score in found.items()
+        if frozenset((refs[i].entry_key, refs[j].entry_key)) not in decisions.pairs
+    ]
     candidates.sort(key=lambda c: (-c.similarity, c.a.service != c.b.service, c.a.source, c.b.source))
     return candidates[:limit] if limit else candidates
 
@@ -324,6 +378,7 @@ def title_key(title: str) -> str:
 
 # --- one review session: what `riskreg review` and its subcommands call --------------------------
 
+
 class ReviewSession:
     """The database under review and the decisions file beside it; every method returns text to show."""
 
@@ -337,8 +392,9 @@ class ReviewSession:
 
         return connect(self.db, read_only=True)
 
-    def listing(self, vocabulary: str | None = None, everything: bool = False, limit: int | None = 50,
-                as_json: bool = False) -> str:
+    def listing(
+        self, vocabulary: str | None = None, everything: bool = False, limit: int | None = 50, as_json: bool = False
+    ) -> str:
         """The uncertain matches (or all with `everything`) and the merge candidates."""
         decisions = read_decisions(self.decisions_file)
         con = self._connect()
@@ -361,21 +417,30 @@ class ReviewSession:
             con.close()
         if action == "map" and canonical is None:
             if seen is None or seen.proposal is None:
-                raise ConfigError(f"no proposal for {vocabulary} {raw!r} in the latest run: "
-                                  "give the canonical value (accept VOCABULARY RAW CANONICAL)", str(self.db))
+                raise ConfigError(
+                    f"no proposal for {vocabulary} {raw!r} in the latest run: "
+                    "give the canonical value (accept VOCABULARY RAW CANONICAL)",
+                    str(self.db),
+                )
             canonical = seen.proposal
         saved = record(self.decisions_file, Decision(vocabulary, raw, canonical, action))
         what = f"{saved.canonical}" if action == "map" else "kept as written"
         note = "" if seen else f" (note: {raw!r} was not seen in the latest run; the decision waits for it)"
-        return (f"{vocabulary} {raw!r} -> {what}: saved to {self.decisions_file}; "
-                f"applies from the next `riskreg ingest`{note}")
+        return (
+            f"{vocabulary} {raw!r} -> {what}: saved to {self.decisions_file}; "
+            f"applies from the next `riskreg ingest`{note}"
+        )
 
     def decide_pair(self, first: str, second: str, action: Action) -> str:
         """Record that two entries are the same risk (merge) or different risks (distinct)."""
         con = self._connect()
         try:
-            known = {k for (k,) in con.execute("SELECT entry_key FROM entries WHERE entry_key IN (?, ?)",
-                                               [first, second]).fetchall()}
+            known = {
+                k
+                for (k,) in con.execute(
+                    "SELECT entry_key FROM entries WHERE entry_key IN (?, ?)", [first, second]
+                ).fetchall()
+            }
         finally:
             con.close()
         missing = [k for k in (first, second) if k not in known]
@@ -394,26 +459,34 @@ class ReviewSession:
 
 # --- text for the terminal ---------------------------------------------------------------------
 
-def render(items: Sequence[ReviewItem], candidates: Sequence[MergeCandidate], db: str,
-           total_candidates: int | None = None) -> str:
+
+def render(
+    items: Sequence[ReviewItem], candidates: Sequence[MergeCandidate], db: str, total_candidates: int | None = None
+) -> str:
     """The review listing as plain text: what is uncertain, and the command that settles each."""
     lines: list[str] = []
     flagged = [i for i in items if i.needs_review]
-    lines.append(f"uncertain matches: {len(flagged)}" + (f" (of {len(items)} listed)" if len(items) != len(flagged)
-                                                          else ""))
+    lines.append(
+        f"uncertain matches: {len(flagged)}" + (f" (of {len(items)} listed)" if len(items) != len(flagged) else "")
+    )
     for item in items:
         target = item.canonical or "?"
-        best = (f"best {item.runner_up} ({item.runner_up_score:g})" if item.runner_up else "no candidate")
+        best = f"best {item.runner_up} ({item.runner_up_score:g})" if item.runner_up else "no candidate"
         where = f"{item.occurrences}x" + (f", e.g. {item.example}" if item.example else "")
         mark = "!" if item.needs_review else " "
-        lines.append(f" {mark} {item.vocabulary:<10} {item.raw!r} -> {target}  [{item.method} {item.score:g}; "
-                     f"{best}; {where}]")
+        lines.append(
+            f" {mark} {item.vocabulary:<10} {item.raw!r} -> {target}  [{item.method} {item.score:g}; {best}; {where}]"
+        )
     if flagged:
-        lines.append(f"  settle one: riskreg review --db {db} accept VOCABULARY RAW [CANONICAL]  "
-                     "(or: reject VOCABULARY RAW to keep it as written)")
+        lines.append(
+            f"  settle one: riskreg review --db {db} accept VOCABULARY RAW [CANONICAL]  "
+            "(or: reject VOCABULARY RAW to keep it as written)"
+        )
     total = len(candidates) if total_candidates is None else total_candidates
-    lines.append(f"merge candidates: {total}" + (f" ({len(candidates)} shown; --limit 0 for all)"
-                                                 if total > len(candidates) else ""))
+    lines.append(
+        f"merge candidates: {total}"
+        + (f" ({len(candidates)} shown; --limit 0 for all)" if total > len(candidates) else "")
+    )
     for c in candidates:
         lines.append(f"  {c.similarity:5.1f}  {_ref(c.a)}")
         lines.append(f"         {_ref(c.b)}")
@@ -428,9 +501,24 @@ def _ref(ref: RiskRef) -> str:
 
 def as_json_rows(items: Iterable[ReviewItem], candidates: Iterable[MergeCandidate]) -> dict[str, list[dict]]:
     """The review listing as JSON-ready data (`riskreg review --json`)."""
-    return {"matches": [asdict(i) | {"proposal": i.proposal} for i in items],
-            "merge_candidates": [asdict(c) for c in candidates]}
+    return {
+        "matches": [asdict(i) | {"proposal": i.proposal} for i in items],
+        "merge_candidates": [asdict(c) for c in candidates],
+    }
 
 
-__all__ = ["Decision", "Decisions", "MergeCandidate", "ReviewItem", "ReviewSession", "as_json_rows", "find_match",
-           "forget", "merge_candidates", "pending", "read_decisions", "record", "render"]
+__all__ = [
+    "Decision",
+    "Decisions",
+    "MergeCandidate",
+    "ReviewItem",
+    "ReviewSession",
+    "as_json_rows",
+    "find_match",
+    "forget",
+    "merge_candidates",
+    "pending",
+    "read_decisions",
+    "record",
+    "render",
+]

@@ -71,9 +71,17 @@ def process_document(path: str, data: bytes, config: Config) -> DocumentResult:
     base = replace(base, sniff_scores=dict(scores), format=chosen[0] if chosen else None)
     if not chosen:
         best = ", ".join(f"{n} {s:.2f}" for n, s in scores[:3])
-        return replace(base, rejections=(Rejection(
-            path, "sniff", f"no parser recognises this document (best scores: {best}; "
-            f"threshold {config.sniff_threshold}); see README 'Supported formats'"),))
+        return replace(
+            base,
+            rejections=(
+                Rejection(
+                    path,
+                    "sniff",
+                    f"no parser recognises this document (best scores: {best}; "
+                    f"threshold {config.sniff_threshold}); see README 'Supported formats'",
+                ),
+            ),
+        )
 
     parsed: list[tuple[str, ParsedDocument]] = []
     problems: list[Rejection] = []
@@ -87,8 +95,13 @@ def process_document(path: str, data: bytes, config: Config) -> DocumentResult:
 
     entries = reconcile([p.entries for _, p in parsed])
     if not entries and not problems:
-        problems.append(Rejection(path, "parse", f"recognised as {', '.join(chosen)} but no entries found "
-                                  "(only legends, matrices or prose?)"))
+        problems.append(
+            Rejection(
+                path,
+                "parse",
+                f"recognised as {', '.join(chosen)} but no entries found (only legends, matrices or prose?)",
+            )
+        )
     first = next((p for _, p in parsed if p.title), None)
     metadata: dict[str, str] = {}
     scales: dict[str, dict[str, int]] = {}
@@ -96,16 +109,27 @@ def process_document(path: str, data: bytes, config: Config) -> DocumentResult:
         metadata.update(p.metadata)
         for fld, words in p.stated_scales.items():
             scales.setdefault(fld, {}).update(words)
-    return replace(base, parsers=tuple(dict.fromkeys(e.parser for e in entries)),
-                   title=first.title if first else None, metadata=metadata, stated_scales=scales,
-                   entries=tuple(entries), rejections=tuple(problems))
+    return replace(
+        base,
+        parsers=tuple(dict.fromkeys(e.parser for e in entries)),
+        title=first.title if first else None,
+        metadata=metadata,
+        stated_scales=scales,
+        entries=tuple(entries),
+        rejections=tuple(problems),
+    )
 
 
 def _crash(path: str, stage: str, err: Exception, parser: str | None = None) -> Rejection:
     where = f"{parser}: " if parser else ""
     line = getattr(err, "line", None)
-    return Rejection(path, stage, f"{where}internal error {type(err).__name__}: {err} (please report it)",  # type: ignore[arg-type]
-                     line if isinstance(line, int) else None, traceback.format_exc(limit=8))
+    return Rejection(
+        path,
+        stage,
+        f"{where}internal error {type(err).__name__}: {err} (please report it)",  # type: ignore[arg-type]
+        line if isinstance(line, int) else None,
+        traceback.format_exc(limit=8),
+    )
 
 
 def _process_batch(batch: Sequence[tuple[str, bytes]], config: Config) -> list[DocumentResult]:
@@ -118,9 +142,16 @@ def _batched(items: Iterable[tuple[str, bytes]], size: int) -> Iterator[list[tup
         yield batch
 
 
-def ingest(root: str | Path, db: str | Path, config: Config, *, workers: int | None = None,
-           executor: Executor | None = None, incremental: bool = True,
-           progress: Callable[[int, int], None] | None = None) -> RunSummary:
+def ingest(
+    root: str | Path,
+    db: str | Path,
+    config: Config,
+    *,
+    workers: int | None = None,
+    executor: Executor | None = None,
+    incremental: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> RunSummary:
     """Ingest every document under root into the database at db; returns what happened.
 
     `executor`: any concurrent.futures.Executor (a Dask `client.get_executor()` included);
@@ -128,8 +159,12 @@ def ingest(root: str | Path, db: str | Path, config: Config, *, workers: int | N
     """
     root = Path(root)
     started = datetime.now(UTC)
-    summary = RunSummary(run_id=started.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8], root=str(root),
-                         db=str(db), started_at=started.isoformat())
+    summary = RunSummary(
+        run_id=started.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8],
+        root=str(root),
+        db=str(db),
+        started_at=started.isoformat(),
+    )
     files = discover(root)
     rel = {f: f.relative_to(root).as_posix() for f in files}
     data: dict[str, bytes] = {}
@@ -177,15 +212,27 @@ def ingest(root: str | Path, db: str | Path, config: Config, *, workers: int | N
         summary.entries_by_kind = dict(Counter(e.kind for e in run.entries))
         summary.review_items = sum(1 for m in run.matches if m.needs_review)
         summary.finished_at = datetime.now(UTC).isoformat()
-        load.write_run(con, summary, fingerprint, results, current_sha, statuses, run.services, run.entries,
-                       service_rows(run), run.matches, fresh)
+        load.write_run(
+            con,
+            summary,
+            fingerprint,
+            results,
+            current_sha,
+            statuses,
+            run.services,
+            run.entries,
+            service_rows(run),
+            run.matches,
+            fresh,
+        )
     finally:
         con.close()
     return summary
 
 
-def _last_good(con, fingerprint: str, path: str, previous: tuple[str, str] | None,
-               cached: dict) -> DocumentResult | None:
+def _last_good(
+    con, fingerprint: str, path: str, previous: tuple[str, str] | None, cached: dict
+) -> DocumentResult | None:
     """The last parse of `path` that had entries, when the document was parsed before."""
     if previous is None or previous[1] not in ("parsed", "stale"):
         return None
@@ -197,8 +244,13 @@ def _last_good(con, fingerprint: str, path: str, previous: tuple[str, str] | Non
     return result if result is not None and result.entries else None
 
 
-def _run_documents(todo: Sequence[tuple[str, bytes]], config: Config, workers: int | None,
-                   executor: Executor | None, progress: Callable[[int, int], None] | None) -> list[DocumentResult]:
+def _run_documents(
+    todo: Sequence[tuple[str, bytes]],
+    config: Config,
+    workers: int | None,
+    executor: Executor | None,
+    progress: Callable[[int, int], None] | None,
+) -> list[DocumentResult]:
     """Process documents in the given executor, a process pool, or in this process."""
     workers = workers or os.cpu_count() or 1
     results: list[DocumentResult] = []
@@ -224,4 +276,4 @@ def _run_documents(todo: Sequence[tuple[str, bytes]], config: Config, workers: i
     return results
 
 
-__all__ = ["discover", "ingest", "process_document", "RawEntry"]
+__all__ = ["RawEntry", "discover", "ingest", "process_document"]

@@ -33,14 +33,17 @@ from pipeline.vocab import SCALE_OF_SIZE, SEVERITY_COLOURS, SEVERITY_OF_LEVEL
 # A rating written as a number, maybe with a scale and a word around it: "4", "4/5", "3 of 5",
 # "Level 4", "L4", "High (4)", "4 - Likely", "4 (High)". The words are checked afterwards: only
 # scale words and a few labels may stand beside the number ("2 hours" is not a rating).
-RATING_NUMBER_RE = re.compile(r"""
+RATING_NUMBER_RE = re.compile(
+    r"""
     ^\s*
     (?:(?P<before>[^\W\d_][^\W\d_ ]*(?:\ [^\W\d_]+){0,2})\s*[(:=\-–—]?\s*)?   # "High (", "Level", "L"
     (?P<n>\d{1,2}(?:\.\d+)?)
     (?:\s*(?:/|of|out\ of)\s*(?P<of>\d{1,2}))?                               # "/5", "of 5"
     \s*\)?
     (?:\s*[(:=\-–—]?\s*(?P<after>[^\W\d_]+(?:\ [^\W\d_]+){0,2})\s*\)?)?      # "(High)", "- Likely"
-    \s*$""", re.VERBOSE)
+    \s*$""",
+    re.VERBOSE,
+)
 # Everything but letters, digits, spaces and the punctuation RATING_NUMBER_RE reads: emoji,
 # bold markers, stray symbols ("🔴 **4**").
 RATING_NOISE_RE = re.compile(r"[^\w\s/().:=\-–—]+")
@@ -99,8 +102,9 @@ def document_scale(stated: Mapping[str, int] | None, headers: Iterable[str], val
             top = int(m["top"])
             if 2 <= top <= 10:
                 return DocumentScale(size=top, source="header")
-    numbers = [float(m["n"]) for v in values if (m := RATING_NUMBER_RE.match(RATING_NOISE_RE.sub(" ", v)))
-               and not m["of"]]
+    numbers = [
+        float(m["n"]) for v in values if (m := RATING_NUMBER_RE.match(RATING_NOISE_RE.sub(" ", v))) and not m["of"]
+    ]
     above = len({n for n in numbers if n > 5})
     # One stray "6" in a 1-5 register is a typo (flagged), not a 1-10 scale: it takes two
     # different numbers above 5, or numbers above 5 being half of those written.
@@ -139,9 +143,14 @@ def stated_score(raw: str | None) -> int | None:
 class RatingReader:
     """Reads likelihood, impact and severity cells for one run; each distinct value once."""
 
-    def __init__(self, scale_words: Mapping[str, int], severity_words: Mapping[str, str],
-                 bands: tuple[tuple[int, str], ...], guards: Guards,
-                 decisions: Mapping[tuple[str, str], str | None] | None = None) -> None:
+    def __init__(
+        self,
+        scale_words: Mapping[str, int],
+        severity_words: Mapping[str, str],
+        bands: tuple[tuple[int, str], ...],
+        guards: Guards,
+        decisions: Mapping[tuple[str, str], str | None] | None = None,
+    ) -> None:
         self.scale_words = {fold(k): v for k, v in scale_words.items()}
         self.severity_words = {fold(k): v for k, v in severity_words.items()}
         self.bands = bands
@@ -250,10 +259,14 @@ class RatingReader:
         if colours:
             return Match("severity", raw, min(colours)[1], "colour", 90.0)
         if key and len(words) <= MAX_RATING_WORDS:
-            fuzzy = decide("severity", raw, key, rank(key, self._fuzzy_severity, self.guards.min_score - 25),
-                           self.guards)
-            return fuzzy if fuzzy.canonical or fuzzy.runner_up else Match("severity", raw, None, "unreadable", 0.0,
-                                                                           needs_review=True)
+            fuzzy = decide(
+                "severity", raw, key, rank(key, self._fuzzy_severity, self.guards.min_score - 25), self.guards
+            )
+            return (
+                fuzzy
+                if fuzzy.canonical or fuzzy.runner_up
+                else Match("severity", raw, None, "unreadable", 0.0, needs_review=True)
+            )
         return Match("severity", raw, None, "not-a-rating", 0.0)
 
 
@@ -265,7 +278,7 @@ def _phrases(words: list[str]) -> Iterable[str]:
     """
     for size in (2, 1):
         for k in range(len(words) - size + 1):
-            yield " ".join(words[k:k + size])
+            yield " ".join(words[k : k + size])
 
 
 __all__ = ["DocumentScale", "RatingReader", "document_scale", "severity_of_score", "stated_score", "to_five"]

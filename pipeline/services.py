@@ -47,8 +47,13 @@ def service_key(name: str, type_words: frozenset[str]) -> str:
     return " ".join(kept or words)
 
 
-def service_of_document(title: str | None, metadata: Mapping[str, str], path: str, type_words: frozenset[str],
-                        generic_folders: frozenset[str]) -> tuple[str, str]:
+def service_of_document(
+    title: str | None,
+    metadata: Mapping[str, str],
+    path: str,
+    type_words: frozenset[str],
+    generic_folders: frozenset[str],
+) -> tuple[str, str]:
     """The service a document is about, as written in it, and where that came from.
 
     >>> w = frozenset({"service", "risk", "register", "readiness", "checklist", "residual", "assessment"})
@@ -115,8 +120,12 @@ class ServiceNames:
     matches: list[Match] = field(default_factory=list)
 
 
-def canonical_services(written: Mapping[str, str], type_words: frozenset[str], guards: Guards,
-                       decisions: Mapping[tuple[str, str], str | None] | None = None) -> ServiceNames:
+def canonical_services(
+    written: Mapping[str, str],
+    type_words: frozenset[str],
+    guards: Guards,
+    decisions: Mapping[tuple[str, str], str | None] | None = None,
+) -> ServiceNames:
     """Cluster the written service names of a run's documents (path -> name) into canonical names.
 
     >>> w = frozenset({"service", "risk", "register"})
@@ -141,11 +150,14 @@ def canonical_services(written: Mapping[str, str], type_words: frozenset[str], g
             ranked = rank(key, placed, guards.min_score)  # below that, names differ: no review noise
             fuzzy = decide("service", key, key, ranked, guards)
             if fuzzy.canonical:
-                root[key], how[key] = fuzzy.canonical, Match("service", key, None, "fuzzy", fuzzy.score,
-                                                             fuzzy.runner_up, fuzzy.runner_up_score)
+                root[key], how[key] = (
+                    fuzzy.canonical,
+                    Match("service", key, None, "fuzzy", fuzzy.score, fuzzy.runner_up, fuzzy.runner_up_score),
+                )
             elif ranked:
-                how[key] = Match("service", key, None, "key", 100.0, fuzzy.runner_up, fuzzy.runner_up_score,
-                                 needs_review=True)
+                how[key] = Match(
+                    "service", key, None, "key", 100.0, fuzzy.runner_up, fuzzy.runner_up_score, needs_review=True
+                )
         placed[key] = root[key]
     members: dict[str, Counter[str]] = {}
     for key in ordered:
@@ -162,15 +174,26 @@ def canonical_services(written: Mapping[str, str], type_words: frozenset[str], g
         if ("service", fold(name)) in decisions:  # a person named it ("keep": its own name, apart)
             decided = decisions[("service", fold(name))] or display_form(name)
             canonical_of[name] = decided
-            result.matches.append(Match("service", name, decided, "decision", 100.0, occurrences=counts[name],
-                                        example=first_path[name]))
+            result.matches.append(
+                Match("service", name, decided, "decision", 100.0, occurrences=counts[name], example=first_path[name])
+            )
         else:
             canonical_of[name] = display[root[keys[name]]]
             runner = display.get(root.get(m.runner_up or "", ""), m.runner_up) if m.runner_up else None
-            result.matches.append(Match("service", name, canonical_of[name],
-                                        "exact" if name == canonical_of[name] else m.method,
-                                        m.score, runner, m.runner_up_score, m.needs_review,
-                                        occurrences=counts[name], example=first_path[name]))
+            result.matches.append(
+                Match(
+                    "service",
+                    name,
+                    canonical_of[name],
+                    "exact" if name == canonical_of[name] else m.method,
+                    m.score,
+                    runner,
+                    m.runner_up_score,
+                    m.needs_review,
+                    occurrences=counts[name],
+                    example=first_path[name],
+                )
+            )
         result.aliases.setdefault(canonical_of[name], Counter())[name] += counts[name]
     result.of_path = {path: canonical_of[name] for path, name in written.items()}
     return result
@@ -181,5 +204,4 @@ def type_word_set(words: Iterable[str]) -> frozenset[str]:
     return frozenset(w for word in words for w in fold(word).split())
 
 
-__all__ = ["ServiceNames", "canonical_services", "display_form", "service_key", "service_of_document",
-           "type_word_set"]
+__all__ = ["ServiceNames", "canonical_services", "display_form", "service_key", "service_of_document", "type_word_set"]

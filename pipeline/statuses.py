@@ -26,8 +26,12 @@ MIN_CONTAINED_PHRASE = 4
 class StatusMatcher:
     """Maps raw statuses onto the canonical ones; one instance per run, each distinct value once."""
 
-    def __init__(self, synonyms: Mapping[str, tuple[str, ...]], guards: Guards,
-                 decisions: Mapping[tuple[str, str], str | None] | None = None) -> None:
+    def __init__(
+        self,
+        synonyms: Mapping[str, tuple[str, ...]],
+        guards: Guards,
+        decisions: Mapping[tuple[str, str], str | None] | None = None,
+    ) -> None:
         self.guards = guards
         self.decisions = decisions or {}
         self.synonyms: dict[str, str] = {}

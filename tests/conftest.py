@@ -9,15 +9,36 @@ import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOLDEN_COLUMNS = (
-    "kind", "entry_id", "title", "likelihood", "impact", "score", "severity", "status", "owners", "owner_raw",
-    "mitigation", "section", "checked", "likelihood_raw", "impact_raw", "severity_raw", "status_raw",
-    "source_line", "source_lines", "parser", "service",
+    "kind",
+    "entry_id",
+    "title",
+    "likelihood",
+    "impact",
+    "score",
+    "severity",
+    "status",
+    "owners",
+    "owner_raw",
+    "mitigation",
+    "section",
+    "checked",
+    "likelihood_raw",
+    "impact_raw",
+    "severity_raw",
+    "status_raw",
+    "source_line",
+    "source_lines",
+    "parser",
+    "service",
 )
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-golden", action="store_true",
-                     help="rewrite tests/fixtures/**/*.expected.jsonl from the current output; review the diff")
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/fixtures/**/*.expected.jsonl from the current output; review the diff",
+    )
 
 
 @pytest.fixture

@@ -38,27 +38,40 @@ def alnum(text: str) -> str:
 
 # ---- behaviour ----
 
+
 def test_task_list_boxes_styles_and_emoji_headings() -> None:
-    text = ("# Svc — Readiness\n\n## ✅ Docs\n\n- [x] One\n- [ ] Two\n* [X] Three\n\n### Rollout\n\n"
-            "1. [ ] Four\n2) [x] Five\n")
-    assert checks(text) == [("One", "Docs", True), ("Two", "Docs", False), ("Three", "Docs", True),
-                            ("Four", "Rollout", False), ("Five", "Rollout", True)]
+    text = (
+        "# Svc — Readiness\n\n## ✅ Docs\n\n- [x] One\n- [ ] Two\n* [X] Three\n\n### Rollout\n\n"
+        "1. [ ] Four\n2) [x] Five\n"
+    )
+    assert checks(text) == [
+        ("One", "Docs", True),
+        ("Two", "Docs", False),
+        ("Three", "Docs", True),
+        ("Four", "Rollout", False),
+        ("Five", "Rollout", True),
+    ]
 
 
 def test_bold_label_becomes_plain_text() -> None:
     assert checks("## Approvals\n- [ ] **Engineering Lead**: Code review\n") == [
-        ("Engineering Lead: Code review", "Approvals", False)]
+        ("Engineering Lead: Code review", "Approvals", False)
+    ]
 
 
 def test_boxes_make_other_bullets_status_notes() -> None:
-    text = ("# Assessment\n\n## Compliance\n\n- ✅ OWASP Top 10\n- ⚠️ SOC 2\n\n## Recommendations\n\n"
-            "1. Fix the namespace\n\n## Sign-off\n\n- [ ] Security review completed\n")
+    text = (
+        "# Assessment\n\n## Compliance\n\n- ✅ OWASP Top 10\n- ⚠️ SOC 2\n\n## Recommendations\n\n"
+        "1. Fix the namespace\n\n## Sign-off\n\n- [ ] Security review completed\n"
+    )
     assert checks(text) == [("Security review completed", "Sign-off", False)]
 
 
 def test_signoff_marks_beside_a_task_list() -> None:
-    text = ("## Checks\n\n- [x] Backups\n\n## Status\n\n- Runbook ✅\n\n## Sign-off\n\n- Tech lead ✅\n"
-            "- SRE ❌\n- Pending the DBA review\n")
+    text = (
+        "## Checks\n\n- [x] Backups\n\n## Status\n\n- Runbook ✅\n\n## Sign-off\n\n- Tech lead ✅\n"
+        "- SRE ❌\n- Pending the DBA review\n"
+    )
     assert checks(text) == [("Backups", "Checks", True), ("Tech lead", "Sign-off", True), ("SRE", "Sign-off", False)]
 
 
@@ -74,20 +87,29 @@ def test_code_fence_boxes_are_not_checks() -> None:
 
 
 def test_risk_fields_are_never_checks() -> None:
-    text = ("# Pricing — Readiness\n\n## Risks\n\n- **Severity**: High\n- **Mitigation**:\n  1. Cache\n"
-            "  - Alert\n\n## Sign-off\n\n- Tech lead ✅\n")
+    text = (
+        "# Pricing — Readiness\n\n## Risks\n\n- **Severity**: High\n- **Mitigation**:\n  1. Cache\n"
+        "  - Alert\n\n## Sign-off\n\n- Tech lead ✅\n"
+    )
     assert checks(text) == [("Tech lead", "Sign-off", True)]
 
 
 def test_signoff_marks() -> None:
     text = "# Release — Sign-off\n\n## Approvals\n\n- Tech lead ✅\n- SRE ✔️\n- Security: ❌\n- DBA ✗\n- PM ☑\n"
-    assert checks(text) == [("Tech lead", "Approvals", True), ("SRE", "Approvals", True),
-                            ("Security", "Approvals", False), ("DBA", "Approvals", False), ("PM", "Approvals", True)]
+    assert checks(text) == [
+        ("Tech lead", "Approvals", True),
+        ("SRE", "Approvals", True),
+        ("Security", "Approvals", False),
+        ("DBA", "Approvals", False),
+        ("PM", "Approvals", True),
+    ]
 
 
 def test_signoff_section_of_a_risk_assessment_is_read() -> None:
-    text = ("# Residual Risk Assessment\n\n### R001: Feed outage\n- **Severity**: High\n- **Owner**: SRE\n\n"
-            "## Sign-off\n\n- Tech lead ✅\n- Security ❌\n")
+    text = (
+        "# Residual Risk Assessment\n\n### R001: Feed outage\n- **Severity**: High\n- **Owner**: SRE\n\n"
+        "## Sign-off\n\n- Tech lead ✅\n- Security ❌\n"
+    )
     assert checklist.sniff(text) >= 0.5
     assert checks(text) == [("Tech lead", "Sign-off", True), ("Security", "Sign-off", False)]
 
@@ -99,22 +121,30 @@ def test_register_bullets_are_not_checks() -> None:
 
 
 def test_scraped_register_page_bullets_are_not_checks() -> None:
-    text = ("SERVICE_RISK_REGISTER — lock\n\n4. Process\n\n  • Quarterly review: walk the register.\n"
-            "  • New risk intake: check postmortems.\n\n3. Top-3\n\n  1. R-LOCK-01 — Vendor outage.\n")
+    text = (
+        "SERVICE_RISK_REGISTER — lock\n\n4. Process\n\n  • Quarterly review: walk the register.\n"
+        "  • New risk intake: check postmortems.\n\n3. Top-3\n\n  1. R-LOCK-01 — Vendor outage.\n"
+    )
     assert checklist.sniff(text) < 0.5
     assert checks(text) == []
 
 
 def test_scraped_code_span_breaks_come_back_as_items() -> None:
-    text = ("Svc — Service Readiness\nSecurity\n-\nsecurity-revieweragent run, zero critical/high. - Password "
-            "never appears in API responses (automated test asserts absence of\npasswordkey in GET responses). "
-            "- Password never appears in NATS payloads.\n- Vault policy scoped (no access outside\n"
-            "secret/ops/*). - mTLS enforced.\nData\n-\npg_partmanconfigured forops.health_logpartitions. "
-            "- Legacy script executed.\n")
+    text = (
+        "Svc — Service Readiness\nSecurity\n-\nsecurity-revieweragent run, zero critical/high. - Password "
+        "never appears in API responses (automated test asserts absence of\npasswordkey in GET responses). "
+        "- Password never appears in NATS payloads.\n- Vault policy scoped (no access outside\n"
+        "secret/ops/*). - mTLS enforced.\nData\n-\npg_partmanconfigured forops.health_logpartitions. "
+        "- Legacy script executed.\n"
+    )
     assert checks(text) == [
         ("security-reviewer agent run, zero critical/high.", "Security", None),
-        ("Password never appears in API responses (automated test asserts absence of password key in GET "
-         "responses).", "Security", None),
+        (
+            "Password never appears in API responses (automated test asserts absence of password key in GET "
+            "responses).",
+            "Security",
+            None,
+        ),
         ("Password never appears in NATS payloads.", "Security", None),
         ("Vault policy scoped (no access outside secret/ops/*).", "Security", None),
         ("mTLS enforced.", "Security", None),
@@ -126,14 +156,17 @@ def test_scraped_code_span_breaks_come_back_as_items() -> None:
 def test_scraped_lines_of_a_rejoined_item() -> None:
     entries = checklist.parse(doc_of("Svc — Readiness\nDocs\n- Linked from\nON_CALL.md.\n- Other.\n"), CONFIG).entries
     assert [(e.loc.line, e.lines, e.fields["title"]) for e in entries] == [
-        (3, (3, 4), "Linked from ON_CALL.md."), (5, (5,), "Other.")]
+        (3, (3, 4), "Linked from ON_CALL.md."),
+        (5, (5,), "Other."),
+    ]
     assert entries[0].confidence < 1.0 and entries[0].notes
 
 
 def test_unsure_glue_is_left_alone() -> None:
     # "mergerule": neither half is known for sure, so no space is guessed.
     assert checks("Svc — Readiness\nTests\n- Property tests cover the\nmergerule (dups).\n") == [
-        ("Property tests cover the mergerule (dups).", "Tests", None)]
+        ("Property tests cover the mergerule (dups).", "Tests", None)
+    ]
 
 
 def test_sniff_ranks_shapes() -> None:
@@ -146,17 +179,54 @@ def test_sniff_ranks_shapes() -> None:
 
 # ---- properties ----
 
-WORDS = ["backups", "restored", "alerts", "routed", "owning", "team", "load", "test", "peak", "rollback",
-         "staging", "dashboards", "latency", "errors", "contract", "tests", "green", "runbook", "linked",
-         "secrets", "stored", "vault", "coverage", "retention", "documented", "canary", "deploys"]
-SECTIONS = ["Docs", "Code + Tests", "Security", "Observability", "Infra / Rollout", "Data", "Operations",
-            "Pre-launch checks"]
+WORDS = [
+    "backups",
+    "restored",
+    "alerts",
+    "routed",
+    "owning",
+    "team",
+    "load",
+    "test",
+    "peak",
+    "rollback",
+    "staging",
+    "dashboards",
+    "latency",
+    "errors",
+    "contract",
+    "tests",
+    "green",
+    "runbook",
+    "linked",
+    "secrets",
+    "stored",
+    "vault",
+    "coverage",
+    "retention",
+    "documented",
+    "canary",
+    "deploys",
+]
+SECTIONS = [
+    "Docs",
+    "Code + Tests",
+    "Security",
+    "Observability",
+    "Infra / Rollout",
+    "Data",
+    "Operations",
+    "Pre-launch checks",
+]
 CODES = ["pg_cron", "/health/ready", "ops.audit_log", "rate-limiter", "password", "LEDGER_DB_URL", "make verify"]
 
 phrase = st.lists(st.sampled_from(WORDS), min_size=2, max_size=7).map(lambda ws: " ".join(ws).capitalize())
-sections = st.lists(st.tuples(st.sampled_from(SECTIONS), st.lists(st.tuples(phrase, st.booleans()), min_size=1,
-                                                                     max_size=5)),
-                    min_size=1, max_size=4, unique_by=lambda s: s[0])
+sections = st.lists(
+    st.tuples(st.sampled_from(SECTIONS), st.lists(st.tuples(phrase, st.booleans()), min_size=1, max_size=5)),
+    min_size=1,
+    max_size=4,
+    unique_by=lambda s: s[0],
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -166,10 +236,31 @@ def test_sniff_in_range_and_parse_never_crashes(text: str) -> None:
     _parse_within_lines(text)
 
 
-LINE_SHAPES = ["- [ ] Item one", "- [x] Done", "-", "## Heading", "Docs", "code_spanglued text. - Next item.",
-               "- Tech lead ✅", "1. [x] ordered", "```", "**Bold**", "  - [X] nested", "Sign-off",
-               "- **Severity**: High", "passwordkey in GET). -", "• bullet", "| a | b |", "", "   ", "⚠️",
-               "- Vault policy (no access outside", "/metrics,/healthup.", "# Title", "[x] bare box"]
+LINE_SHAPES = [
+    "- [ ] Item one",
+    "- [x] Done",
+    "-",
+    "## Heading",
+    "Docs",
+    "code_spanglued text. - Next item.",
+    "- Tech lead ✅",
+    "1. [x] ordered",
+    "```",
+    "**Bold**",
+    "  - [X] nested",
+    "Sign-off",
+    "- **Severity**: High",
+    "passwordkey in GET). -",
+    "• bullet",
+    "| a | b |",
+    "",
+    "   ",
+    "⚠️",
+    "- Vault policy (no access outside",
+    "/metrics,/healthup.",
+    "# Title",
+    "[x] bare box",
+]
 
 
 @settings(max_examples=200, deadline=None)
@@ -191,9 +282,27 @@ def _parse_within_lines(text: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.one_of(st.sampled_from(["pg_partmanconfigured", "forops.x_ylogs.", "/a,/bup", "-", "passwordkey",
-                                           "(x_y)", "a::bc", "https://x.io/a_b", ""]), st.text(max_size=12)),
-                max_size=8))
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(
+                [
+                    "pg_partmanconfigured",
+                    "forops.x_ylogs.",
+                    "/a,/bup",
+                    "-",
+                    "passwordkey",
+                    "(x_y)",
+                    "a::bc",
+                    "https://x.io/a_b",
+                    "",
+                ]
+            ),
+            st.text(max_size=12),
+        ),
+        max_size=8,
+    )
+)
 def test_code_space_restoration_only_inserts_spaces(tokens: list[str]) -> None:
     line = " ".join(tokens)
     assert restore_code_spaces(line, GLUE_WORDS).replace(" ", "") == line.replace(" ", "")
@@ -248,9 +357,17 @@ def test_scraped_checklist_with_broken_code_spans_round_trip(secs, data: st.Data
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["Tech lead", "SRE", "Security", "Product owner", "DBA"]),
-                          st.sampled_from(["✅", "✔", "☑", "❌", "✗"])), min_size=1, max_size=6),
-       st.booleans())
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["Tech lead", "SRE", "Security", "Product owner", "DBA"]),
+            st.sampled_from(["✅", "✔", "☑", "❌", "✗"]),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.booleans(),
+)
 def test_signoff_round_trip(rows: list[tuple[str, str]], markdown: bool) -> None:
     head = "# Release 2.1 — Sign-off\n\n## Approvals\n\n" if markdown else "Release 2.1 — Sign-off\nApprovals\n"
     text = head + "\n".join(f"- {who} {mark}" for who, mark in rows) + "\n"

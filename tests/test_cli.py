@@ -53,7 +53,13 @@ def test_ingest_loads_every_document_and_exits_0(docs: Path, tmp_path: Path) -> 
     assert "documents: 2 seen, 2 parsed, 0 rejected" in result.output
     assert rows(db, "SELECT count(*) FROM entries") == [(6,)]
     assert rows(db, "SELECT source_path, entry_id, likelihood, impact FROM risks WHERE entry_id = 'BX-1'") == [
-        ("billing.txt", "BX-1", 3, 4, )]
+        (
+            "billing.txt",
+            "BX-1",
+            3,
+            4,
+        )
+    ]
     # .git is hidden: never read, never rejected
     assert rows(db, "SELECT count(*) FROM documents WHERE path LIKE '.git%'") == [(0,)]
 

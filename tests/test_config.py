@@ -73,7 +73,10 @@ def test_every_documented_key_loads(tmp_path: Path) -> None:
     assert config.severity_bands == ((5, "low"), (10, "medium"), (15, "high"), (25, "critical"))
     assert "on hold" in config.status_synonyms["open"] and "todo" in config.status_synonyms["open"]
     assert [(a.canonical, a.alias) for a in config.owner_directory] == [
-        ("Security", "Security"), ("Security", "InfoSec"), ("SRE", "SRE")]
+        ("Security", "Security"),
+        ("Security", "InfoSec"),
+        ("SRE", "SRE"),
+    ]
     assert config.owner_role_words == ("lead", "team") and config.owner_joiners == ("+", "/")
     assert config.owner_qualifiers == ("platform",) and config.owner_role_titles == ("tech lead",)
     assert config.owner_abbreviations["plat"] == "platform" and config.owner_abbreviations["mgmt"] == "management"
@@ -89,23 +92,26 @@ def test_every_documented_key_loads(tmp_path: Path) -> None:
         assert f"[{table}]" in EVERY_KEY and (name.startswith("<") or f"\n{name} =" in EVERY_KEY), key
 
 
-@pytest.mark.parametrize(("text", "named"), [
-    ("[matching]\nmin_scor = 80\n", "matching.min_scor"),
-    ("[owner]\ndirectory = 'x.csv'\n", "[owner]"),
-    ("[statuses]\nfinished = ['done']\n", "statuses.finished"),
-    ("[headers]\nassignee = ['Who']\n", "headers.assignee"),
-    ("[matching]\nmin_score = 'high'\n", "matching.min_score"),
-    ("[matching]\nmin_score = 150\n", "matching.min_score"),
-    ("[matching]\nmin_length = true\n", "matching.min_length"),
-    ("[scales]\nwords = { huge = 9 }\n", "scales.words"),
-    ("[scales]\nseverity_words = { huge = 'enormous' }\n", "scales.severity_words"),
-    ("[scales]\nseverity_bands = [[9, 'medium'], [6, 'low']]\n", "scales.severity_bands"),
-    ("[scales]\nseverity_bands = [[6, 'low'], [9, 'medium']]\n", "scales.severity_bands"),
-    ("[owners]\nrole_words = 'lead'\n", "owners.role_words"),
-    ("[owners]\ndirectory = 'missing.csv'\n", "missing.csv"),
-    ("sniff = 1\n", "[sniff]"),
-    ("[sniff\n", "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("[matching]\nmin_scor = 80\n", "matching.min_scor"),
+        ("[owner]\ndirectory = 'x.csv'\n", "[owner]"),
+        ("[statuses]\nfinished = ['done']\n", "statuses.finished"),
+        ("[headers]\nassignee = ['Who']\n", "headers.assignee"),
+        ("[matching]\nmin_score = 'high'\n", "matching.min_score"),
+        ("[matching]\nmin_score = 150\n", "matching.min_score"),
+        ("[matching]\nmin_length = true\n", "matching.min_length"),
+        ("[scales]\nwords = { huge = 9 }\n", "scales.words"),
+        ("[scales]\nseverity_words = { huge = 'enormous' }\n", "scales.severity_words"),
+        ("[scales]\nseverity_bands = [[9, 'medium'], [6, 'low']]\n", "scales.severity_bands"),
+        ("[scales]\nseverity_bands = [[6, 'low'], [9, 'medium']]\n", "scales.severity_bands"),
+        ("[owners]\nrole_words = 'lead'\n", "owners.role_words"),
+        ("[owners]\ndirectory = 'missing.csv'\n", "missing.csv"),
+        ("sniff = 1\n", "[sniff]"),
+        ("[sniff\n", "not valid TOML"),
+    ],
+)
 def test_bad_config_names_the_file_and_the_key(tmp_path: Path, text: str, named: str) -> None:
     path = write(tmp_path, text)
     with pytest.raises(ConfigError) as err:
@@ -115,10 +121,14 @@ def test_bad_config_names_the_file_and_the_key(tmp_path: Path, text: str, named:
 
 def test_owner_directory_rows_and_errors(tmp_path: Path) -> None:
     good = tmp_path / "owners.csv"
-    good.write_text("\ufeffCanonical,Alias,Notes\nSRE,Site Reliability Engineering,x\n,,\nSRE,SRE team\n",
-                    encoding="utf-8")
+    good.write_text(
+        "\ufeffCanonical,Alias,Notes\nSRE,Site Reliability Engineering,x\n,,\nSRE,SRE team\n", encoding="utf-8"
+    )
     assert [(a.canonical, a.alias) for a in read_owner_directory(good)] == [
-        ("SRE", "SRE"), ("SRE", "Site Reliability Engineering"), ("SRE", "SRE team")]
+        ("SRE", "SRE"),
+        ("SRE", "Site Reliability Engineering"),
+        ("SRE", "SRE team"),
+    ]
     bad = tmp_path / "bad.csv"
     bad.write_text("canonical,alias\nSRE,\n,orphan alias\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"bad.csv:3: row has no canonical"):

@@ -15,13 +15,16 @@ from pipeline.errors import DecodeError
 TEXT = "# Register\n| ID | Risk |\n|---|---|\n| R1 | Café “outage” – ✅ |\n"
 
 
-@pytest.mark.parametrize(("bom", "encoding", "name"), [
-    (codecs.BOM_UTF8, "utf-8", "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16-be"),
-    (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32-be"),
-])
+@pytest.mark.parametrize(
+    ("bom", "encoding", "name"),
+    [
+        (codecs.BOM_UTF8, "utf-8", "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16-be"),
+        (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32-be"),
+    ],
+)
 def test_byte_order_marks(bom: bytes, encoding: str, name: str) -> None:
     text, found, repairs = decode_bytes(bom + TEXT.encode(encoding), "x.md")
     assert (text, found) == (TEXT, name)
@@ -78,15 +81,18 @@ def test_lone_cr_line_ends() -> None:
     assert decode_bytes(b"a\rb\rc", "x.md")[0] == "a\nb\nc"
 
 
-@pytest.mark.parametrize(("data", "kind"), [
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG image"),
-    (b"\xff\xd8\xff\xe0\x00\x10JFIF", "JPEG image"),
-    (b"GIF89a\x01\x00", "GIF image"),
-    (b"%PDF-1.7\n%\xe2\xe3", "PDF document"),
-    (b"PK\x03\x04\x14\x00\x06\x00", "ZIP archive"),
-    (b"some text\x00\x01\x02\x00binary\x00", "NUL bytes"),
-    (bytes(range(1, 32)) * 10, "control characters"),
-])
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG image"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "JPEG image"),
+        (b"GIF89a\x01\x00", "GIF image"),
+        (b"%PDF-1.7\n%\xe2\xe3", "PDF document"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "ZIP archive"),
+        (b"some text\x00\x01\x02\x00binary\x00", "NUL bytes"),
+        (bytes(range(1, 32)) * 10, "control characters"),
+    ],
+)
 def test_binary_files_are_rejected_as_binary(data: bytes, kind: str) -> None:
     with pytest.raises(DecodeError, match=rf"binary file \({kind}") as err:
         decode_bytes(data, "img.md")
@@ -115,16 +121,19 @@ def test_document_records_encoding_and_repairs() -> None:
 def test_explanation_names_every_repair_with_its_line() -> None:
     data = codecs.BOM_UTF8 + b"ok\r\n" + "- ❌ no\r\n".encode().decode("cp1252", errors="ignore").encode()
     lines = explanation(decode_and_repair(data, "x.md"), "x.md")
-    assert lines[:3] == ["x.md: encoding utf-8-sig", "x.md: byte-order mark utf-8 removed",
-                         "x.md: line ends: 2 CRLF -> LF"]
+    assert lines[:3] == [
+        "x.md: encoding utf-8-sig",
+        "x.md: byte-order mark utf-8 removed",
+        "x.md: line ends: 2 CRLF -> LF",
+    ]
     assert lines[3].startswith("x.md:2:3: recovered lost byte: âŒ = E2 [9D] 8C -> ❌ (U+274C")
     assert lines[4] == "x.md:2: ftfy encode:sloppy-windows-1252, decode:utf-8"
 
 
 # Text a register may hold: no NUL or other C0 controls (those make a file binary).
-REGISTER_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r",
-                                      min_codepoint=9), min_size=1).filter(
-    lambda t: t.strip() and sum(1 for c in t if ord(c) < 32 and c not in "\n\t\f\v") == 0)
+REGISTER_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r", min_codepoint=9), min_size=1
+).filter(lambda t: t.strip() and sum(1 for c in t if ord(c) < 32 and c not in "\n\t\f\v") == 0)
 
 
 @settings(max_examples=150, deadline=None)

@@ -18,8 +18,9 @@ INTERNAL_TABLES = {"parse_cache", "schema_info"}  # mentioned, not for analysts
 def schema(tmp_path: Path) -> dict[str, list[str]]:
     con = connect(tmp_path / "docs.duckdb")
     try:
-        rows = con.execute("SELECT table_name, column_name FROM information_schema.columns "
-                           "ORDER BY table_name, ordinal_position").fetchall()
+        rows = con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns ORDER BY table_name, ordinal_position"
+        ).fetchall()
     finally:
         con.close()
     tables: dict[str, list[str]] = {}

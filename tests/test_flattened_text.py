@@ -22,11 +22,20 @@ from pipeline.config import Config, OwnerAlias
 from pipeline.errors import ParseError
 from pipeline.records import Document, ParsedDocument
 
-DIRECTORY = (("Billing platform", ()), ("Security", ("Information Security",)), ("SRE", ("Site Reliability",)),
-             ("Finance engineering", ()), ("Product", ("Product management",)), ("Compliance", ()),
-             ("Data Platform", ()), ("Payments domain", ()), ("QA", ("Quality Assurance",)))
-CONFIG = Config(owner_directory=tuple(OwnerAlias(canon, alias) for canon, aliases in DIRECTORY
-                                      for alias in (canon, *aliases)))
+DIRECTORY = (
+    ("Billing platform", ()),
+    ("Security", ("Information Security",)),
+    ("SRE", ("Site Reliability",)),
+    ("Finance engineering", ()),
+    ("Product", ("Product management",)),
+    ("Compliance", ()),
+    ("Data Platform", ()),
+    ("Payments domain", ()),
+    ("QA", ("Quality Assurance",)),
+)
+CONFIG = Config(
+    owner_directory=tuple(OwnerAlias(canon, alias) for canon, aliases in DIRECTORY for alias in (canon, *aliases))
+)
 HEADER = "IDRiskLikelihoodImpactScoreStatusOwnerMitigation"
 
 
@@ -39,27 +48,59 @@ def fields_of(text: str, config: Config = CONFIG) -> list[dict[str, str]]:
 
 
 def page(*rows: str, header: str = HEADER, after: str = "") -> str:
-    return ("Skip to main content\n\nKestrel Billing — Service Risk Register\n\n2. Register\n\n"
-            + header + "\n" + "\n".join(rows) + "\n\n" + after)
+    return (
+        "Skip to main content\n\nKestrel Billing — Service Risk Register\n\n2. Register\n\n"
+        + header
+        + "\n"
+        + "\n".join(rows)
+        + "\n\n"
+        + after
+    )
 
 
 # ---- the header ----------------------------------------------------------------------------
 def test_header_gives_column_order_whatever_it_is() -> None:
     cols = header_columns("RefTitleStatusMitigation ownerProbabilityImpactL×IControls", synonym_table())
-    assert [c.field for c in cols] == ["entry_id", "title", "status", "owner", "likelihood", "impact", "score",
-                                       "mitigation"]
+    assert [c.field for c in cols] == [
+        "entry_id",
+        "title",
+        "status",
+        "owner",
+        "likelihood",
+        "impact",
+        "score",
+        "mitigation",
+    ]
     assert [c.header for c in cols][3] == "Mitigation owner"
 
 
 def test_header_keeps_separate_fields_apart() -> None:
     assert [c.field for c in header_columns("#RiskImpactScoreOwner", synonym_table())] == [
-        "entry_id", "title", "impact", "score", "owner"]
+        "entry_id",
+        "title",
+        "impact",
+        "score",
+        "owner",
+    ]
     assert [c.field for c in header_columns("ID Risk Likelihood Impact Score Status", synonym_table())] == [
-        "entry_id", "title", "likelihood", "impact", "score", "status"]
+        "entry_id",
+        "title",
+        "likelihood",
+        "impact",
+        "score",
+        "status",
+    ]
 
 
-@pytest.mark.parametrize("line", ["Risk score = likelihood × impact.", "ScoreLikelihood", "Living document.",
-                                  "R-LOCK-01Vendor outage stalls sync3412mitigating"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Risk score = likelihood × impact.",
+        "ScoreLikelihood",
+        "Living document.",
+        "R-LOCK-01Vendor outage stalls sync3412mitigating",
+    ],
+)
 def test_lines_that_are_not_register_headers(line: str) -> None:
     cols = header_columns(line, synonym_table())
     assert cols is None or not is_register(cols)
@@ -72,17 +113,27 @@ def test_id_pattern_learned_from_rows_keeps_padded_width() -> None:
 
 # ---- numbers, statuses, owners ---------------------------------------------------------------
 def test_score_settles_digits_that_a_title_ends_with() -> None:
-    got = fields_of(page("KB-R01Native build breaks on Node 20 LTS236monitoringBilling platform leadPin Node",
-                         "KB-R02Tax table drift after upgrade to v2339openFinance engineeringNightly diff",
-                         "KB-R03Ledger lock contention3412mitigatingBilling platform leadSplit the run"))
+    got = fields_of(
+        page(
+            "KB-R01Native build breaks on Node 20 LTS236monitoringBilling platform leadPin Node",
+            "KB-R02Tax table drift after upgrade to v2339openFinance engineeringNightly diff",
+            "KB-R03Ledger lock contention3412mitigatingBilling platform leadSplit the run",
+        )
+    )
     assert [(f["title"], f["likelihood"], f["impact"], f["score"]) for f in got] == [
-        ("Native build breaks on Node 20 LTS", "2", "3", "6"), ("Tax table drift after upgrade to v2", "3", "3", "9"),
-        ("Ledger lock contention", "3", "4", "12")]
+        ("Native build breaks on Node 20 LTS", "2", "3", "6"),
+        ("Tax table drift after upgrade to v2", "3", "3", "9"),
+        ("Ledger lock contention", "3", "4", "12"),
+    ]
 
 
 def test_two_valid_digit_splits_are_flagged_not_guessed_silently() -> None:
-    parsed = read(page("KB-R01Batch scheduler v3515openSecurity leadRotate keys",
-                       "KB-R02Ledger lock contention3412mitigatingBilling platform leadSplit the run"))
+    parsed = read(
+        page(
+            "KB-R01Batch scheduler v3515openSecurity leadRotate keys",
+            "KB-R02Ledger lock contention3412mitigatingBilling platform leadSplit the run",
+        )
+    )
     first, second = parsed.entries
     assert first.confidence <= 0.5
     assert any("ambiguous" in n for n in first.notes)
@@ -91,8 +142,12 @@ def test_two_valid_digit_splits_are_flagged_not_guessed_silently() -> None:
 
 
 def test_longest_status_wins_and_typos_are_read_with_a_note() -> None:
-    parsed = read(page("KB-R01Refund abuse428accepted with mitigationProductBackoffice review queue",
-                       "KB-R02Card data in logs2510MitgatingSecurity leadRedact at the edge"))
+    parsed = read(
+        page(
+            "KB-R01Refund abuse428accepted with mitigationProductBackoffice review queue",
+            "KB-R02Card data in logs2510MitgatingSecurity leadRedact at the edge",
+        )
+    )
     first, second = parsed.entries
     assert (first.fields["status"], first.fields["owner"]) == ("accepted with mitigation", "Product")
     assert (second.fields["status"], second.fields["owner"]) == ("Mitgating", "Security lead")
@@ -100,26 +155,40 @@ def test_longest_status_wins_and_typos_are_read_with_a_note() -> None:
 
 
 def test_owner_boundary_from_case_directory_and_joint_owners() -> None:
-    got = fields_of(page(
-        "KB-R01Ledger lock contention3412mitigatingBilling platform lead + SecurityTime-boxed locks",
-        "KB-R02Dunning emails sent twice339monitoringPlatform SRECloud task dedup",
-        "KB-R03FX rates stale326acceptedProductanalytics-service cost dashboard",
-        "KB-R04New tax field mandated339monitoringProduct + Compliancetax_fields.payload is versioned"))
+    got = fields_of(
+        page(
+            "KB-R01Ledger lock contention3412mitigatingBilling platform lead + SecurityTime-boxed locks",
+            "KB-R02Dunning emails sent twice339monitoringPlatform SRECloud task dedup",
+            "KB-R03FX rates stale326acceptedProductanalytics-service cost dashboard",
+            "KB-R04New tax field mandated339monitoringProduct + Compliancetax_fields.payload is versioned",
+        )
+    )
     assert [(f["owner"], f["mitigation"]) for f in got] == [
-        ("Billing platform lead + Security", "Time-boxed locks"), ("Platform SRE", "Cloud task dedup"),
-        ("Product", "analytics-service cost dashboard"), ("Product + Compliance", "tax_fields.payload is versioned")]
+        ("Billing platform lead + Security", "Time-boxed locks"),
+        ("Platform SRE", "Cloud task dedup"),
+        ("Product", "analytics-service cost dashboard"),
+        ("Product + Compliance", "tax_fields.payload is versioned"),
+    ]
 
 
 def test_owners_told_by_other_rows_settle_lower_case_mitigations_without_a_directory() -> None:
-    rows = ("KB-R01Refund abuse428acceptedProductBackoffice review queue",
-            "KB-R02FX rates stale326acceptedProductanalytics-service cost dashboard",
-            "KB-R03New tax field mandated339monitoringProduct + Compliancetax_fields.payload is versioned",
-            "KB-R04Retention clash326acceptedCompliancePseudonymised exports",
-            "KB-R05Dunning emails sent twice339monitoringPlatform SRECloud task dedup",
-            "KB-R06Queue drift248mitigatedPlatform SREIaC owns the queues")
+    rows = (
+        "KB-R01Refund abuse428acceptedProductBackoffice review queue",
+        "KB-R02FX rates stale326acceptedProductanalytics-service cost dashboard",
+        "KB-R03New tax field mandated339monitoringProduct + Compliancetax_fields.payload is versioned",
+        "KB-R04Retention clash326acceptedCompliancePseudonymised exports",
+        "KB-R05Dunning emails sent twice339monitoringPlatform SRECloud task dedup",
+        "KB-R06Queue drift248mitigatedPlatform SREIaC owns the queues",
+    )
     got = read(page(*rows), Config()).entries
-    assert [e.fields["owner"] for e in got] == ["Product", "Product", "Product + Compliance", "Compliance",
-                                                "Platform SRE", "Platform SRE"]
+    assert [e.fields["owner"] for e in got] == [
+        "Product",
+        "Product",
+        "Product + Compliance",
+        "Compliance",
+        "Platform SRE",
+        "Platform SRE",
+    ]
     assert all(e.confidence >= 0.8 for e in got)
 
 
@@ -130,24 +199,38 @@ def test_unknown_owner_into_lower_case_mitigation_is_marked_a_guess() -> None:
 
 
 # ---- what is not an entry --------------------------------------------------------------------
-LEGEND = "1. Risk scoring\n\nScoreLikelihoodImpact\n1RareNegligible (no customer impact)\n2UnlikelyMinor\n" \
-         "3PossibleModerate\n4LikelyMajor\n5Almost certainSevere, regulatory exposure\n\n"
+LEGEND = (
+    "1. Risk scoring\n\nScoreLikelihoodImpact\n1RareNegligible (no customer impact)\n2UnlikelyMinor\n"
+    "3PossibleModerate\n4LikelyMajor\n5Almost certainSevere, regulatory exposure\n\n"
+)
 
 
 def test_legend_is_a_stated_scale_and_no_entries() -> None:
     text = LEGEND + page("KB-R01Ledger lock contention3412mitigatingBilling platform leadSplit the run")
     parsed = read(text)
-    assert parsed.stated_scales["likelihood"] == {"Rare": 1, "Unlikely": 2, "Possible": 3, "Likely": 4,
-                                                  "Almost certain": 5}
+    assert parsed.stated_scales["likelihood"] == {
+        "Rare": 1,
+        "Unlikely": 2,
+        "Possible": 3,
+        "Likely": 4,
+        "Almost certain": 5,
+    }
     assert parsed.stated_scales["impact"]["Severe, regulatory exposure"] == 5
     assert [e.fields["entry_id"] for e in parsed.entries] == ["KB-R01"]
 
 
 def test_lists_after_the_register_that_mention_ids_are_not_entries() -> None:
-    after = ("3. Top risks\n\nFor this quarter:\n\n  1. KB-R01 — Ledger lock. Milestone: batches.\n"
-             "KB-R02 — Tax drift. Milestone: nightly diff.\n\n4. Process\n\n  • KB-R01 is reviewed monthly.\n")
-    parsed = read(page("KB-R01Ledger lock contention3412mitigatingBilling platform leadSplit the run",
-                       "KB-R02Tax table drift339openFinance engineeringNightly diff", after=after))
+    after = (
+        "3. Top risks\n\nFor this quarter:\n\n  1. KB-R01 — Ledger lock. Milestone: batches.\n"
+        "KB-R02 — Tax drift. Milestone: nightly diff.\n\n4. Process\n\n  • KB-R01 is reviewed monthly.\n"
+    )
+    parsed = read(
+        page(
+            "KB-R01Ledger lock contention3412mitigatingBilling platform leadSplit the run",
+            "KB-R02Tax table drift339openFinance engineeringNightly diff",
+            after=after,
+        )
+    )
     assert [e.fields["entry_id"] for e in parsed.entries] == ["KB-R01", "KB-R02"]
     assert [e.loc.line for e in parsed.entries] == [8, 9]
     assert parsed.title == "Kestrel Billing — Service Risk Register"
@@ -156,69 +239,137 @@ def test_lists_after_the_register_that_mention_ids_are_not_entries() -> None:
 
 # ---- layouts ---------------------------------------------------------------------------------
 def test_one_cell_per_line_with_an_empty_cell() -> None:
-    text = ("Register\n\nID\nRisk\nLikelihood\nImpact\nStatus\nOwner\nMitigation\n"
-            "KB-R01\nLedger lock contention\n3\n4\nin progress\n\nSplit the run into batches\n\n"
-            "KB-R02\nTax table drift\n2\n3\nmonitoring\nFinance engineering\nNightly diff\n\nNext steps\n")
+    text = (
+        "Register\n\nID\nRisk\nLikelihood\nImpact\nStatus\nOwner\nMitigation\n"
+        "KB-R01\nLedger lock contention\n3\n4\nin progress\n\nSplit the run into batches\n\n"
+        "KB-R02\nTax table drift\n2\n3\nmonitoring\nFinance engineering\nNightly diff\n\nNext steps\n"
+    )
     assert sniff(text) >= 0.5
     parsed = read(text)
     assert [dict(e.fields) for e in parsed.entries] == [
-        {"entry_id": "KB-R01", "title": "Ledger lock contention", "likelihood": "3", "impact": "4",
-         "status": "in progress", "mitigation": "Split the run into batches"},
-        {"entry_id": "KB-R02", "title": "Tax table drift", "likelihood": "2", "impact": "3", "status": "monitoring",
-         "owner": "Finance engineering", "mitigation": "Nightly diff"}]
+        {
+            "entry_id": "KB-R01",
+            "title": "Ledger lock contention",
+            "likelihood": "3",
+            "impact": "4",
+            "status": "in progress",
+            "mitigation": "Split the run into batches",
+        },
+        {
+            "entry_id": "KB-R02",
+            "title": "Tax table drift",
+            "likelihood": "2",
+            "impact": "3",
+            "status": "monitoring",
+            "owner": "Finance engineering",
+            "mitigation": "Nightly diff",
+        },
+    ]
     assert parsed.entries[1].lines == (18, 19, 20, 21, 22, 23, 24)
 
 
 def test_cells_kept_apart_by_spaces() -> None:
-    got = fields_of("Register\n\nID Risk Likelihood Impact Score Status Owner Mitigation\n"
-                    "KB-R01 Ledger lock contention 3 4 12 in progress Billing platform lead Split the run\n"
-                    "KB-R02 Tax drift after v2 2 3 6 monitoring Finance engineering nightly diff\n")
+    got = fields_of(
+        "Register\n\nID Risk Likelihood Impact Score Status Owner Mitigation\n"
+        "KB-R01 Ledger lock contention 3 4 12 in progress Billing platform lead Split the run\n"
+        "KB-R02 Tax drift after v2 2 3 6 monitoring Finance engineering nightly diff\n"
+    )
     assert [(f["title"], f["score"], f["owner"], f["mitigation"]) for f in got] == [
         ("Ledger lock contention", "12", "Billing platform lead", "Split the run"),
-        ("Tax drift after v2", "6", "Finance engineering", "nightly diff")]
+        ("Tax drift after v2", "6", "Finance engineering", "nightly diff"),
+    ]
 
 
 def test_numbered_rows_a_title_may_start_with_a_digit() -> None:
-    got = fields_of("Register\n\n#RiskLikelihoodImpactStatusOwner\n1Ledger lock contention34openFinance engineering\n"
-                    "23rd-party tax API changes format23monitoringProduct\n\n2 weeks of history kept\n")
+    got = fields_of(
+        "Register\n\n#RiskLikelihoodImpactStatusOwner\n1Ledger lock contention34openFinance engineering\n"
+        "23rd-party tax API changes format23monitoringProduct\n\n2 weeks of history kept\n"
+    )
     assert [(f["entry_id"], f["title"], f["owner"]) for f in got] == [
-        ("1", "Ledger lock contention", "Finance engineering"), ("2", "3rd-party tax API changes format", "Product")]
+        ("1", "Ledger lock contention", "Finance engineering"),
+        ("2", "3rd-party tax API changes format", "Product"),
+    ]
 
 
 def test_blank_lines_between_rows_and_a_cell_broken_over_two_lines() -> None:
-    parsed = read("Register\n\nIDRiskProbabilityImpactL×IStatusMitigation ownerMitigation\n"
-                  "RISK-001Ledger lock contention3412mitigatingBilling platform leadSplit the run\n\n"
-                  "RISK-002Tax table drift after upgrade to\nversion 2339monitoringFinance engineeringNightly diff\n\n"
-                  "Notes\nRISK-001 — see the runbook.\n")
+    parsed = read(
+        "Register\n\nIDRiskProbabilityImpactL×IStatusMitigation ownerMitigation\n"
+        "RISK-001Ledger lock contention3412mitigatingBilling platform leadSplit the run\n\n"
+        "RISK-002Tax table drift after upgrade to\nversion 2339monitoringFinance engineeringNightly diff\n\n"
+        "Notes\nRISK-001 — see the runbook.\n"
+    )
     assert [(e.fields["title"], e.fields["score"], e.lines) for e in parsed.entries] == [
-        ("Ledger lock contention", "12", (4,)), ("Tax table drift after upgrade to version 2", "9", (6, 7))]
+        ("Ledger lock contention", "12", (4,)),
+        ("Tax table drift after upgrade to version 2", "9", (6, 7)),
+    ]
 
 
 # ---- sniff -----------------------------------------------------------------------------------
-@pytest.mark.parametrize("text", [
-    "# Risks\n\n| ID | Risk | Likelihood | Impact | Owner |\n|---|---|---|---|---|\n"
-    "| R-1 | Vault | Low | High | SRE |\n",
-    "<html><body><table><tr><th>ID</th><th>Risk</th><th>Status</th></tr>"
-    "<tr><td>R-1</td><td>x</td><td>open</td></tr></table></body></html>",
-    "### R001: Database exhaustion\n- **Severity**: High\n- **Owner**: SRE\n",
-    "## Security\n- [x] Threat model reviewed\n- [ ] mTLS enforced\n",
-    "Risk, impact and status are reviewed by the owner every quarter.\nR-1 is the first one.\n",
-    "",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# Risks\n\n| ID | Risk | Likelihood | Impact | Owner |\n|---|---|---|---|---|\n"
+        "| R-1 | Vault | Low | High | SRE |\n",
+        "<html><body><table><tr><th>ID</th><th>Risk</th><th>Status</th></tr>"
+        "<tr><td>R-1</td><td>x</td><td>open</td></tr></table></body></html>",
+        "### R001: Database exhaustion\n- **Severity**: High\n- **Owner**: SRE\n",
+        "## Security\n- [x] Threat model reviewed\n- [ ] mTLS enforced\n",
+        "Risk, impact and status are reviewed by the owner every quarter.\nR-1 is the first one.\n",
+        "",
+    ],
+)
 def test_sniff_leaves_other_formats_alone(text: str) -> None:
     assert sniff(text) < 0.5
 
 
 def test_sniff_claims_a_flattened_register() -> None:
-    assert sniff(page("KB-R01Ledger lock contention3412mitigatingBilling platform leadSplit the run",
-                      "KB-R02Tax table drift339openFinance engineeringNightly diff")) >= 0.8
+    assert (
+        sniff(
+            page(
+                "KB-R01Ledger lock contention3412mitigatingBilling platform leadSplit the run",
+                "KB-R02Tax table drift339openFinance engineeringNightly diff",
+            )
+        )
+        >= 0.8
+    )
 
 
 # ---- properties ------------------------------------------------------------------------------
 # Text made of what flattened registers are made of, so that the search paths are exercised.
-PIECES = st.sampled_from(["ID", "Risk", "Likelihood", "Impact", "Score", "Status", "Owner", "Mitigation", "L×I",
-                          "R-KB-01", "KB-R02", "1", "12", "3412", "mitigating", "open", "Security", " lead",
-                          " + ", "Per-vendor", "retry", " ", "\n", "\n\n", "—", "#", "(", "é", "\t", "Lead"])
+PIECES = st.sampled_from(
+    [
+        "ID",
+        "Risk",
+        "Likelihood",
+        "Impact",
+        "Score",
+        "Status",
+        "Owner",
+        "Mitigation",
+        "L×I",
+        "R-KB-01",
+        "KB-R02",
+        "1",
+        "12",
+        "3412",
+        "mitigating",
+        "open",
+        "Security",
+        " lead",
+        " + ",
+        "Per-vendor",
+        "retry",
+        " ",
+        "\n",
+        "\n\n",
+        "—",
+        "#",
+        "(",
+        "é",
+        "\t",
+        "Lead",
+    ]
+)
 NOISY = st.one_of(st.text(max_size=300), st.lists(PIECES, max_size=80).map("".join))
 
 
@@ -243,24 +394,87 @@ def test_sniff_stays_in_range(text: str) -> None:
 
 
 # A random register, from realistic vocabularies, rendered as a scraper flattens it.
-SUBJECTS = ["Ledger", "Invoice run", "Tax table", "Payment gateway", "Refund queue", "FX feed", "Card vault",
-            "Webhook consumer", "Batch scheduler", "Search index", "Node 20 runtime", "Kafka cluster", "DNS"]
-EVENTS = ["outage", "lock contention", "schema drift", "credential leak", "quota exhaustion", "replay storm",
-          "version skew", "silent data loss", "split brain", "expired token"]
-EFFECTS = ["stalls sync", "double-charges customers", "delays statements", "drops audit events",
-           "blocks refunds", "exposes PII", "breaks reconciliation"]
+SUBJECTS = [
+    "Ledger",
+    "Invoice run",
+    "Tax table",
+    "Payment gateway",
+    "Refund queue",
+    "FX feed",
+    "Card vault",
+    "Webhook consumer",
+    "Batch scheduler",
+    "Search index",
+    "Node 20 runtime",
+    "Kafka cluster",
+    "DNS",
+]
+EVENTS = [
+    "outage",
+    "lock contention",
+    "schema drift",
+    "credential leak",
+    "quota exhaustion",
+    "replay storm",
+    "version skew",
+    "silent data loss",
+    "split brain",
+    "expired token",
+]
+EFFECTS = [
+    "stalls sync",
+    "double-charges customers",
+    "delays statements",
+    "drops audit events",
+    "blocks refunds",
+    "exposes PII",
+    "breaks reconciliation",
+]
 ENDINGS = ["", "", "", " after v2", " on Node 20 LTS", " in 3 regions", " (PCI scope)", " for tier 1"]
-MITIGATIONS = ["Per-tenant circuit breaker", "Split the run into batches", "Nightly diff against the feed",
-               "retry with exponential backoff", "alert on error rate over 2%", "runbook linked from on-call guide",
-               "lock_audit.payload is versioned", "analytics-service cost dashboard", "WORM export of audit events",
-               "Canary deploys with rollback", "rotate credentials every 30 days", "idempotency keys on writes"]
+MITIGATIONS = [
+    "Per-tenant circuit breaker",
+    "Split the run into batches",
+    "Nightly diff against the feed",
+    "retry with exponential backoff",
+    "alert on error rate over 2%",
+    "runbook linked from on-call guide",
+    "lock_audit.payload is versioned",
+    "analytics-service cost dashboard",
+    "WORM export of audit events",
+    "Canary deploys with rollback",
+    "rotate credentials every 30 days",
+    "idempotency keys on writes",
+]
 ROLES = ["", "", " lead", " team", " owner", " on-call"]
 JOINS = [" + ", " / ", " & "]
-STATUS_WORDS = ["open", "Open", "mitigating", "In progress", "mitigated", "Fixed", "monitoring", "Under monitoring",
-                "accepted", "accepted with mitigation", "Risk accepted", "closed", "TODO", "Mitgating", "Monitering"]
+STATUS_WORDS = [
+    "open",
+    "Open",
+    "mitigating",
+    "In progress",
+    "mitigated",
+    "Fixed",
+    "monitoring",
+    "Under monitoring",
+    "accepted",
+    "accepted with mitigation",
+    "Risk accepted",
+    "closed",
+    "TODO",
+    "Mitgating",
+    "Monitering",
+]
 ID_STYLES = ["KB-R{n:02d}", "R-KB-{n:02d}", "RISK-{n:03d}", "R{n:02d}"]
-HEADERS = [("ID", "Ref"), ("Risk", "Title"), ("Likelihood", "Probability"), ("Impact",), ("Score", "L×I"),
-           ("Status",), ("Owner", "Mitigation owner"), ("Mitigation", "Controls")]
+HEADERS = [
+    ("ID", "Ref"),
+    ("Risk", "Title"),
+    ("Likelihood", "Probability"),
+    ("Impact",),
+    ("Score", "L×I"),
+    ("Status",),
+    ("Owner", "Mitigation owner"),
+    ("Mitigation", "Controls"),
+]
 
 
 @dataclass(frozen=True)
@@ -274,8 +488,16 @@ class Row:
     mitigation: str
 
     def cells(self) -> list[str]:
-        return [self.entry_id, self.title, str(self.likelihood), str(self.impact),
-                str(self.likelihood * self.impact), self.status, self.owner, self.mitigation]
+        return [
+            self.entry_id,
+            self.title,
+            str(self.likelihood),
+            str(self.impact),
+            str(self.likelihood * self.impact),
+            self.status,
+            self.owner,
+            self.mitigation,
+        ]
 
 
 def random_register(rng: random.Random, rows: int, digit_endings: bool = True) -> tuple[str, list[Row]]:
@@ -289,21 +511,42 @@ def random_register(rng: random.Random, rows: int, digit_endings: bool = True) -
         names = rng.sample(canon, 2 if rng.random() < 0.2 else 1)
         return rng.choice(JOINS).join(rng.choice([n, n, n.lower(), n.upper()]) + rng.choice(ROLES) for n in names)
 
-    register = [Row(style.format(n=k + 1),
-                    f"{rng.choice(SUBJECTS)} {rng.choice(EVENTS)} {rng.choice(EFFECTS)}{rng.choice(endings)}",
-                    rng.randint(1, 5), rng.randint(1, 5), rng.choice(STATUS_WORDS), owner(),
-                    "; ".join(rng.sample(MITIGATIONS, rng.randint(1, 2)))) for k in range(rows)]
+    register = [
+        Row(
+            style.format(n=k + 1),
+            f"{rng.choice(SUBJECTS)} {rng.choice(EVENTS)} {rng.choice(EFFECTS)}{rng.choice(endings)}",
+            rng.randint(1, 5),
+            rng.randint(1, 5),
+            rng.choice(STATUS_WORDS),
+            owner(),
+            "; ".join(rng.sample(MITIGATIONS, rng.randint(1, 2))),
+        )
+        for k in range(rows)
+    ]
     header = "".join(rng.choice(h) for h in HEADERS)
     legend = LEGEND if rng.random() < 0.5 else ""
-    text = ("Skip to main content\n\nHome · Services · Registers\n\nPAYMENTS_RISK_REGISTER — kestrel-billing\n\n"
-            + legend + "2. Register\n\n" + header + "\n" + "\n".join("".join(r.cells()) for r in register)
-            + "\n\n3. Top risks\n\n  1. " + register[0].entry_id + " — watch it.\n\n© 2026 Example · Privacy\n")
+    text = (
+        "Skip to main content\n\nHome · Services · Registers\n\nPAYMENTS_RISK_REGISTER — kestrel-billing\n\n"
+        + legend
+        + "2. Register\n\n"
+        + header
+        + "\n"
+        + "\n".join("".join(r.cells()) for r in register)
+        + "\n\n3. Top risks\n\n  1. "
+        + register[0].entry_id
+        + " — watch it.\n\n© 2026 Example · Privacy\n"
+    )
     return text, register
 
 
 def row_fields(row: Row) -> dict[str, str]:
-    return dict(zip(["entry_id", "title", "likelihood", "impact", "score", "status", "owner", "mitigation"],
-                    row.cells(), strict=True))
+    return dict(
+        zip(
+            ["entry_id", "title", "likelihood", "impact", "score", "status", "owner", "mitigation"],
+            row.cells(),
+            strict=True,
+        )
+    )
 
 
 def test_random_registers_parse_back_for_at_least_98_percent_of_rows() -> None:
@@ -330,5 +573,4 @@ def test_random_register_ids_ratings_and_statuses_always_parse_back(seed: int, r
     assert sniff(text) >= 0.5
     got = read(text).entries
     keys = ("entry_id", "likelihood", "impact", "score", "status")
-    assert [{k: e.fields.get(k) for k in keys} for e in got] == [
-        {k: row_fields(r)[k] for k in keys} for r in register]
+    assert [{k: e.fields.get(k) for k in keys} for e in got] == [{k: row_fields(r)[k] for k in keys} for r in register]

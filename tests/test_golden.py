@@ -17,8 +17,11 @@ from pipeline.normalise import normalise
 from pipeline.run import process_document
 from tests.conftest import FIXTURES, golden_rows, read_jsonl, write_jsonl
 
-CASES = sorted(p for p in FIXTURES.glob("*/*") if p.is_file() and not p.name.endswith(".jsonl")
-               and p.name != "owners.csv" and not p.name.startswith("."))
+CASES = sorted(
+    p
+    for p in FIXTURES.glob("*/*")
+    if p.is_file() and not p.name.endswith(".jsonl") and p.name != "owners.csv" and not p.name.startswith(".")
+)
 
 
 def run_one(path: Path):

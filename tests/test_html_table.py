@@ -36,6 +36,7 @@ REGISTER = """<table>
 
 # ---- sniff ----
 
+
 def test_sniff_claims_pages_with_tables_whatever_the_extension() -> None:
     assert html_table.sniff(page(REGISTER)) >= 0.9
     assert html_table.sniff("<html><body>\n" + REGISTER) >= 0.9
@@ -59,12 +60,15 @@ def test_sniff_stays_in_unit_interval(text: str) -> None:
 
 # ---- expand_spans ----
 
+
 def test_rows_below_a_rowspan_never_shift_a_column() -> None:
-    grid = expand_spans([
-        [Cell("R1"), Cell("a"), Cell("SRE", rowspan=3), Cell("Open")],
-        [Cell("R2"), Cell("b"), Cell("Closed")],
-        [Cell("R3")],
-    ])
+    grid = expand_spans(
+        [
+            [Cell("R1"), Cell("a"), Cell("SRE", rowspan=3), Cell("Open")],
+            [Cell("R2"), Cell("b"), Cell("Closed")],
+            [Cell("R3")],
+        ]
+    )
     assert grid == [["R1", "a", "SRE", "Open"], ["R2", "b", "SRE", "Closed"], ["R3", "", "SRE"]]
 
 
@@ -94,8 +98,10 @@ def merged_grids(draw) -> tuple[list[list[str]], list[list[Cell]]]:
                 for j in range(w):
                     owner[r + k][c + j] = ident
     grid = [[f"c{owner[r][c]}" for c in range(cols)] for r in range(rows)]
-    written = [[Cell(f"c{i}", rs, cs) for i, (r0, _, rs, cs) in sorted(cells.items(), key=lambda x: x[1][1])
-                if r0 == r] for r in range(rows)]
+    written = [
+        [Cell(f"c{i}", rs, cs) for i, (r0, _, rs, cs) in sorted(cells.items(), key=lambda x: x[1][1]) if r0 == r]
+        for r in range(rows)
+    ]
     return grid, written
 
 
@@ -125,8 +131,11 @@ def slot_grid(rows: list[list[Cell]]) -> list[list[str]]:
 
 
 @FAST
-@given(st.lists(st.lists(st.builds(Cell, st.text(max_size=3), st.integers(0, 5), st.integers(0, 4)), max_size=5),
-                max_size=6))
+@given(
+    st.lists(
+        st.lists(st.builds(Cell, st.text(max_size=3), st.integers(0, 5), st.integers(0, 4)), max_size=5), max_size=6
+    )
+)
 def test_expand_spans_matches_the_slot_model_for_any_spans(rows) -> None:
     # Overlapping and short rows included: a value held from above is never moved or overwritten.
     assert expand_spans(rows) == slot_grid(rows)
@@ -134,14 +143,21 @@ def test_expand_spans_matches_the_slot_model_for_any_spans(rows) -> None:
 
 # ---- cells, chrome, headers ----
 
+
 def test_breaks_and_blocks_in_cells_never_run_words_together() -> None:
-    parsed = parse(page("""<table>
+    parsed = parse(
+        page("""<table>
 <tr><th>ID</th><th>Risk<br>title</th><th>Owner</th><th>Mitigation</th></tr>
 <tr><td>A-1</td><td>Index rebuild<br>blocks queries</td><td>Search<br>SRE</td>
-<td><ul><li>blue/green</li><li>throttle</li></ul><p>Audit log</p></td></tr></table>"""))
+<td><ul><li>blue/green</li><li>throttle</li></ul><p>Audit log</p></td></tr></table>""")
+    )
     (entry,) = parsed.entries
-    assert entry.fields == {"entry_id": "A-1", "title": "Index rebuild blocks queries", "owner": "Search; SRE",
-                            "mitigation": "blue/green; throttle; Audit log"}
+    assert entry.fields == {
+        "entry_id": "A-1",
+        "title": "Index rebuild blocks queries",
+        "owner": "Search; SRE",
+        "mitigation": "blue/green; throttle; Audit log",
+    }
 
 
 def test_chrome_tables_and_script_strings_give_no_entries() -> None:
@@ -164,33 +180,47 @@ def test_register_nested_in_a_layout_table_is_found_once() -> None:
 
 
 def test_a_full_width_row_inside_the_body_heads_the_rows_under_it() -> None:
-    parsed = parse(page("""<table><thead><tr><th>ID</th><th>Risk</th><th>Owner</th></tr></thead>
+    parsed = parse(
+        page("""<table><thead><tr><th>ID</th><th>Risk</th><th>Owner</th></tr></thead>
 <tbody><tr><td colspan="3">Data risks</td></tr><tr><td>D-1</td><td>Backups untested</td><td>DBA</td></tr></tbody>
-</table>"""))
+</table>""")
+    )
     assert [(e.fields["entry_id"], e.section) for e in parsed.entries] == [("D-1", "Data risks")]
 
 
 def test_multi_row_header_names_columns_by_their_lowest_label() -> None:
-    parsed = parse(page("""<table>
+    parsed = parse(
+        page("""<table>
 <tr><th rowspan="2">ID</th><th rowspan="2">Risk</th><th colspan="2">Rating</th><th rowspan="2">Owner</th></tr>
 <tr><th>Likelihood</th><th>Impact</th></tr>
 <tr><td>M-1</td><td>Queue backlog</td><td>3</td><td>4</td><td>SRE</td></tr>
-</table>"""))
+</table>""")
+    )
     (entry,) = parsed.entries
-    assert entry.fields == {"entry_id": "M-1", "title": "Queue backlog", "likelihood": "3", "impact": "4",
-                            "owner": "SRE"}
+    assert entry.fields == {
+        "entry_id": "M-1",
+        "title": "Queue backlog",
+        "likelihood": "3",
+        "impact": "4",
+        "owner": "SRE",
+    }
     assert entry.headers["likelihood"] == "Likelihood"
 
 
 def test_title_is_the_content_h1_not_the_site_title_and_meta_author_is_read() -> None:
-    parsed = parse("""<html><head><title>Acme Wiki</title><meta name="author" content="R. Osei"></head>
+    parsed = parse(
+        """<html><head><title>Acme Wiki</title><meta name="author" content="R. Osei"></head>
 <body><header><h1>Acme Wiki</h1></header><h1>Vault Proxy — Risk Register</h1>
-<p>Last updated: 2026-02-01</p>""" + REGISTER + "</body></html>")
+<p>Last updated: 2026-02-01</p>"""
+        + REGISTER
+        + "</body></html>"
+    )
     assert parsed.title == "Vault Proxy — Risk Register"
     assert parsed.metadata == {"author": "R. Osei", "last updated": "2026-02-01"}
 
 
 # ---- robustness (each found by fuzzing or by reading libxml2's behaviour) ----
+
 
 def test_xml_declaration_with_encoding_is_read() -> None:
     # lxml refuses a str that carries an encoding declaration; we hand it UTF-8 bytes.
@@ -211,30 +241,90 @@ def test_comment_inside_a_cell_keeps_the_text_after_it() -> None:
 def test_cells_outside_any_tr_form_a_row() -> None:
     text = page("<table><th>ID<th>Risk<th>Owner<tr><td>O-1<td>Orphan cells<td>SRE</table>")
     assert [dict(e.fields) for e in parse(text).entries] == [
-        {"entry_id": "O-1", "title": "Orphan cells", "owner": "SRE"}]
+        {"entry_id": "O-1", "title": "Orphan cells", "owner": "SRE"}
+    ]
 
 
 def test_lines_past_libxml2s_65535_line_cap_are_true() -> None:
     filler = "<p>filler</p>\n" * 70_000
-    body = filler + "<table>\n<tr><th>ID</th><th>Risk</th><th>Owner</th></tr>\n" + "".join(
-        f"<tr><td>B-{k}</td><td>Risk {k}</td><td>SRE</td></tr>\n" for k in range(3)) + "</table>"
+    body = (
+        filler
+        + "<table>\n<tr><th>ID</th><th>Risk</th><th>Owner</th></tr>\n"
+        + "".join(f"<tr><td>B-{k}</td><td>Risk {k}</td><td>SRE</td></tr>\n" for k in range(3))
+        + "</table>"
+    )
     text = page(body)
     lines = text.split("\n")
     got = [(e.fields["entry_id"], e.loc.line) for e in parse(text).entries]
-    assert got == [(f"B-{k}", lines.index(f"<tr><td>B-{k}</td><td>Risk {k}</td><td>SRE</td></tr>") + 1)
-                   for k in range(3)]
+    assert got == [
+        (f"B-{k}", lines.index(f"<tr><td>B-{k}</td><td>Risk {k}</td><td>SRE</td></tr>") + 1) for k in range(3)
+    ]
 
 
 # Fragments that HTML parsers trip over: spans, broken nesting, comments, declarations, NULs.
-HTMLISH = st.lists(st.one_of(st.sampled_from([
-    "<table>", "</table>", "<tr>", "</tr>", "<td>", "</td>", "<th>", "<thead>", "</thead>", "<tbody>", "<tfoot>",
-    "<td rowspan=3>", "<th colspan=0>", "<td rowspan='x'>", "<td colspan=99999>", "<td rowspan=0>", "<br>", "<p>",
-    "<li>", "<div>", "</div>", "<!--", "-->", "<script>", "</script>", "<h2>", "</h2>", "<h1>", "<title>",
-    "<nav>", "<header>", "<main>", "<footer>", "<meta name=author content=x>", "\n", "ID", "Risk", "Owner",
-    "Likelihood", "Impact", "R-1", "High", "3", "&amp;", "&#0;", "&bogus;", "\x00", "<!DOCTYPE html>",
-    "<?xml version='1.0' encoding='latin-1'?>", "<svg><title>t</title></svg>", "<img alt=Low>", "<caption>c</caption>",
-    "<colgroup>",
-]), st.text(max_size=4)), max_size=40).map("".join)
+HTMLISH = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                "<table>",
+                "</table>",
+                "<tr>",
+                "</tr>",
+                "<td>",
+                "</td>",
+                "<th>",
+                "<thead>",
+                "</thead>",
+                "<tbody>",
+                "<tfoot>",
+                "<td rowspan=3>",
+                "<th colspan=0>",
+                "<td rowspan='x'>",
+                "<td colspan=99999>",
+                "<td rowspan=0>",
+                "<br>",
+                "<p>",
+                "<li>",
+                "<div>",
+                "</div>",
+                "<!--",
+                "-->",
+                "<script>",
+                "</script>",
+                "<h2>",
+                "</h2>",
+                "<h1>",
+                "<title>",
+                "<nav>",
+                "<header>",
+                "<main>",
+                "<footer>",
+                "<meta name=author content=x>",
+                "\n",
+                "ID",
+                "Risk",
+                "Owner",
+                "Likelihood",
+                "Impact",
+                "R-1",
+                "High",
+                "3",
+                "&amp;",
+                "&#0;",
+                "&bogus;",
+                "\x00",
+                "<!DOCTYPE html>",
+                "<?xml version='1.0' encoding='latin-1'?>",
+                "<svg><title>t</title></svg>",
+                "<img alt=Low>",
+                "<caption>c</caption>",
+                "<colgroup>",
+            ]
+        ),
+        st.text(max_size=4),
+    ),
+    max_size=40,
+).map("".join)
 
 
 @FAST
@@ -254,9 +344,11 @@ def test_parse_never_raises_but_parse_error_and_lines_stay_inside(text: str) -> 
 
 # Words with the characters HTML must escape; none ends a list item ("&" would, see ITEM_END_CHARS).
 WORD = st.text("abcdefghijklmnopqrstuvwxyz<>&\"'", min_size=1, max_size=8).filter(lambda w: not w.endswith("&"))
-ITEM = st.builds(lambda first, words: " ".join([first.capitalize(), *words]),
-                 st.text("abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=8),
-                 st.lists(WORD, max_size=3)).filter(lambda item: not is_null(item, NULL_VALUES))
+ITEM = st.builds(
+    lambda first, words: " ".join([first.capitalize(), *words]),
+    st.text("abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=8),
+    st.lists(WORD, max_size=3),
+).filter(lambda item: not is_null(item, NULL_VALUES))
 
 
 @dataclass(frozen=True)
@@ -270,13 +362,20 @@ class Risk:
     mitigation: tuple[str, ...]
 
 
-RISKS = st.lists(st.builds(
-    Risk, st.just(""), st.lists(WORD, min_size=2, max_size=5).map(lambda w: "Risk " + " ".join(w)),
-    st.sampled_from(["1", "2", "3", "4", "5", "Low", "Medium", "High"]),
-    st.sampled_from(["1", "2", "3", "4", "5", "Low", "Medium", "High"]),
-    st.sampled_from(["SRE", "Security", "Data Platform", "Billing"]),
-    st.sampled_from(["Open", "Mitigating", "Closed", "Accepted"]),
-    st.lists(ITEM, min_size=1, max_size=3).map(tuple)), min_size=1, max_size=8)
+RISKS = st.lists(
+    st.builds(
+        Risk,
+        st.just(""),
+        st.lists(WORD, min_size=2, max_size=5).map(lambda w: "Risk " + " ".join(w)),
+        st.sampled_from(["1", "2", "3", "4", "5", "Low", "Medium", "High"]),
+        st.sampled_from(["1", "2", "3", "4", "5", "Low", "Medium", "High"]),
+        st.sampled_from(["SRE", "Security", "Data Platform", "Billing"]),
+        st.sampled_from(["Open", "Mitigating", "Closed", "Accepted"]),
+        st.lists(ITEM, min_size=1, max_size=3).map(tuple),
+    ),
+    min_size=1,
+    max_size=8,
+)
 
 
 @st.composite
@@ -286,15 +385,24 @@ def register_pages(draw) -> tuple[str, list[Risk], list[int]]:
     thead, th, merge, breaks = (draw(st.booleans()) for _ in range(4))
     item_join = draw(st.sampled_from(["<br>", "<br/>\n", "</p><p>", "</li><li>"]))
     e = html.escape
-    lines = ["<!DOCTYPE html>", "<html><head><title>Vault Proxy — Risk Register</title>",
-             "<script>var t = '<table><tr><td>R-99</td></tr></table>';</script></head>", "<body>",
-             "<nav><table><tr><th>ID</th><th>Risk</th><th>Owner</th></tr><tr><td>N-1</td><td>Home</td><td>Web</td>"
-             "</tr></table></nav>", "<h1>Vault Proxy — Risk Register</h1>", "<h2>Scoring</h2>",
-             "<table><tr><th>Level</th><th>Likelihood</th></tr><tr><td>1</td><td>Rare</td></tr></table>",
-             "<h2>Register</h2>", "<table>"]
+    lines = [
+        "<!DOCTYPE html>",
+        "<html><head><title>Vault Proxy — Risk Register</title>",
+        "<script>var t = '<table><tr><td>R-99</td></tr></table>';</script></head>",
+        "<body>",
+        "<nav><table><tr><th>ID</th><th>Risk</th><th>Owner</th></tr><tr><td>N-1</td><td>Home</td><td>Web</td>"
+        "</tr></table></nav>",
+        "<h1>Vault Proxy — Risk Register</h1>",
+        "<h2>Scoring</h2>",
+        "<table><tr><th>Level</th><th>Likelihood</th></tr><tr><td>1</td><td>Rare</td></tr></table>",
+        "<h2>Register</h2>",
+        "<table>",
+    ]
     tag = "th" if th or thead else "td"
-    head = "".join(f"<{tag}>{h}</{tag}>" for h in
-                   ("ID", "Risk description", "Likelihood", "Impact", "Owner", "Status", "Mitigation"))
+    head = "".join(
+        f"<{tag}>{h}</{tag}>"
+        for h in ("ID", "Risk description", "Likelihood", "Impact", "Owner", "Status", "Mitigation")
+    )
     lines.append(f"<thead><tr>{head}</tr></thead><tbody>" if thead else f"<tr>{head}</tr>")
     row_lines = []
     k = 0
@@ -304,15 +412,23 @@ def register_pages(draw) -> tuple[str, list[Risk], list[int]]:
             run += 1
         for j in range(run):
             r = risks[k + j]
-            wrap = ("<ul><li>", "</li></ul>") if item_join == "</li><li>" else ("<p>", "</p>") if "p>" in item_join \
+            wrap = (
+                ("<ul><li>", "</li></ul>")
+                if item_join == "</li><li>"
+                else ("<p>", "</p>")
+                if "p>" in item_join
                 else ("", "")
+            )
             mitigation = wrap[0] + item_join.join(e(m) for m in r.mitigation) + wrap[1]
             owner = (f'<td rowspan="{run}">{e(r.owner)}</td>' if j == 0 else "") if merge else f"<td>{e(r.owner)}</td>"
-            title = e(r.title).replace(" ", "<br>", 1) if breaks and r.title.split(" ", 2)[1][:1].islower() \
-                else e(r.title)
+            title = (
+                e(r.title).replace(" ", "<br>", 1) if breaks and r.title.split(" ", 2)[1][:1].islower() else e(r.title)
+            )
             row_lines.append(sum(line.count("\n") + 1 for line in lines) + 1)
-            lines.append(f"<tr><td>{r.entry_id}</td><td>{title}</td><td>{r.likelihood}</td><td>{r.impact}</td>"
-                         f"{owner}<td>{r.status}</td><td>{mitigation}</td></tr>")
+            lines.append(
+                f"<tr><td>{r.entry_id}</td><td>{title}</td><td>{r.likelihood}</td><td>{r.impact}</td>"
+                f"{owner}<td>{r.status}</td><td>{mitigation}</td></tr>"
+            )
         k += run
     lines += ["</tbody></table>" if thead else "</table>", "<footer><p>© Example</p></footer>", "</body></html>"]
     return "\n".join(lines), risks, row_lines
@@ -324,10 +440,22 @@ def test_random_register_rendered_as_html_parses_back(case) -> None:
     text, risks, row_lines = case
     parsed = parse(text)
     got = [(e.loc.line, dict(e.fields), e.section) for e in parsed.entries]
-    want = [(line, {"entry_id": r.entry_id, "title": " ".join(r.title.split()), "likelihood": r.likelihood,
-                    "impact": r.impact, "owner": r.owner, "status": r.status,
-                    "mitigation": "; ".join(" ".join(m.split()) for m in r.mitigation)}, "Register")
-            for r, line in zip(risks, row_lines, strict=True)]
+    want = [
+        (
+            line,
+            {
+                "entry_id": r.entry_id,
+                "title": " ".join(r.title.split()),
+                "likelihood": r.likelihood,
+                "impact": r.impact,
+                "owner": r.owner,
+                "status": r.status,
+                "mitigation": "; ".join(" ".join(m.split()) for m in r.mitigation),
+            },
+            "Register",
+        )
+        for r, line in zip(risks, row_lines, strict=True)
+    ]
     assert got == want
     assert parsed.title == "Vault Proxy — Risk Register"
 
@@ -353,13 +481,17 @@ def test_absurd_spans_are_a_parse_error_naming_the_line() -> None:
 
 
 def test_risk_cards_are_entries_but_a_properties_box_is_metadata() -> None:
-    parsed = parse(page("""<table><tr><th>Description</th><td>Risks of the proxy</td></tr>
+    parsed = parse(
+        page("""<table><tr><th>Description</th><td>Risks of the proxy</td></tr>
 <tr><th>Owner</th><td>Platform</td></tr><tr><th>Status</th><td>Approved</td></tr></table>
 <h2>Cards</h2>
 <table><tr><th>ID</th><td>VP-7</td><td>VP-8</td></tr><tr><th>Risk</th><td>Key leak</td><td>Stale config</td></tr>
-<tr><th>Likelihood</th><td>Low</td><td>High</td></tr><tr><th>Owner</th><td>Security</td><td>SRE</td></tr></table>"""))
+<tr><th>Likelihood</th><td>Low</td><td>High</td></tr><tr><th>Owner</th><td>Security</td><td>SRE</td></tr></table>""")
+    )
     assert [(e.fields["entry_id"], e.fields["title"], e.fields["owner"], e.loc.line) for e in parsed.entries] == [
-        ("VP-7", "Key leak", "Security", 7), ("VP-8", "Stale config", "SRE", 7)]
+        ("VP-7", "Key leak", "Security", 7),
+        ("VP-8", "Stale config", "SRE", 7),
+    ]
     assert parsed.metadata == {"owner": "Platform", "status": "Approved"}
 
 
@@ -367,4 +499,5 @@ def test_html_shown_in_a_markdown_code_fence_is_not_a_table_of_the_document() ->
     ours = REGISTER.replace("VP-1", "VP-2")
     text = "# How to write a register\n\n```html\n" + REGISTER + "\n```\n\n## Ours\n\n" + ours
     assert [(e.fields["entry_id"], e.section, e.loc.line) for e in parse(text, "guide.md").entries] == [
-        ("VP-2", "Ours", 14)]
+        ("VP-2", "Ours", 14)
+    ]

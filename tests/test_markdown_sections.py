@@ -28,11 +28,33 @@ def entries(text: str, config: Config = CONFIG):
 # ---- properties -------------------------------------------------------------------------------
 
 # Fragments that make arbitrary text look like this format, so fuzzing reaches the deep paths.
-FRAGMENTS = st.sampled_from([
-    "### R001: Title", "## Risk 3 - x", "### 1. x", "# T", "- **Severity**: High", "**Likelihood:** Low  ",
-    "- **Mitigation**:", "  1. step", "  - sub", "**Risk**: 🟢 LOW", "Impact: prose here", "```", "---", "- [ ] a",
-    "| a | b |", "|---|---|", "> **Owner**: x", "**", ":", "", "    code", "1) **Status**: Open", "<div>",
-])
+FRAGMENTS = st.sampled_from(
+    [
+        "### R001: Title",
+        "## Risk 3 - x",
+        "### 1. x",
+        "# T",
+        "- **Severity**: High",
+        "**Likelihood:** Low  ",
+        "- **Mitigation**:",
+        "  1. step",
+        "  - sub",
+        "**Risk**: 🟢 LOW",
+        "Impact: prose here",
+        "```",
+        "---",
+        "- [ ] a",
+        "| a | b |",
+        "|---|---|",
+        "> **Owner**: x",
+        "**",
+        ":",
+        "",
+        "    code",
+        "1) **Status**: Open",
+        "<div>",
+    ]
+)
 MARKDOWNISH = st.lists(st.one_of(FRAGMENTS, st.text(max_size=30)), max_size=40).map("\n".join)
 
 
@@ -57,20 +79,31 @@ def test_sniff_is_a_probability(text: str) -> None:
 
 
 WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=9)
-TITLE = (st.lists(WORD, min_size=1, max_size=5).map(" ".join).map(str.capitalize)
-         .filter(lambda t: not NOT_A_RISK_HEADING_RE.search(fold(t))))
+TITLE = (
+    st.lists(WORD, min_size=1, max_size=5)
+    .map(" ".join)
+    .map(str.capitalize)
+    .filter(lambda t: not NOT_A_RISK_HEADING_RE.search(fold(t)))
+)
 RATING = st.sampled_from(["Low", "Medium", "High", "Critical", "🔴 CRITICAL", "🟢 LOW", "🟠 HIGH", "MEDIUM"])
 PROSE = st.lists(WORD, min_size=4, max_size=10).map(" ".join).map(str.capitalize)
 STEPS = st.lists(st.lists(WORD, min_size=1, max_size=4).map(" ".join), min_size=1, max_size=4)
 FIELD_VALUES = {
-    "severity": RATING, "likelihood": RATING, "impact": st.one_of(RATING, PROSE),
+    "severity": RATING,
+    "likelihood": RATING,
+    "impact": st.one_of(RATING, PROSE),
     "owner": st.sampled_from(["SRE", "Platform Engineering", "Security lead", "DBA + SRE"]),
     "status": st.sampled_from(["Open", "✅ Mitigated", "In progress", "FIXED", "Accepted"]),
     "mitigation": st.one_of(PROSE, STEPS),
 }
-LABELS = {"severity": ["Severity", "Risk Level", "Risk"], "likelihood": ["Likelihood", "Probability"],
-          "impact": ["Impact", "Consequence"], "owner": ["Owner", "Risk owner"], "status": ["Status", "State"],
-          "mitigation": ["Mitigation", "Controls"]}
+LABELS = {
+    "severity": ["Severity", "Risk Level", "Risk"],
+    "likelihood": ["Likelihood", "Probability"],
+    "impact": ["Impact", "Consequence"],
+    "owner": ["Owner", "Risk owner"],
+    "status": ["Status", "State"],
+    "mitigation": ["Mitigation", "Controls"],
+}
 
 
 @st.composite
@@ -86,8 +119,11 @@ def risk_sections(draw):
         rated = draw(st.sampled_from(["severity", "likelihood"]))  # every risk states a rating
         names = [rated, *[f for f in names if f not in ("severity", "likelihood")]]
         want = {"title": title}
-        ident = {"### R{k:03d}: {t}": f"R{k:03d}", "## Risk {k} - {t}": f"Risk {k}",
-                 "### RISK-{k} — {t}": f"RISK-{k}"}.get(heading)
+        ident = {
+            "### R{k:03d}: {t}": f"R{k:03d}",
+            "## Risk {k} - {t}": f"Risk {k}",
+            "### RISK-{k} — {t}": f"RISK-{k}",
+        }.get(heading)
         if ident:
             want["entry_id"] = ident
         parts.append(heading.format(k=k, t=title))
@@ -118,17 +154,22 @@ def test_rendered_risks_parse_back(case) -> None:
 
 # ---- quirks -----------------------------------------------------------------------------------
 
+
 def test_first_rating_among_severity_labels_wins_and_the_rest_go_to_extra() -> None:
-    (e,) = entries("## Remaining gaps\n### 1. Cold start\n**Risk Before**: 🔴 CRITICAL  \n"
-                   "**Residual Risk**: UNACCEPTABLE  \n**Risk After**: 🟢 LOW  \n**Risk**: HIGH\n")
+    (e,) = entries(
+        "## Remaining gaps\n### 1. Cold start\n**Risk Before**: 🔴 CRITICAL  \n"
+        "**Residual Risk**: UNACCEPTABLE  \n**Risk After**: 🟢 LOW  \n**Risk**: HIGH\n"
+    )
     assert e.fields["severity"] == "🟢 LOW" and e.headers["severity"] == "Risk After"
     assert e.extra == {"Risk Before": "🔴 CRITICAL", "Residual Risk": "UNACCEPTABLE", "Risk": "HIGH"}
     assert "entry_id" not in e.fields and e.fields["title"] == "Cold start" and e.section == "Remaining gaps"
 
 
 def test_label_with_value_and_bullets_keeps_both() -> None:
-    (e,) = entries("### R1: X\n**Severity**: High\n\n**Residual Risk**: 🟢 **ACCEPTABLE**\n"
-                   "- attackers may spread load\n- **Mitigation**: antifraud engine\n- **Trade-off**: speed\n")
+    (e,) = entries(
+        "### R1: X\n**Severity**: High\n\n**Residual Risk**: 🟢 **ACCEPTABLE**\n"
+        "- attackers may spread load\n- **Mitigation**: antifraud engine\n- **Trade-off**: speed\n"
+    )
     assert e.fields["mitigation"] == "antifraud engine"
     assert e.extra["Residual Risk"] == "🟢 ACCEPTABLE"
     assert e.extra["Residual Risk details"] == "attackers may spread load"
@@ -136,8 +177,9 @@ def test_label_with_value_and_bullets_keeps_both() -> None:
 
 
 def test_code_and_prose_under_an_empty_label_are_its_value() -> None:
-    (e,) = entries("### R1: X\n**Severity**: Low\n\n**Required**:\n```python\nA = 1\n```\n\n"
-                   "**Problem**:\n\nKeys collide\n")
+    (e,) = entries(
+        "### R1: X\n**Severity**: Low\n\n**Required**:\n```python\nA = 1\n```\n\n**Problem**:\n\nKeys collide\n"
+    )
     assert e.extra == {"Required": "A = 1", "Problem": "Keys collide"}
 
 
@@ -157,10 +199,12 @@ def test_plain_labels_inside_a_mitigation_list_are_prose() -> None:
 
 
 def test_headings_without_ratings_or_naming_document_parts_are_not_risks() -> None:
-    text = ("# Doc\n## Document Control\n**Owner**: Finance\n**Status**: Approved\n"
-            "## Executive Summary\n**Overall Risk**: HIGH\n## Risk Severity Matrix\n**Likelihood**: rows\n"
-            "## Runbooks\n- **Action**: replay\n- **Owner**: SRE\n## Checklist\n- [ ] **Severity**: High\n"
-            "### 🚫 MUST FIX\n1. **Idempotency** (🔴 CRITICAL)\n")
+    text = (
+        "# Doc\n## Document Control\n**Owner**: Finance\n**Status**: Approved\n"
+        "## Executive Summary\n**Overall Risk**: HIGH\n## Risk Severity Matrix\n**Likelihood**: rows\n"
+        "## Runbooks\n- **Action**: replay\n- **Owner**: SRE\n## Checklist\n- [ ] **Severity**: High\n"
+        "### 🚫 MUST FIX\n1. **Idempotency** (🔴 CRITICAL)\n"
+    )
     assert entries(text) == []
 
 
@@ -195,8 +239,10 @@ def test_sniff_levels() -> None:
 
 
 def test_key_value_table_in_a_section_gives_labels() -> None:
-    text = ("### R1: Cert expiry\n| Field | Value |\n|---|---|\n| **Likelihood** | High |\n| Impact | Medium |\n"
-            "| Detection | Synthetic probe |\n\n### R2: DNS\n| Likelihood | Impact |\n|---|---|\n| Low | High |\n")
+    text = (
+        "### R1: Cert expiry\n| Field | Value |\n|---|---|\n| **Likelihood** | High |\n| Impact | Medium |\n"
+        "| Detection | Synthetic probe |\n\n### R2: DNS\n| Likelihood | Impact |\n|---|---|\n| Low | High |\n"
+    )
     first, second = entries(text)
     assert first.fields == {"likelihood": "High", "impact": "Medium", "title": "Cert expiry", "entry_id": "R1"}
     assert first.extra == {"Detection": "Synthetic probe"}
@@ -204,8 +250,10 @@ def test_key_value_table_in_a_section_gives_labels() -> None:
 
 
 def test_tables_that_are_not_labels_are_left_alone() -> None:
-    text = ("### Testing Status\n| Test Type | Coverage | Status |\n|---|---|---|\n| Unit | 85% | PASS |\n"
-            "### Register\n| ID | Risk | Likelihood |\n|---|---|---|\n| R1 | Vault | High |\n")
+    text = (
+        "### Testing Status\n| Test Type | Coverage | Status |\n|---|---|---|\n| Unit | 85% | PASS |\n"
+        "### Register\n| ID | Risk | Likelihood |\n|---|---|---|\n| R1 | Vault | High |\n"
+    )
     assert entries(text) == []
 
 
@@ -228,18 +276,26 @@ def test_lone_carriage_returns_do_not_shift_lines() -> None:
 
 
 def test_several_labels_on_one_line() -> None:
-    (e,) = entries("### 2. Cache stampede\n**Probability:** Medium | **Impact:** High | **Risk Score:** 12\n"
-                   "**Description:** keys expire together, see **Note:** below\n")
+    (e,) = entries(
+        "### 2. Cache stampede\n**Probability:** Medium | **Impact:** High | **Risk Score:** 12\n"
+        "**Description:** keys expire together, see **Note:** below\n"
+    )
     assert e.fields["likelihood"] == "Medium" and e.fields["impact"] == "High" and e.fields["score"] == "12"
     assert e.extra == {"Description": "keys expire together, see Note: below"}
 
 
 def test_sub_headings_that_name_fields_are_labels() -> None:
-    text = ("## R3: Queue backlog\n#### Likelihood\nHigh\n#### Mitigation\n- Autoscale consumers\n- Shed load\n"
-            "## R4: Disk full\n- **Impact**: High\n")
+    text = (
+        "## R3: Queue backlog\n#### Likelihood\nHigh\n#### Mitigation\n- Autoscale consumers\n- Shed load\n"
+        "## R4: Disk full\n- **Impact**: High\n"
+    )
     first, second = entries(text)
-    assert first.fields == {"likelihood": "High", "mitigation": "Autoscale consumers; Shed load",
-                            "title": "Queue backlog", "entry_id": "R3"}
+    assert first.fields == {
+        "likelihood": "High",
+        "mitigation": "Autoscale consumers; Shed load",
+        "title": "Queue backlog",
+        "entry_id": "R3",
+    }
     assert second.loc.line == 7 and second.fields["impact"] == "High"
 
 
@@ -255,9 +311,11 @@ def test_overall_and_assessment_headings_are_not_risks() -> None:
 
 
 def test_severity_in_the_heading() -> None:
-    text = ("## Findings\n### 🔴 Critical: Webhook secret in repo\n- **Impact**: forged events\n"
-            "### DNS expiry (🟠 HIGH)\n- **Severity**: Medium\n- **Owner**: SRE\n"
-            "## Backlog\n### [HIGH] Add dashboards\n- **Owner**: SRE\n")
+    text = (
+        "## Findings\n### 🔴 Critical: Webhook secret in repo\n- **Impact**: forged events\n"
+        "### DNS expiry (🟠 HIGH)\n- **Severity**: Medium\n- **Owner**: SRE\n"
+        "## Backlog\n### [HIGH] Add dashboards\n- **Owner**: SRE\n"
+    )
     first, second = entries(text)
     assert first.fields == {"severity": "Critical", "impact": "forged events", "title": "Webhook secret in repo"}
     assert first.headers["severity"] == "(heading)"
@@ -271,11 +329,15 @@ def test_id_then_space_then_title() -> None:
 
 
 def test_review_areas_rated_by_a_severity_alone_are_not_risks() -> None:
-    text = ("# Production Readiness Review\n## 1. Architecture\n**Status**: Good  \n**Risk Level**: LOW\n"
-            "## 2. Identified Risks\n### 2.1 Redis single primary\n**Risk Level**: HIGH\n"
-            "## 3. Action Items\n### 3.1 Add dashboards\n**Priority**: P1\n"
-            "### 3.2 Cache stampede\n**Likelihood**: Low\n")
+    text = (
+        "# Production Readiness Review\n## 1. Architecture\n**Status**: Good  \n**Risk Level**: LOW\n"
+        "## 2. Identified Risks\n### 2.1 Redis single primary\n**Risk Level**: HIGH\n"
+        "## 3. Action Items\n### 3.1 Add dashboards\n**Priority**: P1\n"
+        "### 3.2 Cache stampede\n**Likelihood**: Low\n"
+    )
     assert [(e.fields["title"], e.section) for e in entries(text)] == [
-        ("Redis single primary", "2. Identified Risks"), ("Cache stampede", "3. Action Items")]
+        ("Redis single primary", "2. Identified Risks"),
+        ("Cache stampede", "3. Action Items"),
+    ]
     # The same areas in a document titled as a risk assessment are its risks.
     assert len(entries(text.replace("Production Readiness Review", "Residual Risk Assessment"))) == 4

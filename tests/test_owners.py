@@ -12,17 +12,31 @@ from pipeline.owners import OwnerMatcher, OwnerRules, cluster_owner_names, owner
 from pipeline.textnorm import fold
 
 DIRECTORY = [  # (canonical, alias): the shapes of a real owners.csv
-    ("Engineering", "Engineering"), ("Engineering", "Engineering management"),
-    ("Security", "Security"), ("Security", "Information Security"),
-    ("SRE", "SRE"), ("SRE", "Site Reliability Engineering"),
-    ("DBA", "DBA"), ("DBA", "Database Administration"),
-    ("Product", "Product"), ("Compliance", "Compliance"), ("Data Platform", "Data Platform"),
-    ("Platform Engineering", "Platform Engineering"), ("Legal", "Legal"), ("QA", "QA"),
-    ("Lock domain", "Lock domain"), ("Notification service", "Notification service"),
+    ("Engineering", "Engineering"),
+    ("Engineering", "Engineering management"),
+    ("Security", "Security"),
+    ("Security", "Information Security"),
+    ("SRE", "SRE"),
+    ("SRE", "Site Reliability Engineering"),
+    ("DBA", "DBA"),
+    ("DBA", "Database Administration"),
+    ("Product", "Product"),
+    ("Compliance", "Compliance"),
+    ("Data Platform", "Data Platform"),
+    ("Platform Engineering", "Platform Engineering"),
+    ("Legal", "Legal"),
+    ("QA", "QA"),
+    ("Lock domain", "Lock domain"),
+    ("Notification service", "Notification service"),
 ]
 DEFAULTS = Config()
-RULES = OwnerRules(DEFAULTS.owner_role_words, DEFAULTS.owner_qualifiers, DEFAULTS.owner_role_titles,
-                   DEFAULTS.owner_joiners, DEFAULTS.owner_abbreviations)
+RULES = OwnerRules(
+    DEFAULTS.owner_role_words,
+    DEFAULTS.owner_qualifiers,
+    DEFAULTS.owner_role_titles,
+    DEFAULTS.owner_joiners,
+    DEFAULTS.owner_abbreviations,
+)
 
 
 @pytest.fixture(scope="module")
@@ -34,16 +48,19 @@ def names(raw: str, m: OwnerMatcher) -> tuple[str, ...]:
     return owners_of(raw, m, None, DEFAULTS.null_values)[0]
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("Engineering + SRE", ("Engineering", "SRE")),
-    ("Security / DBA", ("Security", "DBA")),
-    ("Product & Legal", ("Product", "Legal")),
-    ("Product, Compliance", ("Product", "Compliance")),
-    ("QA and Legal", ("QA", "Legal")),
-    ("Security/DBA", ("Security", "DBA")),
-    ("Lock domain lead + Security", ("Lock domain", "Security")),
-    ("Security lead + Security", ("Security",)),  # the same owner twice is one owner
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Engineering + SRE", ("Engineering", "SRE")),
+        ("Security / DBA", ("Security", "DBA")),
+        ("Product & Legal", ("Product", "Legal")),
+        ("Product, Compliance", ("Product", "Compliance")),
+        ("QA and Legal", ("QA", "Legal")),
+        ("Security/DBA", ("Security", "DBA")),
+        ("Lock domain lead + Security", ("Lock domain", "Security")),
+        ("Security lead + Security", ("Security",)),  # the same owner twice is one owner
+    ],
+)
 def test_joint_owners_are_split_and_matched(matcher: OwnerMatcher, raw: str, expected: tuple[str, ...]) -> None:
     assert names(raw, matcher) == expected
 
@@ -60,34 +77,37 @@ def test_a_directory_name_containing_a_joiner_stays_whole() -> None:
     assert names("Research and Development + Legal", m) == ("Research and Development", "Legal")
 
 
-@pytest.mark.parametrize(("raw", "expected", "method"), [
-    ("SECURITY", "Security", "exact"),
-    ("security", "Security", "exact"),
-    ("Security lead", "Security", "role-words"),
-    ("Security team lead", "Security", "role-words"),
-    ("Head of Security", "Security", "role-words"),
-    ("SRE on-call", "SRE", "role-words"),
-    ("Lock domain lead", "Lock domain", "role-words"),
-    ("Lock domain owner", "Lock domain", "role-words"),  # not "Lock", though "domain owner" is a role too
-    ("Notification service owner", "Notification service", "role-words"),
-    ("Engineering manager", "Engineering", "role-words"),
-    ("Platform SRE", "SRE", "qualifier"),
-    ("Infra SRE", "SRE", "qualifier"),
-    ("Lead DBA", "DBA", "role-words"),
-    ("Platform DBA", "DBA", "qualifier"),
-    ("Securty", "Security", "fuzzy"),
-    ("Secruity", "Security", "fuzzy"),
-    ("Secruity lead", "Security", "fuzzy"),
-    ("Platform Engineeirng", "Platform Engineering", "fuzzy"),
-    ("Platfrom Engineering", "Platform Engineering", "fuzzy"),
-    ("Complaince", "Compliance", "fuzzy"),
-    ("Engineering Platform", "Platform Engineering", "word-order"),
-    ("site reliability engineering", "SRE", "exact"),
-    ("DB admin", "DBA", "abbreviation"),
-    ("Notification svc owner", "Notification service", "role-words"),
-    ("Eng manager", "Engineering", "role-words"),
-    ("Carrier Relations (ops team)", None, "unmatched"),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected", "method"),
+    [
+        ("SECURITY", "Security", "exact"),
+        ("security", "Security", "exact"),
+        ("Security lead", "Security", "role-words"),
+        ("Security team lead", "Security", "role-words"),
+        ("Head of Security", "Security", "role-words"),
+        ("SRE on-call", "SRE", "role-words"),
+        ("Lock domain lead", "Lock domain", "role-words"),
+        ("Lock domain owner", "Lock domain", "role-words"),  # not "Lock", though "domain owner" is a role too
+        ("Notification service owner", "Notification service", "role-words"),
+        ("Engineering manager", "Engineering", "role-words"),
+        ("Platform SRE", "SRE", "qualifier"),
+        ("Infra SRE", "SRE", "qualifier"),
+        ("Lead DBA", "DBA", "role-words"),
+        ("Platform DBA", "DBA", "qualifier"),
+        ("Securty", "Security", "fuzzy"),
+        ("Secruity", "Security", "fuzzy"),
+        ("Secruity lead", "Security", "fuzzy"),
+        ("Platform Engineeirng", "Platform Engineering", "fuzzy"),
+        ("Platfrom Engineering", "Platform Engineering", "fuzzy"),
+        ("Complaince", "Compliance", "fuzzy"),
+        ("Engineering Platform", "Platform Engineering", "word-order"),
+        ("site reliability engineering", "SRE", "exact"),
+        ("DB admin", "DBA", "abbreviation"),
+        ("Notification svc owner", "Notification service", "role-words"),
+        ("Eng manager", "Engineering", "role-words"),
+        ("Carrier Relations (ops team)", None, "unmatched"),
+    ],
+)
 def test_directory_matching(matcher: OwnerMatcher, raw: str, expected: str | None, method: str) -> None:
     m = matcher.match(raw)
     assert (m.canonical, m.method) == (expected, method)
@@ -95,9 +115,15 @@ def test_directory_matching(matcher: OwnerMatcher, raw: str, expected: str | Non
 
 
 def test_an_alias_names_its_canonical_owner() -> None:
-    m = OwnerMatcher([("Engineering management", "Engineering management"),
-                      ("Engineering management", "Engineering manager"), ("Engineering", "Engineering")],
-                     RULES, Guards())
+    m = OwnerMatcher(
+        [
+            ("Engineering management", "Engineering management"),
+            ("Engineering management", "Engineering manager"),
+            ("Engineering", "Engineering"),
+        ],
+        RULES,
+        Guards(),
+    )
     assert m.match("Engineering manager").canonical == "Engineering management"
     assert m.match("Engineering").canonical == "Engineering"
 
@@ -161,8 +187,8 @@ def owner_variant(draw: st.DrawFn, canon: str) -> str:
     if how == "typo" and len(canon) >= 7:
         i = draw(st.integers(1, len(canon) - 3))
         if draw(st.booleans()):
-            return canon[:i] + canon[i + 1:]
-        return canon[:i] + canon[i + 1] + canon[i] + canon[i + 2:]
+            return canon[:i] + canon[i + 1 :]
+        return canon[:i] + canon[i + 1] + canon[i] + canon[i + 2 :]
     return canon
 
 
@@ -199,16 +225,24 @@ def test_any_text_gives_owners_without_raising(raw: str) -> None:
 
 # --- clustering without a directory -----------------------------------------------------------------
 
+
 def test_clusters_are_named_by_their_most_common_form() -> None:
     m = OwnerMatcher((), RULES, Guards())
-    written = (["Security"] * 5 + ["security", "SECURITY", "Security lead", "Securty", "Secruity"]
-               + ["SRE"] * 4 + ["Platform SRE", "SRE team", "Site Reliability Engineering"]
-               + ["Platform Engineering"] * 4 + ["Engineering"] * 4 + ["Enginering"]
-               + ["Finance"])
+    written = (
+        ["Security"] * 5
+        + ["security", "SECURITY", "Security lead", "Securty", "Secruity"]
+        + ["SRE"] * 4
+        + ["Platform SRE", "SRE team", "Site Reliability Engineering"]
+        + ["Platform Engineering"] * 4
+        + ["Engineering"] * 4
+        + ["Enginering"]
+        + ["Finance"]
+    )
     clusters = cluster_owner_names(written, m)
     named = {raw: match.canonical for raw, match in clusters.items()}
     assert {named[x] for x in ("Security", "security", "SECURITY", "Security lead", "Securty", "Secruity")} == {
-        "Security"}
+        "Security"
+    }
     assert {named[x] for x in ("SRE", "Platform SRE", "SRE team", "Site Reliability Engineering")} == {"SRE"}
     # written as often as "Engineering", "Platform Engineering" is a team of its own
     assert named["Platform Engineering"] == "Platform Engineering"

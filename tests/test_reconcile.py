@@ -36,8 +36,12 @@ MATRIX = [
 
 
 def test_same_id_across_parsers_merges_keeping_both_lines() -> None:
-    out = reconcile([[row(5, "Vault outage", entry_id="R-001", likelihood="High")],
-                     [section(20, "Vault outage during create", entry_id="R001", impact="Critical")]])
+    out = reconcile(
+        [
+            [row(5, "Vault outage", entry_id="R-001", likelihood="High")],
+            [section(20, "Vault outage during create", entry_id="R001", impact="Critical")],
+        ]
+    )
     assert len(out) == 1
     (e,) = out
     assert e.parser == "markdown_table" and e.loc.line == 5 and e.lines == (5, 20)
@@ -67,8 +71,10 @@ def test_table_row_wins_whichever_parser_came_first() -> None:
 
 
 def test_fields_missing_from_the_row_come_from_the_section() -> None:
-    narrative = [section(10, "Cold start", severity="Low", mitigation="Global guard"),
-                 section(20, "Audit chain", severity="Low", mitigation="Lua script")]
+    narrative = [
+        section(10, "Cold start", severity="Low", mitigation="Global guard"),
+        section(20, "Audit chain", severity="Low", mitigation="Lua script"),
+    ]
     matrix = [row(90, "Cold start bypass", severity="Low"), row(91, "Audit chain break", severity="Low")]
     out = reconcile([matrix, narrative])
     assert [e.fields.get("mitigation") for e in out] == ["Global guard", "Lua script"]
@@ -93,10 +99,16 @@ def test_rating_agreement_alone_is_not_enough() -> None:
 
 
 def test_a_list_in_another_order_is_not_paired_by_order() -> None:
-    narrative = [section(10, "Vault outage", severity="High"), section(20, "DNS record expiry", severity="Low"),
-                 section(30, "Kafka lag", severity="Medium")]
-    matrix = [row(90, "DNS record expiry", severity="Low"), row(91, "Vault outage", severity="High"),
-              row(92, "Kafka consumer lag", severity="Medium")]
+    narrative = [
+        section(10, "Vault outage", severity="High"),
+        section(20, "DNS record expiry", severity="Low"),
+        section(30, "Kafka lag", severity="Medium"),
+    ]
+    matrix = [
+        row(90, "DNS record expiry", severity="Low"),
+        row(91, "Vault outage", severity="High"),
+        row(92, "Kafka consumer lag", severity="Medium"),
+    ]
     assert not order_supported(matrix, narrative)
     out = reconcile([matrix, narrative])
     # Exact titles still pair; "Kafka lag" / "Kafka consumer lag" is not near enough alone.
@@ -104,22 +116,31 @@ def test_a_list_in_another_order_is_not_paired_by_order() -> None:
 
 
 def test_different_ids_never_pair() -> None:
-    narrative = [section(10, "Vault outage", entry_id="R1", severity="High"),
-                 section(20, "DNS expiry", entry_id="R2", severity="Low")]
-    matrix = [row(90, "Vault outage", entry_id="X-9", severity="High"),
-              row(91, "DNS expiry", entry_id="X-8", severity="Low")]
+    narrative = [
+        section(10, "Vault outage", entry_id="R1", severity="High"),
+        section(20, "DNS expiry", entry_id="R2", severity="Low"),
+    ]
+    matrix = [
+        row(90, "Vault outage", entry_id="X-9", severity="High"),
+        row(91, "DNS expiry", entry_id="X-8", severity="Low"),
+    ]
     assert len(reconcile([matrix, narrative])) == 4
 
 
 def test_id_on_one_side_only_pairs_by_title() -> None:
-    out = reconcile([[row(90, "Vault outage", severity="High")],
-                     [section(10, "Vault outage", entry_id="R1", likelihood="Low")]])
+    out = reconcile(
+        [[row(90, "Vault outage", severity="High")], [section(10, "Vault outage", entry_id="R1", likelihood="Low")]]
+    )
     assert len(out) == 1 and out[0].fields["entry_id"] == "R1" and out[0].fields["likelihood"] == "Low"
 
 
 def test_checks_are_never_merged() -> None:
-    out = reconcile([[risk(5, "markdown_table", title="Backups restored")],
-                     [risk(30, "checklist", kind="check", title="Backups restored")]])
+    out = reconcile(
+        [
+            [risk(5, "markdown_table", title="Backups restored")],
+            [risk(30, "checklist", kind="check", title="Backups restored")],
+        ]
+    )
     assert len(out) == 2
 
 
@@ -135,14 +156,22 @@ def test_id_key() -> None:
 
 
 def table_row(line: int, columns: tuple[str, ...], **fields: str) -> RawEntry:
-    return RawEntry(loc=SourceLoc("doc.md", line), parser="markdown_table", kind="risk", fields=fields,
-                    headers={c: c.capitalize() for c in columns}, lines=(line,))
+    return RawEntry(
+        loc=SourceLoc("doc.md", line),
+        parser="markdown_table",
+        kind="risk",
+        fields=fields,
+        headers={c: c.capitalize() for c in columns},
+        lines=(line,),
+    )
 
 
 def test_summary_table_merges_with_the_register_table() -> None:
     cols = ("entry_id", "title", "likelihood")
-    register = [table_row(5, cols, entry_id="R1", title="Vault outage", likelihood="Low"),
-                table_row(6, cols, entry_id="R2", title="DNS expiry", likelihood="High")]
+    register = [
+        table_row(5, cols, entry_id="R1", title="Vault outage", likelihood="Low"),
+        table_row(6, cols, entry_id="R2", title="DNS expiry", likelihood="High"),
+    ]
     summary = [table_row(20, ("entry_id", "title", "severity"), entry_id="R2", title="DNS expiry", severity="High")]
     out = reconcile([register + summary])
     assert [e.lines for e in out] == [(5,), (6, 20)]
@@ -151,8 +180,14 @@ def test_summary_table_merges_with_the_register_table() -> None:
 
 def test_tables_with_the_same_columns_are_one_structure() -> None:
     cols = ("entry_id", "title", "severity")
-    out = reconcile([[table_row(5, cols, entry_id="R1", title="Vault outage", severity="High"),
-                      table_row(30, cols, entry_id="R1", title="Vault outage", severity="High")]])
+    out = reconcile(
+        [
+            [
+                table_row(5, cols, entry_id="R1", title="Vault outage", severity="High"),
+                table_row(30, cols, entry_id="R1", title="Vault outage", severity="High"),
+            ]
+        ]
+    )
     assert len(out) == 2
 
 
@@ -163,9 +198,13 @@ def test_ids_two_tables_share_need_a_title_or_severity_in_common() -> None:
 
 
 def test_row_numbers_need_corroboration() -> None:
-    rows = [table_row(5, ("entry_id", "title"), entry_id="1", title="Vault outage"),
-            table_row(6, ("entry_id", "title"), entry_id="2", title="DNS expiry")]
-    sections = [section(20, "Vault sealed during create", entry_id="Risk 1", severity="High"),
-                section(30, "Queue backlog", entry_id="Risk 2", severity="Low")]
+    rows = [
+        table_row(5, ("entry_id", "title"), entry_id="1", title="Vault outage"),
+        table_row(6, ("entry_id", "title"), entry_id="2", title="DNS expiry"),
+    ]
+    sections = [
+        section(20, "Vault sealed during create", entry_id="Risk 1", severity="High"),
+        section(30, "Queue backlog", entry_id="Risk 2", severity="Low"),
+    ]
     out = reconcile([rows, sections])
     assert sorted(e.lines for e in out) == [(5, 20), (6,), (30,)]

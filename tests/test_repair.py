@@ -18,12 +18,13 @@ from pipeline.repair import explain_repairs, guess_page, needs_repair, recover_l
 
 DATA = Path(__file__).parent / "data"
 CASES = json.loads((DATA / "decode_cases.json").read_text(encoding="utf-8"))["cases"]
-INVENTORY = {k: v for k, v in json.loads((DATA / "text_inventory.json").read_text(encoding="utf-8")).items()
-             if k != "comment"}
+INVENTORY = {
+    k: v for k, v in json.loads((DATA / "text_inventory.json").read_text(encoding="utf-8")).items() if k != "comment"
+}
 PAGES = ("cp1252", "cp1254")
 MODES = ("drop", "replace", "sloppy")
 codecs.register_error("test_drop", lambda err: ("", err.end))
-codecs.register_error("test_sloppy", lambda err: ("".join(map(chr, err.object[err.start:err.end])), err.end))
+codecs.register_error("test_sloppy", lambda err: ("".join(map(chr, err.object[err.start : err.end])), err.end))
 ERRORS = {"drop": "test_drop", "replace": "replace", "sloppy": "test_sloppy"}
 
 
@@ -32,22 +33,33 @@ def mojibake(text: str, page: str, mode: str) -> str:
     return text.encode("utf-8").decode(page, errors=ERRORS[mode])
 
 
-@pytest.mark.parametrize("case", [
-    pytest.param(c, id=c["comment"][:70],
-                 marks=[pytest.mark.xfail(strict=True, reason=c["comment"])] if c["expect"] == "fail" else [])
-    for c in CASES])
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(
+            c,
+            id=c["comment"][:70],
+            marks=[pytest.mark.xfail(strict=True, reason=c["comment"])] if c["expect"] == "fail" else [],
+        )
+        for c in CASES
+    ],
+)
 def test_decode_case(case: dict) -> None:
     assert repair_text(case["original"])[0] == case["expected"]
 
 
 # --- property: clean text is returned byte for byte -------------------------------------------
 
+
 def _piece(pool: str, language: str) -> st.SearchStrategy[str]:
     if pool == "accented":
         return st.sampled_from(INVENTORY["languages"][language])
     if pool == "quoted":
-        return st.builds(str.format, st.sampled_from(INVENTORY["quoted"]),
-                         st.sampled_from(INVENTORY["words"] + INVENTORY["languages"][language]))
+        return st.builds(
+            str.format,
+            st.sampled_from(INVENTORY["quoted"]),
+            st.sampled_from(INVENTORY["words"] + INVENTORY["languages"][language]),
+        )
     return st.sampled_from(INVENTORY[pool])
 
 
@@ -56,8 +68,7 @@ def register_text(draw: st.DrawFn) -> str:
     """Lines of words, accented words of one language, quotes, dashes, arrows, box drawing,
     check marks, emoji and symbols, as registers mix them."""
     language = draw(st.sampled_from(sorted(INVENTORY["languages"])))
-    pools = ("words", "words", "words", "accented", "quoted", "dashes", "arrows", "boxes", "checks", "emoji",
-             "symbols")
+    pools = ("words", "words", "words", "accented", "quoted", "dashes", "arrows", "boxes", "checks", "emoji", "symbols")
     line = st.lists(st.sampled_from(pools).flatmap(lambda pool: _piece(pool, language)), min_size=1, max_size=12)
     lines = draw(st.lists(line, min_size=1, max_size=4))
     return "\n".join(" ".join(pieces) for pieces in lines)
@@ -65,8 +76,10 @@ def register_text(draw: st.DrawFn) -> str:
 
 # Realistic neighbours of the bytes UTF-8 leads with: accented letters, then punctuation and
 # symbols that cp1252 puts in 0x80-0xBF ("café’s", "«Bogotá»", "château…").
-CLEAN_ALPHABET = ("abcdeéèêëàâäáãåçíìîïñóòôöõøúùûüýÿßæœšžÀÁÂÄÅÇÉÈÊÍÎÑÓÖØÚÜÝĞİŞğışčćłńśźż"
-                  " ’‘”“»«…—–•·°±©®™€£§¶µ½¼¾¿¡ ✅❌⚠️🔴🟢→←┌─┐│└┘═")
+CLEAN_ALPHABET = (
+    "abcdeéèêëàâäáãåçíìîïñóòôöõøúùûüýÿßæœšžÀÁÂÄÅÇÉÈÊÍÎÑÓÖØÚÜÝĞİŞğışčćłńśźż"
+    " ’‘”“»«…—–•·°±©®™€£§¶µ½¼¾¿¡ ✅❌⚠️🔴🟢→←┌─┐│└┘═"
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -99,11 +112,11 @@ def spells_mojibake(text: str) -> bool:
     (True, True, False)
     """
     for i, char in enumerate(text):
-        if char in "âï" and 0x80 <= CODE_PAGE_BYTES.get(text[i + 1:i + 2], 0) <= 0xBF:
+        if char in "âï" and 0x80 <= CODE_PAGE_BYTES.get(text[i + 1 : i + 2], 0) <= 0xBF:
             return True
         lead = CODE_PAGE_BYTES.get(char, 0)
         n = 2 if 0xC2 <= lead <= 0xDF else 3 if 0xE0 <= lead <= 0xEF else 4 if 0xF0 <= lead <= 0xF4 else 0
-        tail = [CODE_PAGE_BYTES.get(c, 0) for c in text[i + 1:i + n]]
+        tail = [CODE_PAGE_BYTES.get(c, 0) for c in text[i + 1 : i + n]]
         if n and len(tail) == n - 1 and all(0x80 <= b <= 0xBF for b in tail):
             try:
                 bytes([lead, *tail]).decode("utf-8")
@@ -120,6 +133,7 @@ def test_clean_accents_next_to_punctuation_are_untouched(text: str) -> None:
 
 
 # --- property: mojibake comes back exactly ----------------------------------------------------
+
 
 @settings(max_examples=150, deadline=None)
 @given(register_text(), st.sampled_from(PAGES))
@@ -158,8 +172,7 @@ def test_recovery_rate_on_a_fixed_sample() -> None:
 
 def _sample(rng: random.Random) -> str:
     language = INVENTORY["languages"][rng.choice(sorted(INVENTORY["languages"]))]
-    pools = ["words", "words", "words", "accented", "quoted", "dashes", "arrows", "boxes", "checks", "emoji",
-             "symbols"]
+    pools = ["words", "words", "words", "accented", "quoted", "dashes", "arrows", "boxes", "checks", "emoji", "symbols"]
     lines = []
     for _ in range(rng.randint(1, 4)):
         pieces = []
@@ -172,6 +185,7 @@ def _sample(rng: random.Random) -> str:
 
 
 # --- units ------------------------------------------------------------------------------------
+
 
 def test_precheck() -> None:
     assert not needs_repair("plain ASCII | table | ✅ — “quotes” café")
@@ -208,6 +222,7 @@ def test_summary_counts_each_step() -> None:
 
 
 # --- riskreg repair ---------------------------------------------------------------------------
+
 
 def test_cli_prints_repaired_text_and_explains_on_stderr(tmp_path: Path) -> None:
     path = tmp_path / "a.md"

@@ -82,10 +82,12 @@ def test_decisions_survive_re_runs(setup: tuple[Path, Path, Path]) -> None:
     before = dict(query(db, "SELECT entry_id, owners FROM entries"))
     assert before["BA-1"] == ["J. Smith"] and before["BA-2"] == ["Security"]
 
-    for args in (["accept", "owner", "J. Smith", "Jane Smith"],     # a correction
-                 ["accept", "owner", "Secruity lead", "SRE"],       # overrides a confident match
-                 ["accept", "status", "On hold", "open"],
-                 ["reject", "owner", "Platform SRE"]):              # keep as written
+    for args in (
+        ["accept", "owner", "J. Smith", "Jane Smith"],  # a correction
+        ["accept", "owner", "Secruity lead", "SRE"],  # overrides a confident match
+        ["accept", "status", "On hold", "open"],
+        ["reject", "owner", "Platform SRE"],
+    ):  # keep as written
         result = review(runner, db, *args)
         assert result.exit_code == 0, result.output
         assert "saved to" in result.output
@@ -150,14 +152,17 @@ def test_the_decisions_file_can_be_set_in_riskreg_toml(setup: tuple[Path, Path, 
     config = tmp_path / "riskreg.toml"
     config.write_text('[review]\ndecisions = "team/decisions.csv"\n', encoding="utf-8")
     runner = CliRunner()
-    result = runner.invoke(main, ["ingest", str(docs), "--db", str(db), "--owners", str(owners), "--config",
-                                  str(config), "--workers", "1"])
+    result = runner.invoke(
+        main, ["ingest", str(docs), "--db", str(db), "--owners", str(owners), "--config", str(config), "--workers", "1"]
+    )
     assert result.exit_code == 0, result.output
-    result = runner.invoke(main, ["review", "--db", str(db), "--config", str(config), "accept", "owner", "J. Smith",
-                                  "John Smith"])
+    result = runner.invoke(
+        main, ["review", "--db", str(db), "--config", str(config), "accept", "owner", "J. Smith", "John Smith"]
+    )
     assert result.exit_code == 0 and (tmp_path / "team" / "decisions.csv").exists()
-    runner.invoke(main, ["ingest", str(docs), "--db", str(db), "--owners", str(owners), "--config", str(config),
-                         "--workers", "1"])
+    runner.invoke(
+        main, ["ingest", str(docs), "--db", str(db), "--owners", str(owners), "--config", str(config), "--workers", "1"]
+    )
     assert query(db, "SELECT owners FROM entries WHERE entry_id = 'BA-1'") == [(["John Smith"],)]
 
 

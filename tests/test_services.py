@@ -16,16 +16,19 @@ def service(title: str | None, metadata: dict[str, str] | None = None, path: str
     return service_of_document(title, metadata or {}, path, TYPE_WORDS, GENERIC)[0]
 
 
-@pytest.mark.parametrize(("title", "expected"), [
-    ("Operator Management Service — Service Risk Register", "Operator Management Service"),
-    ("Operator Management Service — Service Readiness", "Operator Management Service"),
-    ("Operator Management Service: Service Readiness Checklist", "Operator Management Service"),
-    ("SERVICE_RISK_REGISTER — lock-integration-service", "lock-integration-service"),
-    ("Lock Integration Service — Service Risk Register", "Lock Integration Service"),
-    ("EmploymentX — Risk Register & Mitigation Playbooks", "EmploymentX"),
-    ("Residual Risk Assessment — Billing Gateway", "Billing Gateway"),
-    ("Risk Register | Payments Ledger", "Payments Ledger"),
-])
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Operator Management Service — Service Risk Register", "Operator Management Service"),
+        ("Operator Management Service — Service Readiness", "Operator Management Service"),
+        ("Operator Management Service: Service Readiness Checklist", "Operator Management Service"),
+        ("SERVICE_RISK_REGISTER — lock-integration-service", "lock-integration-service"),
+        ("Lock Integration Service — Service Risk Register", "Lock Integration Service"),
+        ("EmploymentX — Risk Register & Mitigation Playbooks", "EmploymentX"),
+        ("Residual Risk Assessment — Billing Gateway", "Billing Gateway"),
+        ("Risk Register | Payments Ledger", "Payments Ledger"),
+    ],
+)
 def test_the_service_is_the_title_without_document_words(title: str, expected: str) -> None:
     assert service(title) == expected
 
@@ -33,7 +36,8 @@ def test_the_service_is_the_title_without_document_words(title: str, expected: s
 def test_metadata_wins_then_title_then_scope_then_folder_then_file() -> None:
     assert service("Risk Register", {"service": "Ledger Sync"}) == "Ledger Sync"
     assert service("Residual Risk Assessment - Post Critical Fixes", {"scope": "VokeTag Platform"}) == (
-        "VokeTag Platform")
+        "VokeTag Platform"
+    )
     assert service("Risk Register", {}, "payments/ledger-sync/docs/registers/r.md") == "ledger-sync"
     assert service(None, {}, "000_abc.txt") == "000_abc"
 
@@ -43,14 +47,17 @@ def names(written: dict[str, str]) -> dict[str, str]:
 
 
 def test_the_documents_of_one_service_share_one_name() -> None:
-    written = {p: service(t) for p, t in {
-        "a.txt": "Operator Management Service — Service Risk Register",
-        "b.txt": "Operator Management Service — Service Readiness",
-        "c.txt": "SERVICE_RISK_REGISTER — lock-integration-service",
-        "d.html": "Lock Integration Service — Service Risk Register",
-        "e.md": "# Residual Risk Assessment — Lock Integration",
-        "f.md": "EmploymentX — Risk Register & Mitigation Playbooks",
-    }.items()}
+    written = {
+        p: service(t)
+        for p, t in {
+            "a.txt": "Operator Management Service — Service Risk Register",
+            "b.txt": "Operator Management Service — Service Readiness",
+            "c.txt": "SERVICE_RISK_REGISTER — lock-integration-service",
+            "d.html": "Lock Integration Service — Service Risk Register",
+            "e.md": "# Residual Risk Assessment — Lock Integration",
+            "f.md": "EmploymentX — Risk Register & Mitigation Playbooks",
+        }.items()
+    }
     of = names(written)
     assert of["a.txt"] == of["b.txt"] == "Operator Management Service"
     assert of["c.txt"] == of["d.html"] == of["e.md"] == "Lock Integration Service"
@@ -63,17 +70,29 @@ def test_a_slug_alone_is_shown_as_words() -> None:
 
 
 def test_typos_join_and_numbers_keep_services_apart() -> None:
-    of = names({"a.md": "Payment Gateway", "b.md": "Payment Gateway", "c.md": "Payment Gatway",
-                "d.md": "Payment Gateway 2", "e.md": "Search Sync", "f.md": "Search Sync 3"})
+    of = names(
+        {
+            "a.md": "Payment Gateway",
+            "b.md": "Payment Gateway",
+            "c.md": "Payment Gatway",
+            "d.md": "Payment Gateway 2",
+            "e.md": "Search Sync",
+            "f.md": "Search Sync 3",
+        }
+    )
     assert of["a.md"] == of["b.md"] == of["c.md"] == "Payment Gateway"
     assert len({of["a.md"], of["d.md"], of["e.md"], of["f.md"]}) == 4
 
 
 def test_every_written_name_has_a_match_and_an_alias_row() -> None:
-    result = canonical_services({"a.md": "Lock Integration Service", "b.txt": "lock-integration-service",
-                                 "c.txt": "lock-integration-service"}, TYPE_WORDS, Guards())
-    assert result.aliases == {"Lock Integration Service": {"Lock Integration Service": 1,
-                                                           "lock-integration-service": 2}}
+    result = canonical_services(
+        {"a.md": "Lock Integration Service", "b.txt": "lock-integration-service", "c.txt": "lock-integration-service"},
+        TYPE_WORDS,
+        Guards(),
+    )
+    assert result.aliases == {
+        "Lock Integration Service": {"Lock Integration Service": 1, "lock-integration-service": 2}
+    }
     by_raw = {m.raw: m for m in result.matches}
     assert by_raw["lock-integration-service"].method == "key" and by_raw["lock-integration-service"].occurrences == 2
     assert by_raw["Lock Integration Service"].method == "exact"
@@ -85,7 +104,8 @@ def test_names_differing_by_a_word_are_different_services() -> None:
 
 
 def test_a_decision_renames_a_service() -> None:
-    result = canonical_services({"a.md": "Lock Integ"}, TYPE_WORDS, Guards(),
-                                {("service", "lock integ"): "Lock Integration Service"})
+    result = canonical_services(
+        {"a.md": "Lock Integ"}, TYPE_WORDS, Guards(), {("service", "lock integ"): "Lock Integration Service"}
+    )
     assert result.of_path == {"a.md": "Lock Integration Service"}
     assert result.matches[0].method == "decision"

@@ -19,23 +19,45 @@ def matcher() -> StatusMatcher:
     return StatusMatcher(STATUS_SYNONYMS, Guards())
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    # canonical words, any case
-    ("open", "open"), ("OPEN", "open"), ("Mitigating", "mitigating"), ("CLOSED", "closed"),
-    # synonyms
-    ("FIXED", "mitigated"), ("Fixed", "mitigated"), ("PENDING", "open"), ("TODO", "open"),
-    ("Not started", "open"), ("In progress", "mitigating"), ("in-progress", "mitigating"),
-    ("Mitigation in progress", "mitigating"), ("Under monitoring", "monitoring"),
-    ("accepted with mitigation", "accepted"), ("Risk accepted", "accepted"), ("Done", "mitigated"),
-    # decorated
-    ("⚠️ In progress", "mitigating"), ("✅ Mitigated", "mitigated"), ("❌ TODO", "open"),
-    ("**Monitoring**", "monitoring"), ("✅ Mitigated (2026-03)", "mitigated"),
-    # typos
-    ("Mitgating", "mitigating"), ("Monitering", "monitoring"), ("Mitigatd", "mitigated"), ("Acepted", "accepted"),
-    ("Mitgating (ETA Q3)", "mitigating"),
-    # negations are never read as the word they negate
-    ("not mitigated", "open"), ("NOT IMPLEMENTED", "open"), ("Unmitigated", "open"),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # canonical words, any case
+        ("open", "open"),
+        ("OPEN", "open"),
+        ("Mitigating", "mitigating"),
+        ("CLOSED", "closed"),
+        # synonyms
+        ("FIXED", "mitigated"),
+        ("Fixed", "mitigated"),
+        ("PENDING", "open"),
+        ("TODO", "open"),
+        ("Not started", "open"),
+        ("In progress", "mitigating"),
+        ("in-progress", "mitigating"),
+        ("Mitigation in progress", "mitigating"),
+        ("Under monitoring", "monitoring"),
+        ("accepted with mitigation", "accepted"),
+        ("Risk accepted", "accepted"),
+        ("Done", "mitigated"),
+        # decorated
+        ("⚠️ In progress", "mitigating"),
+        ("✅ Mitigated", "mitigated"),
+        ("❌ TODO", "open"),
+        ("**Monitoring**", "monitoring"),
+        ("✅ Mitigated (2026-03)", "mitigated"),
+        # typos
+        ("Mitgating", "mitigating"),
+        ("Monitering", "monitoring"),
+        ("Mitigatd", "mitigated"),
+        ("Acepted", "accepted"),
+        ("Mitgating (ETA Q3)", "mitigating"),
+        # negations are never read as the word they negate
+        ("not mitigated", "open"),
+        ("NOT IMPLEMENTED", "open"),
+        ("Unmitigated", "open"),
+    ],
+)
 def test_known_statuses(matcher: StatusMatcher, raw: str, expected: str) -> None:
     m = matcher.match(raw)
     assert m.canonical == expected, m
@@ -59,7 +81,11 @@ def test_riskreg_toml_adds_synonyms(tmp_path: Path) -> None:
     config = load_config(toml)
     m = StatusMatcher(config.status_synonyms, config.guards)
     assert [m.match(s).canonical for s in ("On hold", "parked", "WONTFIX", "FIXED")] == [
-        "open", "open", "closed", "mitigated"]
+        "open",
+        "open",
+        "closed",
+        "mitigated",
+    ]
 
 
 def test_decisions_win_over_everything() -> None:
@@ -78,8 +104,11 @@ def test_any_text_is_a_canonical_status_or_flagged(raw: str) -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.sampled_from(sorted({w for words in STATUS_SYNONYMS.values() for w in words})),
-       st.sampled_from(["", "✅ ", "⚠️ ", "**", " "]), st.sampled_from(["lower", "upper", "title"]))
+@given(
+    st.sampled_from(sorted({w for words in STATUS_SYNONYMS.values() for w in words})),
+    st.sampled_from(["", "✅ ", "⚠️ ", "**", " "]),
+    st.sampled_from(["lower", "upper", "title"]),
+)
 def test_every_synonym_reads_the_same_decorated_and_in_any_case(word: str, mark: str, case: str) -> None:
     m = StatusMatcher(STATUS_SYNONYMS, Guards())
     plain = m.match(word).canonical
