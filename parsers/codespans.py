@@ -30,8 +30,30 @@ WORD_RE = re.compile(r"^[A-Za-z]{2,}\Z")
 # the document's own words they decide where a glued "revieweragent" splits ("reviewer agent").
 # Words that are also common word endings ("ion", "ment", "able") are left out on purpose.
 GLUE_WORDS: frozenset[str] = frozenset(
-    ["a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "from", "with", "by", "at", "as", "is", "are", "be", "was", "were", "been", "not", "no", "into", "via", "per", "than", "then", "when", "if", "only", "always", "never", "must", "should", "can", "up", "down", "out", "off", "set", "run", "runs", "ran", "running", "key", "keys", "field", "fields", "column", "columns", "table", "tables", "flag", "flags", "header", "headers", "endpoint", "endpoints", "command", "commands", "file", "files", "job", "jobs", "value", "values", "variable", "variables", "config", "configs", "setting", "settings", "mode", "check", "checks", "test", "tests", "suite", "script", "scripts", "hook", "hooks", "policy", "policies", "role", "roles", "scope", "scopes", "secret", "secrets", "token", "tokens", "queue", "queues", "topic", "topics", "index", "indexes", "partition", "partitions", "schema", "schemas", "bucket", "buckets", "namespace", "namespaces", "service", "services", "call", "calls", "method", "methods", "function", "functions", "module", "modules", "package", "packages", "image", "images", "container", "containers", "pod", "pods", "cluster", "clusters", "node", "nodes", "route", "routes", "path", "paths", "parameter", "parameters", "param", "params", "option", "options", "rule", "rules", "alert", "alerts", "metric", "metrics", "dashboard", "dashboards", "log", "logs", "event", "events", "payload", "payloads", "response", "responses", "request", "requests", "target", "targets", "task", "tasks", "step", "steps", "stage", "stages", "build", "builds", "branch", "branches", "tag", "tags", "release", "releases", "version", "versions", "migration", "migrations", "directory", "folder", "user", "users", "group", "groups", "account", "accounts", "permission", "permissions", "access", "state", "status", "type", "types", "class", "classes", "object", "objects", "property", "properties", "attribute", "attributes", "entry", "entries", "record", "records", "row", "rows", "item", "items", "list", "lists", "lock", "locks", "cron", "timer", "timeout", "timeouts", "retries", "limit", "limits", "quota", "quotas", "sidecar", "operator", "operators", "controller", "controllers", "worker", "workers", "handler", "handlers", "middleware", "plugin", "plugins", "extension", "extensions", "library", "libraries", "dependency", "dependencies", "present", "absent", "missing", "returned", "green", "ready", "live", "configured", "enabled", "disabled", "deployed", "installed", "applied", "passes", "pass", "passed", "fails", "failed", "returns", "exists", "created", "updated", "removed", "added", "used", "called", "agent", "agents", "reviewer", "enforced", "validated", "verified", "tested", "checked", "blocked", "allowed", "denied", "rotated", "pinned", "committed", "merged", "documented", "linked", "wired", "executed", "scheduled", "clean", "respected", "honoured", "honored", "emitted", "exported", "imported", "set", "reads", "writes", "read", "write", "binary", "binaries", "endpoint", "env", "environment", "variable"]
-)
+    """
+a an the and or of to in on for from with by at as is are be was were been not no into via per than then
+when if only always never must should can up down out off set run runs ran running key keys field fields
+column columns table tables flag flags header headers endpoint endpoints command commands file files job
+jobs value values variable variables config configs setting settings mode check checks test tests suite
+script scripts hook hooks policy policies role roles scope scopes secret secrets token tokens queue queues
+topic topics index indexes partition partitions schema schemas bucket buckets namespace namespaces service
+services call calls method methods function functions module modules package packages image images
+container containers pod pods cluster clusters node nodes route routes path paths parameter parameters
+param params option options rule rules alert alerts metric metrics dashboard dashboards log logs event
+events payload payloads response responses request requests target targets task tasks step steps stage
+stages build builds branch branches tag tags release releases version versions migration migrations
+directory folder user users group groups account accounts permission permissions access state status type
+types class classes object objects property properties attribute attributes entry entries record records
+row rows item items list lists lock locks cron timer timeout timeouts retries limit limits quota quotas
+sidecar operator operators controller controllers worker workers handler handlers middleware plugin
+plugins extension extensions library libraries dependency dependencies present absent missing returned
+green ready live configured enabled disabled deployed installed applied passes pass passed fails failed
+returns exists created updated removed added used called agent agents reviewer enforced validated
+verified tested checked blocked allowed denied rotated pinned committed merged documented linked wired
+executed scheduled clean respected honoured honored emitted exported imported set reads writes read write
+binary binaries endpoint env environment variable
+""".split()
+)  # a word list reads better as text
 # Short words that a code token may have swallowed at its start ("forops.operator_health_log").
 PREFIX_WORDS: tuple[str, ...] = (
     "from",
