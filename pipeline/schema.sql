@@ -9,8 +9,8 @@ CREATE TABLE IF NOT EXISTS schema_info (
 
 CREATE TABLE IF NOT EXISTS runs (
     run_id              VARCHAR PRIMARY KEY,
-    started_at          TIMESTAMPTZ NOT NULL,
-    finished_at         TIMESTAMPTZ,
+    started_at          TIMESTAMP NOT NULL,  -- UTC; TIMESTAMPTZ would need pytz to fetch in Python
+    finished_at         TIMESTAMP,
     root                VARCHAR NOT NULL,
     riskreg_version     VARCHAR NOT NULL,
     config_fingerprint  VARCHAR NOT NULL,
