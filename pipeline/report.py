@@ -46,11 +46,7 @@ class Report:
 
 def build_report(con: duckdb.DuckDBPyConnection) -> Report:
     """Everything the rollup shows, from the current state of the database."""
-    # Timestamps as text: fetching TIMESTAMPTZ into Python would need pytz, which we do not depend on.
-    run_cur = con.execute(
-        "SELECT * REPLACE (started_at::VARCHAR AS started_at, finished_at::VARCHAR AS finished_at) "
-        "FROM runs ORDER BY started_at DESC LIMIT 1"
-    )
+    run_cur = con.execute("SELECT * FROM runs ORDER BY started_at DESC LIMIT 1")
     run_row = run_cur.fetchone()
     run = dict(zip([d[0] for d in run_cur.description], run_row, strict=True)) if run_row else {}
 

@@ -83,6 +83,8 @@ def test_bad_documents_are_rejected_with_reason_and_exit_3(docs: Path, tmp_path:
     # the good documents still went in
     assert rows(db, "SELECT count(*) FROM entries") == [(6,)]
     assert rows(db, "SELECT exit_code, documents_rejected FROM runs") == [(3, 3)]
+    # every table fetches into Python with the declared dependencies only (TIMESTAMPTZ would need pytz)
+    assert rows(db, "SELECT * FROM runs")[0][1].year >= 2026
 
 
 def test_missing_root_is_a_usage_error(tmp_path: Path) -> None:
