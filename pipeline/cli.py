@@ -9,10 +9,13 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
 import click
+import duckdb
 
 from pipeline import __version__
 from pipeline.config import Config, load_config
@@ -30,6 +33,31 @@ def _config(config_path: Path | None, owners: Path | None) -> Config:
         return config.with_owner_directory(owners) if owners else config
     except RiskregError as err:
         raise click.ClickException(str(err)) from err
+
+
+# --db for commands that read what `riskreg ingest` wrote: the file must exist.
+existing_database_option = click.option(
+    "--db",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=DEFAULT_DB,
+    show_default=True,
+    help="Database written by `riskreg ingest`.",
+)
+
+
+@contextmanager
+def read_only_database(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The database opened read-only (a nightly ingest may hold the write lock); errors exit 1."""
+    from pipeline.load import connect
+
+    try:
+        con = connect(db, read_only=True)
+    except RiskregError as err:
+        raise click.ClickException(str(err)) from err
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -149,13 +177,7 @@ def _print_summary(summary) -> None:
 
 
 @main.command()
-@click.option(
-    "--db",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=DEFAULT_DB,
-    show_default=True,
-    help="Database written by `riskreg ingest`.",
-)
+@existing_database_option
 @click.option(
     "--format",
     "fmt",
@@ -177,18 +199,11 @@ def report(db: Path, fmt: str | None, out: Path | None) -> None:
     riskreg report --out rollup.html
     riskreg report --format md > rollup.md
     """
-    from pipeline.load import connect
     from pipeline.report import build_report, render_html, render_markdown
 
     fmt = fmt or ("md" if out is not None and out.suffix.lower() in (".md", ".markdown") else "html")
-    try:
-        con = connect(db, read_only=True)
-    except RiskregError as err:
-        raise click.ClickException(str(err)) from err
-    try:
+    with read_only_database(db) as con:
         rollup = build_report(con)
-    finally:
-        con.close()
     text = render_markdown(rollup) if fmt == "md" else render_html(rollup)
     if out is None:
         click.echo(text, nl=False)
@@ -199,13 +214,7 @@ def report(db: Path, fmt: str | None, out: Path | None) -> None:
 
 
 @main.command()
-@click.option(
-    "--db",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=DEFAULT_DB,
-    show_default=True,
-    help="Database written by `riskreg ingest`.",
-)
+@existing_database_option
 @click.option(
     "--format",
     "fmt",
@@ -225,16 +234,9 @@ def export(db: Path, fmt: str, out: Path) -> None:
     riskreg export --format csv --out entries.csv
     """
     from pipeline.export import export as run_export
-    from pipeline.load import connect
 
-    try:
-        con = connect(db, read_only=True)
-    except RiskregError as err:
-        raise click.ClickException(str(err)) from err
-    try:
+    with read_only_database(db) as con:
         summary = run_export(con, out, fmt)  # type: ignore[arg-type]
-    finally:
-        con.close()
     click.echo(
         f"wrote {len(summary.files)} file(s): {summary.risks} risks, {summary.checks} checks"
         + (
@@ -311,13 +313,7 @@ def _echo_or_fail(action, *args) -> None:
 
 
 @main.group(invoke_without_command=True)
-@click.option(
-    "--db",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=DEFAULT_DB,
-    show_default=True,
-    help="Database a run loaded.",
-)
+@existing_database_option
 @click.option(
     "--config",
     "config_path",
