@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from parsers import doc_meta
-from parsers.fields import field_of_header, synonym_table
+from parsers.fields import HEADER_SYNONYMS, field_of_header, synonym_table
 from parsers.flattened_cells import (
     ID_SHAPE_RE,
     Column,
@@ -67,6 +67,22 @@ BRANCH_CAPITAL_END_RE = re.compile(r"[a-z0-9][A-Z]$")
 BRANCH_NEXT_RE = re.compile(r"$|[A-Z0-9]|\s*[+/&,]|\s+(?:and|AND|with)\s")
 # Lines scanned by sniff, and lines between a header and its first row.
 MAX_SNIFF_LINES = 3000
+# A word every register header line holds (a rating, status, owner or mitigation column): lines
+# without one are prose, and skipping them keeps sniff cheap on documents of other formats.
+HEADER_HINT_RE = re.compile(
+    "|".join(
+        sorted(
+            {
+                re.escape(w)
+                for f in ("likelihood", "impact", "score", "severity", "status", "owner", "mitigation")
+                for w in HEADER_SYNONYMS[f]
+                if len(w) >= 4
+            },
+            key=len,
+            reverse=True,
+        )
+    )
+)  # matched against the lower-cased line: much faster than re.IGNORECASE over an alternation
 MAX_GAP_LINES = 2
 # A legend level on a line of its own (one-cell-per-line legends).
 LEVEL_LINES = frozenset("12345")
@@ -107,6 +123,8 @@ def sniff(text: str) -> float:
         if not stripped or "|" in stripped or len(stripped) > 200 or stripped.count(" ") > 14:
             continue
         if len(header_tokens(stripped)) >= 3:
+            if not HEADER_HINT_RE.search(stripped.lower()):
+                continue
             columns = header_columns(stripped, DEFAULT_SYNONYMS)
             if columns and is_register(columns):
                 following = _next_lines(lines, i + 1, 3)
