@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from pipeline.config import Config
 from pipeline.run import discover, ingest, process_document
@@ -62,3 +63,21 @@ def test_a_parser_crash_is_a_rejection_not_a_crashed_run(monkeypatch) -> None:
     assert not result.entries
     assert any("internal error KeyError" in r.reason and r.stage == "parse" for r in result.rejections)
     assert "Traceback" in result.rejections[0].detail
+
+
+def test_dask_cluster_gives_the_same_database(tmp_path: Path) -> None:
+    """`riskreg ingest --dask ADDRESS`: the per-document work runs on Dask workers (separate
+    processes, so everything crosses by pickle) and the database equals a local run."""
+    distributed = pytest.importorskip("distributed")
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    local, on_dask = tmp_path / "local.duckdb", tmp_path / "dask.duckdb"
+    ingest(FIXTURES, local, Config(), workers=1)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        result = CliRunner().invoke(
+            main, ["ingest", str(FIXTURES), "--db", str(on_dask), "--dask", cluster.scheduler_address]
+        )
+    assert result.exit_code in (0, 3), result.output
+    assert entries(on_dask) == entries(local)
