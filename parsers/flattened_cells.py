@@ -23,8 +23,9 @@ from itertools import pairwise
 from typing import Literal
 
 from parsers.fields import field_of_header
-from parsers.flattened_vocab import Vocabulary, fold, similarity
-from pipeline.textnorm import squash
+from parsers.flattened_vocab import Vocabulary
+from pipeline.matching import similarity
+from pipeline.textnorm import fold, squash
 
 ColumnKind = Literal["id", "text", "level", "score", "severity", "status", "owner"]
 

@@ -13,12 +13,9 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-from rapidfuzz import fuzz
-from rapidfuzz.distance import OSA
-
 from pipeline.config import Config
-from pipeline.textnorm import NON_WORD_RE, squash
-from pipeline.textnorm import fold as unicode_fold
+from pipeline.matching import similarity
+from pipeline.textnorm import fold, squash
 
 # Small words inside owner names ("Head of Security", "Research and Development").
 NAME_CONNECTORS = frozenset({"of", "and", "the", "for", "&"})
@@ -271,24 +268,3 @@ def _phrase_re(phrases: Sequence[str]) -> re.Pattern[str]:
         return re.compile(r"(?!)")
     parts = [r"[\W_]+".join(re.escape(w) for w in p.split()) for p in phrases]
     return re.compile("|".join(parts), re.IGNORECASE)
-
-
-def fold(text: str) -> str:
-    """`pipeline.textnorm.fold`, with a fast path for plain ASCII (most of what a row tries).
-
-    >>> fold("Lock domain-Lead"), fold("Résumé")
-    ('lock domain lead', 'resume')
-    """
-    if text.isascii():
-        return NON_WORD_RE.sub(" ", text.lower()).strip()
-    return unicode_fold(text)
-
-
-def similarity(a: str, b: str) -> float:
-    """0-100: the better of Indel ratio and optimal string alignment (a swapped pair of letters
-    is one edit, as people type it).
-
-    >>> round(similarity("secruity", "security")), round(similarity("mitgating", "mitigating"))
-    (88, 95)
-    """
-    return max(fuzz.ratio(a, b), OSA.normalized_similarity(a, b) * 100)
