@@ -91,7 +91,41 @@ def _service_in_title(title: str, type_words: frozenset[str]) -> str | None:
         named = [w for w in words if w not in type_words]
         if named:
             scored.append((len(named) / len(words), -k, part))
-    return max(scored)[2] if scored else None
+    return _trim_type_words(max(scored)[2], type_words) if scored else None
+
+
+# Words kept at the end of a service name even though they are document-type words elsewhere:
+# "Notification Service" is the service's own name.
+NAME_ENDINGS = frozenset({"service", "services"})
+# A run of document-type words around a name is only dropped when it says "risk document": "Consent
+# Registry" and "Service Mesh" are names, "Inventory Sync Risk Register" is a name and a doc type.
+DOCUMENT_WORDS = frozenset({"risk", "risks", "readiness", "checklist", "assessment", "threat", "raid"})
+
+
+def _trim_type_words(part: str, type_words: frozenset[str]) -> str:
+    """A title part without the document-type words around the name.
+
+    >>> w = frozenset({"service", "risk", "register", "registry", "assessment", "threat", "review", "for"})
+    >>> _trim_type_words("Notification Service Risk Assessment", w), _trim_type_words("Consent Registry", w)
+    ('Notification Service', 'Consent Registry')
+    >>> _trim_type_words("Identity Gateway threat & risk review", w), _trim_type_words("Risk register for Payments", w)
+    ('Identity Gateway', 'Payments')
+    >>> _trim_type_words("Service Mesh", w)
+    'Service Mesh'
+    """
+    words = part.split()
+    keys = [fold(w) for w in words]
+    start = 0
+    while start < len(words) - 1 and (not keys[start] or keys[start] in type_words):
+        start += 1
+    if not DOCUMENT_WORDS & set(keys[:start]):
+        start = 0
+    end = len(words)
+    while end > start + 1 and (not keys[end - 1] or keys[end - 1] in type_words - NAME_ENDINGS):
+        end -= 1
+    if not DOCUMENT_WORDS & set(keys[end:]):
+        end = len(words)
+    return " ".join(words[start:end]).strip(TITLE_TRIM)
 
 
 def display_form(name: str) -> str:
