@@ -20,6 +20,23 @@ from pipeline.vocab import NULL_VALUES, SCALE_WORDS, SEVERITY_WORDS
 # Fields that describe an entry beyond its name; a register has at least one of them.
 RATING_FIELDS = frozenset({"likelihood", "impact", "score", "severity"})
 DESCRIBING_FIELDS = RATING_FIELDS | {"status", "owner", "mitigation"}
+# Headings of the other logs a RAID document or a wiki page keeps beside its risks.
+OTHER_LOG_WORDS = frozenset(
+    {
+        "issues",
+        "actions",
+        "decisions",
+        "assumptions",
+        "dependencies",
+        "questions",
+        "changelog",
+        "changes",
+        "history",
+        "revisions",
+        "incidents",
+        "lessons",
+    }
+)
 # A cell that is only a number, maybe with a scale suffix: "4", "12", "3/5", "4 (High)".
 NUMBER_CELL_RE = re.compile(r"^\s*(?P<n>\d{1,2})(?:\s*/\s*\d{1,2})?(?:\s*\(.*\))?\s*$")
 
@@ -93,11 +110,34 @@ def is_register(fields: Sequence[str | None], table: Table) -> bool:
     present = {f for f in fields if f}
     if not present & {"title", "entry_id"} or not present & DESCRIBING_FIELDS or not table.rows:
         return False
+    if is_other_log(table):
+        return False
     if present & {"entry_id", "owner", "status", "mitigation"}:
         return True
     # A legend: its first column is the scale itself ("Low", "2", "Critical"), row after row.
     first = [r.cells[0] for r in table.rows if r.cells and r.cells[0].strip()]
     return not (first and all(is_scale_value(c) for c in first))
+
+
+def is_other_log(table: Table) -> bool:
+    """A table of issues, actions, decisions or changes (the rest of a RAID log, a history), not
+    of risks: its heading or its title column says so and no header mentions risk.
+
+    >>> t = lambda section, *headers: Table(headers, (TableRow(3, ("I-1",) * len(headers)),), 1, section)
+    >>> is_other_log(t("Issues", "#", "Issue", "Owner")), is_other_log(t("Open actions", "ID", "Item", "Owner"))
+    (True, True)
+    >>> is_other_log(t("Issues", "ID", "Risk", "Owner")), is_other_log(t("Register", "ID", "Issue", "Impact"))
+    (False, False)
+    >>> is_other_log(t("Issues and risks", "ID", "Description", "Impact"))
+    False
+    """
+    if any({"risk", "risks"} & set(fold(h).split()) for h in table.headers):
+        return False
+    section = set(fold(table.section or "").split())
+    if section & {"risk", "risks", "register"}:
+        return False
+    first_headers = {fold(h) for h in table.headers[:3]}
+    return bool(section & OTHER_LOG_WORDS or first_headers & {"issue", "action", "decision", "assumption"})
 
 
 def register_entries(table: Table, *, parser: str, path: str, synonyms: Mapping[str, str]) -> list[RawEntry]:
