@@ -47,6 +47,7 @@ FLAT_COLUMNS = (
     "parser",
     "confidence",
     "entry_key",
+    "duplicate_of",
 )
 
 # Characters that would turn plain text into Markdown: emphasis, code, links, HTML, table pipes,

@@ -55,6 +55,7 @@ ENTRY_SCHEMA = pa.schema(
         ("notes", pa.list_(pa.string())),
         ("extra", pa.string()),
         ("run_id", pa.string()),
+        ("duplicate_of", pa.string()),
     ]
 )
 DOCUMENT_SCHEMA = pa.schema(

@@ -133,6 +133,7 @@ def normalise(results: Sequence[DocumentResult], config: Config, decisions: Deci
                 _count(tally, m, str(raw.loc))
     run.matches = [replace(m, occurrences=n, example=where) for m, n, where in tally.values()]
     run.matches += names.matches + merge_matches(run.entries, decisions)
+    run.entries = mark_duplicates(run.entries, decisions)
     return run
 
 
@@ -257,12 +258,35 @@ def normalise_entry(
 
 def merge_matches(entries: Iterable[Entry], decisions: Decisions) -> list[Match]:
     """The merges people decided in review ("these two entries are one risk"), for the `matches`
-    table: raw is the entry merged, canonical the entry it is merged into. Entries stay as they are."""
+    table: raw is the entry merged, canonical the entry it is merged into (see `mark_duplicates`)."""
     where = {e.entry_key: f"{e.source_path}:{e.source_line}" for e in entries}
     return [
         Match(RISK, a, b, "decision", 100.0, example=where[a])
         for a, b in sorted(decisions.merged_into.items())
         if a in where and b in where
+    ]
+
+
+def mark_duplicates(entries: list[Entry], decisions: Decisions) -> list[Entry]:
+    """Entries with `duplicate_of` set where a person decided two risks are one.
+
+    Chains are followed to the entry that stays (a -> b -> c: both a and b are duplicates of c),
+    and a decision naming an entry that no longer exists changes nothing.
+    """
+    keys = {e.entry_key for e in entries}
+
+    def kept(key: str) -> str:
+        seen = {key}
+        while (nxt := decisions.merged_into.get(key)) in keys and nxt not in seen:
+            key = nxt
+            seen.add(key)
+        return key
+
+    return [
+        replace(e, duplicate_of=target)
+        if e.entry_key in decisions.merged_into and (target := kept(e.entry_key)) != e.entry_key
+        else e
+        for e in entries
     ]
 
 

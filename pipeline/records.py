@@ -147,6 +147,9 @@ class Entry:
     confidence: float
     notes: tuple[str, ...]
     extra: Mapping[str, str]
+    # entry_key this risk was merged into by a review decision; such rows stay in `entries` but
+    # leave the `risks` view and the rollup, so a merged risk counts once.
+    duplicate_of: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

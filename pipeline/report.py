@@ -53,14 +53,14 @@ def build_report(con: duckdb.DuckDBPyConnection) -> Report:
     heatmap = {
         (li, im): n
         for li, im, n in con.execute(
-            f"SELECT likelihood, impact, count(*) FROM entries WHERE kind = 'risk' AND {LIVE_STATUS_SQL} "
+            f"SELECT likelihood, impact, count(*) FROM risks WHERE {LIVE_STATUS_SQL} "
             "AND likelihood IS NOT NULL AND impact IS NOT NULL GROUP BY ALL"
         ).fetchall()
     }
 
     severity_counts = ", ".join(f"count(*) FILTER (WHERE severity = '{s}') AS {s}" for s in reversed(SEVERITIES))
     by_service = con.execute(f"""
-        WITH r AS (SELECT * FROM entries WHERE kind = 'risk'),
+        WITH r AS (SELECT * FROM risks),
              c AS (SELECT service, count(*) AS checks,
                           count(*) FILTER (WHERE checked) AS done,
                           count(*) FILTER (WHERE checked IS NULL) AS unknown
@@ -82,7 +82,7 @@ def build_report(con: duckdb.DuckDBPyConnection) -> Report:
     top = con.execute(f"""
         SELECT service, entry_id, title, likelihood, impact, score, severity, status,
                array_to_string(owners, ', '), source_path || ':' || source_line
-        FROM entries WHERE kind = 'risk' AND {LIVE_STATUS_SQL} AND severity IS NOT NULL
+        FROM risks WHERE {LIVE_STATUS_SQL} AND severity IS NOT NULL
         ORDER BY list_position(['critical', 'high', 'medium', 'low'], severity), score DESC NULLS LAST,
                  service, entry_id
         LIMIT {TOP_RISKS}""").fetchall()
@@ -90,22 +90,24 @@ def build_report(con: duckdb.DuckDBPyConnection) -> Report:
     by_owner = con.execute(f"""
         SELECT owner, count(*) AS risks, {severity_counts}
         FROM (SELECT unnest(CASE WHEN len(owners) = 0 THEN ['(no owner)'] ELSE owners END) AS owner, severity
-              FROM entries WHERE kind = 'risk' AND {LIVE_STATUS_SQL})
+              FROM risks WHERE {LIVE_STATUS_SQL})
         GROUP BY owner ORDER BY critical DESC, high DESC, risks DESC, owner""").fetchall()
 
     by_status = con.execute("""
         SELECT coalesce(status, '(not stated)'), count(*),
                count(DISTINCT service)
-        FROM entries WHERE kind = 'risk' GROUP BY ALL ORDER BY 2 DESC""").fetchall()
+        FROM risks GROUP BY ALL ORDER BY 2 DESC""").fetchall()
 
     quality = con.execute("""
-        SELECT 'risks without likelihood or impact', count(*) FROM entries
-            WHERE kind = 'risk' AND (likelihood IS NULL OR impact IS NULL)
-        UNION ALL SELECT 'risks without a severity', count(*) FROM entries WHERE kind = 'risk' AND severity IS NULL
-        UNION ALL SELECT 'risks without an owner', count(*) FROM entries WHERE kind = 'risk' AND len(owners) = 0
+        SELECT 'risks without likelihood or impact', count(*) FROM risks
+            WHERE likelihood IS NULL OR impact IS NULL
+        UNION ALL SELECT 'risks without a severity', count(*) FROM risks WHERE severity IS NULL
+        UNION ALL SELECT 'risks without an owner', count(*) FROM risks WHERE len(owners) = 0
         UNION ALL SELECT 'status written but not recognised', count(*) FROM entries
             WHERE status_raw IS NOT NULL AND status IS NULL
         UNION ALL SELECT 'entries parsed with low confidence (< 0.8)', count(*) FROM entries WHERE confidence < 0.8
+        UNION ALL SELECT 'risks merged into another by a review decision', count(*) FROM entries
+            WHERE duplicate_of IS NOT NULL
         """).fetchall()
 
     rejections = con.execute("""

@@ -77,8 +77,10 @@ CREATE TABLE IF NOT EXISTS entries (
     confidence       DOUBLE NOT NULL,
     notes            VARCHAR[],
     extra            JSON,
-    run_id           VARCHAR NOT NULL
+    run_id           VARCHAR NOT NULL,
+    duplicate_of     VARCHAR
 );
+ALTER TABLE entries ADD COLUMN IF NOT EXISTS duplicate_of VARCHAR;
 COMMENT ON TABLE entries IS 'Every risk and check of every document, normalised, with raw values beside.';
 
 CREATE TABLE IF NOT EXISTS rejections (
@@ -136,7 +138,8 @@ CREATE TABLE IF NOT EXISTS parse_cache (
 );
 COMMENT ON TABLE parse_cache IS 'Internal: per-document parse results, keyed by bytes and config, for incremental runs.';
 
-CREATE OR REPLACE VIEW risks AS SELECT * EXCLUDE (checked) FROM entries WHERE kind = 'risk';
+-- Each risk once: rows merged into another by a review decision stay in `entries` only.
+CREATE OR REPLACE VIEW risks AS SELECT * EXCLUDE (checked) FROM entries WHERE kind = 'risk' AND duplicate_of IS NULL;
 CREATE OR REPLACE VIEW checks AS
     SELECT entry_key, service, title, section, checked, source_path, source_line, parser, confidence, notes, run_id
     FROM entries WHERE kind = 'check';

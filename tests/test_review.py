@@ -140,10 +140,14 @@ def test_merge_and_distinct_decisions(setup: tuple[Path, Path, Path]) -> None:
     assert "merge candidates: 0" in review(runner, db).output
     ingest(runner, docs, owners, db)
     assert query(db, "SELECT raw, canonical, method FROM matches WHERE vocabulary = 'risk'") == [(a, b, "decision")]
-    assert query(db, "SELECT count(*) FROM entries") == [(5,)]  # both entries stay
+    assert query(db, "SELECT count(*) FROM entries") == [(5,)]  # both entries stay in entries...
+    assert query(db, "SELECT entry_key, duplicate_of FROM entries WHERE duplicate_of IS NOT NULL") == [(a, b)]
+    risks = query(db, "SELECT entry_key FROM risks")
+    assert (a,) not in risks and (b,) in risks  # ...but the merged risk counts once
     assert review(runner, db, "distinct", a, b).exit_code == 0
     ingest(runner, docs, owners, db)
     assert query(db, "SELECT count(*) FROM matches WHERE vocabulary = 'risk'") == [(0,)]
+    assert query(db, "SELECT count(*) FROM entries WHERE duplicate_of IS NOT NULL") == [(0,)]
     assert "merge candidates: 0" in review(runner, db).output
 
 
