@@ -59,17 +59,19 @@ def build_report(con: duckdb.DuckDBPyConnection) -> Report:
     }
 
     severity_counts = ", ".join(f"count(*) FILTER (WHERE severity = '{s}') AS {s}" for s in reversed(SEVERITIES))
+    live_counts = ", ".join(
+        f"count(*) FILTER (WHERE severity = '{s}' AND {LIVE_STATUS_SQL}) AS {s}" for s in reversed(SEVERITIES)
+    )
     by_service = con.execute(f"""
-        WITH r AS (SELECT * FROM risks),
-             c AS (SELECT service, count(*) AS checks,
+        WITH c AS (SELECT service, count(*) AS checks,
                           count(*) FILTER (WHERE checked) AS done,
                           count(*) FILTER (WHERE checked IS NULL) AS unknown
                    FROM entries WHERE kind = 'check' GROUP BY service),
              s AS (SELECT coalesce(service, '(no service)') AS service, count(*) AS risks,
-                          count(*) FILTER (WHERE {LIVE_STATUS_SQL}) AS live, {severity_counts},
-                          count(*) FILTER (WHERE severity IS NULL) AS unrated,
-                          max(score) AS top_score
-                   FROM r GROUP BY ALL)
+                          count(*) FILTER (WHERE {LIVE_STATUS_SQL}) AS live, {live_counts},
+                          count(*) FILTER (WHERE severity IS NULL AND {LIVE_STATUS_SQL}) AS unrated,
+                          max(score) FILTER (WHERE {LIVE_STATUS_SQL}) AS top_score
+                   FROM risks GROUP BY ALL)
         SELECT coalesce(s.service, c.service, '(no service)'), coalesce(s.risks, 0), coalesce(s.live, 0),
                {", ".join(f"coalesce(s.{x}, 0)" for x in reversed(SEVERITIES))}, coalesce(s.unrated, 0),
                s.top_score,
@@ -77,7 +79,8 @@ def build_report(con: duckdb.DuckDBPyConnection) -> Report:
                     ELSE format('{{}}/{{}}{{}}', c.done, c.checks,
                                 CASE WHEN c.unknown > 0 THEN format(' ({{}} unknown)', c.unknown) ELSE '' END) END
         FROM s FULL OUTER JOIN c ON s.service = c.service
-        ORDER BY coalesce(s.top_score, 0) DESC, 1""").fetchall()
+        ORDER BY coalesce(s.critical, 0) DESC, coalesce(s.high, 0) DESC, coalesce(s.top_score, 0) DESC, 1
+        """).fetchall()
 
     top = con.execute(f"""
         SELECT service, entry_id, title, likelihood, impact, score, severity, status,
@@ -118,9 +121,21 @@ def build_report(con: duckdb.DuckDBPyConnection) -> Report:
     sections = (
         Section(
             "Risks by service",
-            "Every risk of every service. 'Live' excludes mitigated and closed risks; "
-            "'unrated' risks have no stated severity and no likelihood x impact.",
-            ("Service", "Risks", "Live", "Critical", "High", "Medium", "Low", "Unrated", "Top score", "Checks done"),
+            "'Risks' counts every risk; the other columns count live risks only (not mitigated or closed): "
+            "by severity, 'unrated' (no stated severity and no likelihood x impact) and the top score. "
+            "Services with the most live critical risks first.",
+            (
+                "Service",
+                "Risks",
+                "Live",
+                "Critical",
+                "High",
+                "Medium",
+                "Low",
+                "Unrated",
+                "Top live score",
+                "Checks done",
+            ),
             tuple(by_service),
         ),
         Section(
@@ -213,7 +228,8 @@ p.note { color: #57606a; margin-top: 0; }
 table { border-collapse: collapse; margin: .5rem 0; }
 th, td { border: 1px solid #d0d7de; padding: .3rem .55rem; text-align: left; vertical-align: top; }
 th { background: #f6f8fa; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
-table.heatmap td { width: 3.2rem; height: 2.4rem; text-align: center; font-weight: 600; }
+table.heatmap td { width: 3.2rem; height: 2.4rem; text-align: center; vertical-align: middle; font-weight: 600; }
+table.heatmap th { text-align: center; vertical-align: middle; }
 table.heatmap td.zero { color: #8c959f; font-weight: 400; }
 .legend span { display: inline-block; padding: .1rem .5rem; margin-right: .4rem; border: 1px solid #d0d7de; }
 """
