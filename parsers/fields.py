@@ -155,6 +155,79 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Headers registers carry that name no canonical field: their columns go to `extra`, but a
+# flattened header line ("IDCategoryRisk...Date raisedReview date") is split on them like on
+# known headers instead of counting them as unknown words.
+EXTRA_HEADERS: tuple[str, ...] = (
+    "category",
+    "risk category",
+    "type",
+    "risk type",
+    "area",
+    "theme",
+    "workstream",
+    "asset",
+    "vulnerability",
+    "cause",
+    "trigger",
+    "source",
+    "phase",
+    "trend",
+    "proximity",
+    "strategy",
+    "response type",
+    "contingency",
+    "date",
+    "raised",
+    "date raised",
+    "raised on",
+    "raised by",
+    "date identified",
+    "identified",
+    "identified by",
+    "created",
+    "updated",
+    "last updated",
+    "last reviewed",
+    "review date",
+    "next review",
+    "due",
+    "due date",
+    "target date",
+    "closed",
+    "closed on",
+    "date closed",
+    "reason",
+    "notes",
+    "note",
+    "comments",
+    "comment",
+    "remarks",
+    "ticket",
+    "jira",
+    "link",
+    "links",
+    "rag",
+    "rag status",
+    "colour",
+    "color",
+)
+# Dates in a flattened row's date columns: "2026-01-08", "08/01/2026", "2026-04", "Q2 2026",
+# "Mar 2026", "4 Mar 2026". Anchored at the cell start; the longest form is tried first.
+DATE_RE = re.compile(
+    r"""\d{4}-\d{2}-\d{2}
+      | \d{1,2}[/.]\d{1,2}[/.]\d{2,4}
+      | \d{4}-\d{2}(?!\d)
+      | Q[1-4]\s?\d{4}
+      | (?:\d{1,2}\s)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s\d{4}""",
+    re.VERBOSE,
+)
+# Extra headers whose column holds dates.
+DATE_HEADER_WORDS = frozenset({"date", "raised", "created", "updated", "reviewed", "review", "due", "closed", "on"})
+
+# A slash between the parts of a header ("Status / next step"), not inside a scale ("H/M/L", "1/5").
+SLASH_RE = re.compile(r"(?<=[A-Za-z)]{2})\s*/\s*(?=[A-Za-z(]{2})")
+
 # Headers that name a different field depending on what the column holds.
 AMBIGUOUS: dict[str, tuple[str, ...]] = {
     "risk": ("title", "severity"),
@@ -201,6 +274,9 @@ def synonym_table(extra: Mapping[str, tuple[str, ...]] | None = None) -> dict[st
 def field_of_header(header: str, synonyms: Mapping[str, str]) -> str | None:
     """Canonical field a header names, or None.
 
+    >>> field_of_header("Status / next step", synonym_table()), field_of_header("Likelihood / Impact", synonym_table())
+    ('status', None)
+
     >>> field_of_header("Owner(s)", synonym_table())
     'owner'
     >>> field_of_header("Risk description", synonym_table())
@@ -213,4 +289,30 @@ def field_of_header(header: str, synonyms: Mapping[str, str]) -> str | None:
         return synonyms[key]
     # "Likelihood (1-5)", "Impact rating (H/M/L)": drop a trailing scale hint and retry.
     trimmed = re.sub(r"\b(\d+\s+\d+|h m l|l m h|1 to 5|rating|score)$", "", key).strip()
-    return synonyms.get(trimmed) if trimmed and trimmed != key else None
+    if trimmed and trimmed != key and trimmed in synonyms:
+        return synonyms[trimmed]
+    # "Status / next step", "Owner / team": the field the parts name, when they name only one.
+    parts = [p for p in SLASH_RE.split(header) if p.strip()] if "/" in header else []
+    named = {f for p in parts if (f := field_of_header(p, synonyms))} if len(parts) > 1 else set()
+    return named.pop() if len(named) == 1 else None
+
+
+def is_extra_header(header: str) -> bool:
+    """Whether a header is one registers carry without a canonical field ("Date raised").
+
+    >>> is_extra_header("Date raised"), is_extra_header("Review date:"), is_extra_header("Vendor API")
+    (True, True, False)
+    """
+    return header_key(header) in _EXTRA_KEYS
+
+
+def is_date_header(header: str) -> bool:
+    """Whether an extra header names a column of dates ("Date raised", "Due", "Closed on").
+
+    >>> is_date_header("Review date"), is_date_header("Category")
+    (True, False)
+    """
+    return is_extra_header(header) and bool(set(header_key(header).split()) & DATE_HEADER_WORDS)
+
+
+_EXTRA_KEYS = frozenset(header_key(h) for h in EXTRA_HEADERS)

@@ -22,12 +22,12 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Literal
 
-from parsers.fields import field_of_header
+from parsers.fields import DATE_RE, field_of_header, is_date_header, is_extra_header
 from parsers.flattened_vocab import Vocabulary
 from pipeline.matching import similarity
 from pipeline.textnorm import fold, squash
 
-ColumnKind = Literal["id", "text", "level", "score", "severity", "status", "owner"]
+ColumnKind = Literal["id", "text", "level", "score", "severity", "status", "owner", "date"]
 
 # Kind of cell each canonical field holds; a column with no field is free text.
 KIND_OF_FIELD: dict[str, ColumnKind] = {
@@ -78,6 +78,8 @@ RATING_FIELDS = frozenset({"likelihood", "impact", "score", "severity"})
 # The shape of an entry id at the start of a row, its number apart: "R-LOCK-" 01, "ABC-R" 07,
 # "RISK-" 003, "R" 01, "SEC-2024-" 01. The number ends where the title starts ("01Vendor").
 ID_SHAPE_RE = re.compile(r"(?P<prefix>[A-Z][A-Z0-9]*[-_.](?:[A-Z0-9]+[-_.])*[A-Z]*|[A-Z]{1,6})(?P<num>\d+)")
+# A run of capitals that is no header itself but each of its letters is ("LI" of "DescriptionLIRating").
+LETTER_RUN_RE = re.compile(r"^[A-Z]{2,3}$")
 # Characters after which an upper-case letter starts a new cell ("leadPer", "01Vendor", "(GA)Tier").
 CASE_BEFORE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789)]}\"'.”’%")
 
@@ -148,7 +150,7 @@ def header_columns(line: str, synonyms: Mapping[str, str]) -> tuple[Column, ...]
     >>> header_columns("Risk score = likelihood × impact.", synonym_table()) is None
     True
     """
-    positions = _token_spans(line)
+    positions = _token_spans(line, synonyms)
     n = len(positions)
     if not 3 <= n <= 30 or NOT_HEADER_RE.search(line):
         return None
@@ -156,8 +158,11 @@ def header_columns(line: str, synonyms: Mapping[str, str]) -> tuple[Column, ...]
     if found is None:
         return None
     unknown, _, _, cells = found
-    known = len({fld for _, fld in cells if fld})
-    if known < 3 or unknown > 2 or unknown * 2 > known:
+    known = {fld for _, fld in cells if fld}
+    # Two fields do when they are the id and the risk and every other column is a known header
+    # ("IDRiskClosed onReason").
+    listed = known == {"entry_id", "title"} and not unknown and len(cells) >= 3
+    if (len(known) < 3 and not listed) or unknown > 2 or unknown * 2 > len(known):
         return None
     seen: set[str] = set()
     columns = []
@@ -166,8 +171,19 @@ def header_columns(line: str, synonyms: Mapping[str, str]) -> tuple[Column, ...]
             fld = None  # a second title-like column stays in `extra`
         if fld:
             seen.add(fld)
-        columns.append(Column(header, fld, KIND_OF_FIELD.get(fld or "", "text")))
+        columns.append(Column(header, fld, column_kind(header, fld)))
     return tuple(columns)
+
+
+def column_kind(header: str, fld: str | None) -> ColumnKind:
+    """What a column holds: by its field, else a date column by its header, else free text.
+
+    >>> column_kind("Likelihood", "likelihood"), column_kind("Date raised", None), column_kind("Notes", None)
+    ('level', 'date', 'text')
+    """
+    if fld:
+        return KIND_OF_FIELD[fld]
+    return "date" if is_date_header(header) else "text"
 
 
 _Headers = tuple[int, int, int, list[tuple[str, "str | None"]]]  # unknown, -new fields, columns, cells
@@ -190,26 +206,78 @@ def _best_headers(
     for size in range(1, min(4, len(positions) - i) + 1):
         header = line[positions[i][0] : positions[i + size - 1][1]]
         fld = field_of_header(header, synonyms)
-        if fld is None and (size > 1 or not header.isalpha()):
+        extra = fld is None and is_extra_header(header)  # "Date raised": known, no field
+        if fld is None and not extra and (size > 1 or not header.isalpha()):
             continue
         rest = _best_headers(line, positions, synonyms, i + size, used | {fld} if fld else used, memo)
         if rest is None:
             continue
         new = 1 if fld and fld not in used else 0
-        options.append((rest[0] + (fld is None), rest[1] - new, rest[2] + 1, [(header, fld), *rest[3]]))
+        unknown = fld is None and not extra
+        options.append((rest[0] + unknown, rest[1] - new, rest[2] + 1, [(header, fld), *rest[3]]))
     memo[(i, used)] = min(options, key=lambda o: o[:3]) if options else None
     return memo[(i, used)]
 
 
-def _token_spans(line: str) -> list[tuple[int, int]]:
+def _token_spans(line: str, synonyms: Mapping[str, str] | None = None) -> list[tuple[int, int]]:
+    """Where the header pieces are; a run of capitals that names no header but whose every
+    letter does ("LI": L and I) is cut into its letters."""
     cuts = sorted({0, len(line), *(p for m in HEADER_BREAK_RE.finditer(line) for p in (m.start(), m.end()))})
-    return [(a, b) for a, b in pairwise(cuts) if line[a:b].strip()]
+    spans = []
+    for a, b in pairwise(cuts):
+        piece = line[a:b]
+        if not piece.strip():
+            continue
+        if (
+            synonyms is not None
+            and LETTER_RUN_RE.match(piece)
+            and field_of_header(piece, synonyms) is None
+            and all(field_of_header(c, synonyms) for c in piece)
+        ):
+            spans.extend((k, k + 1) for k in range(a, b))
+        else:
+            spans.append((a, b))
+    return spans
+
+
+def header_like(line: str, synonyms: Mapping[str, str]) -> bool:
+    """Whether a line reads as a table's header, a register's or not: its pieces are headers
+    (at least two fields, at most one unknown word), as "IDRiskClosed onReason" is.
+
+    >>> from parsers.fields import synonym_table
+    >>> header_like("IDRiskClosed onReason", synonym_table()), header_like("Closed risks[edit]", synonym_table())
+    (True, False)
+    """
+    if len(line) > 200 or NOT_HEADER_RE.search(line):
+        return False
+    positions = _token_spans(line, synonyms)
+    if not 2 <= len(positions) <= 30:
+        return False
+    found = _best_headers(line, positions, synonyms, 0, frozenset(), {})
+    if found is None:
+        return False
+    unknown, _, _, cells = found
+    return len({fld for _, fld in cells if fld}) >= 2 and unknown <= 1 and unknown < len(cells) - 1
 
 
 def is_register(columns: Sequence[Column]) -> bool:
-    """A header naming entries: an id or a title, and something that describes them."""
+    """A header naming entries: an id or a title, and something that describes them; or ids
+    and risks alone ("IDRiskClosed onReason": a table of closed risks).
+
+    >>> from parsers.fields import synonym_table
+    >>> is_register(header_columns("IDRiskClosed onReason", synonym_table()))
+    True
+    >>> is_register(header_columns("IDSectionPageTitle", synonym_table()) or ())
+    False
+    """
     fields = {c.field for c in columns}
-    return bool(fields & {"entry_id", "title"}) and len(fields - {None, "entry_id", "title"}) >= 1
+    if len(fields - {None, "entry_id", "title"}) >= 1:
+        return bool(fields & {"entry_id", "title"})
+    return (
+        bool(columns)
+        and columns[0].field == "entry_id"
+        and any(c.field == "title" and fold(c.header) in ("risk", "risks", "risk title", "risk name") for c in columns)
+    )
 
 
 def is_legend(columns: Sequence[Column]) -> bool:
@@ -224,21 +292,22 @@ def is_legend(columns: Sequence[Column]) -> bool:
 
 def cell_header(lines: Sequence[str], start: int, synonyms: Mapping[str, str]) -> tuple[Column, ...] | None:
     """Header cells each on their own line (the one-cell-per-line variant), or None."""
-    cells = []
+    cells: list[tuple[str, str | None]] = []
     for line in lines[start : start + 20]:
         stripped = line.strip()
         fld = field_of_header(stripped, synonyms) if stripped and len(stripped) <= 40 else None
-        if fld is None:
+        if fld is None and not (stripped and is_extra_header(stripped)):
             break
         cells.append((stripped, fld))
-    if len(cells) < 3:
+    if len([f for _, f in cells if f]) < 3:
         return None
     seen: set[str] = set()
     columns = []
     for header, fld in cells:
         keep = fld if fld not in seen else None
-        seen.add(fld)
-        columns.append(Column(header, keep, KIND_OF_FIELD.get(keep or "", "text")))
+        if fld:
+            seen.add(fld)
+        columns.append(Column(header, keep, column_kind(header, keep)))
     return tuple(columns)
 
 
@@ -394,6 +463,8 @@ class RowSplitter:
             return cuts or [Cut(pos, 2.0, f"no {col.header} found", 0.6)]
         if col.kind == "status":
             return self._status_cuts(text, start, col)
+        if col.kind == "date":
+            return self._date_cuts(text, start, k, last)
         if col.kind == "owner":
             if last:
                 return [Cut(len(text), 0.0)]
@@ -411,6 +482,15 @@ class RowSplitter:
                 )
             ]
         return self._free_cuts(text, start, k)
+
+    def _date_cuts(self, text: str, start: int, k: int, last: bool) -> list[Cut]:
+        """A date column ("Date raised", "Review date"): a date, else empty, else free text."""
+        m = DATE_RE.match(text, start)
+        if m:
+            return [Cut(m.end(), 0.0)]
+        if last:
+            return [Cut(len(text), 0.0 if not text[start:].strip() else 0.3)]
+        return [Cut(start, 0.3), *(replace(c, cost=c.cost + 0.3) for c in self._free_cuts(text, start, k))]
 
     def _level_cuts(self, text: str, start: int, col: Column) -> list[Cut]:
         cuts = [Cut(start + 1, 0.0)] if LEVEL_DIGIT_RE.match(text, start) else []
@@ -468,6 +548,8 @@ class RowSplitter:
             return lambda t, q: bool(self.vocab.status_re.match(t, q))
         if col.kind == "id":
             return lambda t, q: bool(self.id_re and self.id_re.match(t, q))
+        if col.kind == "date":
+            return lambda t, q: bool(DATE_RE.match(t, q))
         # Free text or an owner next: only where the letter case or a space says a cell starts.
         return lambda t, q: boundary_cost(t, q, self.spaced) <= 0.1 and not (t[q - 1].isdigit() and t[q].isdigit())
 

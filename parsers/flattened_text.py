@@ -20,20 +20,23 @@ Takes a decoded Document, returns a ParsedDocument; pure.
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
 from parsers import doc_meta
-from parsers.fields import HEADER_SYNONYMS, field_of_header, synonym_table
+from parsers.fields import HEADER_SYNONYMS, field_of_header, is_extra_header, synonym_table
 from parsers.flattened_cells import (
     ID_SHAPE_RE,
     Column,
     Reading,
     RowSplitter,
     cell_header,
+    column_kind,
     header_columns,
+    header_like,
     header_tokens,
     is_legend,
     is_register,
@@ -43,6 +46,7 @@ from parsers.flattened_vocab import Vocabulary
 from pipeline.config import Config
 from pipeline.records import Document, ParsedDocument, RawEntry, SourceLoc
 from pipeline.textnorm import fold, is_null, squash
+from pipeline.vocab import SCALE_WORDS
 
 NAME = "flattened_text"
 
@@ -50,6 +54,20 @@ NAME = "flattened_text"
 DEFAULT_SYNONYMS = synonym_table()
 # Markup that makes a document HTML (the html_table parser's), not flattened text.
 HTML_DOC_RE = re.compile(r"<(?:!doctype|html|body|table|tr|td|th|div)\b", re.IGNORECASE)
+# Lines of a page's own buttons and footer that follow a table scraped from it ("Add new item",
+# "Like Be the first to like this", "Retrieved from ..."): the table ends there.
+PAGE_BUTTON_RE = re.compile(
+    r"^(?:add\snew\s(?:item|row)|edit|share|follow|like(?:\s.*)?|no\slabels|retrieved\sfrom\s.*"
+    r"|this\spage\swas\slast\sedited\s.*|(?:created|last\smodified|last\sedited)\sby\s.*)$",
+    re.IGNORECASE,
+)
+# Words of a register's title: a scraped page's title is the line above its table that says
+# what the page is ("Payouts Service Risk Log"), not the site's name above it.
+TITLE_WORDS_RE = re.compile(r"(?<![A-Za-z])(?:risks?|register|raid|threats?|hazards?)(?![A-Za-z])", re.IGNORECASE)
+# A numbered heading ("1. Risk scoring"): a section of the page, never its title.
+NUMBERED_HEADING_RE = re.compile(r"^\d+(?:\.\d+)*[.)]?\s")
+# Lines after a title-less first line that may still hold the page's title.
+TITLE_LOOKAHEAD = 4
 # A legend row: a level 1-5, then the level's words run together ("1Very rareNegligible").
 # Not "1. Risk scoring" (a numbered heading) nor "12 ..." (not a level).
 LEGEND_ROW_RE = re.compile(r"^\s*(?P<level>[1-5])(?![\d.)])\s*(?P<rest>\S.*)$")
@@ -86,6 +104,30 @@ HEADER_HINT_RE = re.compile(
 MAX_GAP_LINES = 2
 # A legend level on a line of its own (one-cell-per-line legends).
 LEVEL_LINES = frozenset("12345")
+# A row of a register without ids: a rating glued to (or spaced from) the text before it,
+# "limitMediumHigh", "schema 3 4": what sniff looks for under a header whose first column is
+# not the id.
+ROW_RATING_RE = re.compile(
+    r"(?:(?<=[a-z0-9).])|(?<=\s))(?:[1-5](?:\s?[1-5])|(?:"
+    + "|".join(sorted((re.escape(w.title()) for w in SCALE_WORDS if len(w) >= 3), key=len, reverse=True))
+    + r"))"
+)
+# Page chrome of wikis and doc sites that a scraper keeps above the title: the app's name and
+# buttons ("SharePoint", "Edit"), skip links, "From Acme Wiki", "Created by X, last modified by
+# Y on <date>", breadcrumbs ("Pages / Platform / CDN Edge", "Home › Compliance › Retention",
+# "< Identity Service"). Never the page's title.
+WIKI_CHROME_RE = re.compile(
+    r"""^(?:sharepoint|confluence|notion|search\sthis\ssite|edit|share|follow|add\snew\sitem|page\sinformation
+      | jump\sto\s(?:navigation|search|top)
+      | skip\sto\s(?:end|start)\sof\smetadata | go\sto\s(?:start|end)\sof\smetadata
+      | from\s\S+(?:\s\S+)?\swiki
+      | (?:created|last\smodified|last\sedited|last\supdated)\sby\s.*
+      | <\s.*
+      | [^/›»>]{1,40}(?:\s[/›»>]\s[^/›»>]{1,40}){2,}
+      | [^|]{1,40}(?:\s\|\s[^|]{1,40}){2,}
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +140,7 @@ class Row:
     cells: tuple[str, ...] | None = None  # one-cell-per-line layout: the cells as found
     after_gap: bool = False  # a blank line separates it from the row before
     id_re: re.Pattern[str] | None = None
+    parts: tuple[str, ...] = ()  # a row that went on over lines: the text of each
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,13 +165,20 @@ def sniff(text: str) -> float:
         stripped = line.strip()
         if not stripped or "|" in stripped or len(stripped) > 200 or stripped.count(" ") > 14:
             continue
+        if ("," in stripped or ";" in stripped) and HEADER_HINT_RE.search(stripped.lower()):
+            found = _csv_columns(stripped, DEFAULT_SYNONYMS)
+            if found and is_register(found[0]) and sum(1 for f in _next_lines(lines, i + 1, 2) if found[1] in f) >= 1:
+                return 0.9
         if len(header_tokens(stripped)) >= 3:
             if not HEADER_HINT_RE.search(stripped.lower()):
                 continue
-            columns = header_columns(stripped, DEFAULT_SYNONYMS)
+            columns = _tab_columns(line, DEFAULT_SYNONYMS) or header_columns(stripped, DEFAULT_SYNONYMS)
             if columns and is_register(columns):
                 following = _next_lines(lines, i + 1, 3)
-                ids = sum(1 for f in following if ID_SHAPE_RE.match(f) or (f[:1].isdigit() and _numbered(columns)))
+                if columns[0].field == "entry_id":
+                    ids = sum(1 for f in following if ID_SHAPE_RE.match(f) or (f[:1].isdigit() and _numbered(columns)))
+                else:  # rows without ids: each holds a rating after its text
+                    ids = sum(1 for f in following if ROW_RATING_RE.search(f) and not _is_header(f, DEFAULT_SYNONYMS))
                 if ids >= 2:
                     return 0.9
                 best = max(best, 0.7 if ids else 0.0)
@@ -145,9 +195,11 @@ def parse(doc: Document, config: Config) -> ParsedDocument:
     """Every flattened register in the document, one risk entry per row; legends as scales."""
     synonyms = synonym_table(config.header_synonyms)
     lines = doc.text.split("\n")
-    title = doc_meta.title(doc.text)
+    title = _title(lines)
     metadata = doc_meta.metadata(doc.text)
     blocks, scales = _blocks(lines, synonyms, title)
+    if title and any(squash(lines[block.line - 1]) == title for block in blocks):
+        title = None  # a CSV file or a pasted table starts with its header: no title of its own
     entries: list[RawEntry] = []
     base = Vocabulary(config, _metadata_owners(metadata, config))
     for block in blocks:
@@ -191,7 +243,7 @@ def _read_block(
             readings.append(Reading(row.cells, 1.0, ()))
             continue
         splitter = RowSplitter(block.columns, row.id_re, vocab, spaced=block.spaced or row.cells is not None)
-        reading = splitter.read(row.text)
+        reading = _without_trailing_lines(splitter, row) or splitter.read(row.text)
         if row.cells is not None:
             reading = Reading(
                 reading.cells,
@@ -202,8 +254,28 @@ def _read_block(
         if row.after_gap and reading.confidence < 0.6:
             readings.append(None)  # "R-1 — Vendor outage. Milestone: ..." under a later heading
             continue
+        if row.id_re is None and row.cells is None and reading.confidence < 0.6:
+            readings.append(None)  # no id to vouch for it, and its cells do not read: not a row
+            continue
         readings.append(reading)
     return readings
+
+
+def _without_trailing_lines(splitter: RowSplitter, row: Row) -> Reading | None:
+    """The reading of a row that went on over lines, when it only reads without its last lines
+    (a page's "Add new item" or a footnote taken for a cell's second line); else None."""
+    if len(row.parts) < 2:
+        return None
+    whole = splitter.read(row.text)
+    if whole.confidence >= 0.5:
+        return whole
+    for keep in range(len(row.parts) - 1, 0, -1):
+        shorter = splitter.read(" ".join(row.parts[:keep]))
+        if shorter.confidence >= 0.5 and not shorter.ambiguous:
+            dropped = ", ".join(str(n) for n in row.lines[keep:])
+            note = f"line {dropped} after the row is not part of it"
+            return Reading(shorter.cells, min(shorter.confidence, 0.8), (*shorter.notes, note), False, shorter.starts)
+    return whole
 
 
 def _owner_branches(block: Block, readings: Sequence[Reading | None]) -> list[str]:
@@ -284,7 +356,17 @@ def _blocks(
         if not stripped or "|" in stripped or len(stripped) > 200:
             i += 1
             continue
-        columns = header_columns(stripped, synonyms) if len(header_tokens(stripped)) >= 3 else None
+        if (found := _csv_columns(stripped, synonyms)) is not None:
+            columns, sep = found
+            if is_register(columns):
+                rows, end = _csv_rows(lines, i + 1, len(columns), sep)
+                if rows:
+                    blocks.append(Block(i + 1, columns, tuple(rows), True, _section_before(lines, i, title)))
+                i = max(end, i + 1)
+                continue
+        columns = _tab_columns(lines[i], synonyms) or (
+            header_columns(stripped, synonyms) if len(header_tokens(stripped)) >= 3 else None
+        )
         width = 1
         if columns is None and field_of_header(stripped, synonyms):
             columns = cell_header(lines, i, synonyms)
@@ -303,6 +385,8 @@ def _blocks(
             i += width
             continue
         rows, end = (_cell_rows if cell_layout else _run_rows)(lines, i + width, columns, synonyms)
+        if "\t" in lines[i]:
+            rows = [_tab_row(lines, row, len(columns)) for row in rows]
         if rows:
             spaced = not cell_layout and _spaced(rows)
             blocks.append(Block(i + 1, columns, tuple(rows), spaced, _section_before(lines, i, title)))
@@ -352,12 +436,22 @@ def _run_rows(
                 break
             i += 1
             continue
+        if PAGE_BUTTON_RE.match(text):
+            break  # "Add new item", "Edit": the page goes on, the table does not
         pattern = starts_row(text, len(rows))
         if pattern is not None and not _is_header(text, synonyms):
-            rows.append(Row(i + 1, (i + 1,), text, after_gap=gap, id_re=pattern if id_first else None))
-        elif rows and not gap and not _is_header(text, synonyms):
+            rows.append(Row(i + 1, (i + 1,), text, after_gap=gap, id_re=pattern if id_first else None, parts=(text,)))
+        elif rows and not gap and not _ends_table(lines, i, synonyms):
             last = rows[-1]  # a cell that held a line break: the row goes on
-            rows[-1] = Row(last.line, (*last.lines, i + 1), f"{last.text} {text}", None, last.after_gap, last.id_re)
+            rows[-1] = Row(
+                last.line,
+                (*last.lines, i + 1),
+                f"{last.text} {text}",
+                None,
+                last.after_gap,
+                last.id_re,
+                (*last.parts, text),
+            )
         else:
             break
         gap = False
@@ -426,6 +520,135 @@ def _cell_row(cells: list[tuple[int, str]], width: int) -> Row:
     )
 
 
+def _ends_table(lines: Sequence[str], i: int, synonyms: Mapping[str, str]) -> bool:
+    """Whether line i ends the table above instead of going on with its last row: a header
+    (of a register or not: "IDRiskClosed onReason"), or a heading right above one."""
+    text = lines[i].strip()
+    if header_like(text, synonyms):
+        return True
+    after = _next_lines(lines, i + 1, 1)
+    return bool(after) and len(text) <= 80 and header_like(after[0], synonyms)
+
+
+def _tab_columns(line: str, synonyms: Mapping[str, str]) -> tuple[Column, ...] | None:
+    """The columns of a header whose cells are kept apart by tabs (a table copied out of a
+    browser or a spreadsheet), or None: every cell a header, at least three known fields.
+
+    >>> from parsers.fields import synonym_table
+    >>> [c.field for c in _tab_columns("Ref\\tRisk\\tImpact\\tDate raised\\tOwner", synonym_table())]
+    ['entry_id', 'title', 'impact', None, 'owner']
+    """
+    if "\t" not in line:
+        return None
+    return _delimited_columns([squash(c) for c in line.strip(" \r\n").split("\t")], synonyms, unknown=0.5)
+
+
+def _csv_columns(line: str, synonyms: Mapping[str, str]) -> tuple[tuple[Column, ...], str] | None:
+    """The columns of a CSV header ("Risk ID,Risk Title,Likelihood,...", or ";" as Excel writes
+    it in many locales) and its delimiter; None unless every cell but one is a known header.
+
+    >>> from parsers.fields import synonym_table
+    >>> cols, sep = _csv_columns('Risk ID,"Risk Title",Category,Likelihood,Impact,Risk Owner', synonym_table())
+    >>> [c.field for c in cols], sep
+    (['entry_id', 'title', None, 'likelihood', 'impact', 'owner'], ',')
+    >>> _csv_columns("Name,Owner,Status,Tier", synonym_table()) is None
+    True
+    """
+    for sep in (",", ";"):
+        if line.count(sep) < 2:
+            continue
+        cells = [squash(c) for c in next(csv.reader([line.strip()], delimiter=sep))]
+        if columns := _delimited_columns(cells, synonyms, unknown=0.0, strict=True):
+            return columns, sep
+    return None
+
+
+def _delimited_columns(
+    cells: Sequence[str], synonyms: Mapping[str, str], unknown: float, strict: bool = False
+) -> tuple[Column, ...] | None:
+    """Columns of a header already cut into cells: at least three known fields, and at most
+    `unknown` of the cells (a share) naming nothing; with `strict`, at most one such cell."""
+    if len(cells) < 3 or not all(cells) or any(len(c) > 40 for c in cells):
+        return None
+    fields = [field_of_header(c, synonyms) for c in cells]
+    nameless = sum(1 for c, f in zip(cells, fields, strict=True) if f is None and not is_extra_header(c))
+    if len({f for f in fields if f}) < 3 or nameless > max(unknown * len(cells), 1 if strict else 0):
+        return None
+    # A spreadsheet of risks rates them or says so ("Risk", "Threat"); "Name,Owner,Status,Tier"
+    # is a service catalogue.
+    if not {"likelihood", "impact", "score", "severity"} & set(fields) and not any(
+        TITLE_WORDS_RE.search(c) for c in cells
+    ):
+        return None
+    seen: set[str] = set()
+    columns = []
+    for header, fld in zip(cells, fields, strict=True):
+        keep = fld if fld not in seen else None
+        if fld:
+            seen.add(fld)
+        columns.append(Column(header, keep, column_kind(header, keep)))
+    return tuple(columns)
+
+
+def _csv_rows(lines: Sequence[str], first: int, width: int, sep: str) -> tuple[list[Row], int]:
+    """The records of a CSV table from index `first` up to a blank line; a quoted cell may run
+    over lines. A record with more cells than the header (an unquoted comma) keeps its text
+    for the run-together reading."""
+    rows: list[Row] = []
+    i = first
+    while i < len(lines) and lines[i].strip():
+        end = i
+        record = lines[i]
+        while record.count('"') % 2 and end + 1 < len(lines):  # a quoted cell goes on
+            end += 1
+            record += "\n" + lines[end]
+        cells = [squash(c) for c in next(csv.reader([record.strip()], delimiter=sep), [])]
+        text = squash(" ".join(cells))
+        shaped = tuple(cells + [""] * (width - len(cells))) if 1 < len(cells) <= width else None
+        rows.append(Row(i + 1, tuple(range(i + 1, end + 2)), text, shaped, parts=(text,)))
+        i = end + 1
+    return rows, i
+
+
+def _tab_row(lines: Sequence[str], row: Row, width: int) -> Row:
+    """A row of a tab-separated table with its cells as the tabs cut them (an empty cell is two
+    tabs in a row); the row as it was when it wrapped onto more lines or has too many cells."""
+    if len(row.lines) != 1:
+        return row
+    cells = [squash(c) for c in lines[row.line - 1].strip(" \r\n").split("\t")]
+    if len(cells) > width or len(cells) < 2:
+        return row
+    return Row(row.line, row.lines, row.text, tuple(cells + [""] * (width - len(cells))), row.after_gap, row.id_re)
+
+
+def _title(lines: Sequence[str]) -> str | None:
+    """The page's title: `doc_meta.title` of the text without its chrome; but when that line
+    does not say what the page is and a short line below it does ("Finance Engineering", then
+    "Payouts Service Risk Log"), that line."""
+    text = _without_chrome(lines)
+    title = doc_meta.title(text)
+    if title is None or TITLE_WORDS_RE.search(title):
+        return title
+    after = [s for line in text.split("\n")[:40] if (s := line.strip())]
+    start = next((k for k, s in enumerate(after) if squash(s) == title), len(after))
+    for stripped in after[start + 1 : start + 1 + TITLE_LOOKAHEAD]:
+        if len(stripped) > 80 or doc_meta.META_KEY_RE.match(stripped) or NUMBERED_HEADING_RE.match(stripped):
+            continue
+        if TITLE_WORDS_RE.search(stripped) and not header_like(stripped, DEFAULT_SYNONYMS):
+            return doc_meta.section_name(stripped)
+    return title
+
+
+def _without_chrome(lines: Sequence[str]) -> str:
+    """The text with the wiki chrome lines a scraper keeps above the title blanked, so that
+    the title is the page's own ("Jump to navigation" and breadcrumbs are not)."""
+    out = list(lines[:60])
+    for k, line in enumerate(out):
+        if WIKI_CHROME_RE.match(line.strip()):
+            out[k] = ""
+    return "\n".join([*out, *lines[60:]])
+
+
 def _is_header(text: str, synonyms: Mapping[str, str]) -> bool:
     return len(header_tokens(text)) >= 3 and header_columns(text, synonyms) is not None and len(text) <= 200
 
@@ -481,7 +704,7 @@ def _section_before(lines: Sequence[str], header: int, title: str | None) -> str
         standalone = (k == 0 or not lines[k - 1].strip()) and (k + 1 >= len(lines) or not lines[k + 1].strip())
         if not standalone or len(text) > 80 or text[-1] in ".:;,":
             continue
-        if doc_meta.CHROME_LINE_RE.search(text) or doc_meta.META_KEY_RE.match(text):
+        if doc_meta.CHROME_LINE_RE.search(text) or doc_meta.META_KEY_RE.match(text) or WIKI_CHROME_RE.match(text):
             continue
         if title and doc_meta.section_name(text) == title:
             return None

@@ -46,6 +46,12 @@ CELL_OPEN_RE = re.compile(r"<t[dhr][\s>]", re.IGNORECASE)
 FENCE_RE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
 # Start tags whose lines libxml2 may have capped, to find them again in the source text.
 START_TAG_RE = {tag: re.compile(rf"<{tag}[\s/>]", re.IGNORECASE) for tag in ("tr", "td", "th")}
+# Class names of "chips": one value each, laid side by side with nothing between them (Notion's
+# people and multi-select values, Confluence mentions, Jira lozenges): two in a row are two items.
+CHIP_CLASS_RE = re.compile(
+    r"(?:^|[\s_-])(?:user|mention|select-value|selected-value|status-value|lozenge|tag|chip|badge|pill)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
 # Characters that already end a list item: a break after one needs no "; " of its own.
 ITEM_END_CHARS = frozenset(".;:,!?+/&|-–—")
 
@@ -62,6 +68,10 @@ CHROME_TAGS = ("nav", "script", "style", "noscript", "template", "iframe", "svg"
 SITE_TAGS = ("header", "footer")
 CONTENT_TAGS = frozenset({"main", "article"})
 CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "search"})
+# Classes of the links wikis and doc sites put inside headings ("[edit]", "¶", "#"): chrome.
+CHROME_CLASS_RE = re.compile(
+    r"(?:^|\s)(?:mw-editsection|editsection|headerlink|hash-link|anchorjs-link|header-anchor|anchor-link)(?:$|\s)"
+)
 # Elements whose content is never text of a cell or of the page.
 SKIP_TAGS = frozenset({*CHROME_TAGS, "head", "title", "select", "button"})
 # Elements that start a new line of text: a separator between what comes before and after.
@@ -174,7 +184,7 @@ def parse(doc: Document, config: Config) -> ParsedDocument:
     metadata = {"author": author} if author else {}
     metadata.update(properties)
     metadata.update(doc_meta.metadata(text))
-    h1 = next((t for el in body.iter("h1") if not _in(el, chrome) and (t := _cell_text(el, " "))), None)
+    h1 = next((t for el in body.iter("h1") if not _in(el, chrome) and (t := _cell_text(el, " ", chrome))), None)
     # The page's own <h1> names it: a <title> often adds the site's name ("... | Acme Docs") or is
     # only that, and the <h1> is what the same page scraped to text starts with, so both forms of
     # a page get the same service name.
@@ -197,7 +207,7 @@ def _tables(
         if _in(el, chrome):
             continue
         if el.tag != "table":
-            section = doc_meta.section_name(_cell_text(el, " "))
+            section = doc_meta.section_name(_cell_text(el, " ", chrome))
             continue
         table = _table(el, section, big_lines)
         if atx and table.section is None:
@@ -350,7 +360,7 @@ def _line(big_lines: Mapping[etree._Element, int], *els: etree._Element) -> int:
     return next((n for el in els if (n := big_lines.get(el) or el.sourceline)), 1)
 
 
-def _cell_text(el: etree._Element, sep: str = "; ") -> str:
+def _cell_text(el: etree._Element, sep: str = "; ", chrome: Set[etree._Element] = frozenset()) -> str:
     """The text of an element as a reader sees it: inline markup kept as text, line breaks
     and blocks (`<br>`, `<p>`, `<li>`, `<div>`) as `sep`, whitespace squashed.
 
@@ -360,13 +370,15 @@ def _cell_text(el: etree._Element, sep: str = "; ") -> str:
     'Use retry now; SRE; Security + DBA; a; b'
     >>> _cell_text(td("<td>Index rebuild<br>blocks queries.<br>Throttle it</td>"))
     'Index rebuild blocks queries. Throttle it'
+    >>> _cell_text(td('<td><span class="user"><img src="a.png">ML Platform</span><span class="user">Lena</span></td>'))
+    'ML Platform; Lena'
     """
     if len(el) == 0:  # no child elements: most cells
         return squash(el.text or "")
     pieces: list[object] = []
     if el.text:
         pieces.append(el.text)
-    _pieces(el, pieces, frozenset(), skip_tables=False)
+    _pieces(el, pieces, chrome, skip_tables=False)
     return _joined(pieces, sep)
 
 
@@ -382,9 +394,18 @@ def _page_text(body: etree._Element, chrome: Set[etree._Element]) -> str:
 
 
 def _pieces(el: etree._Element, out: list[object], chrome: Set[etree._Element], *, skip_tables: bool) -> None:
-    """Text pieces and block boundaries under `el`, in reading order (depth <= 256 in lxml)."""
+    """Text pieces and block boundaries under `el`, in reading order (depth <= 256 in lxml).
+
+    Two chips side by side ("<span class=user>ML Platform</span><span class=user>Lena</span>")
+    are kept apart as list items are.
+    """
+    chip: str | None = None  # tag of the chip just before, with nothing but spaces after it
     for child in el:
         tag = child.tag if isinstance(child.tag, str) else None  # comments and PIs: no text
+        is_chip = tag is not None and bool(CHIP_CLASS_RE.search(child.get("class") or ""))
+        if is_chip and chip == tag:
+            out.append(_ITEM)
+        chip = tag if is_chip and not (child.tail or "").strip() else None
         if tag is not None and tag not in SKIP_TAGS and child not in chrome:
             if tag == "table" and skip_tables:
                 out.append(_SEP)
@@ -447,7 +468,8 @@ def _meta_author(root: etree._Element) -> str | None:
 
 def _chrome(root: etree._Element) -> frozenset[etree._Element]:
     """The page's chrome: nav, scripts and styles anywhere, the site's header and footer (not
-    those of an article), landmarks with a navigation or banner role.
+    those of an article), landmarks with a navigation or banner role, and the "[edit]" and
+    permalink anchors wikis put in headings.
 
     The tree is never changed: dropping elements makes lxml re-set text, which it refuses for
     the control characters libxml2 lets through.
@@ -459,6 +481,7 @@ def _chrome(root: etree._Element) -> frozenset[etree._Element]:
         for el in root.iterfind(".//*[@role]")
         if el.tag not in ("html", "body", "main") and (el.get("role") or "").strip().lower() in CHROME_ROLES
     )
+    chrome.update(el for el in root.iterfind(".//*[@class]") if CHROME_CLASS_RE.search(el.get("class") or ""))
     return frozenset(chrome)
 
 

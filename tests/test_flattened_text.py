@@ -574,3 +574,131 @@ def test_random_register_ids_ratings_and_statuses_always_parse_back(seed: int, r
     got = read(text).entries
     keys = ("entry_id", "likelihood", "impact", "score", "status")
     assert [{k: e.fields.get(k) for k in keys} for e in got] == [{k: row_fields(r)[k] for k in keys} for r in register]
+
+
+# ---- other scraped and copied shapes ---------------------------------------------------------
+def test_known_extra_columns_and_date_columns_split_the_header_and_the_row() -> None:
+    text = page(
+        "R-1AvailabilityVault outage stalls syncSRE4312Open2026-01-082026-04-01",
+        header="IDCategoryRiskOwnerLikelihoodImpactScoreStatusDate raisedReview date",
+    )
+    (entry,) = read(text).entries
+    assert dict(entry.fields) == {
+        "entry_id": "R-1",
+        "title": "Vault outage stalls sync",
+        "owner": "SRE",
+        "likelihood": "4",
+        "impact": "3",
+        "score": "12",
+        "status": "Open",
+    }
+    assert entry.extra == {"Category": "Availability", "Date raised": "2026-01-08", "Review date": "2026-04-01"}
+
+
+def test_a_run_of_one_letter_headers_is_cut_into_its_letters() -> None:
+    columns = header_columns("RefDescriptionLIRatingOwner", synonym_table())
+    assert [c.field for c in columns] == ["entry_id", "title", "likelihood", "impact", "severity", "owner"]
+
+
+def test_table_of_closed_risks_after_the_register_is_read_and_not_glued_to_its_last_row() -> None:
+    text = page(
+        "R-01Vault outage stalls sync3412OpenSREPer-vendor circuit breaker",
+        after="Closed risks[edit]\nIDRiskClosed onReason\nR-00Legacy endpoint reachable2026-01-05Removed in 4.12\n",
+    )
+    got = read(text).entries
+    assert [e.fields.get("entry_id") for e in got] == ["R-01", "R-00"]
+    assert got[0].fields["mitigation"] == "Per-vendor circuit breaker"
+    assert got[1].extra == {"Closed on": "2026-01-05", "Reason": "Removed in 4.12"}
+
+
+def test_rows_without_ids_are_found_and_a_page_button_after_them_is_not_a_row() -> None:
+    text = (
+        "Expense Claims risks\n\nRiskLikelihoodImpactOwnerStatus\nOCR misreads totalsMediumHighFinanceOpen\n"
+        "Duplicate claimsLowMediumComplianceMitigated\nAdd new item\n"
+    )
+    assert sniff(text) >= 0.5
+    assert [e.fields["title"] for e in read(text).entries] == ["OCR misreads totals", "Duplicate claims"]
+
+
+def test_a_line_glued_to_the_last_row_is_dropped_when_the_row_only_reads_without_it() -> None:
+    header = "IDRiskLikelihoodImpactScoreOwnerMitigationStatus"
+    text = page("R-01Vault outage stalls sync3412SREPer-vendor circuit breakerOpen", header=header, after="")
+    text = text.rstrip("\n") + "\nQuestions? Ask in #billing-eng\n"
+    (entry,) = read(text).entries
+    assert entry.fields["mitigation"] == "Per-vendor circuit breaker"
+    assert entry.fields["status"] == "Open"
+    assert entry.confidence == 0.8 and any("not part of it" in n for n in entry.notes)
+
+
+def test_wiki_chrome_above_the_title_is_not_the_title() -> None:
+    text = (
+        "Skip to end of metadata\nCreated by A, last modified by B on Mar 01, 2026\nGo to start of metadata\n"
+        "Pages / Ops / Route Planner\nSharePoint\nRoute Planner — Risk Register\n\n" + HEADER + "\n"
+        "R-01Vault outage stalls sync3412OpenSREPer-vendor circuit breaker\n"
+    )
+    assert read(text).title == "Route Planner — Risk Register"
+
+
+def test_a_site_name_above_the_page_title_gives_way_to_the_title() -> None:
+    text = "Finance Engineering\nPayouts Service Risk Log\nEdit\n" + HEADER + "\nR-01Vault outage3412OpenSREFailover\n"
+    assert read(text).title == "Payouts Service Risk Log"
+
+
+def test_tab_separated_cells_are_taken_as_cut_with_empty_ones_kept() -> None:
+    text = (
+        "Ledger risks\n\nRef\tRisk\tLikelihood\tImpact\tOwner\tMitigation\tStatus\n"
+        "L-1\tRates late\tMedium\tHigh\tFinance\t\tOpen\n"
+        "L-2\tRounding\tLow\tLow\tFinance\tLedger check\tClosed\t\n"
+    )
+    assert sniff(text) >= 0.5
+    got = read(text).entries
+    assert [dict(e.fields) for e in got] == [
+        {"entry_id": "L-1", "title": "Rates late", "likelihood": "Medium", "impact": "High", "owner": "Finance",
+         "status": "Open"},
+        {"entry_id": "L-2", "title": "Rounding", "likelihood": "Low", "impact": "Low", "owner": "Finance",
+         "mitigation": "Ledger check", "status": "Closed"},
+    ]  # fmt: skip
+    assert all(e.confidence == 1.0 for e in got)
+
+
+def test_csv_with_quoted_commas_and_a_cell_over_two_lines() -> None:
+    text = (
+        'Risk ID,Risk Title,Likelihood,Impact,Owner,Status\nW-1,"Scanner drops reads, in the cold",4,3,SRE,Open\n'
+        'W-2,"Printer jams\nat night",2,2,"Ops, SRE",Closed\n'
+    )
+    assert sniff(text) >= 0.5
+    parsed = read(text)
+    assert parsed.title is None  # a CSV file has no title line: the file name names the service
+    assert [(e.fields["title"], e.fields["owner"], e.lines) for e in parsed.entries] == [
+        ("Scanner drops reads, in the cold", "SRE", (2,)),
+        ("Printer jams at night", "Ops, SRE", (3, 4)),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Name,Owner,Status,Tier\nsearch-api,Search,GA,1\nindexer,Search,Beta,2\n",
+        "We track ID, Risk, Likelihood and Impact in the sheet.\nSee the link below.\n",
+        "Service\tOwner\tTier\nsearch-api\tSearch\t1\n",
+    ],
+)
+def test_spreadsheets_that_are_not_registers_give_no_entries(text: str) -> None:
+    assert read(text).entries == []
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(min_value=0, max_value=2**32 - 1), st.integers(min_value=1, max_value=8), st.sampled_from(",;\t"))
+def test_random_registers_as_csv_or_tabs_parse_back_exactly(seed: int, rows: int, sep: str) -> None:
+    rng = random.Random(seed)
+    _, register = random_register(rng, rows)
+    names = ["ID", "Risk", "Likelihood", "Impact", "Score", "Status", "Owner", "Mitigation"]
+
+    def cell(value: str) -> str:
+        if sep == "\t":
+            return value
+        return '"' + value.replace('"', '""') + '"' if sep in value or '"' in value or rng.random() < 0.3 else value
+
+    text = sep.join(names) + "\n" + "\n".join(sep.join(cell(c) for c in r.cells()) for r in register) + "\n"
+    assert sniff(text) >= 0.5
+    assert fields_of(text) == [{k: v for k, v in row_fields(r).items() if v} for r in register]

@@ -160,6 +160,34 @@ def test_breaks_and_blocks_in_cells_never_run_words_together() -> None:
     }
 
 
+def test_chips_side_by_side_are_separate_items_but_styled_runs_of_a_sentence_are_not() -> None:
+    parsed = parse(
+        page("""<table><tr><th>Risk</th><th>Impact</th><th>Owner</th></tr>
+<tr><td><span class="c0">Ledger </span><span class="c0">close slips</span></td><td>High</td>
+<td><span class="user"><img src="a.png">Finance Engineering</span><span class="user">Lena Fischer</span></td></tr>
+<tr><td>Manual upload duplicates</td><td>Low</td><td><a class="confluence-userlink user-mention">Aisha</a>&nbsp;<a
+class="confluence-userlink user-mention">Compliance</a></td></tr></table>""")
+    )
+    assert [(e.fields["title"], e.fields["owner"]) for e in parsed.entries] == [
+        ("Ledger close slips", "Finance Engineering; Lena Fischer"),
+        ("Manual upload duplicates", "Aisha; Compliance"),
+    ]
+
+
+def test_edit_links_and_permalinks_in_headings_are_not_part_of_the_section() -> None:
+    body = (
+        '<h2><span class="mw-headline">Open</span><span class="mw-editsection">[<a href="?action=edit">edit</a>]'
+        "</span></h2>"
+        + REGISTER
+        + '<h2>Closed<a class="hash-link" href="#closed">#</a></h2>'
+        + REGISTER.replace("VP-1", "VP-0")
+    )
+    assert [(e.fields["entry_id"], e.section) for e in parse(page(body)).entries] == [
+        ("VP-1", "Open"),
+        ("VP-0", "Closed"),
+    ]
+
+
 def test_chrome_tables_and_script_strings_give_no_entries() -> None:
     chrome = """<nav><table><tr><th>Risk</th><th>Owner</th></tr><tr><td>Menu</td><td>Web</td></tr></table></nav>
 <script>document.write("<table><tr><td>R-9</td></tr></table>")</script>
