@@ -43,6 +43,9 @@ NEAR_MISS = 5.0
 # Without a directory, a qualified name joins the bare one when the bare one is at least this many
 # times as common ("Platform SRE" x3 beside "SRE" x80).
 QUALIFIED_SHARE = 3
+# A chat or code-host handle ("@api-platform"), and a cell made of nothing else.
+HANDLE_RE = re.compile(r"@[\w.-]+")
+HANDLE_LIST_RE = re.compile(r"\s*@[\w.-]+(?:[\s,;]+@[\w.-]+)+\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +205,15 @@ class OwnerMatcher:
         return [p for p in (squash(raw[a:b]).strip(PART_TRIM) for a, b in self._spans(raw)) if p]
 
     def _spans(self, raw: str) -> list[tuple[int, int]]:
-        """(start, end) of each part of a cell between joiners."""
+        """(start, end) of each part of a cell between joiners; a cell of @handles alone
+        ("@api-platform @security") is one owner per handle, whatever separates them.
+
+        >>> m = OwnerMatcher((), OwnerRules((), (), (), ("+", "/")), Guards())
+        >>> m.split("@api-platform @security"), m.split("@alice (backup: Bob)")
+        (['@api-platform', '@security'], ['@alice (backup: Bob)'])
+        """
+        if HANDLE_LIST_RE.fullmatch(raw):
+            return [m.span() for m in HANDLE_RE.finditer(raw)]
         spans, start = [], 0
         for joiner in self.split_re.finditer(raw):
             spans.append((start, joiner.start()))

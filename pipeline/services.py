@@ -29,6 +29,8 @@ TITLE_SPLIT_RE = re.compile(r"\s+[—–-]\s+|\s*[—–|]\s*|:\s+")
 # Markup and decoration around a title part.
 TITLE_TRIM = " #*_`\"'“”‘’[]"
 # A slug: one word of lower-case letters and digits joined by dashes or underscores.
+# A bracketed aside closing a title: "(copied from the team wiki)", "[DRAFT]".
+TRAILING_ASIDE_RE = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])\s*$")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)+$")
 # Metadata keys naming the service outright, then the weaker ones tried after the title.
 SERVICE_KEYS = ("service", "service name", "system", "application", "component")
@@ -78,13 +80,37 @@ def service_of_document(
     folders = [f for f in posix.parent.parts if fold(f) not in generic_folders and fold(f)]
     if folders:
         return folders[-1], "folder"
-    return posix.stem, "file"
+    # A file name can carry document words too: "Risk Register - Loyalty Wallet.csv".
+    return _service_in_title(posix.stem, type_words) or posix.stem, "file"
 
 
 def _service_in_title(title: str, type_words: frozenset[str]) -> str | None:
     """The part of a title naming the service: the one with the largest share of words that are not
-    document-type words, the earlier one on a tie."""
-    parts = [p.strip(TITLE_TRIM) for p in TITLE_SPLIT_RE.split(title)]
+    document-type words, the earlier one on a tie. Asides in brackets at the end are not part of it,
+    and a wiki sub-page title ("Identity Service/Risk register") splits at its slash.
+
+    >>> w = frozenset({"service", "risk", "register", "copied", "from", "the"})
+    >>> _service_in_title("Notification Service — Risk Register (copied from the team wiki)", w)
+    'Notification Service'
+    >>> _service_in_title("Identity Service/Risk register", w), _service_in_title("CI/CD Pipeline — Risks", w)
+    ('Identity Service', 'CI/CD Pipeline')
+    >>> _service_in_title("Payments (EU)", w)
+    'Payments (EU)'
+
+    """
+    aside = TRAILING_ASIDE_RE.search(title)
+    # "(copied from the team wiki)", "[draft]" go; "Payments (EU)" names another service than "Payments (US)".
+    if aside and (len(fold(aside.group()).split()) >= 3 or not _named_words(aside.group(), type_words)):
+        title = title[: aside.start()]
+    parts = []
+    for part in TITLE_SPLIT_RE.split(title):
+        sides = part.split("/")
+        # Split at a slash only when one side is nothing but document words: "CI/CD" stays whole.
+        if len(sides) > 1 and any(side.strip() and not _named_words(side, type_words) for side in sides):
+            parts.extend(sides)
+        else:
+            parts.append(part)
+    parts = [p.strip(TITLE_TRIM) for p in parts]
     scored = []
     for k, part in enumerate(parts):
         words = fold(part).split()
@@ -92,6 +118,11 @@ def _service_in_title(title: str, type_words: frozenset[str]) -> str | None:
         if named:
             scored.append((len(named) / len(words), -k, part))
     return _trim_type_words(max(scored)[2], type_words) if scored else None
+
+
+def _named_words(text: str, type_words: frozenset[str]) -> list[str]:
+    """The words of a title part that are not document-type words."""
+    return [w for w in fold(text).split() if w not in type_words]
 
 
 # Words kept at the end of a service name even though they are document-type words elsewhere:

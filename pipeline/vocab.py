@@ -99,6 +99,8 @@ SEVERITY_WORDS: dict[str, str] = {
     "serious": "high",
     "elevated": "high",
     "critical": "critical",
+    "highest": "critical",  # Jira's priorities: Highest, High, Medium, Low, Lowest
+    "lowest": "low",
     "very high": "critical",
     "severe": "critical",
     "extreme": "critical",

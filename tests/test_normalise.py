@@ -376,3 +376,18 @@ def test_normalise_is_per_distinct_value(workers: int) -> None:
     run = normalise([doc("big.md", rows)], CONFIG)
     assert len(run.entries) == 10_000
     assert len([m for m in run.matches if m.vocabulary != "service"]) == 3 + 1 + 2 + 2
+
+
+def test_jira_priorities_are_stated_severities() -> None:
+    from pipeline import vocab
+    from pipeline.matching import Guards
+    from pipeline.scales import RatingReader
+
+    reader = RatingReader(vocab.SCALE_WORDS, vocab.SEVERITY_WORDS, vocab.SEVERITY_BANDS, Guards())
+    assert [reader.severity(p).canonical for p in ("Highest", "High", "Medium", "Low", "Lowest")] == [
+        "critical",
+        "high",
+        "medium",
+        "low",
+        "low",
+    ]
