@@ -10,7 +10,15 @@ Three shapes of the same thing (a list of things that must be true before a serv
   on a new line and dropped the spaces around it, so one item can be split over several lines
   and several items can be joined with ` - ` on one line; both are undone here, and the lost
   spaces around a code span are put back where a word boundary is certain.
-* Sign-off lists: `- Tech lead ✅` is a ticked check, `- SRE ❌` an unticked one.
+* Sign-off lists: `- Tech lead ✅` is a ticked check, `- SRE ❌` an unticked one; under a
+  sign-off heading a scraped line needs no bullet (`Payments Security lead ✅`).
+* Lines whose list marker a copy turned into a box glyph (`☑ Backups restored`, `☐ Load test`)
+  or lost (`[x] Flag in place`) are task-list items; sign-off tables (`| Security | Lee Wong |
+  ❌ Blocked |`, `| DPIA signed | No |`) are read through `parsers.signoff`.
+
+An owner named at the end of an item (`... — Owner: @alice`, `(Owner: Ayşe)`) or in a sign-off
+table's owner column becomes the check's owner; the title keeps the text as written. A YAML
+front-matter block is blanked out first (`doc_meta.without_front_matter`).
 
 Precision: a document with real task boxes yields only its boxed items (status bullets such as
 `- ✅ OWASP Top 10` are not checks), and a sign-off list with check marks under a sign-off
@@ -34,6 +42,7 @@ from parsers import doc_meta
 from parsers.codespans import STRONG_CODE_RE, known_words, restore_code_spaces
 from parsers.fields import field_of_header, synonym_table
 from parsers.markdown_table import inline_text
+from parsers.signoff import BOX_GLYPHS, GLYPH_LINE_RE, marked, signoff_rows
 from pipeline.config import Config
 from pipeline.records import Document, ParsedDocument, RawEntry, SourceLoc
 from pipeline.textnorm import fold, squash
@@ -100,15 +109,17 @@ WEAK_WORDS_RE = re.compile(
     r"\b(?:readiness|ready|go live|launch|pre production|pre prod|preflight|production ready|cutover|handover|"
     r"hand off|runbook review|release)\b"
 )
+# A heading over a table of checks without the sign-off words: "Operational checks", "Pre-flight check".
+CHECKS_HEADING_RE = re.compile(r"\bchecks?$")
 # A title naming a risk document: its box-less bullets are notes, not checks.
 RISK_TITLE_RE = re.compile(r"\b(?:risks?|threats?|hazards?|fmea)\b")
-# Check marks: ticked, crossed (or an empty box glyph), partial/unknown.
-TICK_MARKS = frozenset("✅✔☑✓🗸🟢")
-CROSS_MARKS = frozenset("❌✗✘☒⛔☐⬜🔲🔴")
-PARTIAL_MARKS = frozenset("⚠⏳🟡🟠🚧❓")
-ALL_MARKS = TICK_MARKS | CROSS_MARKS | PARTIAL_MARKS
-# What separates a mark from the item's words: "Tech lead — ✅", "SRE: ❌", "⚠️ SOC 2".
-MARK_SEPARATORS = " \t:—–-\ufe0f"
+# An owner named at the end of a check ("... — Owner: @alice", "... (Owner: Ayşe)", "... [DRI: SRE]"):
+# read into the check's owner; the title keeps the text as written.
+CHECK_OWNER_RE = re.compile(
+    r"(?:\s[—–-]\s*|[(\[]\s*|[;,]\s*)(?P<label>owners?|dri|assignee|assigned to|responsible)\s*[:=]\s*"
+    r"(?P<owner>[^()\[\];:]*[^()\[\];:\s.])\s*[)\]]?\.?$",
+    re.IGNORECASE,
+)
 # Two items a scraper joined on one line: " - " after the end of a sentence (or a check mark).
 JOIN_RE = re.compile(r"(?<=[.!?;)\]✅✔☑❌✗])[ \t]+-[ \t]+(?=\S)")
 # A line that ends by opening the next item, whose code span went onto the next line: "... . -".
@@ -156,16 +167,19 @@ class _Item:
     checked: bool | None = None
     ordered: bool = False
     marked: bool = False  # a check mark (✅, ❌, ⚠️) led or ended the item
+    table: bool = False  # a row of a table with a decision column (parsers.signoff)
     lines: list[int] = field(default_factory=list)
     open: bool = False  # scraped: the item's text continues on the next line (a code span went there)
     notes: list[str] = field(default_factory=list)
+    extra: dict[str, str] = field(default_factory=dict)  # a sign-off table's other columns: header -> cell
+    owner: tuple[str, str] | None = None  # (header, cell) of a sign-off table's owner column
 
 
 def sniff(text: str) -> float:
     """How sure we are that the text holds a checklist (0-1), from a line scan, without parsing."""
     if HTML_DOC_RE.match(text[:200]):
         return 0.0
-    shape = _shape(text)
+    shape = _shape(doc_meta.without_front_matter(text), doc_meta.title(text))
     if shape.boxes >= 2:
         return 0.9
     if shape.boxes == 1:
@@ -179,10 +193,10 @@ def sniff(text: str) -> float:
 
 def parse(doc: Document, config: Config) -> ParsedDocument:
     """Every check in the document: task-list items, scraped checklist items, sign-off items."""
-    text = doc.text
-    shape = _shape(text)
+    title = doc_meta.title(doc.text)
+    text = doc_meta.without_front_matter(doc.text)
+    shape = _shape(text, title)
     synonyms = synonym_table(config.header_synonyms)
-    title = doc_meta.title(text)
     items = _markdown_items(text, title, synonyms) if shape.markdown else _scraped_items(text, title, synonyms)
     checklist_doc = _is_checklist_doc(shape)
     entries = [_entry(doc.path, item) for item in items if item.text and _keep(item, shape, checklist_doc)]
@@ -195,19 +209,27 @@ def parse(doc: Document, config: Config) -> ParsedDocument:
         shape.boxes,
         checklist_doc,
     )
-    return ParsedDocument(entries=entries, title=title, metadata=doc_meta.metadata(text))
+    return ParsedDocument(entries=entries, title=title, metadata=doc_meta.metadata(doc.text))
 
 
 def _entry(path: str, item: _Item) -> RawEntry:
     """The RawEntry of a kept item; rejoined or split items carry their notes and a lower confidence."""
     lines = tuple(sorted(set(item.lines or [item.line])))
+    fields = {"title": item.text}
+    headers = {}
+    if item.owner is not None:
+        headers["owner"], fields["owner"] = item.owner
+    elif owner := CHECK_OWNER_RE.search(item.text):
+        fields["owner"], headers["owner"] = owner["owner"], owner["label"]
     return RawEntry(
         loc=SourceLoc(path, item.line),
         parser=NAME,
         kind="check",
-        fields={"title": item.text},
+        fields=fields,
+        headers=headers,
         section=item.section,
         checked=item.checked,
+        extra=item.extra,
         lines=lines,
         confidence=0.8 if item.notes else 1.0,
         notes=tuple(item.notes),
@@ -218,6 +240,13 @@ def _keep(item: _Item, shape: _Shape, checklist_doc: bool) -> bool:
     """Whether a found item is a check, by the precision rules in the module docstring."""
     if item.boxed:
         return True
+    if item.table:
+        # A table with a decision column: checks under a sign-off / checklist / "... checks" heading,
+        # or anywhere in a document whose title says readiness, go-live, launch or release.
+        heading = item.heading or ""
+        return (
+            _strong_heading(heading) or CHECKS_HEADING_RE.search(fold(heading)) is not None or _readiness_title(shape)
+        )
     if shape.boxes:
         # A document with real boxes: its other bullets are status notes, except a sign-off list
         # ("- Tech lead ✅") under a sign-off heading.
@@ -227,6 +256,18 @@ def _keep(item: _Item, shape: _Shape, checklist_doc: bool) -> bool:
     if checklist_doc:
         return True
     return item.heading is not None and _strong_heading(item.heading)
+
+
+def _readiness_title(shape: _Shape) -> bool:
+    """A document titled as a readiness, go-live, launch or release check, not as a risk document.
+
+    >>> shape = _shape("# Ledger — Go-live sign-off\\n", "Ledger — Go-live sign-off")
+    >>> _readiness_title(shape), _readiness_title(_shape("", "Ledger — Risk Register"))
+    (True, False)
+    """
+    title = fold(shape.title or "")
+    strong = STRONG_WORDS_RE.search(title) is not None
+    return (strong or WEAK_WORDS_RE.search(title) is not None) and (strong or not RISK_TITLE_RE.search(title))
 
 
 def _strong_heading(heading: str) -> bool:
@@ -259,7 +300,7 @@ def _is_checklist_doc(shape: _Shape) -> bool:
     return share >= 0.7 and len(shape.headings) >= 2
 
 
-def _shape(text: str) -> _Shape:
+def _shape(text: str, title: str | None) -> _Shape:
     """One pass over the lines, counting what sniff and the box-less rules need."""
     lines = text.split("\n")
     markdown = bool(BOX_LINE_RE.search(text)) or any(
@@ -297,12 +338,19 @@ def _shape(text: str) -> _Shape:
             prev_plain = None
             continue
         is_bullet = BULLET_LINE_RE.match(line)
+        glyph = GLYPH_LINE_RE.match(line)
         if not title_seen and not is_bullet and not markdown:
             title_seen = True  # scraped: the first line is the title
             continue
         if doc_meta.META_KEY_RE.match(stripped) and not is_bullet:
             continue
-        if is_bullet or BARE_BOX_LINE_RE.match(line):
+        signed = (
+            not is_bullet
+            and (heading is not None or prev_plain is not None)
+            and _strong_heading(prev_plain or heading or "")
+            and marked(stripped)[2]
+        )
+        if is_bullet or BARE_BOX_LINE_RE.match(line) or glyph or signed:
             if prev_plain is not None and not markdown:
                 headings.append(prev_plain)
                 heading = prev_plain
@@ -313,7 +361,7 @@ def _shape(text: str) -> _Shape:
             body += 1
             item = (is_bullet["text"] or "") if is_bullet else stripped
             open_item = not item
-            if BOX_LINE_RE.match(line):
+            if BOX_LINE_RE.match(line) or BARE_BOX_LINE_RE.match(line) or (glyph and glyph["glyph"] in BOX_GLYPHS):
                 boxes += 1
             elif _field_label(item, synonyms):
                 field_bullets += 1
@@ -331,6 +379,8 @@ def _shape(text: str) -> _Shape:
             boxes += 1
         if TABLE_LINE_RE.match(line):
             table_lines += 1
+            if heading is not None and _strong_heading(heading):
+                strong_sections += 1  # a sign-off table
         body += 1
         prev_plain = stripped if _heading_like(stripped) else None
     return _Shape(
@@ -344,7 +394,7 @@ def _shape(text: str) -> _Shape:
         table_lines,
         long_bullets,
         strong_sections,
-        doc_meta.title(text),
+        title,
     )
 
 
@@ -386,24 +436,6 @@ def _heading_like(line: str) -> bool:
     )
 
 
-def _marked(text: str) -> tuple[str, bool | None, bool]:
-    """Item text without a leading or trailing check mark, the mark's value, and whether one was there.
-
-    >>> _marked("Tech lead ✅"), _marked("✅ OWASP Top 10"), _marked("SRE: ❌"), _marked("Docs done")
-    (('Tech lead', True, True), ('OWASP Top 10', True, True), ('SRE', False, True), ('Docs done', None, False))
-    >>> _marked("⚠️ SOC 2 Type II")
-    ('SOC 2 Type II', None, True)
-    """
-    stripped = text.strip().rstrip("\ufe0f")
-    if stripped and stripped[-1] in ALL_MARKS:
-        mark, rest = stripped[-1], stripped[:-1].rstrip(MARK_SEPARATORS)
-    elif stripped and stripped[0] in ALL_MARKS:
-        mark, rest = stripped[0], stripped[1:].lstrip(MARK_SEPARATORS)
-    else:
-        return text, None, False
-    return squash(rest), True if mark in TICK_MARKS else False if mark in CROSS_MARKS else None, True
-
-
 # ---- Markdown: task lists and bulleted sign-off lists, through markdown-it block tokens ----
 
 
@@ -426,6 +458,19 @@ def _markdown_items(text: str, title: str | None, synonyms: Mapping[str, str]) -
             # "**Pre-launch**", or a bare "Docs" right above a list: a heading in all but markup.
             headings = {k: v for k, v in headings.items() if k < 7}
             headings[7] = inline_text(tokens[i + 1].content).rstrip(":")
+        elif tok.type == "paragraph_open" and tok.level == 0 and (boxed := _box_lines(tokens[i + 1].content)):
+            # "[x] Flag in place" lines, or "☑ ..." glyphs, written without list markers.
+            heading = headings[max(headings)] if headings else None
+            first = (tok.map[0] + 1) if tok.map else 0
+            for offset, body in boxed:
+                item = _line_item(body, first + offset, heading)
+                if item is not None:
+                    items.append(item)
+        elif tok.type == "table_open":
+            heading = headings[max(headings)] if headings else None
+            end = next((j for j in range(i, len(tokens)) if tokens[j].type == "table_close"), len(tokens) - 1)
+            items.extend(_table_items(tokens[i:end], heading, synonyms))
+            i = end
         elif tok.type in ("bullet_list_open", "ordered_list_open"):
             ordered.append(tok.type == "ordered_list_open")
         elif tok.type in ("bullet_list_close", "ordered_list_close"):
@@ -442,6 +487,70 @@ def _markdown_items(text: str, title: str | None, synonyms: Mapping[str, str]) -
     return items
 
 
+def _box_lines(content: str) -> list[tuple[int, str]]:
+    """(line offset, item text) for a paragraph made only of task-box or glyph lines, else [].
+
+    >>> _box_lines("[x] Flag in place\\n☐ Status page"), _box_lines("[x] done\\nand more prose")
+    ([(0, '[x] Flag in place'), (1, '[ ] Status page')], [])
+    """
+    found = []
+    for k, line in enumerate(content.split("\n")):
+        if BOX_RE.match(line.strip()):
+            found.append((k, line.strip()))
+        elif (m := GLYPH_LINE_RE.match(line)) and m["glyph"] in BOX_GLYPHS:
+            found.append((k, f"[{BOX_GLYPHS[m['glyph']]}] {m['text']}"))
+        elif line.strip():
+            return []
+    return found
+
+
+def _line_item(body: str, line: int, heading: str | None) -> _Item | None:
+    """A task-box line's item ("[x] text")."""
+    m = BOX_RE.match(body)
+    if m is None:
+        return None
+    text = marked(inline_text(body[m.end() :]))[0]
+    return _Item(
+        line=line,
+        text=text,
+        section=doc_meta.section_name(heading) if heading else None,
+        heading=heading,
+        boxed=True,
+        checked=m["mark"] in "xX",
+        lines=[line],
+    )
+
+
+def _table_items(tokens: list[Token], heading: str | None, synonyms: Mapping[str, str]) -> list[_Item]:
+    """Rows of a sign-off table (see `parsers.signoff.signoff_rows`) as marked items."""
+    rows: list[tuple[int, list[str]]] = []
+    for k, tok in enumerate(tokens):
+        if tok.type == "tr_open":
+            cells = []
+            for t in tokens[k + 1 :]:
+                if t.type == "tr_close":
+                    break
+                if t.type == "inline":
+                    cells.append(inline_text(t.content))
+            rows.append(((tok.map[0] + 1) if tok.map else 0, cells))
+    section = doc_meta.section_name(heading) if heading else None
+    return [
+        _Item(
+            line=row.line,
+            text=row.title,
+            section=section,
+            heading=heading,
+            checked=row.checked,
+            marked=True,
+            table=True,
+            lines=[row.line],
+            extra=row.extra,
+            owner=row.owner,
+        )
+        for row in signoff_rows(rows, synonyms)
+    ]
+
+
 def _markdown_item(tokens: list[Token], i: int, heading: str | None, ordered: bool) -> _Item | None:
     """The item opened at tokens[i], from its first paragraph; None for an empty item."""
     if i + 2 >= len(tokens) or tokens[i + 1].type != "paragraph_open" or tokens[i + 2].type != "inline":
@@ -453,7 +562,7 @@ def _markdown_item(tokens: list[Token], i: int, heading: str | None, ordered: bo
     if m := BOX_RE.match(content):
         boxed, checked = True, m["mark"] in "xX"
         content = content[m.end() :]
-    text, mark, has_mark = _marked(inline_text(content))
+    text, mark, has_mark = marked(inline_text(content))
     if not boxed and has_mark:
         checked = mark
     section = doc_meta.section_name(heading) if heading else None
@@ -537,6 +646,9 @@ def _scraped_items(text: str, title: str | None, synonyms: Mapping[str, str]) ->
             and _heading_like(stripped)
             and BULLET_LINE_RE.match(_next_line(lines, k)) is not None
         )
+        if bullet is None and (glyph_body := _glyph_item(stripped, heading)) is not None:
+            current = _start_item(items, glyph_body, n, section, heading, False, known)
+            continue
         if not numbered_heading and (bullet or BARE_BOX_LINE_RE.match(raw) or ORDERED_LINE_RE.match(raw)):
             body = (bullet["text"] or "") if bullet else stripped
             ordered = bullet is None and ORDERED_LINE_RE.match(raw) is not None
@@ -556,6 +668,24 @@ def _scraped_items(text: str, title: str | None, synonyms: Mapping[str, str]) ->
     for item in items:
         item.text, item.checked = _finish(item)
     return [it for it in items if it.boxed or not _field_label(it.text, synonyms)]
+
+
+def _glyph_item(line: str, heading: str | None) -> str | None:
+    """An item's text when a line without a list marker is one: it opens with a box or check glyph
+    ("☑ Backups restored" becomes "[x] Backups restored"), or it carries a check mark under a
+    sign-off heading ("Payments Security lead ✅"). None for any other line.
+
+    >>> _glyph_item("☑ Backups restored", None), _glyph_item("✅ Runbook linked", None)
+    ('[x] Backups restored', '✅ Runbook linked')
+    >>> _glyph_item("Security lead ✅", "Sign-off"), _glyph_item("Security lead ✅", "Docs"), _glyph_item("Docs", None)
+    ('Security lead ✅', None, None)
+    """
+    if m := GLYPH_LINE_RE.match(line):
+        box = BOX_GLYPHS.get(m["glyph"])
+        return f"[{box}] {m['text']}" if box is not None else line
+    if heading is not None and _strong_heading(heading) and marked(line)[2]:
+        return line
+    return None
 
 
 def _next_line(lines: list[str], k: int) -> str:
@@ -667,8 +797,8 @@ def _finish(item: _Item) -> tuple[str, bool | None]:
     """Final title and checked value of a scraped item: markup, marks and box removed."""
     text = squash(doc_meta.INLINE_MARKUP_RE.sub("", item.text))
     if item.boxed:
-        return _marked(text)[0], item.checked
-    text, mark, has_mark = _marked(text)
+        return marked(text)[0], item.checked
+    text, mark, has_mark = marked(text)
     if has_mark:
         item.ordered, item.marked = False, True
         return text, mark

@@ -9,13 +9,28 @@ sub-headings. A list, code block or paragraph under a label with no value of its
 value (`**Mitigation**:` then `1. ... 2. ...` -> "1. ...; 2. ..."). Blocks are found with
 markdown-it-py, so lists, fences and hard breaks behave as in any renderer and every block has
 its source line. A bold line with an id (`**R001: Vault outage**`) stands for a heading.
+Labels can also follow a dash (`**Likelihood** — High`, `- Impact – High`) or share a line after
+separators (`Likelihood: 3 | Impact: 4 | Score: 12`, `Likelihood: medium. Impact: high.`).
+
+Risks written as records instead of headings, one per list item or block (see `_records`):
+`- Risk: Vault sealed; Likelihood: High; Owner: SRE`, `1. **Vault sealed** — Likelihood: High`,
+a bold or short title line over a list of labels (`**Vault sealed**` then `- Likelihood: High`),
+a paragraph of `ID:` / `Risk:` / `Likelihood:` lines (exported risk tools, scraped pages), or a
+title line over label lines (`R-CV-01 Card numbers in logs` then `Likelihood: Low`). Under a
+heading that names one risk and has no fields of its own, a single record is that heading's
+fields; under a heading naming a group ("Open", "Top risks", "Risk log") every record is a risk.
+A YAML front-matter block is blanked out first (`doc_meta.without_front_matter`).
 
 Which headings are risks (precision matters as much as recall): a heading with an id and any
 describing field; else one whose section states a likelihood, impact or score; else one rated
 by a severity alone ("Risk Level", "Priority", "Risk After", a severity in the heading as in
 `### High: Vault sealed`) when it or a heading above it, the document title included, names
 risks, threats, gaps or findings. Headings that name parts of a document ("Risk Severity
-Matrix", "Executive Summary", "Review Cadence", "Sign-off") are never risks without an id.
+Matrix", "Executive Summary", "Review Cadence", "Sign-off", "Actions") are never risks without
+an id; a likelihood or impact must read as a rating ("Likelihood: how often we expect it" in a
+"How we rate" section is an explanation); a level-1 heading (the document's title, as in
+`# ADR-0031: Shard the ledger` over `Status: Accepted`) is a risk only when rated; records under
+"Recommendations" or "Next steps" rated by a priority alone are actions, not risks.
 
 Labels map onto canonical fields through `parsers.fields` (and riskreg.toml's `[headers]`);
 "Risk" and "Priority" are settled by their value. When several labels name one field ("Risk
@@ -24,87 +39,43 @@ with the unknown labels ("Playbook", "Implementation"); bullets under a label th
 of its own go to `extra["<label> details"]`. Values are kept as written, emoji included; only
 Markdown markup is dropped. A prose Impact stays prose (normalise gives it no level).
 
-Ids: letters and digits with at least one digit (`R001`, `RISK-12`, `R-OPS-01`, `[R7]`)
-followed by a separator, capitals and digits before the title (`R-03 Redis eviction`), or
-"Risk N" (kept as written: "Risk 3"). Plain numbering (`1.`, `2.3`, `#4`) orders the sections
-and is not an id. The title is the heading without id, numbering or stated severity.
+Ids and titles of headings, and the label grammar, are in `parsers.section_text`.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
 from parsers import doc_meta
-from parsers.fields import AMBIGUOUS, field_of_header, header_key, synonym_table
+from parsers.fields import field_of_header, header_key, synonym_table
 from parsers.markdown_table import inline_text
-from parsers.tables import NUMBER_CELL_RE, RATING_FIELDS, is_scale_value
+from parsers.section_text import (
+    HEADING_LABEL,
+    heading_parts,
+    heading_rating,
+    label_field,
+    label_of,
+    lead_and_labels,
+    rated,
+    split_labels,
+)
+from parsers.tables import RATING_FIELDS, is_scale_value
 from pipeline.config import Config
 from pipeline.records import Document, ParsedDocument, RawEntry, SourceLoc
 from pipeline.textnorm import fold, squash
 
 NAME = "markdown_sections"
 
-# A label opening a line, in emphasis with its colon inside or just after it: "**Severity**:",
-# "**Severity:**", "__Owner__ :", "*Status*:". Without a colon ("**Idempotency** (HIGH)") a bold
-# phrase is not a label.
-BOLD_LABEL_RE = re.compile(
-    r"""
-    ^\s*(?P<mark>\*{1,2}|_{1,2})
-    (?P<label>[^*_:\s][^*_:\n]{0,47}?)\s*
-    (?:[:：]\s*(?P=mark) | (?P=mark)\s*[:：])
-    \s*(?P<value>.*)$
-""",
-    re.VERBOSE,
-)
-# A plain "Likelihood: Medium" line; only taken when the label names a canonical field, and
-# only at the top level of a section (inside a mitigation list "Owner: SRE rotates keys" is prose).
-PLAIN_LABEL_RE = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z0-9 /()&'.-]{0,38}?)\s*[:：](?:\s+(?P<value>.*)|\s*)$")
 # A task-list item ("[ ] Load tests pass"): a checklist entry, never a field.
 TASK_ITEM_RE = re.compile(r"^\s*\[[ xX✓✔]?\]\s")
-# The id or numbering in front of a risk heading's title, then the title.
-HEADING_ID_RE = re.compile(
-    r"""
-    ^(?:
-        \[(?P<bracket>[A-Za-z][\w.-]{0,22})\]\s*[:.|·–—-]?\s*                          # "[R7] Title"
-      | (?P<named>(?:risk|threat|hazard|issue)\s*[#№]?\s*\d{1,4}[a-z]?)\b\s*[:.|)·–—-]?\s*  # "Risk 3 - Title"
-      | (?P<id>[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*)                               # "R001", "RISK-12"
-        (?:\s*[:|)·]|\s+[–—-]|[–—])\s*                                                  # ... then ": " or " — "
-      | (?P<number>\#?\d{1,3}(?:\.\d{1,3})*[.)]?)\s+                                    # "1. Title", "#4 Title"
-    )
-    (?P<title>.*)$
-""",
-    re.VERBOSE | re.IGNORECASE,
-)
 # A paragraph that is one bold line: a risk's heading when it carries an id ("**R001: Vault outage**").
 BOLD_HEADING_RE = re.compile(r"^\s*(?P<mark>\*\*|__)(?P<text>[^*_\n]+)(?P=mark)\s*$")
-# "Risk: Vault outage" as a heading: the word says what the section is, the rest is the title
-# (a letter must follow, so "RISK-12" stays an id).
-RISK_PREFIX_RE = re.compile(r"^(?:risk|threat)\s*[:–—-]\s*(?=[^\W\d_])", re.IGNORECASE)
-# An id followed by the title with only a space between: "R-03 Redis eviction", "RISK-7 DNS".
-# Stricter than HEADING_ID_RE (capitals, then a separator or two digits), as "S3 bucket" is a title.
-SPACED_ID_RE = re.compile(r"^(?P<id>(?:[A-Z]{1,5}[-_.])*[A-Z]{1,5}(?:[-_.]\d{1,4}|\d{2,4}))\s+(?P<title>[^\W\d_].*)$")
-# A severity stated in the heading: "High: Vault sealed", "[CRITICAL] DNS", "Vault sealed (🔴 HIGH)".
-_RATING_WORD = r"(?:critical|high|medium|moderate|low|severe|sev\s?[1-4]|p[0-4])"
-HEADING_RATING_RE = re.compile(
-    rf"""
-    ^(?:\[\s*(?P<bracketed>{_RATING_WORD})\s*\]\s*[:–—|-]?\s*
-       | (?P<leading>{_RATING_WORD}(?:\s+risk)?)(?:\s*:\s*|\s+[–—|-]\s+))
-     (?P<title>[^\W_].*)$
-  | ^(?P<rest>[^(\[]*\w[^(\[]*?)\s*[(\[]\s*
-     (?P<trailing>[^\w\s()\[\]]*\s*{_RATING_WORD}(?:\s+(?:risk|severity|priority))?)\s*[)\]]$
-""",
-    re.VERBOSE | re.IGNORECASE,
-)
-# The label under which a severity stated in a heading is kept (`headers`, `extra`).
-HEADING_LABEL = "(heading)"
-# An id has a digit: "R001" is an id, "Database:" is a title with a colon.
-HAS_DIGIT_RE = re.compile(r"\d")
 # Headings that name a part of the document, not a risk, even when they carry a rating
 # ("Executive Summary" with an "Overall Risk: HIGH" line, "Risk Severity Matrix").
 NOT_A_RISK_HEADING_RE = re.compile(
@@ -114,7 +85,8 @@ NOT_A_RISK_HEADING_RE = re.compile(
   | \b(?:summary|overview|matrix|legend|cadence|methodology|scoring|(?:rating|scoring|risk)\ scales?|glossary
       |appendix|references|version\ history|change\ ?log|revision\ history|contents|introduction|purpose
       |background|conclusions?|sign\ ?off|approvals?|next\ steps|recommendations|document\ control|how\ to\ read
-      |assessment|verdict|posture|risk\ profile|risk\ ratings?|heat\ ?map|scorecard)\s*$
+      |assessment|verdict|posture|risk\ profile|risk\ ratings?|heat\ ?map|scorecard|scales?|how\ we\ rate
+      |rating\ guide|scoring\ guide|key|actions|action\ items|follow\ ?ups?|tasks|decisions|to\ ?dos?)\s*$
 """,
     re.VERBOSE | re.IGNORECASE,
 )
@@ -124,30 +96,59 @@ RISKY_HEADING_RE = re.compile(
     r"|register|failure modes?|fmea)\b",
     re.IGNORECASE,
 )
-# A further bold label inside a line: "**Likelihood:** High | **Impact:** Medium". Only labels
-# that name a canonical field split a line; other bold text is part of the value.
-INNER_LABEL_RE = re.compile(
-    r"""
-    (?:^|(?<=\s)|(?<=[|·•;,]))
-    (?P<mark>\*\*|__)(?P<label>[^*_:\s][^*_:\n]{0,39}?)\s*(?:[:：]\s*(?P=mark)|(?P=mark)\s*[:：])
-""",
+# A heading naming a group of risks: plural risk words, a register or log, or status words alone
+# ("Open", "Closed risks", "Accepted"). Under it even a single record is a risk of its own.
+CONTAINER_HEADING_RE = re.compile(
+    r"""\b(?:risks|threats|findings|hazards)\b
+      | \b(?:risk|threat|issue)\ (?:register|log|list|backlog|inventory|items)$
+      | ^(?:\d+\ )*(?:open|closed|accepted|mitigated|active|live|current|resolved|new|other|remaining|retired
+         |in\ progress|monitoring|watch\ ?list|top\ \d+)(?:\ (?:and|or)\ \w+)?(?:\ (?:items?|issues|concerns))?$""",
     re.VERBOSE,
 )
-# What separates two labels on one line: "High | ", "High · ", "High; ", "High - ".
-LABEL_SEPARATOR_TAIL_RE = re.compile(r"[\s|·•;,–—-]+$")
+# The title of a block of ratings that is a stage of one risk, not a risk: "Inherent risk",
+# "Residual", "Before mitigation", "After treatment", "Current rating", "Target".
+PHASE_TITLE_RE = re.compile(
+    r"^(?:(?:inherent|residual|current|target|initial|original|gross|net|pre|post)"
+    r"(?:\ (?:mitigation|treatment|controls))?"
+    r"|(?:before|after)(?:\ (?:mitigation|treatment|controls|fix(?:es)?))?)(?:\ (?:risk|rating|score|assessment)s?)?$"
+    r"|^(?:risk|rating|score)s?\ (?:before|after)\b"
+)
 # For sniff: an ATX heading line, and a line opening with a label (bold or plain, maybe in a bullet).
 SNIFF_HEADING_RE = re.compile(r"^[ ]{0,3}#{1,6}[ \t]+\S", re.MULTILINE)
 SNIFF_LABEL_RE = re.compile(
-    r"^[ \t]{0,8}(?:[-*+][ \t]+|\d{1,2}[.)][ \t]+)?(?:\*\*|__)?(?P<label>[A-Za-z][A-Za-z /()-]{0,30}?)[ \t]*"
-    r"(?::[ \t]*(?:\*\*|__)|(?:\*\*|__)?[ \t]*:)",
+    r"^[ \t]{0,8}(?:[-*+][ \t]+|\d{1,2}[.)][ \t]+)?(?:\*{1,2}|_{1,2})?(?P<label>[A-Za-z][A-Za-z /()-]{0,30}?)[ \t]*"
+    r"(?::[ \t]*(?:\*{1,2}|_{1,2})|(?:\*{1,2}|_{1,2})?[ \t]*(?::|[–—-][ \t]))"
+    r"|^[ \t]{0,3}\|[ \t]*(?:\*\*|__)?(?P<cell>[A-Za-z][A-Za-z /()-]{0,30}?)(?:\*\*|__)?[ \t]*\|[^|\n]+\|?[ \t]*$",
     re.MULTILINE,
 )
+# For sniff: a blank line (records such as "ID: R1 / Risk: ... / Likelihood: ..." blocks are
+# separated by them), and a line end (to tell which line a label is on).
+SNIFF_BLANK_RE = re.compile(r"\n[ \t]*\n")
+NEWLINE_RE = re.compile(r"\n")
 
 _DEFAULT_SYNONYMS = synonym_table()
 # Labels that state a rating in a section ("Risk" is ambiguous but says "risk section" enough for sniff).
 _SNIFF_RATING_LABELS = frozenset(
     {k for k, f in _DEFAULT_SYNONYMS.items() if f in RATING_FIELDS} | {"risk", "risk after", "residual risk"}
 )
+# Labels that name a record's risk: its id or title ("ID: R1", "Risk: Vault outage", "Threat: ...").
+_SNIFF_NAME_LABELS = frozenset(k for k, f in _DEFAULT_SYNONYMS.items() if f in ("entry_id", "title"))
+# For sniff: a field label after a separator inside a line ("...; Impact: High", "3 | Score: 12").
+# Spelled out from the header synonyms (longest first, "#" aside), so that big pages scan quickly.
+SNIFF_INNER_LABEL_RE = re.compile(
+    r"(?:[|;·•,]|\.\s|\s[–—-]\s|\*\*\s|__\s)\s*(?:\*{1,2}|_{1,2})?(?P<label>"
+    + "|".join(
+        re.escape(k).replace("\\ ", "[ \\t]+")
+        for k in sorted(_DEFAULT_SYNONYMS.keys() | _SNIFF_RATING_LABELS, key=len, reverse=True)
+        if k.isascii() and k[0].isalpha()
+    )
+    + r")(?:\*{1,2}|_{1,2})?[ \t]*:",
+    re.IGNORECASE,
+)
+# For sniff: a list item opening with a bold title ("1. **Vault sealed** — Severity: High").
+SNIFF_BOLD_LEAD_RE = re.compile(r"[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+(?:\*\*|__)[^*_\n]+(?:\*\*|__)")
+# Records are sniffed in the first this many characters: a register shows its shape early.
+SNIFF_RECORDS_SPAN = 65536
 
 _BLOCKS = MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
 
@@ -155,27 +156,85 @@ _BLOCKS = MarkdownIt("commonmark", {"html": True}).enable("table").disable("inli
 def sniff(text: str) -> float:
     """How sure we are that the text has a heading per risk with labelled fields (0-1).
 
-    Counts headings whose section has at least one rating label (severity, likelihood, impact...).
+    Counts headings whose section has at least one rating label (severity, likelihood, impact...),
+    or risks written as records (see `_sniff_records`), whichever is more.
     >>> sniff("## R1: A\\n- **Severity**: High\\n## R2: B\\n**Likelihood:** Low\\n## R3: C\\n- Impact: High")
     0.9
     >>> sniff("## Docs\\n- [ ] item\\n## Owner\\n**Owner**: SRE"), sniff("plain text")
     (0.0, 0.0)
     """
-    starts = [m.start() for m in SNIFF_HEADING_RE.finditer(text)]
-    if not starts:
+    if ":" not in text and "|" not in text and " – " not in text and " — " not in text:
         return 0.0
+    starts = [m.start() for m in SNIFF_HEADING_RE.finditer(text)]
     risky: set[int] = set()
-    for m in SNIFF_LABEL_RE.finditer(text):
-        chunk = bisect.bisect_right(starts, m.start()) - 1
-        if chunk >= 0 and header_key(m["label"]) in _SNIFF_RATING_LABELS:
-            risky.add(chunk)
-    return {0: 0.0, 1: 0.6, 2: 0.8}.get(len(risky), 0.9)
+    if starts:
+        for m in SNIFF_LABEL_RE.finditer(text):
+            chunk = bisect.bisect_right(starts, m.start()) - 1
+            if chunk >= 0 and header_key(m["label"] or m["cell"]) in _SNIFF_RATING_LABELS:
+                risky.add(chunk)
+    records = 0
+    if len(risky) < 3:
+        head = text[:SNIFF_RECORDS_SPAN]
+        labels = [(m.start(), header_key(m["label"] or m["cell"])) for m in SNIFF_LABEL_RE.finditer(head)]
+        records = _sniff_records(head, labels)
+    return {0: 0.0, 1: 0.6, 2: 0.8}.get(max(len(risky), records), 0.9)
+
+
+def _sniff_records(text: str, labels: list[tuple[int, str]]) -> int:
+    """Risks written as records rather than headings, up to 3: blocks of label lines that name a
+    risk (an id or title label, or a title line above the labels) and rate it, and lines holding
+    two labels, one a rating ("Risk: x; Likelihood: High"). `labels` are the line-opening labels
+    (position, key). A few passes over the whole text, so that big pages stay cheap.
+
+    >>> def count(t): return _sniff_records(t, [(m.start(), header_key(m["label"] or m["cell"]))
+    ...                                         for m in SNIFF_LABEL_RE.finditer(t)])
+    >>> count("ID: R1\\nRisk: Vault sealed\\nLikelihood: High\\n\\nID: R2\\nRisk: DNS\\nImpact: Low")
+    2
+    >>> count("- Risk: Vault sealed; Likelihood: High; Owner: SRE"), count("Owner: SRE\\nStatus: ok")
+    (1, 0)
+    >>> count("R-1 Vault sealed\\nLikelihood: Low\\nImpact: High")
+    1
+    """
+    blocks = [0, *(m.end() for m in SNIFF_BLANK_RE.finditer(text))]  # where each block starts
+    keys: dict[int, set[str]] = {}
+    opens_with_label: set[int] = set()
+    for pos, key in labels:
+        block = bisect.bisect_right(blocks, pos) - 1
+        keys.setdefault(block, set()).add(key)
+        if not text[blocks[block] : pos].strip():
+            opens_with_label.add(block)
+    found = {
+        block
+        for block, ks in keys.items()
+        if (ks & _SNIFF_NAME_LABELS or (len(ks) >= 2 and block not in opens_with_label))
+        and ks & _SNIFF_RATING_LABELS - {"risk"}
+    }
+    if len(found) >= 3:
+        return 3
+    inner = [(m.start(), header_key(m["label"])) for m in SNIFF_INNER_LABEL_RE.finditer(text)]
+    if not any(key in _SNIFF_RATING_LABELS for _, key in inner):
+        return len(found)
+    lines = [m.start() for m in NEWLINE_RE.finditer(text)]
+    by_line: dict[int, set[str]] = {}
+    for pos, key in inner:
+        by_line.setdefault(bisect.bisect_left(lines, pos), set()).add(key)
+    for pos, key in labels:
+        if (line := bisect.bisect_left(lines, pos)) in by_line and key in _DEFAULT_SYNONYMS:
+            by_line[line].add(key)
+    starts = [0, *(pos + 1 for pos in lines)]
+    one_liners = {
+        line
+        for line, ks in by_line.items()
+        if ks & _SNIFF_RATING_LABELS and (len(ks) >= 2 or SNIFF_BOLD_LEAD_RE.match(text, starts[line]))
+    }
+    return min(3, len(found) + len(one_liners))
 
 
 def parse(doc: Document, config: Config) -> ParsedDocument:
     """One risk entry per heading whose section carries risk fields."""
     synonyms = synonym_table(config.header_synonyms)
-    entries = [e for s in sections(doc.text, synonyms) if (e := section_entry(s, synonyms, doc.path)) is not None]
+    text = doc_meta.without_front_matter(doc.text)
+    entries = [e for s in sections(text, synonyms) if (e := section_entry(s, synonyms, doc.path)) is not None]
     return ParsedDocument(entries=entries, title=doc_meta.title(doc.text), metadata=doc_meta.metadata(doc.text))
 
 
@@ -205,6 +264,7 @@ class Section:
     labels: list[Label] = field(default_factory=list)
     pending: Label | None = None  # the label unlabelled blocks below belong to
     synonyms: Mapping[str, str] = field(default_factory=dict, repr=False)  # for plain "Likelihood: Low" labels
+    record: bool = False  # a list item or label block standing for a risk, not a heading
 
 
 def sections(text: str, synonyms: Mapping[str, str] | None = None) -> list[Section]:
@@ -225,6 +285,7 @@ def sections(text: str, synonyms: Mapping[str, str] | None = None) -> list[Secti
     ):
         title = ""
     current: Section | None = None
+    held: list[tuple[list[SyntaxTreeNode], list[Section]]] = []  # records found under the current heading
 
     def parent() -> str | None:  # the nearest enclosing heading that names a section (not an h1)
         return next((name for level, name in reversed(stack) if level > 1 and name), None)
@@ -232,7 +293,24 @@ def sections(text: str, synonyms: Mapping[str, str] | None = None) -> list[Secti
     def context() -> tuple[str, ...]:
         return (title, *(name for _, name in stack))
 
-    for node in root.children:
+    def settle() -> None:
+        """Records under the heading just closed become entries, unless a single one sits under a
+        heading that names one risk and has no fields of its own: then it holds that heading's fields
+        ("### Cache stampede" then "**Risk:** keys expire together / **Likelihood:** Medium")."""
+        single = sum(len(records) for _, records in held) == 1
+        if current is not None and single and not current.labels and not is_container(current.heading):
+            for node in held[0][0]:
+                _add_block(current, node)
+        else:
+            found.extend(r for _, records in held for r in records)
+        held.clear()
+
+    nodes = root.children
+    skip = 0
+    for k, node in enumerate(nodes):
+        if skip:
+            skip -= 1
+            continue
         if node.type == "heading":
             level = int(node.tag[1:])
             heading = doc_meta.section_name(_inline(node)) or ""
@@ -241,6 +319,7 @@ def sections(text: str, synonyms: Mapping[str, str] | None = None) -> list[Secti
                 current.pending = Label(heading, "", _line(node))
                 current.labels.append(current.pending)
                 continue
+            settle()
             while stack and stack[-1][0] >= level:
                 stack.pop()
             # A level-1 heading is the document's title unless it carries an id ("# R001: ...").
@@ -258,15 +337,197 @@ def sections(text: str, synonyms: Mapping[str, str] | None = None) -> list[Secti
         ):
             # A bold line with an id stands for a heading one level below the current one, a
             # sibling of the risk heading above it if any.
+            settle()
             while stack and heading_parts(stack[-1][1])[0]:
                 stack.pop()
             current = Section(
                 (stack[-1][0] if stack else 0) + 1, heading, _line(node), parent(), context(), synonyms=synonyms
             )
             found.append(current)
+        elif not _owns_lists(current) and (
+            record := _titled_list(
+                node, nodes[k + 1] if k + 1 < len(nodes) else None, current, parent(), context(), synonyms
+            )
+        ):
+            # "**Data loss during failover**" over a list of labels: a heading in all but markup.
+            held.append(([node, nodes[k + 1]], [record]))
+            skip = 1
+            if current is not None:
+                current.pending = None
+        elif not _owns_lists(current) and (records := _records(node, current, parent(), context(), synonyms)):
+            # Risks written as records under a heading (or with none): one list item or label block each.
+            held.append(([node], records))
+            if current is not None:
+                current.pending = None
         elif current is not None:
             _add_block(current, node)
+    settle()
     return found
+
+
+def is_container(heading: str) -> bool:
+    """A heading that names a group of risks rather than one: "Open", "Top risks", "Risk log".
+
+    >>> is_container("Open"), is_container("2. Top risks"), is_container("Closed risks"), is_container("Risk log")
+    (True, True, True, True)
+    >>> is_container("Cache stampede"), is_container("Log retention gaps")
+    (False, False)
+    """
+    return CONTAINER_HEADING_RE.search(fold(heading)) is not None
+
+
+# Makes the Section of a record found under the current heading: (title text, line) -> Section.
+RecordMaker = Callable[[str, int], Section]
+
+
+def _owns_lists(section: Section | None) -> bool:
+    """Whether the lists and label blocks under a heading are its own fields, never records of
+    their own: a heading with an id ("### R-3") is a risk whatever follows it."""
+    return section is not None and heading_parts(section.heading)[0] is not None
+
+
+def _records(
+    node: SyntaxTreeNode,
+    current: Section | None,
+    parent: str | None,
+    context: tuple[str, ...],
+    synonyms: Mapping[str, str],
+) -> list[Section]:
+    """Risks a block writes as records, one Section each, or [] when it writes none.
+
+    A record names a risk (a title or id label, or a title in front of its labels) and rates it:
+    - a list item of labels on one line: `- Risk: Vault sealed; Likelihood: High; Owner: SRE`,
+      `1. **Vault sealed** — Likelihood: High | Impact: Medium`;
+    - a list item whose text is a title and whose nested list holds the labels:
+      `1. **Vault sealed**` then `   - Likelihood: High` ...;
+    - a paragraph of label lines with an id or title label: `ID: R1` / `Risk: ...` / `Likelihood: ...`,
+      or a bold title followed by labels (`**Vault sealed.** Likelihood: high. Impact: low.`).
+    Blocks that only carry fields (`- Likelihood: High` bullets under a risk's heading) are not records.
+    """
+    level = (current.level if current is not None else 1) + 1
+
+    def new(heading: str, line: int) -> Section:
+        return Section(level, heading, line, parent, context, synonyms=synonyms, record=True)
+
+    found: list[Section] = []
+    if node.type == "paragraph":
+        record = _record_from_paragraph(node, new, synonyms)
+        if record is not None:
+            found.append(record)
+    elif node.type in ("bullet_list", "ordered_list"):
+        for _, item in _numbered_items(node):
+            record = _record_from_item(item, new, synonyms)
+            if record is not None:
+                found.append(record)
+    return found
+
+
+def _titled_list(
+    node: SyntaxTreeNode,
+    after: SyntaxTreeNode | None,
+    current: Section | None,
+    parent: str | None,
+    context: tuple[str, ...],
+    synonyms: Mapping[str, str],
+) -> Section | None:
+    """A one-line paragraph naming a risk (bold, or plain right above the list) over a list of
+    labels that rate it, as one record; None otherwise."""
+    if node.type != "paragraph" or after is None or after.type not in ("bullet_list", "ordered_list"):
+        return None
+    content = _inline(node).strip()
+    bold = BOLD_HEADING_RE.match(content)
+    touching = node.map is not None and after.map is not None and node.map[1] == after.map[0]
+    if (
+        "\n" in content
+        or not (bold or (touching and _titleish(content)))
+        or label_of(content, plain=True, synonyms=synonyms)
+    ):
+        return None
+    heading = doc_meta.section_name(bold["text"] if bold else inline_text(content)) or ""
+    if PHASE_TITLE_RE.search(fold(heading)):
+        return None  # "**Residual risk**" over its ratings: a part of the heading's risk, not a risk
+    level = (current.level if current is not None else 1) + 1
+    record = Section(level, heading, _line(node), parent, context, synonyms=synonyms, record=True)
+    _add_block(record, after)
+    return record if _is_record(record, synonyms) else None
+
+
+def _record_from_paragraph(node: SyntaxTreeNode, new: RecordMaker, synonyms: Mapping[str, str]) -> Section | None:
+    """A paragraph that is a record: label lines naming and rating a risk, or a lead title then labels."""
+    content = _inline(node)
+    first, *rest = content.split("\n")
+    if label_of(first, plain=True, synonyms=synonyms) is not None:
+        record = new("", _line(node))
+        _paragraph(record, node, plain_labels=True)
+    elif (
+        rest
+        and label_of(rest[0], plain=True, synonyms=synonyms) is not None
+        and _titleish(first)
+        and not PHASE_TITLE_RE.search(fold(inline_text(first)))
+    ):
+        # "R-CV-01 Card numbers in logs" over "Likelihood: Low" lines (a scraped section heading).
+        record = new(doc_meta.section_name(inline_text(first)) or "", _line(node))
+        for k, raw in enumerate(rest, start=1):
+            found = label_of(raw, plain=True, synonyms=synonyms)
+            if found is not None:
+                record.labels.extend(
+                    Label(label, inline_text(value), _line(node) + k) for label, value in split_labels(*found, synonyms)
+                )
+            elif record.labels:
+                record.labels[-1].value = squash(f"{record.labels[-1].value} {inline_text(raw)}")
+    else:
+        lead, pairs = lead_and_labels(content.replace("\n", " "), synonyms)
+        if not lead or len(pairs) < 2:
+            return None
+        record = new(lead, _line(node))
+        record.labels.extend(Label(label, inline_text(value), _line(node)) for label, value in pairs)
+    return record if _is_record(record, synonyms) else None
+
+
+def _record_from_item(item: SyntaxTreeNode, new: RecordMaker, synonyms: Mapping[str, str]) -> Section | None:
+    """A list item that is a record: title and labels on its line, or a title over a list of labels."""
+    first = item.children[0] if item.children else None
+    if first is None or first.type != "paragraph" or TASK_ITEM_RE.match(_first_line(item)):
+        return None
+    line = _line(item)
+    content = _inline(first)
+    if label_of(content.split("\n")[0], plain=True, synonyms=synonyms) is not None:
+        record = new("", line)
+        _paragraph(record, first, plain_labels=True)
+        if len(record.labels) < 2:
+            return None
+    else:
+        lead, pairs = lead_and_labels(content.replace("\n", " "), synonyms)
+        if pairs and not lead:
+            return None
+        heading = lead or inline_text(content)
+        if not heading or len(heading) > 200 or PHASE_TITLE_RE.search(fold(heading)):
+            return None
+        record = new(heading, line)
+        record.labels.extend(Label(label, inline_text(value), line) for label, value in pairs)
+        record.pending = record.labels[-1] if record.labels else None
+    for child in item.children[1:]:
+        _add_block(record, child)
+    return record if _is_record(record, synonyms) else None
+
+
+def _titleish(line: str) -> bool:
+    """A line that can name a risk above its labels: short, not a sentence, not a label.
+
+    >>> _titleish("R-CV-01 Card numbers written to logs"), _titleish("We looked at three options this quarter.")
+    (True, False)
+    """
+    text = inline_text(line)
+    return 0 < len(text) <= 120 and not text.endswith((".", ":", ";", ",")) and len(text.split()) <= 16
+
+
+def _is_record(record: Section, synonyms: Mapping[str, str]) -> bool:
+    """A record names its risk (a title in front, or an id or title label next to another label)
+    and rates it."""
+    fields = [label_field(lab.label, lab.text(), synonyms) for lab in record.labels]
+    titled = bool(heading_parts(record.heading)[1])
+    named = titled or (bool({"entry_id", "title"} & set(fields)) and len(record.labels) >= 2)
+    return named and any(f in RATING_FIELDS for f in fields)
 
 
 def _add_block(section: Section, node: SyntaxTreeNode) -> None:
@@ -388,7 +649,9 @@ def section_entry(section: Section, synonyms: Mapping[str, str], path: str) -> R
             chosen[fld] = lab
         else:
             spare.append(lab)
-    if not is_risk(section, entry_id, {fld: lab.label for fld, lab in chosen.items()}):
+    if not is_risk(
+        section, entry_id or _text(chosen.get("entry_id")), {fld: lab.text() for fld, lab in chosen.items()}
+    ):
         return None
     fields = {fld: text for fld, lab in chosen.items() if (text := lab.text())}
     if title:
@@ -416,121 +679,32 @@ def section_entry(section: Section, synonyms: Mapping[str, str], path: str) -> R
     )
 
 
-def is_risk(section: Section, entry_id: str | None, labels: Mapping[str, str]) -> bool:
+def is_risk(section: Section, entry_id: str | None, values: Mapping[str, str]) -> bool:
     """A section describes a risk when it has an id and any describing field, or a likelihood,
-    impact or score; rated by a severity alone ("Risk Level: LOW", "Priority: P1") only when it
-    or a heading above it (the document title included) names risks, threats, gaps or findings:
-    a readiness review's "Architecture" area or an action item is not a risk. Headings that name
-    parts of a document ("Risk Severity Matrix", "Executive Summary") never are, unless with an id.
+    impact or score that reads as a rating; rated by a severity alone ("Risk Level: LOW",
+    "Priority: P1") only when it or a heading above it (the document title included) names risks,
+    threats, gaps or findings: a readiness review's "Architecture" area or an action item is not a
+    risk. Headings that name parts of a document ("Risk Severity Matrix", "Executive Summary")
+    never are, unless with an id; nor is a "how we rate" section whose likelihood and impact are
+    explanations ("Likelihood: how often we expect it in the next two quarters").
     """
+    if section.level == 1:
+        # "# ADR-0031: Shard the ledger" over "Status: Accepted": the document's title and its
+        # metadata. A level-1 heading is a risk only when it is rated ("# R001: ..." registers).
+        return any(rated(values[f]) for f in RATING_FIELDS if f in values)
     if entry_id:
-        return bool(labels.keys() - {"title", "entry_id"})
+        return bool(values.keys() - {"title", "entry_id"})
     if NOT_A_RISK_HEADING_RE.search(fold(section.heading)):
         return False
-    if labels.keys() & {"likelihood", "impact", "score"}:
+    if any(rated(values[f]) for f in ("likelihood", "impact", "score") if f in values):
         return True
-    return "severity" in labels and any(RISKY_HEADING_RE.search(h) for h in (section.heading, *section.context))
+    if section.record and section.parent and NOT_A_RISK_HEADING_RE.search(fold(section.parent)):
+        return False  # "1. **Enable WAF** — Priority: High" under "Recommendations": an action, not a risk
+    return "severity" in values and any(RISKY_HEADING_RE.search(h) for h in (section.heading, *section.context))
 
 
-def label_field(label: str, value: str, synonyms: Mapping[str, str]) -> str | None:
-    """The canonical field a section label names, ambiguous labels settled by their value.
-
-    >>> syn = synonym_table()
-    >>> label_field("Risk", "🟡 MEDIUM", syn), label_field("Risk", "Tenants see each other's data", syn)
-    ('severity', 'title')
-    >>> label_field("Priority", "12", syn), label_field("Risk After", "🟢 LOW", syn), label_field("Playbook", "x", syn)
-    ('score', 'severity', None)
-    """
-    if label == HEADING_LABEL:
-        return "severity"
-    fld = field_of_header(label, synonyms)
-    choices = AMBIGUOUS.get(header_key(label))
-    if fld is None or not choices or synonyms.get(header_key(label)) != fld:
-        return fld
-    if choices[0] == "title":
-        return "severity" if is_scale_value(value) else "title"
-    number = NUMBER_CELL_RE.match(value)
-    return "score" if number and int(number["n"]) > 5 else "severity"
-
-
-def heading_parts(heading: str) -> tuple[str | None, str | None]:
-    """(entry id, title) of a risk heading; numbering is dropped and is not an id.
-
-    >>> heading_parts("R001: Database Connection Exhaustion"), heading_parts("RISK-12 — Vault outage")
-    (('R001', 'Database Connection Exhaustion'), ('RISK-12', 'Vault outage'))
-    >>> heading_parts("Risk 3 - Cache stampede"), heading_parts("1. Cold Start"), heading_parts("Chaos Tests")
-    (('Risk 3', 'Cache stampede'), (None, 'Cold Start'), (None, 'Chaos Tests'))
-    >>> heading_parts("Database: failover"), heading_parts("[R7] DNS"), heading_parts("R-OPS-01")
-    ((None, 'Database: failover'), ('R7', 'DNS'), ('R-OPS-01', None))
-    >>> heading_parts("Risk: Vault sealed"), heading_parts("Risk Register")
-    ((None, 'Vault sealed'), (None, 'Risk Register'))
-    >>> heading_parts("R-03 Redis eviction"), heading_parts("S3 bucket exposed"), heading_parts("OAuth2 token leak")
-    (('R-03', 'Redis eviction'), (None, 'S3 bucket exposed'), (None, 'OAuth2 token leak'))
-    """
-    heading = RISK_PREFIX_RE.sub("", squash(heading))
-    m = HEADING_ID_RE.match(heading)
-    if m is None and (spaced := SPACED_ID_RE.match(heading)):
-        return spaced["id"], squash(spaced["title"])
-    if m is None:
-        bare = heading if HAS_DIGIT_RE.search(heading) and " " not in heading and len(heading) <= 24 else None
-        if bare and HEADING_ID_RE.match(heading + ": x"):
-            return bare, None
-        return None, heading or None
-    ident = m["bracket"] or m["named"] or m["id"]
-    if (m["id"] or m["bracket"]) and not HAS_DIGIT_RE.search(ident):
-        return None, heading or None
-    title = squash(m["title"]).strip(" :-–—|") or None
-    return (squash(ident) if ident else None), title
-
-
-def heading_rating(title: str | None) -> tuple[str | None, str | None]:
-    """(severity as written, title without it) when a heading states a severity.
-
-    >>> heading_rating("High: Vault sealed"), heading_rating("[CRITICAL] DNS expiry")
-    (('High', 'Vault sealed'), ('CRITICAL', 'DNS expiry'))
-    >>> heading_rating("Idempotency Namespace (🔴 CRITICAL)"), heading_rating("Low-hanging fruit")
-    (('🔴 CRITICAL', 'Idempotency Namespace'), (None, 'Low-hanging fruit'))
-    """
-    m = HEADING_RATING_RE.match(title or "")
-    if m is None:
-        return None, title
-    stated = m["bracketed"] or m["leading"] or m["trailing"]
-    return squash(stated), squash(m["title"] or m["rest"])
-
-
-def split_labels(label: str, value: str, synonyms: Mapping[str, str]) -> list[tuple[str, str]]:
-    """One label's value split where further bold field labels start on the same line.
-
-    >>> split_labels("Likelihood", "High | **Impact:** Medium · **Score**: 12", synonym_table())
-    [('Likelihood', 'High'), ('Impact', 'Medium'), ('Score', '12')]
-    >>> split_labels("Mitigation", "use **Note:** carefully", synonym_table())
-    [('Mitigation', 'use **Note:** carefully')]
-    """
-    cuts = [m for m in INNER_LABEL_RE.finditer(value) if field_of_header(m["label"], synonyms)]
-    if not cuts:
-        return [(label, value)]
-    out = [(label, LABEL_SEPARATOR_TAIL_RE.sub("", value[: cuts[0].start()]))]
-    for m, nxt in zip(cuts, [*cuts[1:], None], strict=True):
-        text = value[m.end() : nxt.start() if nxt else None]
-        out.append((squash(m["label"]), LABEL_SEPARATOR_TAIL_RE.sub("", text).strip()))
-    return out
-
-
-def label_of(line: str, *, plain: bool, synonyms: Mapping[str, str] | None = None) -> tuple[str, str] | None:
-    """(label, value) when a line opens with a field label; plain labels only when asked.
-
-    >>> label_of("**Severity**: 🟢 HIGH", plain=False), label_of("**Likelihood:** Medium", plain=False)
-    (('Severity', '🟢 HIGH'), ('Likelihood', 'Medium'))
-    >>> label_of("**Idempotency Namespace** (🔴 CRITICAL)", plain=False) is None
-    True
-    >>> label_of("Likelihood: Low", plain=True), label_of("Future: WORM export", plain=True)
-    (('Likelihood', 'Low'), None)
-    """
-    if m := BOLD_LABEL_RE.match(line):
-        return squash(m["label"]), m["value"].strip()
-    if plain and (m := PLAIN_LABEL_RE.match(line)) and field_of_header(m["label"], synonyms or _DEFAULT_SYNONYMS):
-        return squash(m["label"]), (m["value"] or "").strip()
-    return None
+def _text(label: Label | None) -> str | None:
+    return label.text() if label is not None else None
 
 
 def _numbered_items(node: SyntaxTreeNode) -> list[tuple[int | None, SyntaxTreeNode]]:

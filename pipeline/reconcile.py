@@ -11,7 +11,11 @@ that describe the same risk become one entry:
 2. else, when two structures list the same number of id-less risks, in order, and the order
    is corroborated (titles share words or ratings agree for most pairs, nothing points to
    another order), the n-th of one is the n-th of the other;
-3. else, titles that are near enough the same ("Vault outage" / "Vault outage risk").
+3. else, titles that are near enough the same ("Vault outage" / "Vault outage risk");
+4. else, for the risks still apart, a title sharing a telling word *and* the same likelihood and
+   impact ("Late-arriving mobile events skew the daily aggregates", Likely / Moderate, is the
+   matrix row "Late data in daily aggregates", 4 / 3), each the other's only best match: how a
+   summary matrix that renames risks, or leaves some out, is matched to the narrative.
 
 A table row's fields win over a narrative's where both have a value (a summary matrix states
 the current ratings in one place; narratives tell before/after stories); otherwise the
@@ -29,7 +33,7 @@ from difflib import SequenceMatcher
 
 from pipeline.records import RawEntry
 from pipeline.textnorm import fold
-from pipeline.vocab import SEVERITIES, SEVERITY_WORDS
+from pipeline.vocab import SCALE_WORDS, SEVERITIES, SEVERITY_WORDS
 
 # Parsers whose entries are rows of a table; their values win over a narrative's.
 TABLE_PARSERS: tuple[str, ...] = ("markdown_table", "html_table", "flattened_text")
@@ -75,6 +79,14 @@ RISK_WORD_ID_RE = re.compile(r"^risk\s*(?=\d)")
 ORDER_SUPPORT = 0.6
 # Near-same titles: SequenceMatcher ratio or share of shared words at or above this.
 TITLE_MATCH = 0.8
+# Rating agreement needed to pair two risks whose titles only share a word (step 4): likelihood
+# and impact both the same level (+1 each; a level that differs counts -2).
+RATINGS_MATCH = 2.0
+# Step 4 pairs only a clear best: its score (title words shared + rating agreement) ahead of the
+# runner-up of its row and its column by more than this.
+RATED_MARGIN = 0.2
+# A rating number near the start of a cell: "4", "4/5", "3 (Likely)".
+LEVEL_NUMBER_RE = re.compile(r"^\D{0,3}?(?P<n>[1-5])(?:\s*/\s*5)?(?!\d)")
 
 
 def id_key(ident: str) -> str:
@@ -118,12 +130,15 @@ def title_similarity(a: str | None, b: str | None) -> float:
 
 def merge(first: RawEntry, second: RawEntry, how: str = "same id") -> RawEntry:
     """`first` completed by `second`: missing fields filled, lines and notes joined; `second`'s
-    title kept as `extra["alt_title"]` when it differs, disagreements noted."""
+    title kept as `extra["alt_title"]` when it differs, disagreements noted (not "4" against
+    "Likely": the same level written two ways)."""
     fields = {**second.fields, **first.fields}
     conflicts = [
         f"{k}: {first.fields[k]!r} here, {second.fields[k]!r} at line {second.loc.line}"
         for k in sorted(first.fields.keys() & second.fields.keys())
-        if fold(first.fields[k]) != fold(second.fields[k]) and k != "title"
+        if fold(first.fields[k]) != fold(second.fields[k])
+        and k != "title"
+        and not (k in ("likelihood", "impact") and level(first.fields[k]) == level(second.fields[k]) is not None)
     ]
     extra = {**second.extra, **first.extra}
     other_title = second.fields.get("title")
@@ -198,7 +213,33 @@ def reconcile(entries_by_parser: Sequence[Sequence[RawEntry]]) -> list[RawEntry]
             if j not in paired:
                 merged.append(entry)
                 told_by.append({group})
-    return sorted(merged, key=lambda e: e.loc.line)
+    return sorted(_drop_check_twins(merged), key=lambda e: e.loc.line)
+
+
+def _drop_check_twins(entries: Sequence[RawEntry]) -> list[RawEntry]:
+    """A table row read both as a check (a sign-off or checklist table: `| Runbook linked | ✅ Done |`)
+    and as a risk with no rating at all is one check: the risk reading goes.
+
+    >>> from pipeline.records import SourceLoc
+    >>> row = RawEntry(SourceLoc("x.md", 7), "markdown_table", "risk", {"title": "Runbook linked", "status": "✅ Done"})
+    >>> check = RawEntry(SourceLoc("x.md", 7), "checklist", "check", {"title": "Runbook linked"}, checked=True)
+    >>> [e.kind for e in _drop_check_twins([row, check])]
+    ['check']
+    >>> rated = RawEntry(SourceLoc("x.md", 7), "markdown_table", "risk", {"title": "Runbook linked", "impact": "High"})
+    >>> [e.kind for e in _drop_check_twins([rated, check])]
+    ['risk', 'check']
+    """
+    check_lines = {e.loc.line for e in entries if e.kind == "check"}
+    return [
+        e
+        for e in entries
+        if not (
+            e.kind == "risk"
+            and _is_table_row(e)
+            and e.loc.line in check_lines
+            and not e.fields.keys() & {"likelihood", "impact", "score", "severity"}
+        )
+    ]
 
 
 def pair_risks(left: Sequence[RawEntry], right: Sequence[RawEntry]) -> list[tuple[int, int, str]]:
@@ -217,17 +258,68 @@ def pair_risks(left: Sequence[RawEntry], right: Sequence[RawEntry]) -> list[tupl
         for j, b in enumerate(right)
         if _compatible(a, b)
     }
+    pairs = [
+        (i, j, "same title" if s == 1.0 else f"similar title {s:.2f}")
+        for i, j, s in _mutual_best({k: s for k, s in scores.items() if s >= TITLE_MATCH})
+    ]
+    done_left, done_right = {i for i, _, _ in pairs}, {j for _, j, _ in pairs}
+    rated = {
+        (i, j): title_similarity(left[i].fields.get("title"), right[j].fields.get("title")) + agreement
+        for (i, j), s in scores.items()
+        if i not in done_left
+        and j not in done_right
+        and s > 0
+        and (agreement := rating_agreement(left[i].fields, right[j].fields)) >= RATINGS_MATCH
+    }
+    pairs += [(i, j, "shared title words and ratings") for i, j, _ in _mutual_best(rated, RATED_MARGIN)]
+    return sorted(pairs)
+
+
+def _mutual_best(scores: Mapping[tuple[int, int], float], margin: float = 0.0) -> list[tuple[int, int, float]]:
+    """Pairs whose score is the best of both its row and its column, ahead of the runner-up of
+    each by more than `margin` (no tie)."""
     pairs = []
     for (i, j), s in scores.items():
-        if s < TITLE_MATCH:
-            continue
-        best_right = max(scores.get((i, jj), 0.0) for jj in range(len(right)))
-        best_left = max(scores.get((ii, j), 0.0) for ii in range(len(left)))
-        rivals = sum(1 for jj in range(len(right)) if scores.get((i, jj), 0.0) == s)
-        rivals += sum(1 for ii in range(len(left)) if scores.get((ii, j), 0.0) == s)
-        if s == best_right == best_left and rivals == 2:
-            pairs.append((i, j, "same title" if s == 1.0 else f"similar title {s:.2f}"))
-    return sorted(pairs)
+        row = sorted((v for (ii, _), v in scores.items() if ii == i), reverse=True)
+        column = sorted((v for (_, jj), v in scores.items() if jj == j), reverse=True)
+        if s == row[0] == column[0] and all(len(v) == 1 or v[0] - v[1] > margin for v in (row, column)):
+            pairs.append((i, j, s))
+    return pairs
+
+
+def level(raw: str | None) -> int | None:
+    """A likelihood or impact cell read roughly onto 1-5 (a number 1-5 or a scale word), as evidence
+    for pairing only; normalise reads it properly, with the document's own scale.
+
+    >>> level("4"), level("3/5"), level("Likely"), level("🟡 Medium"), level("Almost certain"), level("often")
+    (4, 3, 4, 3, 5, None)
+    """
+    if not raw:
+        return None
+    if m := LEVEL_NUMBER_RE.match(raw.strip()):
+        return int(m["n"])
+    words = fold(raw).split()[:3]
+    for size in (2, 1):
+        for k in range(len(words) - size + 1):
+            if (phrase := " ".join(words[k : k + size])) in SCALE_WORDS and len(phrase) > 1:
+                return SCALE_WORDS[phrase]
+    return None
+
+
+def rating_agreement(a: Mapping[str, str], b: Mapping[str, str]) -> float:
+    """+1 for each of likelihood and impact both sides rate the same, -2 for each they rate differently.
+
+    >>> rating_agreement({"likelihood": "Likely", "impact": "Moderate"}, {"likelihood": "4", "impact": "3"})
+    2.0
+    >>> rating_agreement({"likelihood": "Rare", "impact": "Severe"}, {"likelihood": "1", "impact": "4"})
+    -1.0
+    """
+    total = 0.0
+    for fld in ("likelihood", "impact"):
+        la, lb = level(a.get(fld)), level(b.get(fld))
+        if la is not None and lb is not None:
+            total += 1.0 if la == lb else -2.0
+    return total
 
 
 def order_supported(left: Sequence[RawEntry], right: Sequence[RawEntry]) -> bool:

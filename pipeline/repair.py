@@ -373,6 +373,31 @@ def decode_sequences(line: str, page: Page) -> str:
     return "".join(out)
 
 
+def peel(line: str) -> str | None:
+    """The line with one layer of mojibake taken off, when it was encoded twice and the inner layer
+    lost bytes ("â\ufffdŒ" read through cp1252 again: "Ã¢ï¿½Å’"); None for any other line.
+
+    The outer layer is complete (lost-byte recovery runs on it first), so it is undone exactly
+    (every character back to its byte, the bytes read as UTF-8); the inner one then goes through
+    lost-byte recovery like any single mojibake. Done by hand because ftfy, given both layers at
+    once, undoes the outer one and then turns the incomplete inner sequence into U+FFFD, losing
+    the character.
+    >>> peel("- Ã¢ï¿½Å’ failed")
+    '- â\ufffdŒ failed'
+    >>> peel("- âŒ failed"), peel("Ã¢â‚¬â€ dash"), peel("clean ✅ Ã¢ï¿½Å’")
+    (None, None, None)
+    """
+    try:
+        data = bytes(ord(c) if ord(c) < 0x80 else BYTE_OF[c] for c in line)
+        inner = data.decode("utf-8")
+    except (KeyError, UnicodeDecodeError):
+        return None
+    if inner == line or REPLACEMENT not in inner or not MOJIBAKE_RE.search(inner):
+        return None  # only a U+FFFD inside proves a second layer: "Ğ”" is cp1254 mojibake of Д, or Ğ”
+    seqs = _sequences(inner, "unknown", True)
+    return inner if any(_gapped(seq) for seq in seqs) and _is_broken(inner, seqs) else None
+
+
 def _gapped(seq: _Seq) -> bool:
     return len(seq.known) < seq.length or None in seq.known
 
@@ -410,9 +435,16 @@ def explain_repairs(text: str) -> tuple[str, list[LineRepair]]:
         if not MOJIBAKE_RE.search(line) or not is_broken(line, page):
             continue  # ftfy too is only asked about lines that show mojibake: "ç‘ś" stays
         fixed, recoveries = recover_line(line, k + 1, page, letters)
+        if (inner := peel(fixed)) is not None:  # encoded twice, the inner layer lost bytes
+            fixed, more = recover_line(inner, k + 1, page, letters)
+            recoveries = [*recoveries, *more]
         fixed, plan = ftfy.fix_encoding_and_explain(fixed, FTFY_CONFIG)
         steps = tuple(f"{step.action}:{step.parameter}" for step in plan or ())
-        if MOJIBAKE_RE.search(fixed):
+        if inner is not None:
+            steps = ("riskreg:peel-double-encoding", *steps)
+        if not plan and MOJIBAKE_RE.search(fixed):
+            # Only where ftfy gave up on the line: after a decode, what still looks like mojibake
+            # is text ("“Ğ”" is a quoted Ğ, not cp1254 mojibake of Д).
             decoded = decode_sequences(fixed, page)
             if decoded != fixed:
                 fixed, steps = decoded, (*steps, "riskreg:decode-sequences")

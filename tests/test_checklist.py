@@ -260,6 +260,16 @@ LINE_SHAPES = [
     "/metrics,/healthup.",
     "# Title",
     "[x] bare box",
+    "☑ glyph box",
+    "☐",
+    "QSA ⚠️",
+    "| Area | Decision |",
+    "|---|---|",
+    "| SRE | ✅ Approved |",
+    "| x |",
+    "- [ ] item — Owner: @alice",
+    "---",
+    "title: x",
 ]
 
 
@@ -372,3 +382,111 @@ def test_signoff_round_trip(rows: list[tuple[str, str]], markdown: bool) -> None
     head = "# Release 2.1 — Sign-off\n\n## Approvals\n\n" if markdown else "Release 2.1 — Sign-off\nApprovals\n"
     text = head + "\n".join(f"- {who} {mark}" for who, mark in rows) + "\n"
     assert checks(text) == [(who, "Approvals", mark in "✅✔☑") for who, mark in rows]
+
+
+# ---- sign-off tables, box glyphs, bare boxes, owners ----
+
+
+def test_signoff_table_and_requirement_table() -> None:
+    text = (
+        "# Exporter — Go-live sign-off\n\n## Readiness checklist\n\n| Requirement | Met? | Evidence |\n"
+        "|---|---|---|\n| Replay is identical | Yes | job 12 |\n| Failover tested | Partial | primary only |\n"
+        "| DPA signed | No | |\n\n"
+        "## Sign-off\n\n| Area | Approver | Decision |\n|---|---|---|\n| Engineering | Dana | ✅ Approved |\n"
+        "| Security | Omar | ❌ Blocked (DPA) |\n| Finance | Jo | ⏳ Pending |\n"
+    )
+    assert checks(text) == [
+        ("Replay is identical", "Readiness checklist", True),
+        ("Failover tested", "Readiness checklist", None),
+        ("DPA signed", "Readiness checklist", False),
+        ("Engineering", "Sign-off", True),
+        ("Security", "Sign-off", False),
+        ("Finance", "Sign-off", None),
+    ]
+    security = checklist.parse(doc_of(text), CONFIG).entries[4]
+    assert security.extra == {"Approver": "Omar", "Decision": "❌ Blocked (DPA)"} and security.loc.line == 16
+
+
+def test_tables_that_are_not_signoffs_give_no_checks() -> None:
+    text = (
+        "# Exporter — Risk Assessment\n\n## Known risks\n\n| ID | Risk | Likelihood | Status |\n|---|---|---|---|\n"
+        "| R1 | Host key rotates | Medium | Done |\n\n## Testing status\n\n| Test | Status |\n|---|---|\n"
+        "| Unit | ✅ PASS |\n| Load | ❌ TODO |\n\n## Owners\n\n| Area | Owner |\n|---|---|\n| API | SRE |\n"
+    )
+    assert checks(text) == []
+
+
+def test_checklist_table_owner_column_is_the_owner() -> None:
+    text = "# Svc — Launch readiness\n\n## Operational checks\n\n| Item | Owner | Status |\n|---|---|---|\n"
+    text += "| Runbook linked | SRE | ✅ Done |\n| Dashboards reviewed | SRE | Not started |\n"
+    first, second = checklist.parse(doc_of(text), CONFIG).entries
+    assert (first.fields, first.checked, second.checked) == ({"title": "Runbook linked", "owner": "SRE"}, True, False)
+    assert first.extra == {"Status": "✅ Done"}
+
+
+def test_box_glyph_lines_and_scraped_signoff_lines() -> None:
+    text = (
+        "Card Tokenizer — PCI readiness\nNetwork\n☑ Segmented\n☐ ASV scan passed\nSign-off\n"
+        "Payments Security lead ✅\nQSA ⚠️\nPlatform lead ❌\n"
+    )
+    assert checklist.sniff(text) >= 0.5
+    assert checks(text) == [
+        ("Segmented", "Network", True),
+        ("ASV scan passed", "Network", False),
+        ("Payments Security lead", "Sign-off", True),
+        ("QSA", "Sign-off", None),
+        ("Platform lead", "Sign-off", False),
+    ]
+
+
+def test_bare_box_lines_in_markdown() -> None:
+    text = "# Svc release checklist\n\n## Before go-live\n\n[x] Flag in place\n[ ] Status page ready\n\nA note.\n"
+    assert checklist.sniff(text) >= 0.5
+    assert checks(text) == [("Flag in place", "Before go-live", True), ("Status page ready", "Before go-live", False)]
+
+
+def test_owner_at_the_end_of_an_item() -> None:
+    text = (
+        "## Checks\n\n- [x] SLOs published — Owner: @alice\n- [ ] Probe in every region (Owner: Ravi)\n"
+        "- [ ] Ownership documented\n"
+    )
+    found = checklist.parse(doc_of(text), CONFIG).entries
+    assert [e.fields.get("owner") for e in found] == ["@alice", "Ravi", None]
+    assert found[0].fields["title"] == "SLOs published — Owner: @alice"
+
+
+def test_mark_before_an_aside_and_heavy_cross() -> None:
+    text = "# Release — Sign-off\n\n## Approvals\n\n- SRE ⚠️ (waiting on the drill)\n- Security ✅ — Jo, 2026-04-02\n"
+    text += "- Legal ✖️\n"
+    assert checks(text) == [
+        ("SRE (waiting on the drill)", "Approvals", None),
+        ("Security — Jo, 2026-04-02", "Approvals", True),
+        ("Legal", "Approvals", False),
+    ]
+
+
+def test_front_matter_is_not_a_section() -> None:
+    text = "---\ntitle: Router release checklist\nservice: router\n---\n- [x] Changelog updated\n"
+    parsed = checklist.parse(doc_of(text), CONFIG)
+    (e,) = parsed.entries
+    assert (e.section, e.loc.line, parsed.title) == (None, 5, "Router release checklist")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["Engineering", "SRE", "Security", "Privacy", "Finance", "Legal"]),
+            st.sampled_from(["Dana Ruiz", "Tom K.", "", "@omar"]),
+            st.sampled_from(["✅ Approved", "Approved", "Yes", "❌ Blocked", "No", "⏳ Pending", "Pending", ""]),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.sampled_from(["## Sign-off", "## Approvals", "## Go-live checklist"]),
+)
+def test_signoff_table_round_trip(rows: list[tuple[str, str, str]], heading: str) -> None:
+    text = f"# Payments 3.2\n\n{heading}\n\n| Area | Approver | Decision |\n|---|---|---|\n"
+    text += "".join(f"| {area} | {who} | {said} |\n" for area, who, said in rows)
+    state = {"✅ Approved": True, "Approved": True, "Yes": True, "❌ Blocked": False, "No": False}
+    assert checks(text) == [(area, heading[3:], state.get(said)) for area, _, said in rows]

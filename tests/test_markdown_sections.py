@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from parsers import markdown_sections
 from parsers.markdown_sections import NOT_A_RISK_HEADING_RE, parse, sniff
+from parsers.tables import is_scale_value
 from pipeline.config import Config
 from pipeline.errors import ParseError
 from pipeline.records import Document
@@ -53,6 +54,15 @@ FRAGMENTS = st.sampled_from(
         "    code",
         "1) **Status**: Open",
         "<div>",
+        "- Risk: x; Likelihood: High; Owner: SRE",
+        "1. **T** — Impact: Low | Status: Open",
+        "ID: R1",
+        "Risk: y",
+        "R-9 Title line",
+        "Likelihood – High",
+        "## Open",
+        "title: x",
+        "Likelihood: 3 | Impact: 4",
     ]
 )
 MARKDOWNISH = st.lists(st.one_of(FRAGMENTS, st.text(max_size=30)), max_size=40).map("\n".join)
@@ -341,3 +351,162 @@ def test_review_areas_rated_by_a_severity_alone_are_not_risks() -> None:
     ]
     # The same areas in a document titled as a risk assessment are its risks.
     assert len(entries(text.replace("Production Readiness Review", "Residual Risk Assessment"))) == 4
+
+
+# ---- risks written as records (list items, label blocks) ----------------------------------------
+
+RECORD_STYLES = ("one line, Risk label", "one line, bold title", "title over a label list", "label block")
+
+
+@st.composite
+def risk_records(draw):
+    """(document, expected fields per entry) for random risks written one per record."""
+    style = draw(st.sampled_from(RECORD_STYLES))
+    sep = draw(st.sampled_from(["; ", " | "]))
+    n = draw(st.integers(1, 5))
+    parts = ["# Service — Risk Register", ""]
+    if style != "label block":
+        parts += [draw(st.sampled_from(["## Open risks", "## Open", "## Top risks"])), ""]
+    expected = []
+    for k in range(1, n + 1):
+        title = draw(TITLE.filter(lambda t: not is_scale_value(t)))
+        names = draw(st.lists(st.sampled_from(["impact", "owner", "status", "mitigation"]), unique=True, max_size=4))
+        names = [draw(st.sampled_from(["severity", "likelihood"])), *names]
+        values = {}
+        for name in names:
+            value = draw(FIELD_VALUES[name])
+            values[name] = "; ".join(value) if isinstance(value, list) else value
+        if sep == "; ":  # a value holding the separator would be cut there, as anyone would read it
+            values = {f: v.replace(";", ",") for f, v in values.items()}
+        labels = [(draw(st.sampled_from(LABELS[name])), values[name]) for name in names]
+        want = {"title": title, **values}
+        if style == "one line, Risk label":
+            parts.append("- " + sep.join([f"Risk: {title}", *(f"{lab}: {v}" for lab, v in labels)]))
+        elif style == "one line, bold title":
+            parts.append(f"{k}. **{title}** — " + sep.join(f"{lab}: {v}" for lab, v in labels))
+        elif style == "title over a label list":
+            parts += [f"{k}. **{title}**", *(f"   - {lab}: {v}" for lab, v in labels)]
+        else:
+            parts += [f"ID: R-{k:02d}", f"Risk: {title}", *(f"{lab}: {v}" for lab, v in labels), ""]
+            want["entry_id"] = f"R-{k:02d}"
+        expected.append(want)
+    return "\n".join(parts) + "\n", expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(risk_records())
+def test_rendered_records_parse_back(case) -> None:
+    text, expected = case
+    assert sniff(text) >= 0.5
+    assert [dict(e.fields) for e in entries(text)] == expected
+
+
+def test_one_line_records_under_group_headings() -> None:
+    text = (
+        "# Relay — risk log\n## Open\n- Risk: Retries pile up; Likelihood: High; Impact: Medium; Owner: SRE\n"
+        "## Closed\n- Risk: Duplicate sends; Likelihood: Low; Status: Closed\n"
+        "## How we rate\n- Likelihood: how often we expect it in the next two quarters.\n"
+        "- Impact: what customers notice when it happens.\n"
+    )
+    first, second = entries(text)
+    assert first.fields == {"title": "Retries pile up", "likelihood": "High", "impact": "Medium", "owner": "SRE"}
+    assert (first.section, first.loc.line) == ("Open", 3)
+    assert second.fields["status"] == "Closed" and second.section == "Closed"
+
+
+def test_a_single_record_under_a_risk_heading_holds_its_fields() -> None:
+    (e,) = entries("### Cache stampede\n**Risk:** keys expire together\n**Likelihood:** Medium\n")
+    assert e.fields["title"] == "Cache stampede" and e.fields["likelihood"] == "Medium"
+    assert e.extra == {"Risk": "keys expire together"}
+
+
+def test_bold_title_lines_over_label_lists() -> None:
+    text = (
+        "## Risks\n\n**Data loss during failover**\n- Likelihood: Medium\n- Impact: High\n\n"
+        "**Retry storms**\n- Likelihood: High\n- Owner: SRE\n\n**Just a note**\n- see the runbook\n"
+    )
+    first, second = entries(text)
+    assert first.fields == {"likelihood": "Medium", "impact": "High", "title": "Data loss during failover"}
+    assert second.fields == {"likelihood": "High", "owner": "SRE", "title": "Retry storms"}
+    assert first.section == "Risks" and (first.loc.line, second.loc.line) == (3, 7)
+
+
+def test_label_blocks_and_title_lines_without_headings() -> None:
+    text = (
+        "Ledger - risk export\n\nID: L1\nRisk: Drift after the split\nLikelihood: Medium\nOwner: Ledger\n\n"
+        "L-R2 Close misses the cut-off\nLikelihood: High\nImpact: Medium\n\n2 risks exported.\n"
+    )
+    assert sniff(text) >= 0.5
+    first, second = entries(text)
+    assert first.fields == {
+        "entry_id": "L1",
+        "title": "Drift after the split",
+        "likelihood": "Medium",
+        "owner": "Ledger",
+    }
+    assert second.fields == {
+        "likelihood": "High",
+        "impact": "Medium",
+        "title": "Close misses the cut-off",
+        "entry_id": "L-R2",
+    }
+    assert (first.loc.line, second.loc.line) == (3, 8)
+
+
+def test_recommendations_rated_by_priority_are_actions() -> None:
+    text = (
+        "# Storefront — Risk Assessment\n## Findings\n1. **Admin panel without MFA** — Severity: High; Owner: SecOps\n"
+        "## Recommendations\n1. **Enable the WAF** — Priority: High; Owner: SecOps\n"
+        "2. **Rotate keys** — Priority: Medium; Owner: Platform\n"
+    )
+    (e,) = entries(text)
+    assert e.fields["title"] == "Admin panel without MFA" and e.fields["severity"] == "High"
+
+
+def test_trailing_ids_pipe_and_dash_labels() -> None:
+    text = (
+        "## 1. Cold cache floods the origin (R-04)\nLikelihood: 3 | Impact: 4 | Score: 12\n"
+        "## 2. Keys rotate out of sync [R-09]\n- Likelihood – Low\n- **Owner** — Security\n"
+        "## 3. Edge CPU budget\n*Likelihood*: Medium · *Status*: Open\n"
+    )
+    first, second, third = entries(text)
+    assert first.fields == {
+        "likelihood": "3",
+        "impact": "4",
+        "score": "12",
+        "title": "Cold cache floods the origin",
+        "entry_id": "R-04",
+    }
+    assert second.fields == {
+        "likelihood": "Low",
+        "owner": "Security",
+        "title": "Keys rotate out of sync",
+        "entry_id": "R-09",
+    }
+    assert third.fields == {"likelihood": "Medium", "status": "Open", "title": "Edge CPU budget"}
+
+
+def test_document_title_with_an_id_and_a_legend_line_are_not_risks() -> None:
+    text = (
+        "# ADR-0042: Move thumbnails to the edge\n\nStatus: Accepted\nOwner: Media\n\n"
+        "Scale – Likelihood: Rare, Unlikely, Possible, Likely, Almost certain.\n"
+    )
+    assert entries(text) == []
+
+
+def test_front_matter_is_not_a_heading() -> None:
+    text = "---\ntitle: Pricing — Risks\nservice: pricing\n---\n## RISK-1 — Rounding\n- **Likelihood**: Low\n"
+    result = parse(doc(text), CONFIG)
+    (e,) = result.entries
+    assert e.fields["entry_id"] == "RISK-1" and e.section is None and e.loc.line == 5
+    assert result.title == "Pricing — Risks" and result.metadata["service"] == "pricing"
+
+
+def test_rating_stages_under_a_risk_heading_are_its_fields() -> None:
+    text = (
+        "## Risks\n### Vault outage\n**Inherent risk**\n- Likelihood: High\n- Impact: High\n\n"
+        "**Residual risk**\n- Likelihood: Low\n- Impact: Medium\n"
+    )
+    (e,) = entries(text)
+    assert e.fields == {"likelihood": "High", "impact": "High", "title": "Vault outage"}
+    assert e.extra == {"Likelihood": "Low", "Impact": "Medium"}

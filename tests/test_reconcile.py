@@ -208,3 +208,58 @@ def test_row_numbers_need_corroboration() -> None:
     ]
     out = reconcile([rows, sections])
     assert sorted(e.lines for e in out) == [(5, 20), (6,), (30,)]
+
+
+# ---- step 4: a summary matrix that renames risks and leaves some out ----
+
+DETAIL = [
+    section(15, "Late-arriving mobile events skew the daily aggregates", likelihood="Likely", impact="Moderate"),
+    section(27, "Producer teams change event schemas without notice", likelihood="Possible", impact="Major"),
+    section(37, "Lifecycle rule deletes raw partitions before compaction", likelihood="Rare", impact="Severe"),
+    section(47, "Backfill jobs starve the nightly batch", likelihood="Possible", impact="Minor"),
+]
+SUMMARY = [
+    row(60, "Late data in daily aggregates", entry_id="1", likelihood="4", impact="3", status="Mitigating"),
+    row(61, "Producer schema changes", entry_id="2", likelihood="3", impact="4", status="Open"),
+    row(62, "Premature raw-data expiry", entry_id="3", likelihood="1", impact="5", status="Monitoring"),
+]
+
+
+def test_renamed_subset_pairs_by_shared_words_and_the_same_ratings() -> None:
+    out = reconcile([SUMMARY, DETAIL])
+    assert [e.lines for e in out] == [(47,), (15, 60), (27, 61), (37, 62)]
+    first = out[1]
+    assert first.parser == "markdown_table" and first.fields["likelihood"] == "4"
+    assert first.extra["alt_title"] == DETAIL[0].fields["title"]
+    assert any("shared title words and ratings" in n for n in first.notes)
+    assert not any(n.startswith("conflict") for n in first.notes)  # "4" and "Likely" are one level
+
+
+def test_shared_words_with_different_ratings_do_not_pair() -> None:
+    detail = [section(15, "Late mobile events skew aggregates", likelihood="Likely", impact="Moderate")]
+    summary = [row(60, "Late data in aggregates", likelihood="2", impact="3")]
+    assert len(reconcile([summary, detail])) == 2
+
+
+def test_same_ratings_without_shared_words_do_not_pair() -> None:
+    detail = [section(15, "Vault sealed after restart", likelihood="High", impact="High")]
+    summary = [row(60, "DNS record expiry", likelihood="4", impact="4")]
+    assert len(reconcile([summary, detail])) == 2
+
+
+def test_a_tie_is_left_apart() -> None:
+    detail = [
+        section(15, "Kafka lag during rebalances", likelihood="High", impact="Medium"),
+        section(25, "Kafka lag during restarts", likelihood="High", impact="Medium"),
+    ]
+    summary = [row(60, "Kafka lag", likelihood="4", impact="3"), row(61, "Disk full", likelihood="1", impact="5")]
+    assert len(reconcile([summary, detail])) == 4
+
+
+def test_a_checklist_table_row_read_as_an_unrated_risk_is_one_check() -> None:
+    twin = risk(7, "markdown_table", title="Runbook linked", status="✅ Done", owner="SRE")
+    check = risk(7, "checklist", kind="check", title="Runbook linked")
+    rated = risk(9, "markdown_table", title="Vault outage", likelihood="High")
+    other = risk(9, "checklist", kind="check", title="Vault outage")
+    out = reconcile([[twin, rated], [check, other]])
+    assert [(e.loc.line, e.kind) for e in out] == [(7, "check"), (9, "risk"), (9, "check")]
