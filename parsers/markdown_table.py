@@ -93,7 +93,8 @@ def parse(doc: Document, config: Config) -> ParsedDocument:
     """Every register table in the document, one risk entry per row."""
     synonyms = synonym_table(config.header_synonyms)
     entries, scales = [], {}
-    for table in tables(doc.text):
+    # A YAML front-matter block would read as a setext heading (the section of every row below).
+    for table in tables(doc_meta.without_front_matter(doc.text)):
         entries.extend(register_entries(table, parser=NAME, path=doc.path, synonyms=synonyms))
         for fld, words in legend_scales(table, synonyms).items():
             scales.setdefault(fld, {}).update(words)

@@ -53,6 +53,8 @@ SCALE_HINT_RE = re.compile(r"(?:\b[01]\s*(?:-|–|—|to)\s*|/\s*|\bout of\s+)(?
 NUMBER_LABELS = frozenset({"level", "lvl", "l", "i", "p", "rating", "score", "likelihood", "impact", "prob"})
 # Cells with more words than this are descriptions, not ratings, when nothing in them reads as one.
 MAX_RATING_WORDS = 3
+# A rating that changed, written as "🟠 High → 🟢 Low" or "4 -> 2": the arrow between two values.
+RATING_CHANGE_RE = re.compile(r"\s*(?:→|->|=>|⇒|➜|➔|⟶)\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +186,16 @@ class RatingReader:
         if (field, key) in self.decisions:
             decided = self.decisions[(field, key)]
             return Match(field, raw, decided, "decision", 100.0)
+        if (latest := latest_rating(raw)) is not None:
+            found = self._level(field, latest, scale)
+            return Match(
+                field,
+                raw,
+                found.canonical,
+                f"{found.method}, latest of a change",
+                found.score,
+                needs_review=found.needs_review,
+            )
         if not key:
             return Match(field, raw, None, "not-a-rating", 0.0)
         legend = dict(scale.words)
@@ -240,6 +252,16 @@ class RatingReader:
         key = fold(raw)
         if ("severity", key) in self.decisions:
             return Match("severity", raw, self.decisions[("severity", key)], "decision", 100.0)
+        if (latest := latest_rating(raw)) is not None:
+            found = self._severity(latest)
+            return Match(
+                "severity",
+                raw,
+                found.canonical,
+                f"{found.method}, latest of a change",
+                found.score,
+                needs_review=found.needs_review,
+            )
         if key in self.severity_words:
             return Match("severity", raw, self.severity_words[key], "word", 100.0)
         words = key.split()
@@ -268,6 +290,21 @@ class RatingReader:
                 else Match("severity", raw, None, "unreadable", 0.0, needs_review=True)
             )
         return Match("severity", raw, None, "not-a-rating", 0.0)
+
+
+def latest_rating(raw: str) -> str | None:
+    """The value after the last arrow of a rating that changed, or None when the cell is not one.
+
+    Only short sides count: prose with an arrow ("Outage -> lost orders for a day") is no rating.
+    >>> latest_rating("🟠 High → 🟢 Low"), latest_rating("4 -> 2"), latest_rating("High")
+    ('🟢 Low', '2', None)
+    >>> latest_rating("Vendor outage -> orders lost for most of a day") is None
+    True
+    """
+    sides = [s for s in RATING_CHANGE_RE.split(raw.strip()) if s.strip()]
+    if len(sides) < 2 or any(len(fold(s).split()) > MAX_RATING_WORDS for s in sides):
+        return None
+    return sides[-1]
 
 
 def _phrases(words: list[str]) -> Iterable[str]:

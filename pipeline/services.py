@@ -25,7 +25,7 @@ from pipeline.records import Match
 from pipeline.textnorm import fold, squash
 
 # Separators between a title's parts: "X — Service Risk Register", "X: Readiness", "X | Risks", "X - Y".
-TITLE_SPLIT_RE = re.compile(r"\s+[—–-]\s+|\s*[—–|]\s*|:\s+")
+TITLE_SPLIT_RE = re.compile(r"\s+[—–\-·•]\s+|\s*[—–|]\s*|:\s+")
 # Markup and decoration around a title part.
 TITLE_TRIM = " #*_`\"'“”‘’[]"
 # A slug: one word of lower-case letters and digits joined by dashes or underscores.
@@ -70,7 +70,7 @@ def service_of_document(
     """
     for key in SERVICE_KEYS:
         if metadata.get(key) and service_key(metadata[key], type_words):
-            return squash(metadata[key]).strip(TITLE_TRIM), "metadata"
+            return _without_aside(squash(metadata[key]), type_words).strip(TITLE_TRIM), "metadata"
     if title and (named := _service_in_title(title, type_words)):
         return named, "title"
     for key in SCOPE_KEYS:
@@ -98,10 +98,7 @@ def _service_in_title(title: str, type_words: frozenset[str]) -> str | None:
     'Payments (EU)'
 
     """
-    aside = TRAILING_ASIDE_RE.search(title)
-    # "(copied from the team wiki)", "[draft]" go; "Payments (EU)" names another service than "Payments (US)".
-    if aside and (len(fold(aside.group()).split()) >= 3 or not _named_words(aside.group(), type_words)):
-        title = title[: aside.start()]
+    title = _without_aside(title, type_words)
     parts = []
     for part in TITLE_SPLIT_RE.split(title):
         sides = part.split("/")
@@ -118,6 +115,25 @@ def _service_in_title(title: str, type_words: frozenset[str]) -> str | None:
         if named:
             scored.append((len(named) / len(words), -k, part))
     return _trim_type_words(max(scored)[2], type_words) if scored else None
+
+
+def _without_aside(name: str, type_words: frozenset[str]) -> str:
+    """A name without a closing aside: "(copied from the team wiki)", "[draft]" and "(AMR fleet, site
+    DE-HAM-2)" go; "Payments (EU)" stays, it names another service than "Payments (US)".
+
+    >>> _without_aside("Warehouse Robotics (AMR fleet, site DE-HAM-2)", frozenset())
+    'Warehouse Robotics'
+    >>> _without_aside("Payments (EU)", frozenset())
+    'Payments (EU)'
+    """
+    aside = TRAILING_ASIDE_RE.search(name)
+    if (
+        aside
+        and aside.start() > 0
+        and (len(fold(aside.group()).split()) >= 3 or not _named_words(aside.group(), type_words))
+    ):
+        return name[: aside.start()]
+    return name
 
 
 def _named_words(text: str, type_words: frozenset[str]) -> list[str]:
