@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from parsers.fields import synonym_table
-from parsers.flattened_cells import header_columns, is_register, learn_id_re
+from parsers.flattened_header import header_columns, is_register
+from parsers.flattened_rows import learn_id_re
 from parsers.flattened_text import parse, sniff
 from pipeline.config import Config, OwnerAlias
 from pipeline.errors import ParseError
