@@ -6,7 +6,7 @@ line and drops the spaces around it: "`security-reviewer` agent run" comes out a
 both sides ("forops.operator_health_logpartitions"). These pure functions put the spaces back
 where the word boundary is certain (a known word, from a small list of words that follow code
 in checklists plus the document's own words) and leave the text as it is when unsure. They only
-ever insert spaces, never change or drop a character. Used by `parsers.checklist`.
+ever insert spaces, never change or drop a character. Used by `parsers.checklist_scraped`.
 """
 
 from __future__ import annotations

@@ -1,13 +1,15 @@
 """Risk sections as text: the id, title and stated severity of a heading, and field labels.
 
-Pure functions on strings, shared by `parsers.markdown_sections` (headings, labelled bullets
-and paragraphs, records) and its sniff. A heading gives an id and a title (`R001: Title`,
+Pure functions on strings, shared by `parsers.markdown_sections` and its helper modules (headings,
+labelled bullets and paragraphs, records). A heading gives an id and a title (`R001: Title`,
 `RISK-12 — Title`, `[R7] Title`, `Risk 3 - Title`, `Title (R-07)`; plain numbering is not an
 id) and maybe a severity (`High: Title`, `Title (🔴 HIGH)`). A line gives labels: bold, italic
 or plain (`**Severity**: High`, `*Likelihood*: Low`, `Impact – High`), several on one line
 after separators (`Likelihood: 3 | Impact: 4`, `Risk: x; Owner: SRE`), or after a title in
 front (`**Vault sealed** — Likelihood: High`). Labels map onto canonical fields through the
-header synonyms; ambiguous ones ("Risk", "Priority") are settled by their value.
+header synonyms; ambiguous ones ("Risk", "Priority") are settled by their value. A heading's
+words also say what it is: a part of the document ("Executive Summary", "Risk Severity Matrix"),
+a group of risks ("Open", "Top risks", "Risk log") or a place where risks are named ("Threats").
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from parsers.fields import AMBIGUOUS, field_of_header, header_key, synonym_table
-from parsers.markdown_table import inline_text
+from parsers.fields import AMBIGUOUS, field_of_header, header_key
+from parsers.markdown_table import DEFAULT_SYNONYMS, inline_text
 from parsers.tables import NUMBER_CELL_RE, is_scale_value
 from pipeline.textnorm import fold, squash
 from pipeline.vocab import SCALE_WORDS, SEVERITY_WORDS
@@ -114,8 +116,35 @@ TRAILING_ID_RE = re.compile(
 )
 # Separators and markup left around a title taken from the text before a record's first label.
 TITLE_TRIM = " \t:;|·•,.–—-*_"
-
-_DEFAULT_SYNONYMS = synonym_table()
+# Headings that name a part of the document, not a risk, even when they carry a rating
+# ("Executive Summary" with an "Overall Risk: HIGH" line, "Risk Severity Matrix").
+NOT_A_RISK_HEADING_RE = re.compile(
+    r"""
+    ^(?:overall|final|executive)\b
+  | ^(?:residual|overall|inherent)\ risks?$
+  | \b(?:summary|overview|matrix|legend|cadence|methodology|scoring|(?:rating|scoring|risk)\ scales?|glossary
+      |appendix|references|version\ history|change\ ?log|revision\ history|contents|introduction|purpose
+      |background|conclusions?|sign\ ?off|approvals?|next\ steps|recommendations|document\ control|how\ to\ read
+      |assessment|verdict|posture|risk\ profile|risk\ ratings?|heat\ ?map|scorecard|scales?|how\ we\ rate
+      |rating\ guide|scoring\ guide|key|actions|action\ items|follow\ ?ups?|tasks|decisions|to\ ?dos?)\s*$
+""",
+    re.VERBOSE | re.IGNORECASE,
+)
+# Words in a heading (or one above it, or the document's title) that say its sections are risks.
+RISKY_HEADING_RE = re.compile(
+    r"\b(risks?|threats?|gaps?|findings?|issues?|vulnerabilit\w*|hazards?|concerns?|exposures?|weakness\w*"
+    r"|register|failure modes?|fmea)\b",
+    re.IGNORECASE,
+)
+# A heading naming a group of risks: plural risk words, a register or log, or status words alone
+# ("Open", "Closed risks", "Accepted"). Under it even a single record is a risk of its own.
+CONTAINER_HEADING_RE = re.compile(
+    r"""\b(?:risks|threats|findings|hazards)\b
+      | \b(?:risk|threat|issue)\ (?:register|log|list|backlog|inventory|items)$
+      | ^(?:\d+\ )*(?:open|closed|accepted|mitigated|active|live|current|resolved|new|other|remaining|retired
+         |in\ progress|monitoring|watch\ ?list|top\ \d+)(?:\ (?:and|or)\ \w+)?(?:\ (?:items?|issues|concerns))?$""",
+    re.VERBOSE,
+)
 
 
 def heading_parts(heading: str) -> tuple[str | None, str | None]:
@@ -175,6 +204,17 @@ def heading_rating(title: str | None) -> tuple[str | None, str | None]:
     return squash(stated), squash(m["title"] or m["rest"])
 
 
+def is_container(heading: str) -> bool:
+    """A heading that names a group of risks rather than one: "Open", "Top risks", "Risk log".
+
+    >>> is_container("Open"), is_container("2. Top risks"), is_container("Closed risks"), is_container("Risk log")
+    (True, True, True, True)
+    >>> is_container("Cache stampede"), is_container("Log retention gaps")
+    (False, False)
+    """
+    return CONTAINER_HEADING_RE.search(fold(heading)) is not None
+
+
 def label_of(line: str, *, plain: bool, synonyms: Mapping[str, str] | None = None) -> tuple[str, str] | None:
     """(label, value) when a line opens with a field label; plain labels only when asked.
 
@@ -191,11 +231,11 @@ def label_of(line: str, *, plain: bool, synonyms: Mapping[str, str] | None = Non
     """
     if m := BOLD_LABEL_RE.match(line):
         return squash(m["label"]), m["value"].strip()
-    if (m := DASH_LABEL_RE.match(line)) and field_of_header(m["label"], synonyms or _DEFAULT_SYNONYMS):
+    if (m := DASH_LABEL_RE.match(line)) and field_of_header(m["label"], synonyms or DEFAULT_SYNONYMS):
         return squash(m["label"]), m["value"].strip()
-    if plain and (m := PLAIN_LABEL_RE.match(line)) and field_of_header(m["label"], synonyms or _DEFAULT_SYNONYMS):
+    if plain and (m := PLAIN_LABEL_RE.match(line)) and field_of_header(m["label"], synonyms or DEFAULT_SYNONYMS):
         return squash(m["label"]), (m["value"] or "").strip()
-    if plain and (m := PLAIN_DASH_LABEL_RE.match(line)) and field_of_header(m["label"], synonyms or _DEFAULT_SYNONYMS):
+    if plain and (m := PLAIN_DASH_LABEL_RE.match(line)) and field_of_header(m["label"], synonyms or DEFAULT_SYNONYMS):
         return squash(m["label"]), m["value"].strip()
     return None
 
@@ -204,11 +244,11 @@ def split_labels(label: str, value: str, synonyms: Mapping[str, str]) -> list[tu
     """One label's value split where further field labels start on the same line: bold ones
     anywhere after a space, plain ones after a separator (`|`, `;`, `·`, `,`, `. `, ` — `).
 
-    >>> split_labels("Likelihood", "High | **Impact:** Medium · **Score**: 12", synonym_table())
+    >>> split_labels("Likelihood", "High | **Impact:** Medium · **Score**: 12", DEFAULT_SYNONYMS)
     [('Likelihood', 'High'), ('Impact', 'Medium'), ('Score', '12')]
-    >>> split_labels("Likelihood", "3 | Impact: 4 | Score: 12", synonym_table())
+    >>> split_labels("Likelihood", "3 | Impact: 4 | Score: 12", DEFAULT_SYNONYMS)
     [('Likelihood', '3'), ('Impact', '4'), ('Score', '12')]
-    >>> split_labels("Mitigation", "use **Note:** carefully; see: runbook", synonym_table())
+    >>> split_labels("Mitigation", "use **Note:** carefully; see: runbook", DEFAULT_SYNONYMS)
     [('Mitigation', 'use **Note:** carefully; see: runbook')]
     """
     cuts = _label_cuts(value, synonyms)
@@ -220,7 +260,7 @@ def split_labels(label: str, value: str, synonyms: Mapping[str, str]) -> list[tu
 def lead_and_labels(text: str, synonyms: Mapping[str, str]) -> tuple[str, list[tuple[str, str]]]:
     """A line's text in front of its first field label (a title, markup dropped) and its labels.
 
-    >>> syn = synonym_table()
+    >>> syn = DEFAULT_SYNONYMS
     >>> lead_and_labels("**Vault sealed** — Likelihood: High; Impact: Low; Owner: SRE", syn)
     ('Vault sealed', [('Likelihood', 'High'), ('Impact', 'Low'), ('Owner', 'SRE')])
     >>> lead_and_labels("Rotate keys; see the runbook", syn)
@@ -261,7 +301,7 @@ def _cut_pairs(text: str, cuts: list[tuple[int, int, str]]) -> list[tuple[str, s
 def label_field(label: str, value: str, synonyms: Mapping[str, str]) -> str | None:
     """The canonical field a section label names, ambiguous labels settled by their value.
 
-    >>> syn = synonym_table()
+    >>> syn = DEFAULT_SYNONYMS
     >>> label_field("Risk", "🟡 MEDIUM", syn), label_field("Risk", "Tenants see each other's data", syn)
     ('severity', 'title')
     >>> label_field("Priority", "12", syn), label_field("Risk After", "🟢 LOW", syn), label_field("Playbook", "x", syn)

@@ -113,6 +113,20 @@ def marked(text: str) -> tuple[str, bool | None, bool]:
     return squash(rest), True if mark in TICK_MARKS else False if mark in CROSS_MARKS else None, True
 
 
+def box_glyph_line(line: str) -> str | None:
+    """A line opening with a box glyph as the task-box line it stands for ("[x] text"), else None.
+
+    A copied task list keeps its boxes as glyphs where the list markers were; written back as
+    boxes, its lines read as any other task-list item. A check mark (`✅ Runbook linked`) is not a box.
+    >>> box_glyph_line("☑ Backups restored"), box_glyph_line("  ☐ Load test"), box_glyph_line("✅ Runbook linked")
+    ('[x] Backups restored', '[ ] Load test', None)
+    """
+    m = GLYPH_LINE_RE.match(line)
+    if m is None or m["glyph"] not in BOX_GLYPHS:
+        return None
+    return f"[{BOX_GLYPHS[m['glyph']]}] {m['text']}"
+
+
 def decision(cell: str) -> tuple[bool | None, bool]:
     """A sign-off cell's state (ticked, not ticked, undecided) and whether it states one at all.
 

@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parsers import markdown_sections
-from parsers.markdown_sections import NOT_A_RISK_HEADING_RE, parse, sniff
+from parsers.markdown_sections import parse, sniff
+from parsers.section_text import NOT_A_RISK_HEADING_RE
 from parsers.tables import is_scale_value
 from pipeline.config import Config
 from pipeline.errors import ParseError
