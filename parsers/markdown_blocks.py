@@ -9,15 +9,14 @@ markup the same way. Every block token (and tree node) has `map` = `[first line,
 
 from __future__ import annotations
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
-from parsers.markdown_table import inline_text
+from parsers.markdown_table import BLOCK_PARSER, inline_text
 from pipeline.textnorm import squash
 
 # Block-level parse only (with pipe tables); inline text goes through markdown_table.inline_text.
-BLOCKS = MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
+BLOCKS = BLOCK_PARSER
 
 
 def line_of(block: Token | SyntaxTreeNode) -> int:

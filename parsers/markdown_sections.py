@@ -70,7 +70,7 @@ from parsers.section_text import (
 )
 from parsers.tables import RATING_FIELDS, is_scale_value
 from pipeline.config import Config
-from pipeline.records import Document, ParsedDocument, RawEntry, SourceLoc
+from pipeline.records import Document, ParsedDocument, RawEntry, SourceLoc, free_key
 from pipeline.textnorm import fold
 
 __all__ = ["NAME", "parse", "sniff"]
@@ -232,9 +232,9 @@ def _entry(section: Section, synonyms: Mapping[str, str], path: str) -> RawEntry
     extra: dict[str, str] = {}
     for lab in sorted([*spare, *chosen.values()], key=lambda lab: lab.line):
         if lab in spare and lab.text():
-            extra[_free_key(extra, lab.label)] = lab.text()
+            extra[free_key(extra, lab.label)] = lab.text()
         if lab.value and lab.details:  # "**Residual Risk**: ACCEPTABLE" with bullets under it
-            extra[_free_key(extra, f"{lab.label} details")] = "; ".join(lab.details)
+            extra[free_key(extra, f"{lab.label} details")] = "; ".join(lab.details)
     notes = () if "title" in fields else ("heading has no title",)
     return RawEntry(
         loc=SourceLoc(path, section.line),
@@ -276,11 +276,3 @@ def _is_risk(section: Section, entry_id: str | None, values: Mapping[str, str]) 
 
 def _text(label: Label | None) -> str | None:
     return label.text() if label is not None else None
-
-
-def _free_key(extra: Mapping[str, str], key: str) -> str:
-    """`key`, or `key (2)`, `key (3)`... when a label is used twice in one section."""
-    n, candidate = 2, key
-    while candidate in extra:
-        candidate, n = f"{key} ({n})", n + 1
-    return candidate

@@ -59,7 +59,8 @@ WIDE_GAP_RE = re.compile(r"[ \t]{2,}(?=\S)")
 DEFAULT_SYNONYMS = synonym_table()
 
 # Block-level parse only; the inline parser runs on table cells and headings, not on prose.
-_BLOCKS = MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
+# Block-level parse only (the inline parser runs on cells and headings): shared with markdown_blocks.
+BLOCK_PARSER = MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
 _INLINE = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 
 
@@ -106,7 +107,7 @@ def parse(doc: Document, config: Config) -> ParsedDocument:
 def tables(text: str) -> list[Table]:
     """Every table in a Markdown text (pipe, grid and space-aligned), with the heading it sits
     under, in document order."""
-    tokens = _BLOCKS.parse(_escape_code_span_pipes(_plus_rules_as_pipes(text)))
+    tokens = BLOCK_PARSER.parse(_escape_code_span_pipes(_plus_rules_as_pipes(text)))
     found: list[Table] = []
     headings: list[tuple[int, str | None]] = []  # (1-based line, section name)
     fenced: set[int] = set()  # 0-based lines inside code fences or blocks

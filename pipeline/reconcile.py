@@ -31,7 +31,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from difflib import SequenceMatcher
 
-from pipeline.records import RawEntry
+from pipeline.records import RawEntry, free_key
 from pipeline.textnorm import fold
 from pipeline.vocab import SCALE_WORDS, SEVERITIES, SEVERITY_WORDS
 
@@ -143,7 +143,7 @@ def merge(first: RawEntry, second: RawEntry, how: str = "same id") -> RawEntry:
     extra = {**second.extra, **first.extra}
     other_title = second.fields.get("title")
     if other_title and fold(other_title) != fold(first.fields.get("title", "")):
-        extra[_free_key(extra, "alt_title")] = other_title
+        extra[free_key(extra, "alt_title")] = other_title
     return replace(
         first,
         fields=fields,
@@ -401,11 +401,3 @@ def _corroborated(a: RawEntry, b: RawEntry) -> bool:
 
 def _is_table_row(entry: RawEntry) -> bool:
     return entry.parser in TABLE_PARSERS
-
-
-def _free_key(extra: Mapping[str, str], key: str) -> str:
-    """`key`, or `key (2)`... when taken."""
-    n, candidate = 2, key
-    while candidate in extra:
-        candidate, n = f"{key} ({n})", n + 1
-    return candidate

@@ -190,3 +190,16 @@ class RunSummary:
     def exit_code(self) -> int:
         """0 when everything went in, 3 when the run finished but rejected something."""
         return 3 if self.rejections else 0
+
+
+def free_key(extra: Mapping[str, str], key: str) -> str:
+    """`key`, or `key (2)`, `key (3)`... when an entry's `extra` already holds it: a label used
+    twice, or a second title kept beside the first, is never overwritten.
+
+    >>> free_key({"alt_title": "x"}, "alt_title"), free_key({}, "Playbook")
+    ('alt_title (2)', 'Playbook')
+    """
+    n, candidate = 2, key
+    while candidate in extra:
+        candidate, n = f"{key} ({n})", n + 1
+    return candidate
