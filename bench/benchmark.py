@@ -32,6 +32,7 @@ from pipeline import load, sniff  # noqa: E402
 from pipeline.config import Config, load_config  # noqa: E402
 from pipeline.decode import decode_bytes  # noqa: E402
 from pipeline.normalise import normalise  # noqa: E402
+from pipeline.records import Document  # noqa: E402
 from pipeline.repair import repair_text  # noqa: E402
 from pipeline.run import discover, ingest, process_document  # noqa: E402
 
@@ -64,8 +65,6 @@ def stage_times(root: Path, config: Config) -> dict[str, float]:
         spent["decode"] += t1 - t0
         spent["repair"] += t2 - t1
         spent["sniff"] += t3 - t2
-        from pipeline.records import Document
-
         doc = Document(rel, "", len(data), text, "utf-8")
         for name, score in scores:
             if score >= config.sniff_threshold:
