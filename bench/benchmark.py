@@ -27,7 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from parsers import PARSERS_BY_NAME  # noqa: E402
+from parsers.legacy import PARSERS_BY_NAME  # noqa: E402
 from pipeline import load, sniff  # noqa: E402
 from pipeline.config import Config, load_config  # noqa: E402
 from pipeline.decode import decode_bytes  # noqa: E402

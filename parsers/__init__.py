@@ -1,10 +1,7 @@
-"""Parsers, one module per format. Each exposes NAME, sniff(text) -> float and
-parse(doc, config) -> ParsedDocument; adding a format means one module and one line here.
+"""Parsers: decoded text -> raw entries, for every input syntax.
 
-Order matters only for ties in `pipeline.sniff.rank`: earlier wins.
+`parsers.model` is the block tree every syntax is turned into, `parsers.frontends` build it (one
+module per syntax), `parsers.recognise` find the register structures in it, and
+`parsers.lexicon` holds the words both read with. This package imports nothing on its own, so
+that the core (`pipeline.config`) can use the lexicon without pulling in every parser.
 """
-
-from parsers import checklist, flattened_text, html_table, markdown_sections, markdown_table
-
-PARSERS = (markdown_table, html_table, markdown_sections, flattened_text, checklist)
-PARSERS_BY_NAME = {p.NAME: p for p in PARSERS}

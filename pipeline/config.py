@@ -18,6 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from parsers import lexicon as lexicon_pack
+from parsers.lexicon import FIELDS, Lexicon
 from pipeline import __version__, vocab
 from pipeline.errors import ConfigError
 from pipeline.matching import Guards
@@ -71,8 +73,15 @@ class Config:
     decisions_path: str | None = None
     # [review] merge_min_score: title similarity (0-100) from which two risks are merge candidates.
     merge_min_score: float = 85.0
+    # [lexicon] files: extra lexicon files (TOML, same layout as parsers/lexicon/en.toml).
+    lexicon_files: tuple[str, ...] = ()
     # where the file was read from, for messages
     source: str = "<defaults>"
+
+    @property
+    def lexicon(self) -> Lexicon:
+        """The words documents are read with: the shipped packs, `[lexicon] files`, `[headers]`."""
+        return _lexicon(self.lexicon_files, tuple(sorted((f, tuple(w)) for f, w in self.header_synonyms.items())))
 
     def fingerprint(self) -> str:
         """Hash of everything that changes per-document results; keys the parse cache.
@@ -81,6 +90,7 @@ class Config:
         or a local fix never serves a parse made by older code.
         """
         payload = {k: v for k, v in asdict(self).items() if k not in ("source", "decisions_path")}
+        payload["lexicon_files"] = [Path(f).read_text(encoding="utf-8") for f in self.lexicon_files]
         blob = json.dumps([__version__, code_fingerprint(), payload], sort_keys=True, default=str)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
@@ -103,6 +113,14 @@ class Config:
             return Path(self.decisions_path)
         db = Path(db)
         return db.with_name(db.stem + ".decisions.csv")
+
+
+@lru_cache(maxsize=16)
+def _lexicon(files: tuple[str, ...], headers: tuple[tuple[str, tuple[str, ...]], ...]) -> Lexicon:
+    lexicon = lexicon_pack.load(("en",), files)
+    if headers:
+        lexicon = lexicon.merged(lexicon_pack.Lexicon(labels=dict(headers)))
+    return lexicon
 
 
 @lru_cache(maxsize=1)
@@ -169,6 +187,7 @@ _TOML_KEYS: dict[str, dict[str, str]] = {
     },
     "values": {"null": "null_values"},
     "review": {"decisions": "decisions_path", "merge_min_score": "merge_min_score"},
+    "lexicon": {"files": "lexicon_files"},
 }
 # Allowed ranges of the numeric settings: attribute -> (lowest, highest).
 _RANGES: dict[str, tuple[float, float]] = {
@@ -198,8 +217,6 @@ def load_config(path: str | Path | None) -> Config:
 
 
 def _config_from_toml(data: Mapping[str, Any], path: Path) -> Config:
-    from parsers.fields import FIELDS  # the canonical field names live with the parsers
-
     base = Config()
     changes: dict[str, Any] = {"source": str(path)}
     for table, body in data.items():
@@ -240,6 +257,18 @@ def _convert(attr: str, value: Any, where: str, path: Path, base: Config) -> Any
             return read_owner_directory(file)
         except ConfigError as err:
             raise ConfigError(f"{where} = {value!r}: {err}", str(path)) from err
+    if attr == "lexicon_files":
+        files = []
+        for value_file in _strings(value, where, path):
+            file = Path(value_file) if Path(value_file).is_absolute() else path.parent / value_file
+            try:
+                lexicon_pack.read_pack(file)
+            except OSError as err:
+                raise ConfigError(f"{where}: cannot read {value_file!r}: {err.strerror}", str(path)) from err
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError, TypeError, AttributeError) as err:
+                raise ConfigError(f"{where}: {value_file!r} is not a lexicon file ({err})", str(path)) from err
+            files.append(str(file))
+        return tuple(files)
     if attr == "scale_words":
         if not isinstance(value, dict) or not all(_is_int(v) and 1 <= v <= 5 for v in value.values()):
             raise ConfigError(f"{where} must map words to levels 1-5, e.g. {{ unlikely = 2 }}", str(path))

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 
-from parsers import PARSERS_BY_NAME
+from parsers.legacy import PARSERS_BY_NAME
 from pipeline import load, sniff
 from pipeline.config import Config
 from pipeline.decode import decode_document

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from types import ModuleType
 
-from parsers import PARSERS
+from parsers.legacy import PARSERS
 
 
 def rank(text: str, parsers: Sequence[ModuleType] = PARSERS) -> list[tuple[str, float]]:

@@ -49,11 +49,15 @@ null = ["", "-", "n/a"]
 [review]
 decisions = "review/decisions.csv"
 merge_min_score = 92
+
+[lexicon]
+files = ["team-words.toml"]
 """
 
 
 def write(tmp_path: Path, text: str) -> Path:
     (tmp_path / "owners.csv").write_text("canonical,alias\nSecurity,InfoSec\nSRE,\n", encoding="utf-8")
+    (tmp_path / "team-words.toml").write_text('[labels]\nowner = ["Custodian"]\n', encoding="utf-8")
     path = tmp_path / "riskreg.toml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -86,6 +90,7 @@ def test_every_documented_key_loads(tmp_path: Path) -> None:
     assert config.null_values == ("", "-", "n/a")
     assert config.decisions_file("x.duckdb") == tmp_path / "review" / "decisions.csv"
     assert config.merge_min_score == 92.0
+    assert config.lexicon.field_of("Custodian") == "owner" and config.lexicon.field_of("Steward") == "owner"
     # every key the loader knows is in this test's file
     for key in config_keys():
         table, name = key.split(".")

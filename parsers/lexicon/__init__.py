@@ -1,0 +1,235 @@
+"""The lexicon: every word riskreg reads documents with, as data.
+
+Field labels and their synonyms ("Prob." is likelihood), labels registers carry without a
+canonical field ("Date raised"), the words that mark page chrome, legends and tables that are
+not registers (test cases, compliance mappings, action plans), checklist and sign-off words,
+heading words, and the value vocabularies (scale, severity and status words) all live in TOML
+files beside this module (`en.toml`, one file per language), are merged into one `Lexicon`, and
+reach sniff, the front ends and the recognisers alike. riskreg.toml extends it (`[headers]`,
+`[scales]`, `[statuses]`, `[lexicon] files`), so a team adds a word without touching code.
+
+Every lookup is on folded text (`pipeline.textnorm.fold`: lower case, accents and punctuation
+gone), so labels with accents, non-ASCII letters, full-width colons or odd case match alike.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pipeline.textnorm import fold
+
+FOLDER = Path(__file__).resolve().parent
+
+FIELDS: tuple[str, ...] = (
+    "entry_id",
+    "title",
+    "likelihood",
+    "impact",
+    "score",
+    "severity",
+    "status",
+    "owner",
+    "mitigation",
+)
+RATING_FIELDS = frozenset({"likelihood", "impact", "score", "severity"})
+DESCRIBING_FIELDS = RATING_FIELDS | {"status", "owner", "mitigation"}
+
+# A header cell that is nothing but "#" or "No." folds to nothing; keep it recognisable.
+BARE_NUMBER_HEADER_RE = re.compile(r"^\s*(#|no\.?|nº|n°|n\.º)\s*$", re.IGNORECASE)
+# A trailing scale hint on a label: "Likelihood (1-5)", "Impact rating (H/M/L)" -> retried without it.
+LABEL_HINT_RE = re.compile(r"\b(?:\d+ \d+|h m l|l m h|1 to 5|rating|score|level)$")
+# A slash between the parts of a label ("Status / next step"), not inside a scale ("H/M/L", "1/5").
+SLASH_RE = re.compile(r"(?<=[^\W\d_)]{2})\s*/\s*(?=[^\W\d_(]{2})")
+
+
+def label_key(label: str) -> str:
+    """The folded form of a label used for every lookup.
+
+    >>> label_key("Prob."), label_key("#"), label_key("L×I"), label_key("Responsável："), label_key("Nº")
+    ('prob', '#', 'l x i', 'responsavel', '#')
+    """
+    if BARE_NUMBER_HEADER_RE.match(label):
+        return "#"
+    if "×" in label or "*" in label:
+        label = label.replace("×", " x ").replace("*", " x ")
+    return fold(label)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """One merged vocabulary. Build it with `load` (or `Lexicon.default()`); extend with `merged`."""
+
+    # canonical field -> labels that name it
+    labels: Mapping[str, tuple[str, ...]]
+    # labels registers carry with no canonical field: their values go to `extra`
+    extra_labels: tuple[str, ...] = ()
+    # labels that name one field or another depending on the values ("Risk": title or severity)
+    ambiguous: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # named lists of words and phrases: "chrome_lines", "legend", "test_cases", "signoff"...
+    words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # languages merged in, for the documents table and `riskreg explain`
+    languages: tuple[str, ...] = ()
+    _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False, hash=False)
+
+    @staticmethod
+    def default() -> Lexicon:
+        """English: the lexicon every document is read with."""
+        return load(("en",))
+
+    def merged(self, other: Lexicon) -> Lexicon:
+        """This lexicon with another's words added; where both name a label for different fields,
+        the other's reading wins (a user's `[headers]`, a document's own language)."""
+        theirs = {label_key(w): f for f in FIELDS for w in other.labels.get(f, ())}
+        labels = {
+            f: _unique(
+                (*(w for w in self.labels.get(f, ()) if theirs.get(label_key(w), f) == f), *other.labels.get(f, ()))
+            )
+            for f in FIELDS
+        }
+        words = {k: _unique((*self.words.get(k, ()), *other.words.get(k, ()))) for k in {*self.words, *other.words}}
+        return Lexicon(
+            labels=labels,
+            extra_labels=_unique((*self.extra_labels, *other.extra_labels)),
+            ambiguous={**self.ambiguous, **other.ambiguous},
+            words=words,
+            languages=_unique((*self.languages, *other.languages)),
+        )
+
+    # ---- labels ---------------------------------------------------------------------------
+
+    @property
+    def label_fields(self) -> Mapping[str, str]:
+        """folded label -> canonical field; a label listed for two fields keeps the first."""
+        found = self._cache.get("label_fields")
+        if found is None:
+            found = {}
+            for fld in FIELDS:
+                for label in self.labels.get(fld, ()):
+                    found.setdefault(label_key(label), fld)
+            self._cache["label_fields"] = found
+        return found
+
+    def field_of(self, label: str) -> str | None:
+        """The canonical field a label names, or None.
+
+        >>> lex = Lexicon.default()
+        >>> lex.field_of("Owner(s)"), lex.field_of("Likelihood (1-5)"), lex.field_of("Status / next step")
+        ('owner', 'likelihood', 'status')
+        >>> lex.field_of("Likelihood / Impact"), lex.field_of("Colour")
+        (None, None)
+        """
+        key = label_key(label)
+        fields = self.label_fields
+        if key in fields:
+            return fields[key]
+        # "Likelihood (1-5)", "Impact rating (H/M/L)": drop a trailing scale hint and retry.
+        trimmed = LABEL_HINT_RE.sub("", key).strip()
+        if trimmed and trimmed != key and trimmed in fields:
+            return fields[trimmed]
+        # "Status / next step", "Owner / team": the field the parts name, when they name only one.
+        if "/" in label:
+            parts = [p for p in SLASH_RE.split(label) if p.strip()]
+            named = {f for p in parts if (f := self.field_of(p))} if len(parts) > 1 else set()
+            return named.pop() if len(named) == 1 else None
+        return None
+
+    def is_extra(self, label: str) -> bool:
+        """Whether a label is one registers carry without a canonical field ("Date raised")."""
+        keys = self._cache.get("extra")
+        if keys is None:
+            keys = self._cache["extra"] = frozenset(label_key(h) for h in self.extra_labels)
+        return label_key(label) in keys
+
+    def is_label(self, label: str) -> bool:
+        """A field label or one registers carry beside them."""
+        return self.field_of(label) is not None or self.is_extra(label)
+
+    def choices(self, label: str) -> tuple[str, ...]:
+        """The fields an ambiguous label may name ("Risk" -> title or severity); () otherwise."""
+        amb = self._cache.get("ambiguous")
+        if amb is None:
+            amb = self._cache["ambiguous"] = {label_key(k): tuple(v) for k, v in self.ambiguous.items()}
+        return amb.get(label_key(label), ())
+
+    # ---- word lists -----------------------------------------------------------------------
+
+    def phrases(self, name: str) -> frozenset[str]:
+        """The folded phrases of a word list."""
+        key = f"set:{name}"
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = frozenset(fold(w) or w for w in self.words.get(name, ()))
+        return found
+
+    def is_word(self, name: str, text: str) -> bool:
+        """Whether the whole of `text` (folded) is a phrase of the list."""
+        return (fold(text) or text.strip()) in self.phrases(name)
+
+    def pattern(self, name: str) -> re.Pattern[str]:
+        """A pattern finding any phrase of the list in folded text, at word boundaries,
+        longest phrase first; a list with no words matches nothing."""
+        key = f"re:{name}"
+        found = self._cache.get(key)
+        if found is None:
+            phrases = sorted(self.phrases(name), key=len, reverse=True)
+            body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases if p)
+            found = self._cache[key] = re.compile(rf"(?<!\w)(?:{body})(?!\w)" if body else r"(?!x)x")
+        return found
+
+    def mentions(self, name: str, text: str) -> bool:
+        """Whether folded `text` holds any phrase of the list.
+
+        >>> Lexicon.default().mentions("test_cases", "Test Cases (regression)")
+        True
+        """
+        return self.pattern(name).search(fold(text)) is not None
+
+
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def read_pack(path: Path) -> Lexicon:
+    """One lexicon file: `[labels]` field -> list, `extra_labels`, `[ambiguous]`, `[words]`."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return from_data(data, path.stem)
+
+
+def from_data(data: Mapping[str, Any], language: str) -> Lexicon:
+    """A lexicon from parsed TOML data (a pack file or riskreg.toml's `[lexicon]` tables)."""
+    labels = {f: tuple(data.get("labels", {}).get(f, ())) for f in FIELDS}
+    return Lexicon(
+        labels=labels,
+        extra_labels=tuple(data.get("extra_labels", ())),
+        ambiguous={k: tuple(v) for k, v in data.get("ambiguous", {}).items()},
+        words={k: tuple(v) for k, v in data.get("words", {}).items()},
+        languages=(language,),
+    )
+
+
+@lru_cache(maxsize=32)
+def load(languages: tuple[str, ...] = ("en",), extra_files: tuple[str, ...] = ()) -> Lexicon:
+    """The shipped packs for `languages` merged in order, then any extra files (riskreg.toml)."""
+    lexicon: Lexicon | None = None
+    for name in languages:
+        pack = read_pack(FOLDER / f"{name}.toml")
+        lexicon = pack if lexicon is None else lexicon.merged(pack)
+    for path in extra_files:
+        pack = read_pack(Path(path))
+        lexicon = pack if lexicon is None else lexicon.merged(pack)
+    assert lexicon is not None, "at least one language"
+    return lexicon
+
+
+def available_languages() -> tuple[str, ...]:
+    """Languages shipped as packs beside this module."""
+    return tuple(sorted(p.stem for p in FOLDER.glob("*.toml")))
+
+
+__all__ = ["DESCRIBING_FIELDS", "FIELDS", "RATING_FIELDS", "Lexicon", "label_key", "load"]
