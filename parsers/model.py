@@ -172,9 +172,9 @@ def outline(tree: Tree) -> list[str]:
     ...     Table(line=3, end=5, header=("ID", "Risk"), rows=(Row(5, ("R1", "x")),), layout="pipe"),
     ...     ListItem(line=7, end=7, text="Backups", marked="Backups", box="ticked")))
     >>> print("\\n".join(outline(tree)))
-       1  ## Risks
-       3    table (pipe, 1 row): ID | Risk
-       7    - [x] Backups
+       1    ## Risks
+       3      table (pipe, 1 row): ID | Risk
+       7      - [x] Backups
     """
     lines: list[str] = []
     level = 0
