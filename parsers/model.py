@@ -101,6 +101,11 @@ class Code(Block):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Rule(Block):
+    """A thematic break (`---`, `<hr>`): it ends what a label above it was collecting."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Quote(Block):
     children: tuple[Block, ...] = ()
 
@@ -206,6 +211,8 @@ def _outline_block(block: Block, indent: str) -> list[str]:
         return [f"{where}{indent}{_short(block.key)}: {_short(block.value)}{chrome}"]
     if isinstance(block, Code):
         return [f"{where}{indent}code{f' ({block.lang})' if block.lang else ''}: {_short(block.text)}{chrome}"]
+    if isinstance(block, Rule):
+        return [f"{where}{indent}---"]
     if isinstance(block, Quote):
         return [ln for kid in block.children for ln in _outline_block(kid, indent + "> ")]
     text = block.text if isinstance(block, Paragraph) else ""

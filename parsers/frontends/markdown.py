@@ -1,0 +1,301 @@
+"""Front end: Markdown (CommonMark + GFM pipe tables and strikethrough) -> block tree.
+
+One pass of markdown-it-pyrs (the Rust port of markdown-it, same tree and source maps, about
+ten times faster than markdown-it-py) gives blocks and their inline content together; source
+maps are byte offsets, turned into 1-based lines. What markdown-it has no rule for is read here
+too: raw HTML blocks go to the HTML front end (a Markdown file with an HTML table gets both),
+Pandoc grid tables and space-aligned tables (`parsers.frontends.plain_tables`) replace the
+paragraphs markdown-it saw in their place, org-mode and psql header rules (`|---+---|`) read as
+GFM delimiter rows, and a `|` inside a code span does not split a table cell (authors write
+`a|b` in code and mean it). A YAML front-matter block is a document property, not text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator, Sequence
+
+import markdown_it_pyrs
+
+from parsers.frontends import front_matter, html
+from parsers.frontends.plain_tables import find_tables
+from parsers.inline import code, escape
+from parsers.model import Block, Code, Heading, ListItem, Paragraph, Quote, Row, Rule, Table, Tree, with_paths
+from pipeline.config import Config
+from pipeline.records import Document
+
+NAME = "markdown"
+
+PARSER = markdown_it_pyrs.MarkdownIt("commonmark").enable_many(["table", "strikethrough"])
+
+# Signs of Markdown, looked for cheaply (sniff): an ATX heading, a GFM delimiter row, a code
+# fence, emphasis or a link.
+ATX_RE = re.compile(r"^ {0,3}#{1,6}[ \t]+\S", re.MULTILINE)
+DELIMITER_ROW_RE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*\|", re.MULTILINE)
+FENCE_RE = re.compile(r"^ {0,3}(?:```|~~~)", re.MULTILINE)
+INLINE_MARKUP_RE = re.compile(r"\*\*[^*\n]+\*\*|__[^_\n]+__|\[[^\]\n]+\]\([^)\n]+\)")
+# The task box an item's text opens with: `[ ]`, `[x]`, `[X]` (also ✓/✔ inside the brackets),
+# or a box glyph a copy put there (`☑ Backups restored`).
+BOX_RE = re.compile(r"^(?:\[(?P<mark>[ xX✓✔])\]|(?P<glyph>[☐☑☒⬜🔲])\ufe0f?)(?:[ \t]+|$)")
+BOX_STATES = {" ": "unticked", "x": "ticked", "X": "ticked", "✓": "ticked", "✔": "ticked"}
+GLYPH_STATES = {"☐": "unticked", "⬜": "unticked", "🔲": "unticked", "☑": "ticked", "☒": "ticked"}
+# The header rule of an org-mode or psql table ("|----+-----|", "-----+------"): rewritten as a
+# GFM delimiter row before parsing, no line added or removed.
+PLUS_RULE_RE = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\+[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$", re.MULTILINE)
+# A code span: a run of backticks, the shortest text, the same run again (one line).
+CODE_SPAN_RE = re.compile(r"(?P<ticks>`+)(?P<code>[^`\n]+?)(?P=ticks)(?!`)")
+# `<br>` written inside a paragraph or cell: a line break.
+BR_TAG_RE = re.compile(r"^<br\s*/?>$", re.IGNORECASE)
+NEWLINE_RE = re.compile(rb"\n")
+
+
+def sniff(text: str) -> float:
+    """How sure we are that the text is Markdown (0-1), from a few cheap patterns.
+
+    >>> sniff("## Risks\\n- x"), sniff("| ID | Risk |\\n|---|---|"), sniff("Title\\n- item\\nOwner: SRE")
+    (0.9, 0.9, 0.0)
+    >>> sniff("**Owner**: SRE")
+    0.6
+    """
+    head = text[:200_000]
+    if ATX_RE.search(head) or DELIMITER_ROW_RE.search(head) or FENCE_RE.search(head) or PLUS_RULE_RE.search(head):
+        return 0.9
+    if INLINE_MARKUP_RE.search(head):
+        return 0.6
+    return 0.0
+
+
+def blocks(doc: Document, config: Config) -> Tree:
+    """The document as a block tree (see the module docstring)."""
+    properties, text = front_matter.split(doc.text)
+    if "\r" in text:  # markdown-it takes a lone "\r" for a line break; lines here are counted by "\n"
+        text = text.replace("\r", " ")
+    source = _escape_code_span_pipes(_plus_rules_as_pipes(text))
+    data = source.encode("utf-8", "surrogatepass")
+    walker = _Walker([0, *(m.end() for m in NEWLINE_RE.finditer(data))], config)
+    found = list(walker.blocks(PARSER.tree(source).children))
+    found = _with_plain_tables(found, text.split("\n"), walker.code_lines)
+    return Tree(NAME, with_paths(found), declared_title=properties.pop("title", None), properties=properties)
+
+
+class _Walker:
+    """Turns markdown-it-pyrs nodes into blocks; knows how to map byte offsets to lines."""
+
+    def __init__(self, line_starts: list[int], config: Config) -> None:
+        self.line_starts = line_starts
+        self.config = config
+        self.code_lines: set[int] = set()  # 0-based lines inside code blocks and HTML blocks
+
+    def span(self, node: markdown_it_pyrs.Node) -> tuple[int, int]:
+        """(first line, last line), 1-based, of a node."""
+        start, stop = node.srcmap or (0, 0)
+        first = bisect.bisect_right(self.line_starts, start)
+        last = bisect.bisect_right(self.line_starts, max(start, stop - 1))
+        return first, last
+
+    def blocks(self, nodes: Sequence[markdown_it_pyrs.Node], depth: int = 0) -> Iterator[Block]:
+        for node in nodes:
+            yield from self.block(node, depth)
+
+    def block(self, node: markdown_it_pyrs.Node, depth: int) -> Iterator[Block]:
+        name = node.name
+        first, last = self.span(node)
+        if name in ("heading", "lheading"):
+            plain, marked = render(node.children)
+            yield Heading(line=first, end=last, level=int(node.meta.get("level", 1)), text=plain, marked=marked)
+        elif name == "paragraph":
+            yield from self.paragraph(node, first, last, depth)
+        elif name in ("bullet_list", "ordered_list"):
+            start = int(node.meta.get("start", 1)) if name == "ordered_list" else None
+            for k, item in enumerate(node.children):
+                yield self.item(item, None if start is None else start + k, depth)
+        elif name == "table":
+            yield self.table(node, first, last)
+        elif name in ("fence", "code_block"):
+            self.code_lines.update(range(first - 1, last))
+            yield Code(line=first, end=last, text=node.meta.get("content", ""), lang=node.meta.get("info", ""))
+        elif name == "blockquote":
+            yield Quote(line=first, end=last, children=tuple(self.blocks(node.children, depth)))
+        elif name == "hr":
+            yield Rule(line=first, end=last)
+        elif name == "html_block":
+            self.code_lines.update(range(first - 1, last))
+            yield from html.fragment_blocks(node.meta.get("content", ""), first, self.config)
+
+    def paragraph(self, node: markdown_it_pyrs.Node, first: int, last: int, depth: int) -> Iterator[Block]:
+        plain, marked = render(node.children)
+        lines = marked.split("\n")
+        if len(lines) > 1 and all(BOX_RE.match(line) for line in lines):
+            # Box lines that lost their list marker ("[x] Flag in place", "☑ Backups restored"): items.
+            for k, (own, mark) in enumerate(zip(plain.split("\n"), lines, strict=False)):
+                box, own_text = _box(own)
+                _, own_marked = _box(mark)
+                yield ListItem(line=first + k, end=first + k, text=own_text, marked=own_marked, box=box, depth=depth)
+            return
+        yield Paragraph(line=first, end=last, text=plain, marked=marked)
+
+    def item(self, node: markdown_it_pyrs.Node, number: int | None, depth: int) -> ListItem:
+        first, last = self.span(node)
+        kids = list(node.children)
+        # A tight list's item holds its inline nodes directly; a loose one opens with a paragraph.
+        if kids and kids[0].name == "paragraph":
+            plain, marked = render(kids[0].children)
+            kids = kids[1:]
+        else:
+            lead = 0
+            while lead < len(kids) and kids[lead].name not in BLOCK_NAMES:
+                lead += 1
+            plain, marked = render(kids[:lead])
+            kids = kids[lead:]
+        box, plain = _box(plain)
+        if box is not None:
+            marked = _box(marked)[1]
+        nested = tuple(self.blocks(kids, depth + 1))
+        return ListItem(
+            line=first, end=last, text=plain, marked=marked, box=box, number=number, depth=depth, children=nested
+        )
+
+    def table(self, node: markdown_it_pyrs.Node, first: int, last: int) -> Table:
+        header: tuple[str, ...] = ()
+        rows: list[Row] = []
+        for part in node.children:
+            for tr in part.children:
+                cells = tuple(render(cell.children)[0] for cell in tr.children)
+                if part.name == "thead":
+                    header = tuple(c.replace("\n", " ") for c in cells)
+                else:
+                    rows.append(Row(self.span(tr)[0], cells))
+        return Table(line=first, end=last, header=header, rows=tuple(rows), layout="pipe")
+
+
+# Node names of blocks that may sit in a list item after its inline text.
+BLOCK_NAMES = frozenset(
+    {
+        "paragraph",
+        "bullet_list",
+        "ordered_list",
+        "fence",
+        "code_block",
+        "blockquote",
+        "table",
+        "hr",
+        "heading",
+        "lheading",
+        "html_block",
+    }
+)
+
+
+def render(nodes: Sequence[markdown_it_pyrs.Node]) -> tuple[str, str]:
+    """(plain, marked) text of inline nodes (see `parsers.model` for the two forms).
+
+    >>> render(PARSER.tree("**Likelihood:** ~~High~~ Low `a*b` [x](y) 2\\\\*3<br>next").children[0].children)
+    ('Likelihood: ~~High~~ Low a*b x 2*3\\nnext', '**Likelihood:** ~~High~~ Low `a*b` x 2\\\\*3\\nnext')
+    """
+    plain: list[str] = []
+    marked: list[str] = []
+    _render(nodes, plain, marked)
+    return _tidy("".join(plain)), _tidy("".join(marked))
+
+
+def _render(nodes: Sequence[markdown_it_pyrs.Node], plain: list[str], marked: list[str]) -> None:
+    for node in nodes:
+        name = node.name
+        if name in ("text", "text_special"):
+            content = node.meta.get("content", "")
+            plain.append(content)
+            marked.append(escape(content))
+        elif name in ("softbreak", "hardbreak"):
+            plain.append("\n")
+            marked.append("\n")
+        elif name in ("strong", "em", "strikethrough"):
+            mark = {"strong": "**", "em": "*", "strikethrough": "~~"}[name]
+            marked.append(mark)
+            if name == "strikethrough":
+                plain.append(mark)
+            _render(node.children, plain, marked)
+            marked.append(mark)
+            if name == "strikethrough":
+                plain.append(mark)
+        elif name == "code_inline":
+            content = "".join(c.meta.get("content", "") for c in node.children)
+            plain.append(content)
+            marked.append(code(content))
+        elif name == "html_inline":
+            if BR_TAG_RE.match(node.meta.get("content", "").strip()):
+                plain.append("\n")
+                marked.append("\n")
+        else:  # link, image (its alt text), autolink: their text
+            _render(node.children, plain, marked)
+
+
+SPACE_RUN_RE = re.compile(r"[ \t\u00a0]+")
+
+
+def _tidy(text: str) -> str:
+    """Spaces squashed and trimmed on each line; blank lines dropped."""
+    if "\n" not in text:
+        return SPACE_RUN_RE.sub(" ", text).strip()
+    return "\n".join(s for line in text.split("\n") if (s := SPACE_RUN_RE.sub(" ", line).strip()))
+
+
+def _box(text: str) -> tuple[str | None, str]:
+    """(box state, text after the box) when the text opens with a task box, else (None, text).
+
+    >>> _box("[x] Backups restored"), _box("[ ] Load test"), _box("☑ Done"), _box("Docs [x]")
+    (('ticked', 'Backups restored'), ('unticked', 'Load test'), ('ticked', 'Done'), (None, 'Docs [x]'))
+    """
+    m = BOX_RE.match(text)
+    if m is None:
+        return None, text
+    state = BOX_STATES[m["mark"]] if m["mark"] else GLYPH_STATES[m["glyph"]]
+    return state, text[m.end() :]
+
+
+def _with_plain_tables(found: list[Block], lines: Sequence[str], code_lines: set[int]) -> list[Block]:
+    """The blocks with grid and space-aligned tables in place of what markdown-it read there."""
+    if not any(("--" in line or "==" in line or line.lstrip().startswith("+")) for line in lines):
+        return found
+    tables = find_tables(lines, lambda i: i in code_lines, _inline_plain)
+    if not tables:
+        return found
+    covered = [(t.line, t.end) for t in tables]
+    kept = [b for b in found if not any(a <= b.line <= z for a, z in covered)]
+    return sorted([*kept, *tables], key=lambda b: b.line)
+
+
+def _inline_plain(text: str) -> str:
+    """Plain text of one cell of a grid or aligned table, its Markdown markup read."""
+    if not text or not any(c in text for c in "*_`[<~\\&"):
+        return text
+    tree = PARSER.tree(text)
+    return render(tree.children[0].children)[0] if tree.children else text
+
+
+def _plus_rules_as_pipes(text: str) -> str:
+    """Org-mode and psql header rules ("|----+----|") as GFM delimiter rows ("|----|----|");
+    grid-table borders ("+----+") are left alone, and no line is added or removed.
+
+    >>> _plus_rules_as_pipes("| ID | Risk |\\n|----+------|"), _plus_rules_as_pipes("+----+----+")
+    ('| ID | Risk |\\n|----|------|', '+----+----+')
+    """
+    if "-+" not in text and "+-" not in text:
+        return text
+    return PLUS_RULE_RE.sub(lambda m: m.group(0).replace("+", "|"), text)
+
+
+def _escape_code_span_pipes(text: str) -> str:
+    """Escape `|` inside code spans on table lines, so that it does not split the cell; line by
+    line, never adding or removing a line.
+
+    >>> _escape_code_span_pipes("| `a|b` | c |")
+    '| `a\\\\|b` | c |'
+    """
+    if "`" not in text:
+        return text
+    lines = text.split("\n")
+    for k, line in enumerate(lines):
+        if "|" in line and "`" in line:
+            lines[k] = CODE_SPAN_RE.sub(lambda m: m.group(0).replace("\\|", "|").replace("|", "\\|"), line)
+    return "\n".join(lines)

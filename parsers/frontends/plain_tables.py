@@ -1,0 +1,160 @@
+"""Tables drawn with plain characters, found by their rule lines: for the Markdown and text front ends.
+
+Pandoc grid tables (`+----+----+` borders, `+====+` under the header, cells that wrap over
+lines) and tables aligned with spaces under a rule of dashes (`-----  ------`: Pandoc simple
+tables, reST simple tables with `=====  =====`, SQL*Plus and fixed-width reports), whose columns
+are where the rule's runs are. Each becomes a `Table` block; a cell's text goes through the
+caller's `cell_text` (Markdown inline markup in a Markdown file, nothing in plain text).
+Pure functions on lines; every loop moves forward, so time is linear in the lines read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from itertools import pairwise
+
+from parsers.model import Row, Table
+from pipeline.textnorm import squash
+
+# A Pandoc grid-table border: "+------+-------+"; "+======+" under the header, ":" for alignment.
+GRID_BORDER_RE = re.compile(r"^[ \t]*\+(?:[-=:]+\+){2,}[ \t]*$")
+# The rule under the header of a table aligned with spaces: one run of dashes (or `=` for
+# reST) per column; a one-letter column has a one-character run, the first run two or more, so
+# "- - -" is not one.
+DASH_RULE_RE = re.compile(r"^[ \t]*(?P<c>[-=])(?P=c)+(?:[ \t]+(?P=c)+)+[ \t]*$")
+# One column's run in such a rule.
+RUN_RE = re.compile(r"[-=]+")
+# A gap of two or more spaces before the next cell of a space-aligned row.
+WIDE_GAP_RE = re.compile(r"[ \t]{2,}(?=\S)")
+
+CellText = Callable[[str], str]
+
+
+def find_tables(lines: Sequence[str], skip: Callable[[int], bool], cell_text: CellText = squash) -> list[Table]:
+    """Every grid or space-aligned table in the lines (0-based indexes for which `skip` is true,
+    such as the lines of a code fence, are never read), in document order."""
+    found: list[Table] = []
+    i = 0
+    while i < len(lines):
+        table, end = None, i + 1
+        if skip(i):
+            pass
+        elif GRID_BORDER_RE.match(lines[i]):
+            table, end = grid_table(lines, i, cell_text)
+        elif i > 0 and lines[i - 1].strip() and not skip(i - 1) and DASH_RULE_RE.match(lines[i]):
+            table, end = aligned_table(lines, i, cell_text)
+        if table is not None and table.rows:
+            found.append(table)
+        i = max(end, i + 1)
+    return found
+
+
+def grid_table(lines: Sequence[str], first: int, cell_text: CellText = squash) -> tuple[Table | None, int]:
+    """A Pandoc grid table from its top border at index `first`; and the index after it.
+
+    Columns are where the border has "+"; a row runs from border to border, its cells' lines
+    joined. Rows above a "+====+" border are the header, else the first row is.
+    >>> t, end = grid_table(["+----+---------+", "| ID | Risk    |", "+====+=========+",
+    ...                      "| R1 | Vault   |", "|    | outage  |", "+----+---------+"], 0)
+    >>> t.header, t.rows, end
+    (('ID', 'Risk'), (Row(line=4, cells=('R1', 'Vault outage')),), 6)
+    """
+    cuts = [k for k, ch in enumerate(lines[first]) if ch == "+"]
+    rows: list[tuple[int, list[list[str]]]] = []  # (1-based line, each column's lines)
+    head = 0
+    current: tuple[int, list[list[str]]] | None = None
+    i = first + 1
+    while i < len(lines):
+        line = lines[i]
+        if GRID_BORDER_RE.match(line):
+            if current is not None:
+                rows.append(current)
+                current = None
+            if "=" in line and not head:
+                head = len(rows)
+        elif line.lstrip().startswith("|"):
+            if current is None:
+                current = (i + 1, [[] for _ in pairwise(cuts)])
+            for col, (a, b) in enumerate(pairwise(cuts)):
+                current[1][col].append(line[a + 1 : b])
+        else:
+            break
+        i += 1
+    if current is not None:
+        rows.append(current)
+    if not rows:
+        return None, i
+    texts = [(line, tuple(cell_text(" ".join(p.strip() for p in parts)) for parts in cells)) for line, cells in rows]
+    head = head or 1
+    header = tuple(squash(" ".join(cells[c] for _, cells in texts[:head])) for c in range(len(cuts) - 1))
+    body = tuple(Row(line, cells) for line, cells in texts[head:])
+    return Table(line=first + 1, end=i, header=header, rows=body, layout="grid"), i
+
+
+def aligned_table(lines: Sequence[str], rule: int, cell_text: CellText = squash) -> tuple[Table | None, int]:
+    """A table aligned with spaces: the header line above the rule at index `rule`, rows under it
+    up to a blank line (or a closing rule, as reST writes it); each column starts where its run of
+    dashes does.
+
+    >>> t, end = aligned_table(["ID    Risk            Owner", "----  --------------  -----",
+    ...                         "AG-1  JWKS cached     Identity", "AG-2  Limiter lost    SRE", ""], 1)
+    >>> t.header, [r.cells for r in t.rows], end
+    (('ID', 'Risk', 'Owner'), [('AG-1', 'JWKS cached', 'Identity'), ('AG-2', 'Limiter lost', 'SRE')], 4)
+
+    A row whose first cell is empty goes on with the row above (a report that wrapped it).
+    """
+    runs = [m.span() for m in RUN_RE.finditer(lines[rule])]
+    starts = [a for a, _ in runs]
+    wide = min(b2 - a1 for (_, a1), (b2, _) in pairwise(runs)) >= 2  # columns apart by 2+ spaces
+    header = tuple(cell_text(c) for c in aligned_cells(lines[rule - 1], starts, wide))
+    rows: list[Row] = []
+    i = rule + 1
+    while i < len(lines) and lines[i].strip() and not DASH_RULE_RE.match(lines[i]):
+        cells = tuple(cell_text(c) for c in aligned_cells(lines[i], starts, wide))
+        if rows and not cells[0]:  # a row that wrapped: its cells go on under the row's
+            last = rows[-1]
+            cells = tuple(squash(f"{a} {b}") for a, b in zip(last.cells, cells, strict=True))
+            rows[-1] = Row(last.line, cells)
+        else:
+            rows.append(Row(i + 1, cells))
+        i += 1
+    end = i + 1 if i < len(lines) and DASH_RULE_RE.match(lines[i]) else i
+    return Table(line=rule, end=end, header=header, rows=tuple(rows), layout="aligned"), end
+
+
+def aligned_cells(line: str, starts: Sequence[int], wide: bool) -> list[str]:
+    """A line cut at the columns' starts. A word that starts right at a column's start is that
+    column's, unless it runs on into the column after (then it is the tail of a cell wider than
+    its rule). A cell that runs on past a start: when the columns are kept apart by two or more
+    spaces (`wide`), the cut moves to the next such gap, otherwise to the next space.
+
+    >>> aligned_cells("AG-2  Rate limiter state lost   SRE", [0, 6, 22], True)
+    ['AG-2', 'Rate limiter state lost', 'SRE']
+    >>> aligned_cells("R1 Vault outage SRE", [0, 3, 12], False)
+    ['R1', 'Vault outage', 'SRE']
+    >>> aligned_cells("PQ-1  Spooler fills when jobs pile up", [0, 6, 20, 23], True)
+    ['PQ-1', 'Spooler fills when jobs pile up', '', '']
+    """
+    cells = []
+    begin = 0
+    for k, cut in enumerate([*starts[1:], None]):
+        if cut is None or cut >= len(line):
+            cells.append(line[begin:cut].strip())
+            begin = len(line)
+            continue
+        cut = max(cut, begin)
+        # Two spaces before the start part two columns; one space in a wide table is only a
+        # column's start when the word there ends before the next column does.
+        after = starts[k + 2] if k + 2 < len(starts) else len(line)
+        fits = after >= len(line) or line[after - 1].isspace() or line[after].isspace()
+        clean = line[cut - 1].isspace() and (not wide or cut < 2 or line[cut - 2].isspace() or fits)
+        if not clean and wide:
+            gap = WIDE_GAP_RE.search(line, cut)
+            cut = gap.end() if gap else len(line)
+        elif not clean:
+            while cut < len(line) and not line[cut].isspace():
+                cut += 1
+        cells.append(line[begin:cut].strip())
+        begin = cut
+    return cells
