@@ -38,7 +38,7 @@ class Block:
 
     line: int  # first source line, 1-based
     end: int  # last source line, inclusive
-    path: tuple[str, ...] = ()  # text of every heading above it, outermost first (`with_paths`)
+    path: tuple[tuple[int, str], ...] = ()  # (level, text) of every heading above it, outermost first
     chrome: bool = False  # site navigation, footer, cookie banner, edit links: never content
 
 
@@ -142,13 +142,13 @@ def walk(blocks: Iterable[Block]) -> Iterator[Block]:
 
 
 def with_paths(blocks: Iterable[Block]) -> tuple[Block, ...]:
-    """The blocks with `path` set: the text of the headings each sits under, outermost first.
+    """The blocks with `path` set: (level, text) of the headings each sits under, outermost first.
 
     A heading closes every heading at its level or deeper; it sits under the ones above it.
     >>> h = lambda n, level, t: Heading(line=n, end=n, level=level, text=t, marked=t)
     >>> p = Paragraph(line=4, end=4, text="x", marked="x")
-    >>> [b.path for b in with_paths([h(1, 1, "Doc"), h(2, 2, "Risks"), h(3, 3, "R1"), p, h(5, 2, "Notes")])]
-    [(), ('Doc',), ('Doc', 'Risks'), ('Doc', 'Risks', 'R1'), ('Doc',)]
+    >>> [[t for _, t in b.path] for b in with_paths([h(1, 1, "Doc"), h(2, 2, "Risks"), h(3, 3, "R1"), p, h(5, 2, "N")])]
+    [[], ['Doc'], ['Doc', 'Risks'], ['Doc', 'Risks', 'R1'], ['Doc']]
     """
     stack: list[tuple[int, str]] = []
     out: list[Block] = []
@@ -156,14 +156,14 @@ def with_paths(blocks: Iterable[Block]) -> tuple[Block, ...]:
         if isinstance(block, Heading):
             while stack and stack[-1][0] >= block.level:
                 stack.pop()
-            out.append(_with_path(block, tuple(text for _, text in stack)))
+            out.append(_with_path(block, tuple(stack)))
             stack.append((block.level, block.text))
         else:
-            out.append(_with_path(block, tuple(text for _, text in stack)))
+            out.append(_with_path(block, tuple(stack)))
     return tuple(out)
 
 
-def _with_path(block: Block, path: tuple[str, ...]) -> Block:
+def _with_path(block: Block, path: tuple[tuple[int, str], ...]) -> Block:
     kids = children(block)
     if kids:
         return replace(block, path=path, children=tuple(_with_path(k, path) for k in kids))  # type: ignore[call-arg]

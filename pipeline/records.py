@@ -66,6 +66,21 @@ class RawEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class Skipped:
+    """A structure a recogniser read and did not turn into entries, and why: a legend, a table of
+    test cases, a section that names no risk. Kept (the `skipped` table) so nothing disappears
+    without a trace."""
+
+    line: int
+    structure: str  # "table", "section", "list", "paragraph"
+    reason: str  # "legend", "test cases", "no id or title column", ...
+    detail: str = ""  # the table's header row or the heading, as written, for the reader
+
+    def __str__(self) -> str:
+        return f"{self.line}: {self.structure} skipped ({self.reason}){': ' + self.detail if self.detail else ''}"
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedDocument:
     """What a parser returns for one document."""
 
@@ -74,6 +89,8 @@ class ParsedDocument:
     metadata: Mapping[str, str] = field(default_factory=dict)  # "owner" -> "Platform Engineering", ...
     # A scale the document states for itself (a legend table): field -> {word as written: level}.
     stated_scales: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    skipped: tuple[Skipped, ...] = ()
+    syntax: str | None = None  # the front end that read it: "markdown", "html", "text"...
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +125,7 @@ class DocumentResult:
     stated_scales: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     entries: tuple[RawEntry, ...] = ()
     rejections: tuple[Rejection, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
 
     @property
     def rejected(self) -> bool:
