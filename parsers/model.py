@@ -67,10 +67,15 @@ class ListItem(Block):
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One row of a table: its source line and its cells' text (spans already filled)."""
+    """One row of a table: its source line and its cells' text (spans already filled).
+
+    A front end that had to guess where cells end (a scraped row whose cells ran together)
+    says how sure it is and why; the entry made from the row carries both."""
 
     line: int
     cells: tuple[str, ...]
+    confidence: float = 1.0
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
