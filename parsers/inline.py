@@ -23,8 +23,6 @@ MARKUP_RE = re.compile(r"\\(?P<escaped>[\\*`~])|(?P<ticks>`+)(?P<code>.*?)(?P=ti
 SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 # Characters that already end an item: a break after one needs no "; " of its own.
 ITEM_END_CHARS = frozenset(".;:,!?+/&|-–—")
-# Struck-through text in reader's text: `~~Open~~`.
-STRUCK_RE = re.compile(r"~~(?P<struck>[^~\n]*?)~~")
 
 
 def escape(text: str) -> str:
@@ -98,16 +96,3 @@ def break_items(text: str) -> str:
             out += " " if part[0].islower() or out[-1] in ITEM_END_CHARS else "; "
         out += part
     return out
-
-
-def unstruck(text: str) -> str:
-    """Text without what is struck through, when something is left (`~~Open~~ Mitigated` ->
-    `Mitigated`); a value struck as a whole stays, without its markers.
-
-    >>> unstruck("~~Open~~ Mitigated"), unstruck("~~Retired risk~~"), unstruck("~~alta~~ → bassa")
-    ('Mitigated', 'Retired risk', '→ bassa')
-    """
-    if "~~" not in text:
-        return text
-    left = squash(STRUCK_RE.sub(" ", text))
-    return left if left else squash(STRUCK_RE.sub(lambda m: m["struck"], text))

@@ -23,7 +23,7 @@ from pipeline.review import RISK, Decisions
 from pipeline.scales import DocumentScale, RatingReader, document_scale, severity_of_score, stated_score
 from pipeline.services import canonical_services, service_key, service_of_document, type_word_set
 from pipeline.statuses import StatusMatcher
-from pipeline.textnorm import fold, is_null
+from pipeline.textnorm import fold, is_null, unstruck
 
 # The first whole number in a stated score ("12", "Score: 12", "12 (High)"), to compare with L x I.
 SCORE_NUMBER_RE = re.compile(r"(?<![\d.])\d{1,3}(?![\d.])")
@@ -173,6 +173,7 @@ def normalise_entry(
             f[k] = v
     matches: list[Match] = []
     notes = list(raw.notes)
+    raw_f, f = f, {k: unstruck(v) for k, v in f.items()}  # read the value that stands; raw keeps all
 
     levels: dict[str, int | None] = {}
     for name in RATING_FIELDS:
@@ -220,7 +221,7 @@ def normalise_entry(
     if any(m.needs_review for m in owner_matches):
         notes.append("owner not matched with confidence (riskreg review)")
 
-    entry_id, title = f.get("entry_id"), f.get("title")
+    entry_id, title = raw_f.get("entry_id"), raw_f.get("title")
     ident = (raw.kind, fold(entry_id) if entry_id else "", fold(title or "") if not entry_id else "")
     occurrence = seen[ident]
     seen[ident] += 1
@@ -236,15 +237,15 @@ def normalise_entry(
         severity=severity,
         status=status,
         owners=owners,
-        owner_raw=f.get("owner"),
-        mitigation=f.get("mitigation"),
+        owner_raw=raw_f.get("owner"),
+        mitigation=raw_f.get("mitigation"),
         section=raw.section,
         checked=raw.checked,
-        likelihood_raw=f.get("likelihood"),
-        impact_raw=f.get("impact"),
-        severity_raw=f.get("severity"),
-        status_raw=f.get("status"),
-        score_raw=f.get("score"),
+        likelihood_raw=raw_f.get("likelihood"),
+        impact_raw=raw_f.get("impact"),
+        severity_raw=raw_f.get("severity"),
+        status_raw=raw_f.get("status"),
+        score_raw=raw_f.get("score"),
         severity_source=source,
         source_path=raw.loc.path,
         source_line=raw.loc.line,

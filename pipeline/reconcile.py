@@ -31,7 +31,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from difflib import SequenceMatcher
 
-from pipeline.records import RawEntry, free_key
+from pipeline.records import RawEntry, Skipped, free_key
 from pipeline.textnorm import fold
 from pipeline.vocab import SCALE_WORDS, SEVERITIES, SEVERITY_WORDS
 
@@ -185,7 +185,9 @@ def reconcile(entries_by_parser: Sequence[Sequence[RawEntry]]) -> list[RawEntry]
     """Entries of all parsers of one document, with risks told twice merged; sorted by line."""
     merged: list[RawEntry] = []
     told_by: list[set[int]] = []  # structures behind each merged entry
-    for group, entries in enumerate(structures(entries_by_parser)):
+    # Tables that re-list entries (action plans) come last: they complete what the others found.
+    ordered = sorted(structures(entries_by_parser), key=lambda entries: any(e.supplement for e in entries))
+    for group, entries in enumerate(ordered):
         taken: set[int] = set()  # merged entries that already took one of this group's
         fresh: list[RawEntry] = []
         for entry in entries:
@@ -213,7 +215,18 @@ def reconcile(entries_by_parser: Sequence[Sequence[RawEntry]]) -> list[RawEntry]
             if j not in paired:
                 merged.append(entry)
                 told_by.append({group})
-    return sorted(_drop_check_twins(merged), key=lambda e: e.loc.line)
+    kept = [e for e in merged if not e.supplement]  # a re-listed id no register has: not an entry
+    return sorted(_drop_check_twins(kept), key=lambda e: e.loc.line)
+
+
+def dropped_supplements(before: Sequence[RawEntry], after: Sequence[RawEntry]) -> list[Skipped]:
+    """Rows of tables that re-list entries (an action plan) which joined no entry, as skipped rows."""
+    used = {line for e in after for line in (e.loc.line, *e.lines)}
+    return [
+        Skipped(e.loc.line, "row", "re-lists an id no register of the document has", e.fields.get("entry_id", ""))
+        for e in before
+        if e.supplement and e.loc.line not in used
+    ]
 
 
 def _drop_check_twins(entries: Sequence[RawEntry]) -> list[RawEntry]:
@@ -387,10 +400,22 @@ def _same_id(
     return None
 
 
+# Fields that rate a risk.
+RATING_KEYS = frozenset({"likelihood", "impact", "score", "severity"})
+
+
 def _weak_id(key: str, a: RawEntry, b: RawEntry) -> bool:
     """Ids that do not name a risk on their own: row numbers ("1", "Risk 1"), and ids shared by two
-    tables (per-component registers each counting from R1)."""
-    return key.isdigit() or (_is_table_row(a) and _is_table_row(b))
+    full registers that name different risks (per-component registers each counting from R1):
+    both rows titled, rated, and their titles sharing nothing. A table that re-lists an id with
+    fewer columns (an action plan, a summary, the second half of a register split over two
+    tables) joins the risk it names."""
+    if key.isdigit():
+        return True
+    if not (_is_table_row(a) and _is_table_row(b)):
+        return False
+    full = all(e.fields.get("title") and e.fields.keys() & RATING_KEYS for e in (a, b))
+    return full and title_similarity(a.fields.get("title"), b.fields.get("title")) == 0
 
 
 def _corroborated(a: RawEntry, b: RawEntry) -> bool:
@@ -400,4 +425,4 @@ def _corroborated(a: RawEntry, b: RawEntry) -> bool:
 
 
 def _is_table_row(entry: RawEntry) -> bool:
-    return entry.parser in TABLE_PARSERS
+    return entry.parser in TABLE_PARSERS or entry.parser.endswith("/tables")

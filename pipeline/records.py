@@ -63,6 +63,9 @@ class RawEntry:
     lines: tuple[int, ...] = ()  # every source line describing it (a risk told twice has two)
     confidence: float = 1.0  # parser's confidence in the split of this entry, 0-1
     notes: tuple[str, ...] = ()  # why confidence is low, cells missing, fields reconciled...
+    # A row of a table that re-lists entries (an action plan): it completes the entry with the
+    # same id, and never becomes an entry of its own.
+    supplement: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,13 +23,14 @@ from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 
+from parsers import reader
 from parsers.legacy import PARSERS_BY_NAME
 from pipeline import load, sniff
 from pipeline.config import Config
 from pipeline.decode import decode_document
 from pipeline.errors import DecodeError, ParseError
 from pipeline.normalise import normalise, service_rows
-from pipeline.reconcile import reconcile
+from pipeline.reconcile import dropped_supplements, reconcile
 from pipeline.records import DocumentResult, ParsedDocument, RawEntry, Rejection, RunSummary
 from pipeline.review import read_decisions
 
@@ -65,6 +66,8 @@ def process_document(path: str, data: bytes, config: Config) -> DocumentResult:
     except Exception as err:  # noqa: BLE001 - the one broad catch: a bug must not stop the run
         return replace(base, rejections=(_crash(path, "decode", err),))
     base = replace(base, encoding=doc.encoding, repairs=doc.repairs)
+    if os.environ.get("RISKREG_READER") == "tree":
+        return _read_tree(doc, config, base)
 
     scores = sniff.rank(doc.text)
     chosen = [name for name, score in scores if score >= config.sniff_threshold]
@@ -117,6 +120,47 @@ def process_document(path: str, data: bytes, config: Config) -> DocumentResult:
         stated_scales=scales,
         entries=tuple(entries),
         rejections=tuple(problems),
+    )
+
+
+def _read_tree(doc, config: Config, base: DocumentResult) -> DocumentResult:
+    """The document-model path: one front end builds the block tree, the recognisers read it."""
+    path = doc.path
+    try:
+        reading = reader.read(doc, config)
+    except ParseError as err:
+        return replace(base, rejections=(Rejection(path, "parse", err.message, err.line),))
+    except Exception as err:  # noqa: BLE001 - a parser bug is a rejection, never a crashed run
+        return replace(base, rejections=(_crash(path, "parse", err),))
+    parsed = reading.parsed
+    groups: dict[str, list[RawEntry]] = {}
+    for entry in parsed.entries:
+        groups.setdefault(entry.parser, []).append(entry)
+    entries = reconcile(list(groups.values()))
+    skipped = (*parsed.skipped, *dropped_supplements(parsed.entries, entries))
+    problems: tuple[Rejection, ...] = ()
+    if not entries:
+        reasons = Counter(s.reason for s in skipped)
+        seen = "; ".join(f"{n} x {reason}" for reason, n in reasons.most_common(4)) or "no tables, sections or lists"
+        problems = (
+            Rejection(
+                path,
+                "parse",
+                f"read as {parsed.syntax} but no entries found (skipped: {seen}); "
+                "run `riskreg explain` on it to see how it was read",
+            ),
+        )
+    return replace(
+        base,
+        format=parsed.syntax,
+        sniff_scores=reading.sniff_scores,
+        parsers=tuple(dict.fromkeys(e.parser for e in entries)),
+        title=parsed.title,
+        metadata=parsed.metadata,
+        stated_scales=parsed.stated_scales,
+        entries=tuple(entries),
+        rejections=problems,
+        skipped=tuple(sorted(skipped, key=lambda s: s.line)),
     )
 
 

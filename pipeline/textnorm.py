@@ -44,3 +44,21 @@ def is_null(text: str | None, null_values: tuple[str, ...]) -> bool:
     True
     """
     return text is None or squash(text).casefold() in null_values
+
+
+# Struck-through text as the parsers keep it: `~~Open~~`.
+STRUCK_RE = re.compile(r"~~(?P<struck>[^~\n]*?)~~")
+
+
+def unstruck(text: str) -> str:
+    """Text without what is struck through, when something is left (`~~Open~~ Mitigated` ->
+    `Mitigated`); a value struck as a whole stays, without its markers. Raw values keep what was
+    written; normalisation reads the value that stands.
+
+    >>> unstruck("~~Open~~ Mitigated"), unstruck("~~Retired risk~~"), unstruck("~~alta~~ → bassa")
+    ('Mitigated', 'Retired risk', '→ bassa')
+    """
+    if "~~" not in text:
+        return text
+    left = squash(STRUCK_RE.sub(" ", text))
+    return left if left else squash(STRUCK_RE.sub(lambda m: m["struck"], text))

@@ -57,8 +57,8 @@ def grid_table(lines: Sequence[str], first: int, cell_text: CellText = squash) -
     joined. Rows above a "+====+" border are the header, else the first row is.
     >>> t, end = grid_table(["+----+---------+", "| ID | Risk    |", "+====+=========+",
     ...                      "| R1 | Vault   |", "|    | outage  |", "+----+---------+"], 0)
-    >>> t.header, t.rows, end
-    (('ID', 'Risk'), (Row(line=4, cells=('R1', 'Vault outage')),), 6)
+    >>> t.header, [(r.line, r.cells) for r in t.rows], end
+    (('ID', 'Risk'), [(4, ('R1', 'Vault outage'))], 6)
     """
     cuts = [k for k, ch in enumerate(lines[first]) if ch == "+"]
     rows: list[tuple[int, list[list[str]]]] = []  # (1-based line, each column's lines)

@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pipeline.textnorm import fold
 
 FOLDER = Path(__file__).resolve().parent
+T = TypeVar("T")
 
 FIELDS: tuple[str, ...] = (
     "entry_id",
@@ -156,6 +157,13 @@ class Lexicon:
         if amb is None:
             amb = self._cache["ambiguous"] = {label_key(k): tuple(v) for k, v in self.ambiguous.items()}
         return amb.get(label_key(label), ())
+
+    def cached(self, key: str, build: Callable[[], T]) -> T:
+        """Something derived from the lexicon (a compiled pattern), built once per lexicon."""
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = build()
+        return found
 
     # ---- word lists -----------------------------------------------------------------------
 

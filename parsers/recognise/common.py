@@ -68,14 +68,18 @@ class Context:
 
 @dataclass
 class Found:
-    """What a recogniser found: entries, and the structures it read and left, with why."""
+    """What a recogniser found: entries, the structures it read and left (with why), and the
+    source lines of the blocks its entries were read from (so that another recogniser does not
+    read a risk's `- **Owner**: SRE` bullet as a checklist item)."""
 
     entries: list[RawEntry] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    claimed: set[int] = field(default_factory=set)
 
     def extend(self, other: Found) -> None:
         self.entries.extend(other.entries)
         self.skipped.extend(other.skipped)
+        self.claimed.update(other.claimed)
 
 
 def looks_like_id(cell: str) -> bool:

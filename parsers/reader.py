@@ -1,0 +1,80 @@
+"""Read one document: the front end that fits its syntax builds the block tree, then every
+recogniser reads the tree. The parse stage of the pipeline, a pure function of the decoded
+document and the configuration.
+
+The table verdicts are taken once (`parsers.recognise.tables.verdict`) and every recogniser is
+told them: register tables give risks here, checklist tables checks, legends the document's own
+scale, `| Likelihood | High |` tables the fields of the section above them (read by the section
+recogniser), page-properties tables metadata; every other table is recorded as skipped with its
+reason. Sections are read before lists, so that a risk's `- **Owner**: SRE` bullet is a field,
+never a checklist item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from parsers import frontends
+from parsers.model import Table, Tree, walk
+from parsers.recognise import checklists, sections
+from parsers.recognise.check_tables import check_entries
+from parsers.recognise.common import Context, Found
+from parsers.recognise.legends import Scales, legend_scales, merge_scales
+from parsers.recognise.meta import metadata, title
+from parsers.recognise.registers import register_entries
+from parsers.recognise.tables import Verdicts
+from pipeline.config import Config
+from pipeline.records import Document, ParsedDocument, Skipped
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A document as read: the tree, and what the recognisers made of it."""
+
+    tree: Tree
+    parsed: ParsedDocument
+    sniff_scores: dict[str, float]
+
+
+def read(doc: Document, config: Config) -> Reading:
+    """The block tree of a document and its entries, metadata, stated scales and skipped parts."""
+    scores = frontends.ranked(doc.text)
+    frontend = frontends.FRONTENDS_BY_NAME[scores[0][0]]
+    tree = frontend.blocks(doc, config)
+    ctx = Context(doc.path, tree.syntax, config)
+    tables = [b for b in walk(tree.blocks) if isinstance(b, Table) and not b.chrome]
+    verdicts = Verdicts(tables, ctx)
+    found = Found()
+    scales: Scales = {}
+    property_tables: list[Table] = []
+    for table in tables:
+        v = verdicts.of(table)
+        if v.kind in ("register", "card", "supplement"):
+            entries = register_entries(table, v, ctx, supplement=v.kind == "supplement")
+            found.entries.extend(entries)
+            if not entries:
+                found.skipped.append(_skipped(table, "no rows with content"))
+        elif v.kind == "checklist" and v.check is not None:
+            found.entries.extend(check_entries(table, v.fields, v.check, ctx))
+        elif v.kind == "legend":
+            merge_scales(scales, legend_scales(table, ctx))
+            found.skipped.append(_skipped(table, v.reason))
+        elif v.kind == "properties":
+            property_tables.append(table)
+        elif v.kind == "skip":
+            found.skipped.append(_skipped(table, v.reason))
+    found.extend(sections.recognise(tree, verdicts, ctx))
+    found.extend(checklists.recognise(tree, verdicts, ctx, found.claimed))
+    parsed = ParsedDocument(
+        entries=sorted(found.entries, key=lambda e: e.loc.line),
+        title=title(tree, ctx),
+        metadata=metadata(tree, ctx, property_tables),
+        stated_scales=scales,
+        skipped=tuple(sorted(found.skipped, key=lambda s: s.line)),
+        syntax=tree.syntax,
+    )
+    return Reading(tree, parsed, dict(scores))
+
+
+def _skipped(table: Table, reason: str) -> Skipped:
+    return Skipped(table.line, "table", reason, " | ".join(table.header)[:200])

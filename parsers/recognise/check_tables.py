@@ -1,0 +1,116 @@
+"""Checklists kept as tables: a column of task boxes (`[x]`), check marks (✅/❌) or decisions
+(`Approved`, `Blocked`, `Yes`/`No`, `Pass`/`Fail`) beside a column naming the item: a sign-off
+table (`| Area | Approver | Decision |`), a readiness table (`| Check | Owner | Status |` with
+✅/❌), a `| [x] | Item |` list. `check_columns` finds the two columns (the table verdict asks it);
+`check_entries` makes one check per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from parsers.lexicon import label_key
+from parsers.model import Table
+from parsers.recognise.common import Context, nearest_section, section_name
+from parsers.recognise.marks import decision, marked
+from pipeline.records import RawEntry, SourceLoc
+
+# Fields whose column makes a table a risk register, never a checklist.
+REGISTER_FIELDS = frozenset({"likelihood", "impact", "score", "mitigation"})
+# Fields a check may carry from its own column.
+CHECK_FIELDS = ("owner", "status", "severity", "entry_id")
+
+
+@dataclass(frozen=True, slots=True)
+class CheckColumns:
+    """Where a checklist table keeps its items and their state."""
+
+    item: int
+    state: int
+
+
+def check_columns(table: Table, fields: Sequence[str | None], ctx: Context) -> CheckColumns | None:
+    """The item and state columns of a checklist table, or None for any other table.
+
+    The state column is the one where most filled cells state a decision (a box, a mark, a
+    decision word), or whose header says so (`Decision`, `Done?`, `Signed off`) while its cells
+    are still empty; the item column is the first text column that is neither the state nor
+    who/when/notes. A table rating likelihood or impact, or mitigating, is a register.
+    """
+    if not table.rows or REGISTER_FIELDS & set(fields) or len(table.header) < 2:
+        return None
+    lexicon = ctx.lexicon
+    state = None
+    for col in range(len(table.header)):
+        cells = [r.cells[col] for r in table.rows if col < len(r.cells) and r.cells[col].strip()]
+        decided = sum(1 for c in cells if decision(c, lexicon)[1])
+        says = lexicon.is_word("decision_headers", table.header[col])
+        if (cells and decided * 3 >= len(table.rows) * 2) or (says and decided * 2 >= len(cells)):
+            if fields[col] in ("title", "entry_id") and not _boxes(cells):
+                continue
+            state = col
+            break
+    if state is None:
+        return None
+    item = next(
+        (
+            c
+            for c in range(len(table.header))
+            if c != state
+            and fields[c] not in ("entry_id", "owner")
+            and not lexicon.is_word("signoff_side_headers", table.header[c])
+            and any(r.cells[c].strip() for r in table.rows if c < len(r.cells))
+        ),
+        None,
+    )
+    return None if item is None else CheckColumns(item, state)
+
+
+def _boxes(cells: Sequence[str]) -> bool:
+    return all(c.strip().startswith("[") for c in cells)
+
+
+def check_entries(table: Table, fields: Sequence[str | None], columns: CheckColumns, ctx: Context) -> list[RawEntry]:
+    """One check per row with an item: its state, and the row's owner, status, priority and id
+    columns as fields; every other cell in `extra` under its header."""
+    entries = []
+    width = len(table.header)
+    section = section_name(table.caption) or nearest_section(table.path)
+    for row in table.rows:
+        cells = [*row.cells, *[""] * (width - len(row.cells))][:width]
+        title = marked(cells[columns.item])[0].strip()
+        if not title:
+            continue
+        checked, _ = decision(cells[columns.state], ctx.lexicon)
+        values = {"title": title}
+        headers = {"title": table.header[columns.item]}
+        for col, fld in enumerate(fields):
+            if fld in CHECK_FIELDS and col not in (columns.item, columns.state) and not ctx.is_null(cells[col]):
+                values.setdefault(fld, cells[col])
+                headers.setdefault(fld, table.header[col])
+        if fields[columns.state] == "status" and not ctx.is_null(cells[columns.state]):
+            values.setdefault("status", cells[columns.state])
+            headers.setdefault("status", table.header[columns.state])
+        used = {columns.item, *(c for c, f in enumerate(fields) if f in values and headers.get(f) == table.header[c])}
+        extra = {
+            table.header[c] or f"column {c + 1}": cells[c]
+            for c in range(width)
+            if c not in used and cells[c].strip() and label_key(table.header[c]) != label_key(headers["title"])
+        }
+        entries.append(
+            RawEntry(
+                loc=SourceLoc(ctx.path, row.line),
+                parser=ctx.parser("checklists"),
+                kind="check",
+                fields=values,
+                headers=headers,
+                extra=extra,
+                section=section,
+                checked=checked,
+                lines=(row.line,),
+                confidence=row.confidence,
+                notes=row.notes,
+            )
+        )
+    return entries

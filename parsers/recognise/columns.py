@@ -1,0 +1,215 @@
+"""A table's columns as canonical fields: header labels through the lexicon, ambiguous labels
+("Risk", "Priority", a bare "P") settled by what the column holds, one column per field, and
+columns that hold two ratings at once ("L / I" over "H / M", "L × I" over "3 × 4 = 12").
+
+Pure functions on `parsers.model.Table`; the decision whether a table is a register at all is in
+`parsers.recognise.tables`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from parsers.lexicon import RATING_FIELDS, label_key
+from parsers.model import Table
+from parsers.recognise.common import NUMBER_CELL_RE, Context
+from pipeline.textnorm import fold
+
+# A header naming two rating fields in one column: "Likelihood / Impact", "L/I", "P / I".
+PAIR_HEADER_RE = re.compile(r"^\s*(?P<a>[^/]+?)\s*/\s*(?P<b>[^/]+?)\s*$")
+# A cell of such a column: two short ratings apart by a slash, "H / M", "Medium/High", "3/4".
+PAIR_CELL_RE = re.compile(r"^\s*(?P<a>[^/\s](?:[^/]{0,20}?))\s*/\s*(?P<b>[^/\s](?:[^/]{0,20}?))\s*$")
+# A cell of an "L × I" column that shows its working: "3 × 4 = 12", "4x2=8", "3 * 4".
+PRODUCT_CELL_RE = re.compile(
+    r"^\s*(?P<a>\d{1,2})\s*[x×*]\s*(?P<b>\d{1,2})\s*(?:=\s*(?P<c>\d{1,3}))?\s*$", re.IGNORECASE
+)
+# Headers of a likelihood x impact column, folded by `label_key` ("L × I" -> "l x i").
+PRODUCT_HEADERS = frozenset({"l x i", "p x i", "lxi", "pxi", "likelihood x impact", "probability x impact"})
+# Field labels too short to be looked for inside a longer header ("l", "p", "i", "no").
+MIN_INNER_LABEL = 4
+
+
+def field_of_header(header: str, ctx: Context) -> str | None:
+    """The field a header names: as a whole (`Lexicon.field_of`), else the longest field label
+    it contains as whole words, for a header of at most five words ("Risk Owner
+    Recommendation" -> owner, "Probabilidad de ocurrencia" -> likelihood); ambiguous labels
+    ("risk") are never taken from inside another header.
+
+    >>> ctx = Context("x.md", "md")
+    >>> field_of_header("Risk Owner Recommendation", ctx), field_of_header("Current likelihood", ctx)
+    ('owner', 'likelihood')
+    >>> field_of_header("Risk appetite", ctx), field_of_header("Notes", ctx)
+    (None, None)
+    """
+    lexicon = ctx.lexicon
+    found = lexicon.field_of(header)
+    if found is not None or lexicon.is_extra(header):
+        return found
+    key = label_key(header)
+    words = key.split()
+    if not 1 < len(words) <= 5:
+        return None
+    best: tuple[int, str] | None = None
+    for size in range(len(words) - 1, 0, -1):
+        for start in range(len(words) - size + 1):
+            part = " ".join(words[start : start + size])
+            fld = lexicon.label_fields.get(part)
+            if fld is None or len(part) < MIN_INNER_LABEL or lexicon.choices(part):
+                continue
+            if best is None or len(part) > best[0]:
+                best = (len(part), fld)
+        if best is not None:
+            return best[1]
+    return None
+
+
+def column_fields(table: Table, ctx: Context) -> list[str | None]:
+    """The canonical field of each column, ambiguous headers settled by content, no field twice.
+
+    A bare "P" is probability beside an impact column ("P | I"), else priority (Jira's issue
+    tables head their priority column "P"): a severity. A "Priority" column that only ranks
+    the rows (1, 2, 3 ... in some order) is a rank, not a severity.
+    """
+    fields = [field_of_header(h, ctx) for h in table.header]
+    for col, header in enumerate(table.header):
+        key = label_key(header)
+        values = column_values(table, col, ctx)
+        if key == "p" and fields[col] == "likelihood" and "impact" not in fields and not _pairs_impact(table, col):
+            fields[col] = "severity"
+            continue
+        choices = ctx.lexicon.choices(header)
+        if fields[col] in ("severity", "score") and ctx.lexicon.is_word("rank_labels", header) and _is_rank(values):
+            fields[col] = None  # "Priority" 1..n: the order of the rows, not a rating
+            continue
+        if not choices:
+            continue
+        rating_share = sum(map(ctx.is_rating, values)) / len(values) if values else 0.0
+        if choices[0] == "title":
+            # "Risk" holding "🟢 LOW" is a rating column beside a "Component" title column.
+            fields[col] = "severity" if rating_share >= 0.6 else "title"
+        else:
+            numbers = [int(m["n"]) for v in values if (m := NUMBER_CELL_RE.match(v))]
+            fields[col] = "score" if numbers and max(numbers) > 5 else "severity"
+    return _drop_repeats(fields, table.header)
+
+
+def column_values(table: Table, col: int, ctx: Context) -> list[str]:
+    """The filled cells of a column."""
+    return [r.cells[col] for r in table.rows if col < len(r.cells) and not ctx.is_null(r.cells[col])]
+
+
+def _is_rank(values: Sequence[str]) -> bool:
+    """Whether a column's values are the ranks 1..n of its rows (four rows at least: three rows
+    rated 1, 2 and 3 may as well be a three-level scale).
+
+    >>> _is_rank(["1", "2", "3", "4"]), _is_rank(["3", "1", "2", "4"]), _is_rank(["4", "4", "2", "1"])
+    (True, True, False)
+    >>> _is_rank(["1", "2", "3"])
+    False
+    """
+    if len(values) < 4 or not all(v.strip().isdigit() for v in values):
+        return False
+    return sorted(int(v) for v in values) == list(range(1, len(values) + 1))
+
+
+def _pairs_impact(table: Table, col: int) -> bool:
+    """Whether another column names impact together with likelihood ("L / I")."""
+    return any(
+        c != col and (m := PAIR_HEADER_RE.match(h)) and "i" in {label_key(m["a"]), label_key(m["b"])}
+        for c, h in enumerate(table.header)
+    )
+
+
+def _drop_repeats(fields: list[str | None], headers: Sequence[str]) -> list[str | None]:
+    """Keep one column per field: for titles the preferred label (the lexicon's order: "Risk"
+    beats "Description", which then stays in `extra`), otherwise the first."""
+    title_cols = [c for c, f in enumerate(fields) if f == "title"]
+    if len(title_cols) > 1:
+        preference = TITLE_PREFERENCE
+        keep = min(title_cols, key=lambda c: (preference.get(label_key(headers[c]), len(preference)), c))
+        for c in title_cols:
+            if c != keep:
+                fields[c] = None
+    seen: set[str] = set()
+    for c, f in enumerate(fields):
+        if f is None:
+            continue
+        if f in seen:
+            fields[c] = None
+        seen.add(f)
+    return fields
+
+
+# Title labels in order of preference, when a table has more than one title-like column.
+TITLE_PREFERENCE = {
+    fold(w): k
+    for k, w in enumerate(
+        (
+            "risk",
+            "title",
+            "risk title",
+            "name",
+            "risk name",
+            "summary",
+            "threat",
+            "hazard",
+            "issue",
+            "scenario",
+            "risk scenario",
+            "item",
+            "description",
+            "risk description",
+        )
+    )
+}
+
+
+def rating_pairs(
+    table: Table, fields: Sequence[str | None], ctx: Context
+) -> dict[int, tuple[re.Pattern[str], tuple[str, ...]]]:
+    """Columns that hold two ratings at once, {column: (cell pattern, fields of its groups)}:
+    a header naming likelihood and impact apart by a slash ("Likelihood / Impact", "L / I")
+    over pairs ("H / M"), or an "L × I" header over products ("3 × 4 = 12"); and no other
+    column for likelihood or impact.
+
+    >>> from parsers.model import Row
+    >>> ctx = Context("x.md", "md")
+    >>> t = Table(line=1, end=4, header=("ID", "L / I"), rows=(Row(3, ("R1", "H / M")), Row(4, ("R2", "Low/High"))))
+    >>> [fields for _, fields in rating_pairs(t, ["entry_id", None], ctx).values()]
+    [('likelihood', 'impact')]
+    >>> t = Table(line=1, end=3, header=("#", "L × I"), rows=(Row(3, ("1", "3 × 4 = 12")),))
+    >>> [fields for _, fields in rating_pairs(t, ["entry_id", "score"], ctx).values()]
+    [('likelihood', 'impact', 'score')]
+    """
+    pairs: dict[int, tuple[re.Pattern[str], tuple[str, ...]]] = {}
+    for col, header in enumerate(table.header):
+        others = {f for c, f in enumerate(fields) if c != col}
+        if {"likelihood", "impact"} & others:
+            continue
+        values = column_values(table, col, ctx)
+        if m := PAIR_HEADER_RE.match(header):
+            named = (ctx.lexicon.field_of(m["a"]), ctx.lexicon.field_of(m["b"]))
+            if set(named) == {"likelihood", "impact"} and _most_match(PAIR_CELL_RE, values):
+                pairs[col] = (PAIR_CELL_RE, (str(named[0]), str(named[1])))
+        elif label_key(header) in PRODUCT_HEADERS and _most_match(PRODUCT_CELL_RE, values):
+            pairs[col] = (
+                PRODUCT_CELL_RE,
+                ("likelihood", "impact", "score") if "score" not in others else ("likelihood", "impact"),
+            )
+    return pairs
+
+
+def _most_match(pattern: re.Pattern[str], values: Sequence[str]) -> bool:
+    """Whether at least 80% of a column's values (one at least) match the pattern."""
+    return bool(values) and sum(1 for v in values if pattern.match(v)) >= 0.8 * len(values)
+
+
+def present(fields: Sequence[str | None]) -> set[str]:
+    """The fields a table's columns name."""
+    return {f for f in fields if f}
+
+
+def rates(fields: Sequence[str | None]) -> bool:
+    """Whether any column is a rating."""
+    return bool(present(fields) & RATING_FIELDS)

@@ -1,0 +1,80 @@
+"""Check marks and decision words: what a checklist says about an item without a task box.
+
+A mark before or after an item says its state (`- Tech lead ✅`, `- ❌ Load test`, `- SRE ⚠️
+(waiting on the drill)`), as does a decision cell of a sign-off table (`✅ Approved`, `Blocked (pen
+test)`, `Pending`, `Yes`). Shared by the list and table checklist recognisers; the decision words
+are the lexicon's (`decision_yes`, `decision_no`, `decision_pending`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from parsers.lexicon import Lexicon
+from pipeline.textnorm import fold, squash
+
+# Check marks: ticked, crossed (or an empty box glyph), partial/unknown.
+TICK_MARKS = frozenset("✅✔☑✓🗸🟢")
+CROSS_MARKS = frozenset("❌✗✘✖☒⛔☐⬜🔲🔴")
+PARTIAL_MARKS = frozenset("⚠⏳🟡🟠🚧❓")
+ALL_MARKS = TICK_MARKS | CROSS_MARKS | PARTIAL_MARKS
+_MARK_CLASS = "".join(sorted(ALL_MARKS))
+# A check mark after the item's words and before an aside: "SRE ⚠️ (waiting on the drill)",
+# "Security ✅ — Jo, 2026-04-02". Only a bracketed or dashed aside may follow the mark.
+MID_MARK_RE = re.compile(
+    rf"^(?P<item>[^{_MARK_CLASS}]*?\S)\s*(?P<mark>[{_MARK_CLASS}])\ufe0f?\s+(?P<aside>\(.*\)|[—–-]\s.*)$"
+)
+# What separates a mark from the item's words: "Tech lead — ✅", "SRE: ❌", "⚠️ SOC 2".
+MARK_SEPARATORS = " \t:—–-\ufe0f"
+# A task box written in a cell: "[x]", "[ ]", "[X]".
+BOX_CELL_RE = re.compile(r"^\s*\[(?P<mark>[ xX✓✔-]?)\]\s*$")
+
+
+def marked(text: str) -> tuple[str, bool | None, bool]:
+    """Item text without a leading or trailing check mark, the mark's value, and whether one was there.
+
+    >>> marked("Tech lead ✅"), marked("✅ OWASP Top 10"), marked("SRE: ❌"), marked("Docs done")
+    (('Tech lead', True, True), ('OWASP Top 10', True, True), ('SRE', False, True), ('Docs done', None, False))
+    >>> marked("⚠️ SOC 2 Type II"), marked("SRE ⚠️ (waiting on the drill)")
+    (('SOC 2 Type II', None, True), ('SRE (waiting on the drill)', None, True))
+    >>> marked("Security ✅ — Jo, 2026-04-02"), marked("Ship ✅ and ❌ states")
+    (('Security — Jo, 2026-04-02', True, True), ('Ship ✅ and ❌ states', None, False))
+    """
+    stripped = text.strip().rstrip("\ufe0f")
+    if stripped and stripped[-1] in ALL_MARKS:
+        mark, rest = stripped[-1], stripped[:-1].rstrip(MARK_SEPARATORS)
+    elif stripped and stripped[0] in ALL_MARKS:
+        mark, rest = stripped[0], stripped[1:].lstrip(MARK_SEPARATORS)
+    elif max(stripped, default=" ") > "\u2000" and (m := MID_MARK_RE.match(stripped)):
+        mark, rest = m["mark"], f"{m['item'].rstrip(MARK_SEPARATORS)} {m['aside']}"
+    else:
+        return text, None, False
+    return squash(rest), True if mark in TICK_MARKS else False if mark in CROSS_MARKS else None, True
+
+
+def decision(cell: str, lexicon: Lexicon) -> tuple[bool | None, bool]:
+    """A checklist or sign-off cell's state (ticked, not ticked, undecided) and whether it states one.
+
+    >>> lex = Lexicon.default()
+    >>> decision("✅ Approved", lex), decision("Blocked (pen test report pending)", lex), decision("⏳ Pending", lex)
+    ((True, True), (False, True), (None, True))
+    >>> decision("", lex), decision("Priya Nair", lex), decision("No-go", lex), decision("[x]", lex)
+    ((None, False), (None, False), (False, True), (True, True))
+    """
+    if box := BOX_CELL_RE.match(cell):
+        return (True if box["mark"] in ("x", "X", "✓", "✔") else None if box["mark"] == "-" else False), True
+    text, mark, has_mark = marked(cell)
+    if has_mark:
+        return mark, True
+    words = fold(text).split()
+    for size in (3, 2, 1):
+        if len(words) < size:
+            continue
+        phrase = " ".join(words[:size])
+        if phrase in lexicon.phrases("decision_yes"):
+            return True, True
+        if phrase in lexicon.phrases("decision_no"):
+            return False, True
+        if phrase in lexicon.phrases("decision_pending"):
+            return None, True
+    return None, False

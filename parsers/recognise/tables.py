@@ -1,0 +1,259 @@
+"""Tables: the one decision on what a table is, and the entries of register tables.
+
+`verdict` is asked once per table of a document, whatever syntax it came from (a pipe table, an
+HTML `<table>`, a scraped row run, a wiki `||` table) and says what the table is, with its
+reason: a register (one risk per row), a risk card (labels down the first column, one risk per
+value column), a checklist (a box, mark or decision column), a legend or matrix (the document's
+own scale), the fields of the section above it (`| Likelihood | High |`), page properties, a
+table that re-lists entries of a register (an action plan: it may complete them, never adds
+any), or something else (test cases, a compliance mapping, a KRI list, a change history, a
+glossary, an inventory, a table naming nothing): skipped, with the reason kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from parsers.lexicon import DESCRIBING_FIELDS, RATING_FIELDS, label_key
+from parsers.model import Row, Table
+from parsers.recognise.check_tables import CheckColumns, check_columns
+from parsers.recognise.columns import column_fields, field_of_header, present, rating_pairs
+from parsers.recognise.common import Context, looks_like_id, nearest_section, section_name
+from pipeline.textnorm import fold
+
+Kind = Literal["register", "card", "supplement", "checklist", "legend", "fields", "properties", "skip"]
+
+# Reasons a table is not a register whatever its columns, each a lexicon word list, looked for
+# in the table's caption, the heading it sits under and its header row.
+NOT_REGISTER_LISTS: tuple[tuple[str, str], ...] = (
+    ("test_cases", "test cases"),
+    ("compliance", "compliance mapping"),
+    ("kri", "key risk indicators"),
+    ("history", "change history"),
+    ("glossary", "glossary"),
+)
+# Words that make a table about risks, in a header or the heading above it.
+RISK_WORDS = frozenset({"risk", "risks", "threat", "threats", "hazard", "hazards", "register"})
+# Title headers that name things, not risks ("Component | Owner | Criticality" is an inventory).
+THING_TITLE_HEADERS = frozenset({"component", "components", "name", "item", "items"})
+# Headings of the other logs a RAID document keeps beside its risks.
+OTHER_LOG_WORDS = frozenset(
+    {
+        "issues",
+        "actions",
+        "decisions",
+        "assumptions",
+        "dependencies",
+        "questions",
+        "changelog",
+        "changes",
+        "history",
+        "revisions",
+        "incidents",
+        "lessons",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a table is, why, and how its columns read."""
+
+    kind: Kind
+    reason: str
+    fields: tuple[str | None, ...] = ()
+    check: CheckColumns | None = None
+    transposed: Table | None = field(default=None, repr=False)  # a card's table turned a row per entry
+
+
+class Verdicts:
+    """The verdict on every table of a document, asked once each, looked up by table."""
+
+    def __init__(self, tables: list[Table], ctx: Context) -> None:
+        self._by_place = {(t.line, t.end, t.header): verdict(t, ctx) for t in tables}
+
+    def of(self, table: Table) -> Verdict:
+        return self._by_place[(table.line, table.end, table.header)]
+
+
+def verdict(table: Table, ctx: Context) -> Verdict:
+    """The one decision on what a table is (see the module docstring)."""
+    if not table.rows and len(table.header) != 2:
+        return Verdict("skip", "no rows")
+    fields = tuple(column_fields(table, ctx))
+    named = present(fields)
+    context = " ".join((table.caption, *(text for _, text in table.path[-2:])))
+    header_text = " ".join(table.header)
+    if (check := check_columns(table, fields, ctx)) is not None and not named & RATING_FIELDS:
+        return Verdict("checklist", "a box, mark or decision column", fields, check)
+    if "entry_id" not in named and (ctx.lexicon.mentions("legend", context) or _is_matrix(table, ctx)):
+        return Verdict("legend", "legend or matrix", fields)
+    for words, reason in NOT_REGISTER_LISTS:
+        if ctx.lexicon.mentions(words, header_text) or (
+            ctx.lexicon.mentions(words, context) and not _says_register(context)
+        ):
+            return Verdict("skip", reason, fields)
+    if ctx.lexicon.mentions("action_plan", context) and not _says_register(context):
+        if "entry_id" in named:
+            return Verdict("supplement", "action plan re-listing entries", fields)
+        return Verdict("skip", "action plan", fields)
+    pairs = rating_pairs(table, fields, ctx)
+    paired = {f for _, fs in pairs.values() for f in fs}
+    reason = _register_problem(table, [*fields, *paired], ctx)
+    if reason is None:
+        return Verdict("register", "register", fields)
+    if (card := transposed(table, ctx)) is not None:
+        if len(table.header) == 2:
+            return Verdict("fields", "labelled fields", fields)
+        return Verdict("card", "one risk per column", tuple(column_fields(card, ctx)), transposed=card)
+    if len(table.rows) == 1 and named & RATING_FIELDS and not named & {"title", "entry_id"}:
+        return Verdict("fields", "one row of ratings", fields)
+    if _label_column(table, ctx):
+        return Verdict("fields" if _rates(table, ctx) else "properties", "labelled fields", fields)
+    if _is_legend_shape(table, ctx):
+        return Verdict("legend", "first column is a scale", fields)
+    return Verdict("skip", reason, fields)
+
+
+def _says_register(context: str) -> bool:
+    words = set(fold(context).split())
+    return "register" in words or "risks" in words
+
+
+def _register_problem(table: Table, fields: Sequence[str | None], ctx: Context) -> str | None:
+    """None when a table lists entries: it names them (an id or a title) and describes them (a
+    rating, status, owner or mitigation), or lists risks by id and name alone under a heading
+    that says so; else why not."""
+    named = present(fields)
+    if not named & {"title", "entry_id"}:
+        return "no id or title column"
+    if _is_other_log(table):
+        return "a log of issues, actions or decisions"
+    if not named & DESCRIBING_FIELDS:
+        return None if _is_risk_list(fields, table) else "nothing describes the rows"
+    if _is_inventory(fields, table):
+        return "an inventory of components"
+    if named & {"entry_id", "owner", "status", "mitigation"}:
+        return None
+    first = [r.cells[0] for r in table.rows if r.cells and r.cells[0].strip()]
+    if first and all(ctx.is_rating(c) for c in first):
+        return "first column is a scale"
+    return None
+
+
+def _words(*texts: str) -> set[str]:
+    return {w for t in texts for w in fold(t).split()}
+
+
+def _is_risk_list(fields: Sequence[str | None], table: Table) -> bool:
+    """A table of risks by id and name with nothing rated ("ID | Risk | Closed on | Reason"
+    under "Closed risks"): its title column or its heading says risk, and its ids look like ids."""
+    id_col = next((c for c, f in enumerate(fields) if f == "entry_id"), None)
+    title_col = next((c for c, f in enumerate(fields) if f == "title"), None)
+    if id_col is None or title_col is None or title_col >= len(table.header):
+        return False
+    words = _words(table.header[title_col], nearest_section(table.path) or "", table.caption)
+    ids = [r.cells[id_col] for r in table.rows if id_col < len(r.cells) and r.cells[id_col].strip()]
+    return bool(words & RISK_WORDS) and bool(ids) and all(looks_like_id(i) for i in ids)
+
+
+def _is_inventory(fields: Sequence[str | None], table: Table) -> bool:
+    """A table of components or items with their owners and criticality, not of risks."""
+    named = present(fields)
+    if named & {"likelihood", "impact", "score", "mitigation", "status"}:
+        return False
+    title = next((h for h, f in zip(table.header, fields, strict=False) if f == "title"), None)
+    if title is None or label_key(title) not in THING_TITLE_HEADERS:
+        return False
+    return not _words(*table.header, nearest_section(table.path) or "", table.caption) & RISK_WORDS
+
+
+def _is_other_log(table: Table) -> bool:
+    """A table of issues, actions, decisions or changes (the rest of a RAID log, a history):
+    its heading or first headers say so and no header mentions risk."""
+    if any({"risk", "risks"} & set(fold(h).split()) for h in table.header):
+        return False
+    section = _words(nearest_section(table.path) or "", table.caption)
+    if section & {"risk", "risks", "register"}:
+        return False
+    first_headers = {fold(h) for h in table.header[:3]}
+    return bool(section & OTHER_LOG_WORDS or first_headers & {"issue", "action", "decision", "assumption"})
+
+
+def _is_matrix(table: Table, ctx: Context) -> bool:
+    """A likelihood x impact matrix: the header row and the first column are both scales
+    ("Impact \\ Likelihood | Low | Medium | High" over "High | Medium | High | Critical")."""
+    if len(table.header) < 3 or not table.rows:
+        return False
+    scale_header = sum(1 for h in table.header[1:] if ctx.is_rating(h)) >= len(table.header) - 2
+    first = [r.cells[0] for r in table.rows if r.cells and r.cells[0].strip()]
+    return scale_header and bool(first) and all(ctx.is_rating(c) for c in first)
+
+
+def _is_legend_shape(table: Table, ctx: Context) -> bool:
+    first = [r.cells[0] for r in table.rows if r.cells and r.cells[0].strip()]
+    return bool(first) and all(ctx.is_rating(c) for c in first)
+
+
+def _label_column(table: Table, ctx: Context) -> bool:
+    """Whether the first column (the header row included) is field labels: a two-column
+    `| Likelihood | High |` table of a section, or a page-properties box."""
+    if len(table.header) != 2:
+        return False
+    labels = [table.header[0], *(r.cells[0] for r in table.rows if r.cells)]
+    return sum(1 for label in labels if ctx.lexicon.is_label(label) or _is_meta_key(label, ctx)) * 2 >= len(labels)
+
+
+def _is_meta_key(label: str, ctx: Context) -> bool:
+    return ctx.lexicon.is_word("meta_keys", label)
+
+
+def _rates(table: Table, ctx: Context) -> bool:
+    labels = [table.header[0], *(r.cells[0] for r in table.rows if r.cells)]
+    return any(field_of_header(label, ctx) in RATING_FIELDS for label in labels)
+
+
+def transposed(table: Table, ctx: Context) -> Table | None:
+    """A table of labels down its first column ("Risk", "Likelihood", "Owner"), one column of
+    values per entry (a risk card), turned into a table with one row per value column; None
+    when the first column does not read as field labels.
+
+    It must name an id or title, a rating and a third field, and most labels must be fields,
+    so a page-properties box (Owner, Status, Last updated) is left alone.
+    >>> card = Table(line=3, end=6, header=("ID", "VP-3"), rows=(Row(4, ("Risk", "Key leak")),
+    ...              Row(5, ("Impact", "High")), Row(6, ("Owner", "SRE"))))
+    >>> flipped = transposed(card, Context("x.html", "html"))
+    >>> flipped.header, [r.cells for r in flipped.rows]
+    (('ID', 'Risk', 'Impact', 'Owner'), [('VP-3', 'Key leak', 'High', 'SRE')])
+    """
+    grid = [(table.line, table.header), *((r.line, r.cells) for r in table.rows)]
+    if len(grid) < 3 or any(len(cells) < 2 or not cells[0] for _, cells in grid):
+        return None
+    labels = tuple(cells[0] for _, cells in grid)
+    named = [field_of_header(label, ctx) for label in labels]
+    found = {f for f in named if f}
+    if (
+        len(found) < 3
+        or not found & {"entry_id", "title"}
+        or not found & RATING_FIELDS
+        or len([f for f in named if f]) * 2 < len(labels)
+    ):
+        return None
+    width = max(len(cells) for _, cells in grid)
+    columns = (tuple(cells[c] if c < len(cells) else "" for _, cells in grid) for c in range(1, width))
+    return Table(
+        line=table.line,
+        end=table.end,
+        header=labels,
+        rows=tuple(Row(table.line, col) for col in columns),
+        path=table.path,
+        caption=table.caption,
+        layout=table.layout,
+    )
+
+
+def table_section(table: Table) -> str | None:
+    """The section of a table's rows: its caption, else the heading it sits under."""
+    return section_name(table.caption) or nearest_section(table.path)
