@@ -24,6 +24,7 @@ from pipeline.errors import RiskregError
 DEFAULT_DB = Path("data/normalized/registers.duckdb")
 EXIT_REJECTED = 3
 # How many rejections the summary lists before pointing at the table.
+SHOWN_REASONS = 4
 SHOWN_REJECTIONS = 20
 
 
@@ -163,6 +164,12 @@ def _print_summary(summary) -> None:
         f"{summary.documents_rejected} rejected, {summary.documents_reused} unchanged since the last run"
     )
     out(f"entries: {summary.entries} ({kinds})")
+    if summary.skipped:
+        reasons = ", ".join(f"{n} {reason}" for reason, n in list(summary.skipped.items())[:SHOWN_REASONS])
+        out(
+            f"skipped: {sum(summary.skipped.values())} tables and sections that are not entries ({reasons}; "
+            f"SELECT * FROM skipped)"
+        )
     if summary.review_items:
         out(f"review: {summary.review_items} uncertain matches (riskreg review --db {summary.db})")
     if summary.rejections:

@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from pipeline import __version__
 from pipeline.errors import LoadError
-from pipeline.records import DocumentResult, Entry, Match, Rejection, RunSummary
+from pipeline.records import DocumentResult, Entry, Match, RawEntry, Rejection, Repair, RunSummary, Skipped, SourceLoc
 
 SCHEMA_VERSION = "2"  # 2: matches.occurrences/example, services.documents
 
@@ -142,6 +142,7 @@ def write_run(
         "new_services": service_table(service_rows),
         "new_matches": match_table(matches),
         "new_rejections": rejection_table(summary.rejections, summary.run_id),
+        "new_skipped": skipped_table(results, summary.run_id),
         "new_cache": pa.table(
             {
                 "sha256": [r.sha256 for r in new_results],
@@ -164,6 +165,8 @@ def write_run(
         con.execute("DELETE FROM matches")
         con.execute("INSERT INTO matches BY NAME SELECT * FROM new_matches")
         con.execute("INSERT INTO rejections BY NAME SELECT * FROM new_rejections")
+        con.execute("DELETE FROM skipped")
+        con.execute("INSERT INTO skipped BY NAME SELECT * FROM new_skipped")
         con.execute("INSERT INTO parse_cache BY NAME SELECT * FROM new_cache")
         # Keep only cache rows a current document can still use: its bytes, or its last good bytes.
         con.execute(
@@ -172,7 +175,9 @@ def write_run(
             [fingerprint],
         )
         con.execute(
-            "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO runs (run_id, started_at, finished_at, root, riskreg_version, config_fingerprint, "
+            "documents_seen, documents_parsed, documents_rejected, documents_reused, entries, risks, checks, "
+            "review_items, exit_code, skipped) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 summary.run_id,
                 summary.started_at,
@@ -189,6 +194,7 @@ def write_run(
                 summary.entries_by_kind.get("check", 0),
                 summary.review_items,
                 summary.exit_code,
+                sum(summary.skipped.values()),
             ],
         )
         con.execute("COMMIT")
@@ -307,6 +313,31 @@ def rejection_table(rejections: Sequence[Rejection], run_id: str) -> pa.Table:
     )
 
 
+SKIPPED_SCHEMA = pa.schema(
+    [
+        ("path", pa.string()),
+        ("line", pa.int32()),
+        ("structure", pa.string()),
+        ("reason", pa.string()),
+        ("detail", pa.string()),
+        ("run_id", pa.string()),
+    ]
+)
+
+
+def skipped_table(results: Sequence[DocumentResult], run_id: str) -> pa.Table:
+    """`skipped` rows: what each document held and the recognisers left, with why."""
+    return pa.Table.from_pylist(
+        [
+            {"path": r.path, "line": s.line, "structure": s.structure, "reason": s.reason, "detail": s.detail or None}
+            | {"run_id": run_id}
+            for r in results
+            for s in r.skipped
+        ],
+        schema=SKIPPED_SCHEMA,
+    )
+
+
 # --- parse cache serialisation: DocumentResult <-> JSON (plain, inspectable, version-keyed) ---
 
 
@@ -315,9 +346,8 @@ def result_to_json(result: DocumentResult) -> str:
 
 
 def result_from_json(blob: str) -> DocumentResult:
-    from pipeline.records import RawEntry, Repair, SourceLoc
-
     d = json.loads(blob)
+    d["skipped"] = tuple(Skipped(**x) for x in d.get("skipped", ()))
     d["repairs"] = tuple(Repair(**x) for x in d["repairs"])
     d["parsers"] = tuple(d["parsers"])
     d["rejections"] = tuple(Rejection(**x) for x in d["rejections"])

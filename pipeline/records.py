@@ -206,6 +206,7 @@ class RunSummary:
     entries_by_kind: dict[str, int] = field(default_factory=dict)
     rejections: list[Rejection] = field(default_factory=list)
     review_items: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)  # structures read and not taken, by reason
 
     @property
     def exit_code(self) -> int:

@@ -255,6 +255,7 @@ def ingest(
         summary.entries = len(run.entries)
         summary.entries_by_kind = dict(Counter(e.kind for e in run.entries))
         summary.review_items = sum(1 for m in run.matches if m.needs_review)
+        summary.skipped = dict(Counter(s.reason for r in results for s in r.skipped).most_common())
         summary.finished_at = datetime.now(UTC).isoformat()
         load.write_run(
             con,

@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS runs (
     review_items        INTEGER NOT NULL,
     exit_code           INTEGER NOT NULL
 );
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS skipped INTEGER;
 COMMENT ON TABLE runs IS 'One row per `riskreg ingest` run.';
 
 CREATE TABLE IF NOT EXISTS documents (
@@ -92,6 +93,22 @@ CREATE TABLE IF NOT EXISTS rejections (
     detail  VARCHAR
 );
 COMMENT ON TABLE rejections IS 'Documents (or parts) a run could not take in, and why; kept for every run.';
+
+CREATE TABLE IF NOT EXISTS skipped (
+    path       VARCHAR NOT NULL,
+    line       INTEGER NOT NULL,
+    structure  VARCHAR NOT NULL,
+    reason     VARCHAR NOT NULL,
+    detail     VARCHAR,
+    run_id     VARCHAR NOT NULL
+);
+COMMENT ON TABLE skipped IS 'Tables, sections and rows a document holds that were read and not taken as entries, with why (latest run).';
+COMMENT ON COLUMN skipped.path IS 'Document, relative to the ingest root.';
+COMMENT ON COLUMN skipped.line IS '1-based line where the structure starts.';
+COMMENT ON COLUMN skipped.structure IS 'table, section, row, list or paragraph.';
+COMMENT ON COLUMN skipped.reason IS 'Why it is not entries: legend or matrix, test cases, compliance mapping, no id or title column...';
+COMMENT ON COLUMN skipped.detail IS 'The header row or heading as written, for the reader.';
+COMMENT ON COLUMN skipped.run_id IS 'The run that read it.';
 
 CREATE TABLE IF NOT EXISTS services (
     service    VARCHAR NOT NULL,
