@@ -22,7 +22,7 @@ only: spans are filled, line breaks inside a cell (`<br>`, a wrapped grid cell) 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -175,7 +175,7 @@ def _with_path(block: Block, path: tuple[tuple[int, str], ...]) -> Block:
     return replace(block, path=path) if block.path != path else block
 
 
-def outline(tree: Tree) -> list[str]:
+def outline(tree: Tree, note: Callable[[Block], str] | None = None) -> list[str]:
     """The tree as indented lines with their source lines, for `riskreg explain`.
 
     >>> tree = Tree("markdown", (Heading(line=1, end=1, level=2, text="Risks", marked="Risks"),
@@ -192,16 +192,18 @@ def outline(tree: Tree) -> list[str]:
         if isinstance(block, Heading):
             level = block.level
         indent = "  " * (level if not isinstance(block, Heading) else level - 1)
-        lines.extend(_outline_block(block, indent))
+        lines.extend(_outline_block(block, indent, note))
     return lines
 
 
 BOX_MARKS: Mapping[Box | None, str] = {"ticked": "[x] ", "unticked": "[ ] ", "unknown": "[?] ", None: ""}
 
 
-def _outline_block(block: Block, indent: str) -> list[str]:
+def _outline_block(block: Block, indent: str, note: Callable[[Block], str] | None = None) -> list[str]:
     where = f"{block.line:>4}  "
     chrome = "  (page chrome)" if block.chrome else ""
+    if note is not None and (said := note(block)):
+        chrome += f"  -> {said}"
     if isinstance(block, Heading):
         return [f"{where}{indent}{'#' * block.level} {_short(block.text)}{chrome}"]
     if isinstance(block, Table):
@@ -210,7 +212,7 @@ def _outline_block(block: Block, indent: str) -> list[str]:
     if isinstance(block, ListItem):
         mark = f"{block.number}." if block.number is not None else "-"
         own = f"{where}{indent}{'  ' * block.depth}{mark} {BOX_MARKS[block.box]}{_short(block.text)}{chrome}"
-        nested = [ln for kid in block.children for ln in _outline_block(kid, indent + "  ")]
+        nested = [ln for kid in block.children for ln in _outline_block(kid, indent + "  ", note)]
         return [own, *nested]
     if isinstance(block, KeyValue):
         return [f"{where}{indent}{_short(block.key)}: {_short(block.value)}{chrome}"]
@@ -219,7 +221,7 @@ def _outline_block(block: Block, indent: str) -> list[str]:
     if isinstance(block, Rule):
         return [f"{where}{indent}---"]
     if isinstance(block, Quote):
-        return [ln for kid in block.children for ln in _outline_block(kid, indent + "> ")]
+        return [ln for kid in block.children for ln in _outline_block(kid, indent + "> ", note)]
     text = block.text if isinstance(block, Paragraph) else ""
     return [f"{where}{indent}{_short(text)}{chrome}"]
 

@@ -34,6 +34,7 @@ class Reading:
     tree: Tree
     parsed: ParsedDocument
     sniff_scores: dict[str, float]
+    verdicts: Verdicts
 
 
 def read(doc: Document, config: Config) -> Reading:
@@ -73,7 +74,7 @@ def read(doc: Document, config: Config) -> Reading:
         skipped=tuple(sorted(found.skipped, key=lambda s: s.line)),
         syntax=tree.syntax,
     )
-    return Reading(tree, parsed, dict(scores))
+    return Reading(tree, parsed, dict(scores), verdicts)
 
 
 def _skipped(table: Table, reason: str) -> Skipped:

@@ -307,6 +307,33 @@ def repair(files: tuple[Path, ...], explain: bool, in_place: bool) -> None:
         sys.exit(1)
 
 
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--owners", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Owner directory CSV."
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="riskreg.toml overriding the defaults.",
+)
+def explain(file: Path, owners: Path | None, config_path: Path | None) -> None:
+    """Show how FILE is read: the front end, the block tree in outline with line numbers, what
+    each table and section was taken for, the entries made and what was skipped, and why.
+
+    The first thing to run when a document loads wrong. Writes nothing.
+    """
+    from pipeline.explain import explain as explain_document
+
+    config = _config(config_path, owners)
+    try:
+        lines = explain_document(file.as_posix(), file.read_bytes(), config)
+    except RiskregError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo("\n".join(lines))
+
+
 # --- riskreg review: thin; the work is in pipeline.review ---------------------------------------
 _VOCABULARIES = ("owner", "status", "likelihood", "impact", "severity", "service")
 
