@@ -84,17 +84,19 @@ def verdict(table: Table, ctx: Context) -> Verdict:
         return Verdict("skip", "no rows")
     fields = tuple(column_fields(table, ctx))
     named = present(fields)
-    context = " ".join((table.caption, *(text for _, text in table.path[-2:])))
+    # What the table is called: its caption and the heading right above it (not the document's
+    # title: "Payments Risk Register" does not make its glossary a register).
+    context = " ".join((table.caption, table.path[-1][1] if table.path and table.path[-1][0] > 1 else ""))
     header_text = " ".join(table.header)
     if (check := check_columns(table, fields, ctx)) is not None and not named & RATING_FIELDS:
         return Verdict("checklist", "a box, mark or decision column", fields, check)
-    if "entry_id" not in named and (ctx.lexicon.mentions("legend", context) or _is_matrix(table, ctx)):
-        return Verdict("legend", "legend or matrix", fields)
     for words, reason in NOT_REGISTER_LISTS:
         if ctx.lexicon.mentions(words, header_text) or (
             ctx.lexicon.mentions(words, context) and not _says_register(context)
         ):
             return Verdict("skip", reason, fields)
+    if "entry_id" not in named and (_says_legend(context, ctx) or _is_matrix(table, ctx)):
+        return Verdict("legend", "legend or matrix", fields)
     if ctx.lexicon.mentions("action_plan", context) and not _says_register(context):
         if "entry_id" in named:
             return Verdict("supplement", "action plan re-listing entries", fields)
@@ -115,6 +117,11 @@ def verdict(table: Table, ctx: Context) -> Verdict:
     if _is_legend_shape(table, ctx):
         return Verdict("legend", "first column is a scale", fields)
     return Verdict("skip", reason, fields)
+
+
+def _says_legend(context: str, ctx: Context) -> bool:
+    """A heading or caption naming a legend, a scale or a matrix ("Scoring", "Risk matrix", "Key")."""
+    return ctx.lexicon.mentions("legend", context) or ctx.lexicon.is_word("legend_titles", context)
 
 
 def _says_register(context: str) -> bool:

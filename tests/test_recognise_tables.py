@@ -1,0 +1,98 @@
+"""The table verdict and register rows, read through the document model (parsers.reader)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parsers.model import Row, Table
+from parsers.reader import read
+from parsers.recognise.common import Context
+from parsers.recognise.tables import verdict
+from pipeline.cli import main
+from pipeline.config import Config
+from pipeline.records import Document
+
+FIXTURES = Path(__file__).parent / "fixtures" / "tables"
+
+
+def doc(text: str, path: str = "register.md") -> Document:
+    return Document(path=path, sha256="0" * 64, size=len(text.encode()), text=text, encoding="utf-8")
+
+
+def table(header: tuple[str, ...], *rows: tuple[str, ...], heading: str = "") -> Table:
+    path = ((2, heading),) if heading else ()
+    return Table(
+        line=1,
+        end=len(rows) + 2,
+        header=header,
+        rows=tuple(Row(k + 3, r) for k, r in enumerate(rows)),
+        path=path,
+    )
+
+
+CTX = Context("x.md", "markdown")
+
+
+def test_register_verdict_names_its_columns() -> None:
+    v = verdict(table(("ID", "Risk", "Likelihood", "Owner"), ("R1", "Vault sealed", "High", "SRE")), CTX)
+    assert (v.kind, v.fields) == ("register", ("entry_id", "title", "likelihood", "owner"))
+
+
+def test_a_priority_column_in_a_test_case_table_does_not_make_a_register() -> None:
+    v = verdict(table(("Test case", "Expected result", "Priority"), ("Login", "Redirect", "High")), CTX)
+    assert (v.kind, v.reason) == ("skip", "test cases")
+
+
+def test_heading_names_what_the_table_is_not_the_document_title() -> None:
+    glossary = table(("Term", "Definition"), ("RPO", "Recovery point"), heading="Glossary")
+    assert verdict(glossary, CTX).reason == "glossary"
+    kri = table(("KRI", "Threshold", "Status"), ("Lag", "> 5 min", "Green"), heading="Key risk indicators")
+    assert verdict(kri, CTX).reason == "key risk indicators"
+
+
+def test_action_plan_with_ids_only_completes_entries() -> None:
+    found = read(doc((FIXTURES / "distractor_tables_beside_register.md").read_text()), Config()).parsed
+    supplements = [e for e in found.entries if e.supplement]
+    assert [e.fields["entry_id"] for e in supplements] == ["LS-1", "LS-3", "LS-9"]
+    reasons = {s.reason for s in found.skipped}
+    assert {"test cases", "compliance mapping", "key risk indicators", "change history", "glossary"} <= reasons
+
+
+def test_rank_column_is_not_a_severity() -> None:
+    rows = [(str(n), f"risk {n}", "High", str(r)) for n, r in zip(range(1, 5), (3, 1, 4, 2), strict=True)]
+    v = verdict(table(("ID", "Risk", "Impact", "Priority"), *rows), CTX)
+    assert v.fields == ("entry_id", "title", "impact", None)
+    rated = [(str(n), f"risk {n}", "High", p) for n, p in zip(range(1, 5), ("High", "Low", "High", "Low"), strict=True)]
+    assert verdict(table(("ID", "Risk", "Impact", "Priority"), *rated), CTX).fields[3] == "severity"
+
+
+def test_matrix_and_legend_are_legends() -> None:
+    matrix = table(("Impact \\ Likelihood", "Low", "Medium", "High"), ("High", "Medium", "High", "Critical"))
+    assert verdict(matrix, CTX).kind == "legend"
+    scale = table(("Score", "Likelihood"), ("1", "Rare"), ("2", "Unlikely"), heading="Scoring")
+    assert verdict(scale, CTX).kind == "legend"
+
+
+def test_explain_shows_verdicts_entries_and_skips() -> None:
+    result = CliRunner().invoke(main, ["explain", str(FIXTURES / "distractor_tables_beside_register.md")])
+    assert result.exit_code == 0, result.output
+    assert "read as markdown" in result.output
+    assert "-> register (register), 3 entries" in result.output
+    assert "table (test cases): Test case | Steps" in result.output
+    assert "entries: 3 risks, 0 checks" in result.output
+
+
+CELLS = st.text(alphabet=st.sampled_from(list("ab12 |-HighLowR*~`")), max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(CELLS, min_size=1, max_size=5), st.lists(st.lists(CELLS, max_size=6), max_size=6))
+def test_verdict_never_fails_and_register_rows_stay_in_the_table(header: list[str], rows: list[list[str]]) -> None:
+    t = table(tuple(header), *(tuple(r) for r in rows))
+    v = verdict(t, CTX)
+    assert v.kind in ("register", "card", "supplement", "checklist", "legend", "fields", "properties", "skip")
+    assert v.reason
