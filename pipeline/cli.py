@@ -309,9 +309,7 @@ def repair(files: tuple[Path, ...], explain: bool, in_place: bool) -> None:
 
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--owners", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Owner directory CSV."
-)
+@click.option("--owners", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Owner directory CSV.")
 @click.option(
     "--config",
     "config_path",

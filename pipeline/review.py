@@ -33,6 +33,7 @@ import duckdb
 from rapidfuzz import fuzz, process
 
 from pipeline.errors import ConfigError, LoadError
+from pipeline.load import connect
 from pipeline.textnorm import fold
 from pipeline.vocab import SEVERITIES, STATUSES
 
@@ -388,9 +389,7 @@ class ReviewSession:
         self.merge_min_score = merge_min_score
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
-        from pipeline.load import connect  # the load stage owns the database connection
-
-        return connect(self.db, read_only=True)
+        return connect(self.db, read_only=True)  # the load stage owns the database connection
 
     def listing(
         self, vocabulary: str | None = None, everything: bool = False, limit: int | None = 50, as_json: bool = False
