@@ -114,6 +114,7 @@ def run(root: Path, db: Path) -> tuple[int, int, float]:
         }
     )
     con = duckdb.connect(str(db))
+    con.register("frame", frame)
     con.execute("CREATE OR REPLACE TABLE entries AS SELECT * FROM frame")
     con.close()
     return documents, len(rows), time.perf_counter() - start
