@@ -61,7 +61,7 @@ CONTENT_LINE_RE = re.compile(r"^[ \t]*\S", re.MULTILINE)
 # The signs the Markdown front end scores 0.9 on (an ATX heading, a code fence, a GFM
 # delimiter row): a text with them is Markdown carrying some HTML, not an HTML fragment.
 MARKDOWN_SIGN_RE = re.compile(
-    r"^(?: {0,3}#{1,6}[ \t]+\S| {0,3}(?:```|~~~)|[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*\|)", re.MULTILINE
+    r"^(?: {0,3}#{1,6}[ \t]+\S| {0,3}(?:```|~~~)|[ \t]*(?:\|[ \t]*)?:?-{3,}:?[ \t]*\|)", re.MULTILINE
 )
 # Word "Save as HTML" list paragraphs: `style="mso-list:l0 level2 lfo1"`.
 MSO_LIST_RE = re.compile(r"mso-list\s*:\s*l\d+\s+level(?P<level>\d)", re.IGNORECASE)
@@ -117,7 +117,7 @@ def sniff(text: str) -> float:
     lines = sum(1 for _ in CONTENT_LINE_RE.finditer(head))
     if head.lstrip().startswith("<") and tags * 2 >= lines:
         return 0.5 if markdown else 0.9
-    return 0.0 if markdown else 0.3
+    return 0.0 if markdown else 0.2
 
 
 def blocks(doc: Document, config: Config) -> Tree:
@@ -141,14 +141,13 @@ def fragment_blocks(source: str, first_line: int, config: Config) -> list[Block]
     >>> [(type(b).__name__, b.line, b.rows[0].line) for b in fragment_blocks(fragment, 12, Config())]
     [('Table', 12, 14)]
     """
-    found: list[Block] = []
     try:
         root = html_source.parse(source)
-        if root is not None:
-            lines = html_source.lines_of(root, source, first_line - 1)
-            _Walker(root, lines).container(_body(root), _start(root), found)
     except ParseError as err:
         raise ParseError(err.message, None, first_line - 1 + (err.line or 1)) from err
+    found: list[Block] = []
+    if root is not None:  # the walk counts lines in the document already
+        _Walker(root, html_source.lines_of(root, source, first_line - 1)).container(_body(root), _start(root), found)
     return found
 
 
@@ -201,7 +200,7 @@ class _Walker:
         # Inline elements with blocks inside (`<font><h2>..</h2><table>..</font>`, old pages):
         # read as the blocks they hold, not as one paragraph. Each ancestor is marked once.
         self.holders: set[etree._Element] = set()
-        for el in root.iter(etree.Element):
+        for el in root.iter(*BLOCK_TAGS, *MACRO_TAGS):
             if _is_block(el):
                 parent = el.getparent()
                 while parent is not None and parent not in self.holders:

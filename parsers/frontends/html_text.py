@@ -79,6 +79,11 @@ MARKS: Mapping[str, tuple[str, str]] = {
     "strike": ("~~", "~~"),
 }
 CODE_TAGS = frozenset({"code", "kbd", "tt", "samp"})
+# Elements read by `_Renderer.special` (and every `ri:` resource element).
+SPECIAL_TAGS = frozenset(
+    {"br", "img", "table", "time", "ac:emoticon", "ac:plain-text-body", "ac:plain-text-link-body"}
+    | {"ac:structured-macro", "ac:macro"}
+)
 PRE_TAGS = frozenset({"pre", "listing", "xmp", "plaintext"})
 # Confluence storage: macros, the bodies that hold plain text as CDATA (libxml2 reads a CDATA
 # section in HTML as a comment "[CDATA[...]]"), and the attributes a resource element shows.
@@ -311,48 +316,32 @@ class _Renderer:
     def open(self, el: etree._Element) -> int | None:
         """Write what an element shows before its children; None if its children are not read."""
         tag = el.tag
-        if not isinstance(tag, str) or tag in SKIP_TAGS or hidden(el):
+        if tag.__class__ is not str or tag in SKIP_TAGS:
             return None  # comments, processing instructions, what is never text
-        if MSO_IGNORE_RE.search(el.get("style") or ""):
-            return None
-        cls = el.get("class")
-        if cls is not None:
-            if CHROME_CLASS_RE.search(cls):
+        items = el.items()  # one call for all attributes: most elements have none
+        style = None
+        if items:
+            attrs = dict(items)
+            style = attrs.get("style")
+            if "hidden" in attrs or (style and (HIDDEN_STYLE_RE.search(style) or MSO_IGNORE_RE.search(style))):
                 return None
-            if CHIP_CLASS_RE.search(cls) and _follows_chip(el):
-                self.line_break()
-        if self.heading and tag == "a" and _permalink(el):
-            return None
-        if (box := checkbox(el)) is not None:
-            self.checkbox(box)
-        if tag == "br":
-            self.line_break()
-            return None
-        if tag == "img" or tag == "ac:emoticon":
-            self.text(_image_text(el))
-            return None
-        if tag == "table" and self.skip_tables:
-            self.line_break()
-            return None
-        if tag in PLAIN_BODY_TAGS:
-            self.text(plain_body(el))
-            return None
-        if tag in MACRO_TAGS:
-            return self.macro(el)
-        if tag.startswith("ri:"):
-            self.text(_resource_text(el))
-            return None
-        if tag == "time" and not el.text and len(el) == 0:
-            self.text(el.get("datetime"))
-            return None
-        return self.start(el, tag)
-
-    def start(self, el: etree._Element, tag: str) -> int:
+            cls = attrs.get("class")
+            if cls:
+                if CHROME_CLASS_RE.search(cls):
+                    return None
+                if CHIP_CLASS_RE.search(cls) and _follows_chip(el):
+                    self.line_break()
+            if self.heading and tag == "a" and _permalink(el):
+                return None
+            if (box := checkbox(el)) is not None:
+                self.checkbox(box)
+        if tag in SPECIAL_TAGS or tag[:3] == "ri:":
+            return self.special(el, tag)
         flags = 0
         if tag in BREAK_TAGS:
             self.line_break()
-            flags |= _BREAK
-        if keeps_breaks(el):
+            flags = _BREAK
+        if tag in PRE_TAGS or (style and PRE_STYLE_RE.search(style)):
             self.pre += 1
             flags |= _PRE
         if self.code is None:
@@ -362,8 +351,38 @@ class _Renderer:
             elif tag in MARKS and all(MARKS[t] != MARKS[tag] for t, _, _ in self.marks):
                 self.marks.append((tag, len(self.plain), len(self.marked) if self.marked is not None else 0))
                 flags |= _MARK
-        self.text(el.text)
+        if el.text:
+            self.text(el.text)
         return flags
+
+    def special(self, el: etree._Element, tag: str) -> int | None:
+        """What an element that is not plain markup shows: a line break, an image's alt text,
+        a Confluence macro, body or resource, a Confluence date."""
+        if tag == "br":
+            self.line_break()
+        elif tag == "img" or tag == "ac:emoticon":
+            self.text(_image_text(el))
+        elif tag == "table":
+            if not self.skip_tables:
+                return self.start_block(el)
+            self.line_break()
+        elif tag in PLAIN_BODY_TAGS:
+            self.text(plain_body(el))
+        elif tag in MACRO_TAGS:
+            return self.macro(el)
+        elif tag == "time":
+            if el.text or len(el):  # a date as written: read as usual
+                self.text(el.text)
+                return 0
+            self.text(el.get("datetime"))  # Confluence's <time datetime=".." />
+        else:  # ri:user, ri:page, ...
+            self.text(_resource_text(el))
+        return None
+
+    def start_block(self, el: etree._Element) -> int:
+        self.line_break()
+        self.text(el.text)
+        return _BREAK
 
     def close(self, flags: int) -> None:
         if flags & _MARK:
