@@ -290,7 +290,7 @@ def test_spans_are_expanded_groups_kept_tfoot_dropped_caption_read() -> None:
         (16, ("TP-3", "Shared: retention misconfigured", "2", "2", "1", "1", "Data Platform")),
         (19, ("TP-4", "Second group: new row group, spans start over", "1", "1", "1", "1", "SRE")),
     ]
-    assert (table.line, table.end, table.layout) == (6, 21, "html")
+    assert (table.line, table.end, table.layout) == (9, 21, "html")  # the header row's line
 
 
 def test_nested_tables_stay_out_of_the_outer_cells_and_layout_tables_give_their_headings() -> None:
@@ -435,11 +435,11 @@ def test_title_and_properties_come_from_head() -> None:
 def test_fragment_lines_point_into_the_markdown_document() -> None:
     fragment = "<table>\n<tr><th>ID</th><th>Risk</th></tr>\n<tr><td>R1</td><td>Outage</td></tr>\n</table>\n"
     (table,) = html.fragment_blocks(fragment, 40, Config())
-    assert (table.line, table.end, [r.line for r in table.rows]) == (40, 42, [42])
+    assert (table.line, table.end, [r.line for r in table.rows]) == (41, 42, [42])
     text = "# Register\n\nOwner: SRE\n\n## Partner risks\n\n" + fragment + "\n<p>Closing <b>note</b></p>\n"
     tree = markdown.blocks(doc(text, "x.md"), Config())
     table = next(b for b in tree.blocks if isinstance(b, Table))
-    assert (table.line, table.rows[0].line, table.path) == (7, 9, ((1, "Register"), (2, "Partner risks")))
+    assert (table.line, table.rows[0].line, table.path) == (8, 9, ((1, "Register"), (2, "Partner risks")))
     note = tree.blocks[-1]
     assert (note.line, note.marked) == (12, "Closing **note**")
 

@@ -139,7 +139,7 @@ def fragment_blocks(source: str, first_line: int, config: Config) -> list[Block]
 
     >>> fragment = "<table>\\n<tr><th>ID</th></tr>\\n<tr><td>R1</td></tr>\\n</table>"
     >>> [(type(b).__name__, b.line, b.rows[0].line) for b in fragment_blocks(fragment, 12, Config())]
-    [('Table', 12, 14)]
+    [('Table', 13, 14)]
     """
     try:
         root = html_source.parse(source)

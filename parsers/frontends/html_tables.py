@@ -134,8 +134,9 @@ class SourceRow:
 
 
 def table_block(table: etree._Element, lines: Lines, *, chrome: bool = False, pre: bool = False) -> Table | None:
-    """One `<table>` as a Table (None when it holds no text at all). Raises ParseError (with
-    the line of its first row) when its spans would lay out more than MAX_TABLE_SLOTS cells."""
+    """One `<table>` as a Table (None when it holds no text at all), its line that of its header
+    row. Raises ParseError (with the line of its first row) when its spans would lay out more
+    than MAX_TABLE_SLOTS cells."""
     rows = [r for r in source_rows(table, lines) if r.group.tag != "tfoot"]
     caption = next((squash(cell_text(c)) for c in table if c.tag == "caption"), "")
     line, end = lines.of(table), lines.end(table)
@@ -163,6 +164,9 @@ def table_block(table: etree._Element, lines: Lines, *, chrome: bool = False, pr
         return None
     header = column_labels([[t.replace("\n", " ") for t in g] for g, h in zip(grid, head, strict=True) if h])
     body = tuple(Row(r.line, tuple(g)) for r, g, h in zip(rows, grid, head, strict=True) if not h)
+    # The table's line is its (first) header row's, as in every syntax: a card table's entry is
+    # told from it, and the rows of a table without a header row start there.
+    line = next(r.line for r, h in zip(rows, head, strict=True) if h)
     end = max(end, *(r.line for r in rows))
     return Table(line=line, end=end, header=header, rows=body, caption=caption, layout="html", chrome=chrome)
 
