@@ -17,8 +17,9 @@ from typing import NamedTuple
 
 from lxml import etree
 
+from parsers.frontends.html_elements import hidden
 from parsers.frontends.html_source import Lines
-from parsers.frontends.html_text import cell_text, hidden
+from parsers.frontends.html_text import cell_text
 from parsers.lexicon import label_key
 from parsers.model import Row, Table
 from pipeline.errors import ParseError

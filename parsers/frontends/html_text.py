@@ -20,44 +20,36 @@ from typing import NamedTuple
 from lxml import etree
 
 from parsers.frontends.boxes import GLYPHS
+from parsers.frontends.html_elements import (
+    CHIP_CLASS_RE,
+    CHROME_CLASS_RE,
+    HIDDEN_STYLE_RE,
+    MACRO_TAGS,
+    MSO_IGNORE_RE,
+    PLAIN_BODY_TAGS,
+    PRE_STYLE_RE,
+    PRE_TAGS,
+    SKIP_TAGS,
+    Piece,
+    TextNode,
+    checkbox,
+    follows_chip,
+    image_text,
+    macro_body,
+    macro_parameter,
+    permalink,
+    plain_body,
+    resource_text,
+)
 from parsers.inline import code, escape
 from parsers.model import Box
 from pipeline.textnorm import squash
 
-# Class names of "chips": one value each, laid side by side with nothing between them (Notion's
-# people and multi-select values, Confluence mentions, Jira lozenges): two in a row are two items.
-CHIP_CLASS_RE = re.compile(
-    r"(?:^|[\s_-])(?:user|mention|select-value|selected-value|status-value|lozenge|tag|chip|badge|pill)(?:$|[\s_-])",
-    re.IGNORECASE,
-)
-# Classes of the links wikis and doc sites put inside headings ("[edit]", "¶", "#") and of
-# "skip to navigation" links: never text.
-CHROME_CLASS_RE = re.compile(
-    r"(?:^|\s)(?:mw-editsection|editsection|headerlink|hash-link|anchorjs-link|header-anchor|anchor-link"
-    r"|mw-jump-link|skip-link)(?:$|\s)"
-)
-# Styles that hide an element (Word hides its own bookkeeping with mso-hide).
-HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all", re.IGNORECASE)
-# A style that keeps line breaks of the text (Notion writes its blocks with pre-wrap).
-PRE_STYLE_RE = re.compile(r"white-space\s*:\s*pre", re.IGNORECASE)
-# Word's list marker ("·", "1.") in a "Save as HTML" list paragraph: the front end reads it apart.
-MSO_IGNORE_RE = re.compile(r"mso-list\s*:\s*ignore", re.IGNORECASE)
-# Notion's to-do box: <div class="checkbox checkbox-on">.
-CHECKBOX_CLASS_RE = re.compile(r"(?:^|\s)checkbox-(?P<state>on|off)(?:$|\s)")
 # Whitespace a browser collapses to one space; in preformatted text, all but line breaks.
 SPACE_RE = re.compile(r"[ \t\n\r\f\u00a0]+")
 PRE_SPACE_RE = re.compile(r"[ \t\r\f\u00a0]+")
 LINE_SPACE_RE = re.compile(r"[ \t\u00a0]+")
 
-# Elements whose content is never text: scripts, styles, widgets, Confluence macro parameters,
-# template placeholders and task bookkeeping, embedded images.
-SKIP_TAGS = frozenset(
-    {
-        *("script", "style", "noscript", "template", "iframe", "svg", "math", "object", "head", "title"),
-        *("select", "button", "textarea", "datalist"),
-        *("ac:parameter", "ac:placeholder", "ac:task-id", "ac:task-uuid", "ac:task-status", "ac:image"),
-    }
-)
 # Elements that start a new line: a line break before and after what they hold.
 BREAK_TAGS = frozenset(
     {
@@ -84,43 +76,8 @@ SPECIAL_TAGS = frozenset(
     {"br", "img", "table", "time", "ac:emoticon", "ac:plain-text-body", "ac:plain-text-link-body"}
     | {"ac:structured-macro", "ac:macro"}
 )
-PRE_TAGS = frozenset({"pre", "listing", "xmp", "plaintext"})
-# Confluence storage: macros, the bodies that hold plain text as CDATA (libxml2 reads a CDATA
-# section in HTML as a comment "[CDATA[...]]"), and the attributes a resource element shows.
-MACRO_TAGS = frozenset({"ac:structured-macro", "ac:macro"})
-PLAIN_BODY_TAGS = frozenset({"ac:plain-text-body", "ac:plain-text-link-body"})
-LINK_BODY_TAGS = frozenset({"ac:link-body", "ac:plain-text-link-body"})
-RESOURCE_ATTRS = ("ri:username", "ri:userkey", "ri:account-id", "ri:content-title", "ri:filename", "ri:space-key")
-# Confluence emoticons (storage `ac:emoticon ac:name`, rendered `data-emoticon-name`) that say something.
-EMOTICONS: Mapping[str, str] = {
-    "tick": "✅",
-    "cross": "❌",
-    "warning": "⚠",
-    "question": "❓",
-    "information": "ℹ",
-    "plus": "➕",
-    "minus": "➖",
-    "thumbs-up": "👍",
-    "thumbs-down": "👎",
-    "yellow-star": "⭐",
-}
-# The text of a permalink anchor in a heading.
-PERMALINK_TEXTS = frozenset({"", "#", "¶", "§", "🔗", "⚓"})
-# aria-checked / data-checked values.
-CHECKED_VALUES: Mapping[str, Box] = {"true": "ticked", "false": "unticked", "mixed": "unknown"}
 
 _BREAK, _PRE, _CODE, _MARK = 1, 2, 4, 8  # what closing an element must undo
-
-
-class TextNode(NamedTuple):
-    """A text node: the text of `anchor` (tail False) or the text right after it (tail True)."""
-
-    text: str
-    anchor: etree._Element
-    tail: bool
-
-
-Piece = etree._Element | TextNode
 
 
 class Inline(NamedTuple):
@@ -133,19 +90,10 @@ class Inline(NamedTuple):
     checkboxes: int = 0
 
 
-def content(el: etree._Element) -> list[Piece]:
-    """An element's content as pieces: its text, then each child and the text after it."""
-    pieces: list[Piece] = [TextNode(el.text, el, False)] if el.text else []
-    for child in el:
-        pieces.append(child)
-        if child.tail:
-            pieces.append(TextNode(child.tail, child, True))
-    return pieces
-
-
 def render(pieces: Iterable[Piece], *, take_box: bool = False, heading: bool = False, pre: bool = False) -> Inline:
     """A run of pieces in both text forms (see the module docstring).
 
+    >>> from parsers.frontends.html_elements import content
     >>> html = lambda s: content(etree.fromstring(s, etree.HTMLParser()).find("body/p"))
     >>> text = render(html("<p><strong>Likelihood: </strong>High <i>a*b</i> <del>Open</del> <code>x`y</code></p>"))
     >>> text.text, text.marked
@@ -186,67 +134,6 @@ def tidy(text: str) -> str:
     if "\n" not in text:
         return LINE_SPACE_RE.sub(" ", text).strip()
     return "\n".join(s for line in text.split("\n") if (s := LINE_SPACE_RE.sub(" ", line).strip()))
-
-
-def checkbox(el: etree._Element) -> Box | None:
-    """The state of an element that is a task box (None if it is not one): a checkbox input
-    (`disabled` does not matter), `aria-checked`/`data-checked`, Notion's checkbox-on/off div.
-
-    >>> box = lambda s: checkbox(etree.fromstring(s, etree.HTMLParser()).find("body")[0])
-    >>> box('<input type="checkbox" checked disabled>'), box('<input type=checkbox>'), box('<input type=text>')
-    ('ticked', 'unticked', None)
-    >>> box('<span role="checkbox" aria-checked="mixed"></span>'), box('<div class="checkbox checkbox-on"></div>')
-    ('unknown', 'ticked')
-    """
-    if el.tag == "input":
-        if (el.get("type") or "").strip().lower() != "checkbox":
-            return None
-        return "ticked" if el.get("checked") is not None else "unticked"
-    for attr in ("aria-checked", "data-checked"):
-        value = el.get(attr)
-        if value is not None:
-            return CHECKED_VALUES.get(value.strip().lower(), "unknown")
-    cls = el.get("class")
-    if cls and "checkbox-" in cls and (m := CHECKBOX_CLASS_RE.search(cls)):
-        return "ticked" if m["state"] == "on" else "unticked"
-    return None
-
-
-def hidden(el: etree._Element) -> bool:
-    """Whether a browser shows nothing of the element."""
-    style = el.get("style")
-    return el.get("hidden") is not None or (style is not None and HIDDEN_STYLE_RE.search(style) is not None)
-
-
-def keeps_breaks(el: etree._Element) -> bool:
-    """Whether the element shows its text's line breaks (<pre>, `white-space: pre-wrap`)."""
-    return el.tag in PRE_TAGS or PRE_STYLE_RE.search(el.get("style") or "") is not None
-
-
-def plain_body(el: etree._Element) -> str:
-    """The text of a Confluence plain-text body: its CDATA section (read as a comment) and text."""
-    parts = [el.text or ""]
-    for child in el:
-        if not isinstance(child.tag, str) and (child.text or "").startswith("[CDATA["):
-            body = child.text[len("[CDATA[") :]
-            parts.append(body[:-2] if body.endswith("]]") else body)
-        elif isinstance(child.tag, str):
-            parts.append("".join(child.itertext()))
-        parts.append(child.tail or "")
-    return "".join(parts)
-
-
-def macro_parameter(el: etree._Element, name: str) -> str:
-    """The value of a Confluence macro's parameter (`<ac:parameter ac:name="title">`)."""
-    for child in el:
-        if child.tag == "ac:parameter" and (child.get("ac:name") or "").lower() == name:
-            return squash("".join(child.itertext()))
-    return ""
-
-
-def macro_body(el: etree._Element) -> etree._Element | None:
-    """A Confluence macro's body (rich or plain text), if it has one."""
-    return next((c for c in el if c.tag in ("ac:rich-text-body", "ac:plain-text-body")), None)
 
 
 class _Renderer:
@@ -329,9 +216,9 @@ class _Renderer:
             if cls:
                 if CHROME_CLASS_RE.search(cls):
                     return None
-                if CHIP_CLASS_RE.search(cls) and _follows_chip(el):
+                if CHIP_CLASS_RE.search(cls) and follows_chip(el):
                     self.line_break()
-            if self.heading and tag == "a" and _permalink(el):
+            if self.heading and tag == "a" and permalink(el):
                 return None
             if (box := checkbox(el)) is not None:
                 self.checkbox(box)
@@ -361,7 +248,7 @@ class _Renderer:
         if tag == "br":
             self.line_break()
         elif tag == "img" or tag == "ac:emoticon":
-            self.text(_image_text(el))
+            self.text(image_text(el))
         elif tag == "table":
             if not self.skip_tables:
                 return self.start_block(el)
@@ -376,7 +263,7 @@ class _Renderer:
                 return 0
             self.text(el.get("datetime"))  # Confluence's <time datetime=".." />
         else:  # ri:user, ri:page, ...
-            self.text(_resource_text(el))
+            self.text(resource_text(el))
         return None
 
     def start_block(self, el: etree._Element) -> int:
@@ -445,43 +332,3 @@ def _wrap(buf: list[str], at: int, mark: str) -> None:
         return
     lead, trail = seg[: len(seg) - len(seg.lstrip(" \n"))], seg[len(seg.rstrip(" \n")) :]
     buf.append(f"{lead}{mark}{core}{mark}{trail}")
-
-
-def _follows_chip(el: etree._Element) -> bool:
-    """Whether the element comes right after a chip of its kind, nothing but spaces between."""
-    prev = el.getprevious()
-    return (
-        prev is not None
-        and prev.tag == el.tag
-        and not (prev.tail or "").strip()
-        and CHIP_CLASS_RE.search(prev.get("class") or "") is not None
-    )
-
-
-def _permalink(el: etree._Element) -> bool:
-    """A heading's permalink anchor: a link to "#..." showing only "#", "¶", "§" or an icon."""
-    return (el.get("href") or "").startswith("#") and squash("".join(el.itertext())) in PERMALINK_TEXTS
-
-
-def _image_text(el: etree._Element) -> str:
-    """What an image says: an emoticon's glyph, else its alt text."""
-    name = el.get("data-emoticon-name") or el.get("ac:name") or ""
-    fallback = el.get("ac:emoji-fallback") or ""
-    if fallback and not fallback.startswith(":"):
-        return f" {fallback} "
-    if name in EMOTICONS:
-        return f" {EMOTICONS[name]} "
-    alt = el.get("alt") or el.get("ac:alt")
-    return f" {alt} " if alt else ""
-
-
-def _resource_text(el: etree._Element) -> str:
-    """What a Confluence resource (`ri:user`, `ri:page`) shows: its text, else its name or key;
-    nothing when the link around it has a body of its own."""
-    parent = el.getparent()
-    if parent is not None and parent.tag == "ac:link" and any(c.tag in LINK_BODY_TAGS for c in parent):
-        return ""
-    text = "".join(el.itertext())
-    if text.strip():
-        return text
-    return next((v for a in RESOURCE_ATTRS if (v := el.get(a))), "")
