@@ -35,6 +35,8 @@ MAX_TABLE_SLOTS = 5_000_000
 
 ROW_GROUP_TAGS = frozenset({"thead", "tbody", "tfoot"})
 CELL_TAGS = frozenset({"td", "th"})
+# What the front end reads out of a layout table's cells as blocks of their own.
+INNER_TAGS = ("table", "h1", "h2", "h3", "h4", "h5", "h6")
 # What a table holds besides rows: never rows of its own.
 TABLE_PARTS = frozenset({"table", "caption", "colgroup", "col"})
 
@@ -225,7 +227,11 @@ def source_rows(table: etree._Element, lines: Lines) -> list[SourceRow]:
 
 def _row_cells(tr: etree._Element) -> Iterator[etree._Element]:
     """The cells of a row, also those wrapped in another element; never a nested table's."""
-    stack = [iter(tr)]
+    kids = list(tr)
+    if all(k.tag in CELL_TAGS or not isinstance(k.tag, str) for k in kids):  # most rows
+        yield from (k for k in kids if k.tag in CELL_TAGS)
+        return
+    stack = [iter(kids)]
     while stack:
         child = next(stack[-1], None)
         if child is None:
@@ -241,14 +247,9 @@ def _row_cells(tr: etree._Element) -> Iterator[etree._Element]:
 def inner_blocks(table: etree._Element) -> Iterator[etree._Element]:
     """Headings and tables inside a table's cells (not inside tables nested deeper): what a
     layout table holds that the front end reads as blocks of their own, in document order."""
-    stack = [iter(table)]
-    while stack:
-        child = next(stack[-1], None)
-        if child is None:
-            stack.pop()
-            continue
-        tag = child.tag if isinstance(child.tag, str) else ""
-        if tag in ("table", "h1", "h2", "h3", "h4", "h5", "h6"):
-            yield child
-        elif tag:
-            stack.append(iter(child))
+    for el in table.iter(*INNER_TAGS):
+        outer = el.getparent()
+        while outer is not None and outer.tag != "table":
+            outer = outer.getparent()
+        if el is not table and outer is table:
+            yield el
