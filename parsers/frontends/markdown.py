@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 import markdown_it_pyrs
 
 from parsers.frontends import front_matter, html
+from parsers.frontends.boxes import BOX_RE, leading_box
 from parsers.frontends.plain_tables import find_tables
 from parsers.inline import code, escape
 from parsers.model import Block, Code, Heading, ListItem, Paragraph, Quote, Row, Rule, Table, Tree, with_paths
@@ -32,17 +33,16 @@ PARSER = markdown_it_pyrs.MarkdownIt("commonmark").enable_many(["table", "strike
 # Signs of Markdown, looked for cheaply (sniff): an ATX heading, a GFM delimiter row, a code
 # fence, emphasis or a link.
 ATX_RE = re.compile(r"^ {0,3}#{1,6}[ \t]+\S", re.MULTILINE)
-DELIMITER_ROW_RE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*\|", re.MULTILINE)
+# (One run of blanks before the optional pipe and one after it, never two runs that can trade
+# blanks: a 64 KB line of spaces is linear.)
+DELIMITER_ROW_RE = re.compile(r"^[ \t]*(?:\|[ \t]*)?:?-{3,}:?[ \t]*\|", re.MULTILINE)
 FENCE_RE = re.compile(r"^ {0,3}(?:```|~~~)", re.MULTILINE)
-INLINE_MARKUP_RE = re.compile(r"\*\*[^*\n]+\*\*|__[^_\n]+__|\[[^\]\n]+\]\([^)\n]+\)")
-# The task box an item's text opens with: `[ ]`, `[x]`, `[X]` (also ✓/✔ inside the brackets),
-# or a box glyph a copy put there (`☑ Backups restored`).
-BOX_RE = re.compile(r"^(?:\[(?P<mark>[ xX✓✔])\]|(?P<glyph>[☐☑☒⬜🔲])\ufe0f?)(?:[ \t]+|$)")
-BOX_STATES = {" ": "unticked", "x": "ticked", "X": "ticked", "✓": "ticked", "✔": "ticked"}
-GLYPH_STATES = {"☐": "unticked", "⬜": "unticked", "🔲": "unticked", "☑": "ticked", "☒": "ticked"}
+# (A link's text and target stop at the next bracket or parenthesis, so a line of "[a[a[a..." is
+# scanned once, not once per bracket.)
+INLINE_MARKUP_RE = re.compile(r"\*\*[^*\n]+\*\*|__[^_\n]+__|\[[^\[\]\n]+\]\([^()\n]+\)")
 # The header rule of an org-mode or psql table ("|----+-----|", "-----+------"): rewritten as a
 # GFM delimiter row before parsing, no line added or removed.
-PLUS_RULE_RE = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\+[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$", re.MULTILINE)
+PLUS_RULE_RE = re.compile(r"^[ \t]*(?:\|[ \t]*)?:?-+:?[ \t]*(?:\+[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$", re.MULTILINE)
 # A code span: a run of backticks, the shortest text, the same run again (one line).
 CODE_SPAN_RE = re.compile(r"(?P<ticks>`+)(?P<code>[^`\n]+?)(?P=ticks)(?!`)")
 # `<br>` written inside a paragraph or cell: a line break.
@@ -129,8 +129,8 @@ class _Walker:
         if len(lines) > 1 and all(BOX_RE.match(line) for line in lines):
             # Box lines that lost their list marker ("[x] Flag in place", "☑ Backups restored"): items.
             for k, (own, mark) in enumerate(zip(plain.split("\n"), lines, strict=False)):
-                box, own_text = _box(own)
-                _, own_marked = _box(mark)
+                box, own_text = leading_box(own)
+                _, own_marked = leading_box(mark)
                 yield ListItem(line=first + k, end=first + k, text=own_text, marked=own_marked, box=box, depth=depth)
             return
         yield Paragraph(line=first, end=last, text=plain, marked=marked)
@@ -148,9 +148,9 @@ class _Walker:
                 lead += 1
             plain, marked = render(kids[:lead])
             kids = kids[lead:]
-        box, plain = _box(plain)
+        box, plain = leading_box(plain)
         if box is not None:
-            marked = _box(marked)[1]
+            marked = leading_box(marked)[1]
         nested = tuple(self.blocks(kids, depth + 1))
         return ListItem(
             line=first, end=last, text=plain, marked=marked, box=box, number=number, depth=depth, children=nested
@@ -238,19 +238,6 @@ def _tidy(text: str) -> str:
     if "\n" not in text:
         return SPACE_RUN_RE.sub(" ", text).strip()
     return "\n".join(s for line in text.split("\n") if (s := SPACE_RUN_RE.sub(" ", line).strip()))
-
-
-def _box(text: str) -> tuple[str | None, str]:
-    """(box state, text after the box) when the text opens with a task box, else (None, text).
-
-    >>> _box("[x] Backups restored"), _box("[ ] Load test"), _box("☑ Done"), _box("Docs [x]")
-    (('ticked', 'Backups restored'), ('unticked', 'Load test'), ('ticked', 'Done'), (None, 'Docs [x]'))
-    """
-    m = BOX_RE.match(text)
-    if m is None:
-        return None, text
-    state = BOX_STATES[m["mark"]] if m["mark"] else GLYPH_STATES[m["glyph"]]
-    return state, text[m.end() :]
 
 
 def _with_plain_tables(found: list[Block], lines: Sequence[str], code_lines: set[int]) -> list[Block]:
