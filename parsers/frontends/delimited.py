@@ -34,6 +34,8 @@ MAX_TITLE_LINES = 2
 SEP_HINT_RE = re.compile(r"^\s*sep=.\s*$", re.IGNORECASE)
 # Share of the records under the header that must be as wide as it.
 FITTING_SHARE = 0.8
+# Records under the header that may not fit it (notes under the table), whatever the share.
+MAX_MISFITS = 2
 # A title line is short.
 MAX_TITLE_CHARS = 150
 
@@ -63,7 +65,8 @@ def sniff(text: str) -> float:
             fits += 1
         else:
             misfits += 1
-    if fits and fits >= FITTING_SHARE * (fits + misfits):
+    # Every record fits but a few (a note under the table: "Exported 2026-03-01").
+    if fits > misfits and (misfits <= MAX_MISFITS or fits >= FITTING_SHARE * (fits + misfits)):
         return 0.95
     return 0.3 if fits else 0.0
 

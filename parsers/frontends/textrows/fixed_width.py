@@ -58,6 +58,8 @@ def fixed_width_rows(
         if found is None:
             continue
         columns, starts = found
+        if common and not _labels_placed(table, starts):
+            continue
         # Cut at the header's gaps, the rows are those that fit them (a prose line after the
         # table does not); cut at the common spaces, every line fits by construction.
         fitting = body if common else _fitting(lines, body, starts)
@@ -67,14 +69,40 @@ def fixed_width_rows(
     return None
 
 
+def _labels_placed(table: Sequence[str], starts: Sequence[int]) -> bool:
+    """Whether each header label stands where its column does: at its start (left-aligned), or
+    ending where every cell under it ends (right-aligned numbers). A label that starts later
+    than cells under it that do not end with it says the column of spaces before them is an
+    accident of one row ("Kafka consumer |lag spikes" under "Likelihood").
+
+    >>> _labels_placed(["ID  Score", "R1     12", "R2      4"], [0, 4]), _labels_placed(["ID Risk", "R1 DNS"], [0, 3])
+    (True, True)
+    >>> _labels_placed(["ID  Risk   Likelihood", "R1  Kafka  lag spikes", "R2  DNS    High"], [0, 4, 10])
+    False
+    """
+    header = table[0]
+    for a, b in zip(starts, [*starts[1:], None], strict=True):
+        label = header[a:b]
+        lead = len(label) - len(label.lstrip())
+        if lead == 0:
+            continue
+        end = a + len(label.rstrip())
+        if any(len(line[a:b].rstrip()) and a + len(line[a:b].rstrip()) != end for line in table[1:]):
+            return False
+    return True
+
+
 def _fitting(lines: Sequence[str], body: Sequence[int], starts: Sequence[int]) -> list[int]:
     """The lines of `body` up to the first that does not fit the columns: a line fits when at
-    least half the column starts fall on a space of it (or past its end)."""
+    least half the column starts fall on a space of it (or past its end), or when it has gaps
+    of two spaces for half its columns (a row pushed right by a cell that ran over); a line of
+    prose has neither."""
     fitting = []
     for k in body:
         line = lines[k]
         on_space = sum(1 for s in starts[1:] if s >= len(line) or line[s - 1].isspace())
-        if on_space * 2 < len(starts) - 1:
+        gaps = sum(1 for _ in WIDE_GAP_RE.finditer(line.strip()))
+        if on_space * 2 < len(starts) - 1 and gaps * 2 < len(starts) - 1:
             break
         fitting.append(k)
     return fitting
