@@ -10,11 +10,9 @@ use, else at a case change, at a cost. Every candidate end is priced; the cheape
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 
 from parsers.frontends.textrows.cuts import INNER_CAPITAL_END_RE, Cut, boundary_cost
 from parsers.frontends.textrows.vocab import Vocabulary
-from pipeline.textnorm import fold
 
 # Longest owner cell tried, in characters and words.
 MAX_OWNER_CHARS = 80
@@ -30,7 +28,7 @@ def owner_cuts(
     where the next column can start; `anchored` when that column is a typed cell (a status, a
     rating), so the owner ends exactly where it starts."""
     words = vocab.words
-    cuts: list[Cut] = []
+    cuts: list[list] = []  # [end, cost, note, confidence]: made Cuts once the cheapest are known
     exact_ends: list[int] = []
     fuzzy_ends: dict[int, tuple[str, float]] = {}
     guessed_ends: list[int] = []
@@ -52,7 +50,7 @@ def owner_cuts(
         scored = vocab.owner_cost(owner)
         if scored is None:
             continue
-        cost, note, conf, known_end, fuzzy_end = scored
+        cost, note, conf, known_end, fuzzy_end, last = scored
         if fuzzy_end:
             fuzzy_ends[end] = fuzzy_end
         rest = text[end : end + 40]
@@ -65,7 +63,12 @@ def owner_cuts(
             or (continues_word and words.fragment_joiner_re.match(rest))
         ):
             cost += 1.5  # the owner goes on: "Lock domain lead" | " + Security...", "Engineer" | "ing + QA"
-        if rest[:1].islower() and not known_end and owner[-1].isalpha() and fold(owner.split()[-1]) in words.role_keys:
+        if (
+            rest[:1].islower()
+            and not known_end
+            and owner[-1].isalpha()
+            and vocab.fold(owner.split()[-1]) in words.role_keys
+        ):
             cost += 0.5  # a role word that is the start of a longer word: "Engineer" | "ing"
         if words.role_start_re.match(rest):
             cost += 0.5  # a role word left to the mitigation: "Security" | "leadPer-vendor"
@@ -78,7 +81,7 @@ def owner_cuts(
             and not anchored
             and end < len(text)
             and boundary_cost(text, end, spaced) > 0.0
-            and not vocab.is_told(vocab.split_owners(owner)[-1])
+            and not vocab.is_told(last)
         ):
             # An unknown owner running into the mitigation with nothing to show where: a guess.
             conf = min(conf, 0.6)
@@ -86,24 +89,28 @@ def owner_cuts(
             guessed_ends.append(end)
             if owner[-2:].isupper() and rest[:1].islower():
                 cost += 0.5  # "Platform SREC|ontainer": the last capital starts the next word
-        cuts.append(Cut(end, cost, note, conf))
+        cuts.append([end, cost, note, conf])
     if exact_ends:
-        cuts = [replace(c, cost=c.cost + known_penalty(text, c.end, exact_ends, vocab)) for c in cuts]
+        for c in cuts:
+            c[1] += known_penalty(text, c[0], exact_ends, vocab)
     if fuzzy_ends:
         # A misspelt name ends where it is most like the name: "Securty|read" over "Securtyr|ead";
         # an unknown name a few letters off it ("Se|cuirty", "Secuirtyr|unbook") is that name
         # cut short or run on.
         peak = max((e for e in fuzzy_ends if not beaten_nearby(e, fuzzy_ends)), default=start)
-        cuts = [replace(c, cost=c.cost + _fuzzy_penalty(text, c.end, peak, fuzzy_ends, exact_ends)) for c in cuts]
-    evidenced = [c.end for c in cuts if boundary_cost(text, c.end, spaced) <= 0.1]
+        for c in cuts:
+            c[1] += _fuzzy_penalty(text, c[0], peak, fuzzy_ends, exact_ends)
+    evidenced = [c[0] for c in cuts if boundary_cost(text, c[0], spaced) <= 0.1]
     guessed_ends = [e for e in guessed_ends if boundary_cost(text, e, spaced) >= 0.5]
     if evidenced and guessed_ends:
         # A guess inside a word before a cut the letter case supports ("Pla|tform SRE|Container"):
         # the name most likely runs on to the supported cut.
         top = max(evidenced)
-        cuts = [replace(c, cost=c.cost + 0.5) if c.end in guessed_ends and c.end < top else c for c in cuts]
-    cuts.sort(key=lambda c: c.cost + boundary_cost(text, c.end, spaced))
-    return cuts[:MAX_OWNER_CUTS]
+        for c in cuts:
+            if c[0] in guessed_ends and c[0] < top:
+                c[1] += 0.5
+    cuts.sort(key=lambda c: c[1] + boundary_cost(text, c[0], spaced))
+    return [Cut(*c) for c in cuts[:MAX_OWNER_CUTS]]
 
 
 def _fuzzy_penalty(

@@ -35,6 +35,16 @@ class OwnerCost(NamedTuple):
     confidence: float
     known_end: bool  # the (last) owner is a known name: the cell ends where a known name does
     last_fuzzy: tuple[str, float] | None  # the last owner matched by similar spelling: (canonical, score)
+    last: str = ""  # the last name of the cell, as written
+
+
+class _PartCost(NamedTuple):
+    """What one name of an owner cell costs (None: a known name), and what to say about it."""
+
+    cost: float | None
+    note: str = ""
+    confidence: float = 1.0
+    fuzzy: tuple[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,8 @@ class Words:
     scale_phrases: tuple[str, ...]
     scale_words: dict[str, int]
     role_keys: frozenset[str]  # folded role words ("lead", "on call")
+    role_starts: frozenset[str]  # first words of role words ("head" of "head of")
+    role_ends: frozenset[str]  # last words of role words ("call" of "on call")
     role_start_re: re.Pattern[str]  # a role word where the next cell would start
     qualifier_keys: frozenset[str]
     joiner_re: re.Pattern[str]  # between joint owners
@@ -84,6 +96,8 @@ class Words:
             scale_phrases=tuple(scale),
             scale_words={fold(k): v for k, v in config.scale_words.items()},
             role_keys=frozenset(fold(w) for w in config.owner_role_words),
+            role_starts=frozenset(fold(w).split()[0] for w in config.owner_role_words if fold(w)),
+            role_ends=frozenset(fold(w).split()[-1] for w in config.owner_role_words if fold(w)),
             role_start_re=re.compile(f" ?(?:{long_roles})", re.IGNORECASE) if long_roles else re.compile("(?!)"),
             qualifier_keys=frozenset(fold(w) for w in config.owner_qualifiers),
             joiner_re=re.compile(joiner or "(?!)", re.IGNORECASE),
@@ -119,8 +133,20 @@ class Vocabulary:
         # Owner cells the rows agree on up to a point where they part ("Platform SRE|Cloud VPN",
         # "Platform SRE|IaC"): good evidence of where an owner ends, though not a known name.
         self.told = frozenset(fold(t) for t in told if len(fold(t)) >= 2)
+        self.forms_by_letter: dict[str, list[tuple[str, str]]] = {}
+        for form, canonical in self.owner_index.items():
+            self.forms_by_letter.setdefault(form[:1], []).append((form, canonical))
+        self._part_cache: dict[str, _PartCost | None] = {}
+        self._folded: dict[str, str] = {}
         self._owner_cache: dict[str, tuple[str | None, str, float]] = {}
         self._cost_cache: dict[str, OwnerCost | None] = {}
+
+    def fold(self, text: str) -> str:
+        """`textnorm.fold`, remembered: the same names and words are folded over and over."""
+        found = self._folded.get(text)
+        if found is None:
+            found = self._folded[text] = fold(text)
+        return found
 
     @staticmethod
     def of(config: Config, extra_owners: Iterable[str] = ()) -> Vocabulary:
@@ -149,10 +175,11 @@ class Vocabulary:
         return found
 
     def _owner_match(self, name: str) -> tuple[str | None, str, float]:
-        words = self.strip_roles(fold(name)).split()
-        for form in self.role_forms(fold(name)):
+        folded = self.fold(name)
+        for form in self.role_forms(folded):
             if form in self.owner_index:
                 return self.owner_index[form], "known", 100.0
+        words = self.strip_roles(folded).split()
         bare = list(words)
         while len(bare) > 1 and bare[0] in self.words.qualifier_keys:
             bare = bare[1:]
@@ -162,10 +189,10 @@ class Vocabulary:
         if len(key) < self.config.match_min_length or not self.owner_index:
             return None, "unknown", 0.0
         best: dict[str, float] = {}
-        for form, canonical in self.owner_index.items():
-            # Lengths too far apart cannot reach the minimum score, and a typo seldom changes the
-            # first letter: skip those comparisons.
-            if form[:1] != key[:1] or abs(len(form) - len(key)) > 0.25 * max(len(form), len(key)):
+        # A typo seldom changes the first letter, and lengths too far apart cannot reach the
+        # minimum score: only those forms are compared.
+        for form, canonical in self.forms_by_letter.get(key[0], ()):
+            if abs(len(form) - len(key)) > 0.25 * max(len(form), len(key)):
                 continue
             score = similarity(key, form)
             if score > best.get(canonical, -1.0):
@@ -211,27 +238,38 @@ class Vocabulary:
         notes, confidence = [], 1.0
         last_fuzzy: tuple[str, float] | None = None
         for n, part in enumerate(parts):
-            canonical, method, score = self.owner_match(part)
-            if method == "known":
-                continue
-            if canonical:
-                costs.append(0.3 + (100 - score) / 25)
-                notes.append(f"owner {part!r} read as {canonical!r} (similar spelling)")
-                confidence = min(confidence, 0.9)
-                if n == len(parts) - 1:
-                    last_fuzzy = (canonical, score)
-                continue
-            if self.is_told(part):
-                costs.append(0.3)
-                continue
-            unknown = self._unknown_cost(part)
-            if unknown is None:
+            if part not in self._part_cache:
+                self._part_cache[part] = self._part_cost(part)
+            priced = self._part_cache[part]
+            if priced is None:
                 return None
-            costs.append(unknown)
-            notes.append(f"owner {part!r} not in the owner vocabulary; its end taken from letter case")
-            confidence = min(confidence, 0.8)
+            if priced.cost is None:  # a known name
+                continue
+            costs.append(priced.cost)
+            if priced.note:
+                notes.append(priced.note)
+            confidence = min(confidence, priced.confidence)
+            if priced.fuzzy and n == len(parts) - 1:
+                last_fuzzy = priced.fuzzy
         cost = max(costs, default=0.0) + 0.1 * (len(parts) - 1) + 0.2 * max(0, len(costs) - 1)
-        return OwnerCost(cost, "; ".join(notes), confidence, self.owner_match(parts[-1])[1] == "known", last_fuzzy)
+        known_end = self.owner_match(parts[-1])[1] == "known"
+        return OwnerCost(cost, "; ".join(notes), confidence, known_end, last_fuzzy, parts[-1])
+
+    def _part_cost(self, part: str) -> _PartCost | None:
+        """What one owner name costs: nothing known, a little told or misspelt, more unknown;
+        None when it cannot be a name."""
+        canonical, method, score = self.owner_match(part)
+        if method == "known":
+            return _PartCost(None)
+        if canonical:
+            note = f"owner {part!r} read as {canonical!r} (similar spelling)"
+            return _PartCost(0.3 + (100 - score) / 25, note, 0.9, (canonical, score))
+        if self.is_told(part):
+            return _PartCost(0.3)
+        unknown = self._unknown_cost(part)
+        if unknown is None:
+            return None
+        return _PartCost(unknown, f"owner {part!r} not in the owner vocabulary; its end taken from letter case", 0.8)
 
     def _unknown_cost(self, part: str) -> float | None:
         """Cost of a name outside every vocabulary; None when it cannot be a name at all."""
@@ -247,16 +285,17 @@ class Vocabulary:
         ):
             return None
         lowered = 1.0 if part[0].islower() else 0.0  # "product": a name, but one written carelessly
-        ends_in_role = len(words) > 1 and self.strip_roles(fold(part)) != fold(part)
+        folded = self.fold(part)
+        ends_in_role = len(words) > 1 and self.strip_roles(folded) != folded
         # Names are capitalised words; a few lower-case ones ("Lock domain lead") are fine, a run
         # of them ("Securtyrunbook linked from the on-call") is a mitigation's prose.
         plain = self.words.role_keys | self.words.connectors
-        lower = sum(1 for w in words if w[:1].islower() and fold(w) not in plain)
+        lower = sum(1 for w in words if w[:1].islower() and self.fold(w) not in plain)
         return (0.7 if ends_in_role else 1.2) + 0.8 * len(INNER_CAPITAL_RE.findall(part)) + 0.3 * lower + lowered
 
     def is_told(self, name: str) -> bool:
         """Whether the rows agree on this owner name, role words around it or not."""
-        return bool(self.told) and any(form in self.told for form in self.role_forms(fold(name)))
+        return bool(self.told) and any(form in self.told for form in self.role_forms(self.fold(name)))
 
     def role_forms(self, key: str) -> list[str]:
         """A folded owner name and every form of it with role words taken off its ends, longest
@@ -266,6 +305,9 @@ class Vocabulary:
         ['payments domain owner', 'payments domain', 'payments']
         """
         roles = self.words.role_keys
+        words = key.split()
+        if not words or (words[0] not in self.words.role_starts and words[-1] not in self.words.role_ends):
+            return [key]  # no role word at either end: the name as it is
         forms, todo = [key], [key]
         while todo:
             words = todo.pop().split()
