@@ -127,9 +127,10 @@ def trimmed(cells: list[str], width: int) -> list[str]:
     >>> trimmed(["a", "b", "", ""], 2), trimmed(["a", "", "c"], 2)
     (['a', 'b'], ['a', '', 'c'])
     """
-    while len(cells) > width and not cells[-1]:
-        cells = cells[:-1]
-    return cells
+    end = len(cells)
+    while end > width and not cells[end - 1]:
+        end -= 1
+    return cells if end == len(cells) else cells[:end]
 
 
 def records(lines: Sequence[str], first: int, sep: str) -> Iterator[tuple[int, int, list[str]]]:

@@ -26,7 +26,7 @@ ID_SHAPE_RE = re.compile(r"(?P<prefix>[A-Z][A-Z0-9]*[-_.](?:[A-Z0-9]+[-_.])*[A-Z
 MAX_GAP_LINES = 2
 # Lines under a header looked at to learn the rows' id pattern (a bound: a page of headers
 # must not read every line below each of them).
-ID_LOOKAHEAD = 200
+ID_LOOKAHEAD = 50
 # Lines of a one-cell-per-line table looked at to learn its id pattern.
 CELL_LOOKAHEAD = 40
 # A heading above the next table's header is at most this long.
