@@ -29,8 +29,10 @@ from pipeline.textnorm import squash
 WIDE_GAP_RE = re.compile(r" {2,}")
 # Widest line read as a row of an aligned table.
 MAX_LINE_CHARS = 400
-# Rows read under one header at most (a bound on the work for a page of aligned text).
-MAX_ROWS = 5000
+# Rows the columns are found from: a header whose sample does not make a table costs no more.
+SAMPLE_ROWS = 50
+# Rows read under one header at most.
+MAX_ROWS = 100_000
 
 
 def fixed_width_rows(
@@ -49,7 +51,7 @@ def fixed_width_rows(
     header = lines[head].rstrip()
     if "\t" in header or len(header) > MAX_LINE_CHARS or not header.strip():
         return None
-    body = _body(lines, head + 1)
+    body = _body(lines, head + 1, SAMPLE_ROWS)
     if not body:
         return None
     table = [header, *(lines[k].rstrip() for k in body)]
@@ -63,6 +65,8 @@ def fixed_width_rows(
         # Cut at the header's gaps, the rows are those that fit them (a prose line after the
         # table does not); cut at the common spaces, every line fits by construction.
         fitting = body if common else _fitting(lines, body, starts)
+        if len(fitting) == SAMPLE_ROWS:  # the sample makes a table: the rows under it that fit
+            fitting += _fitting(lines, _body(lines, fitting[-1] + 1, MAX_ROWS), starts)
         rows = _rows(lines, fitting, starts, header)
         if rows:
             return columns, rows, fitting[-1] + 1
@@ -108,11 +112,11 @@ def _fitting(lines: Sequence[str], body: Sequence[int], starts: Sequence[int]) -
     return fitting
 
 
-def _body(lines: Sequence[str], first: int) -> list[int]:
-    """Indexes of the lines under a header up to a blank line (or a rule, or a long line)."""
+def _body(lines: Sequence[str], first: int, most: int) -> list[int]:
+    """Indexes of the lines from `first` up to a blank line (or a rule, or a long line), at most `most`."""
     body = []
     i = first
-    while i < len(lines) and len(body) < MAX_ROWS:
+    while i < len(lines) and len(body) < most:
         line = lines[i]
         if not line.strip() or len(line) > MAX_LINE_CHARS or "\t" in line or DASH_RULE_RE.match(line):
             break
