@@ -467,6 +467,18 @@ def test_csv_with_quoted_commas_and_a_cell_over_two_lines() -> None:
     ]
 
 
+def test_an_unquoted_comma_inside_a_cell_is_read_back_into_the_one_cell_it_fits() -> None:
+    text = (
+        "Risk ID,Risk Title,Likelihood,Impact,Owner,Status\nW-1,Scanner drops reads, in the cold,4,3,SRE,Open\n"
+        "W-2,Printer jams,2,2,Ops,SRE,Closed\nW-3,Label,stock,low,x,y,z,w\n"
+    )
+    first, second, third = register(text).rows
+    assert first.cells == ("W-1", "Scanner drops reads, in the cold", "4", "3", "SRE", "Open")
+    assert first.confidence == 0.8 and "inside Risk Title" in first.notes[0]
+    assert second.cells == ("W-2", "Printer jams", "2", "2", "Ops,SRE", "Closed")
+    assert third.confidence < 0.5 and third.cells[-1]  # no reading fits: its text is kept, not lost
+
+
 def test_semicolon_csv_as_excel_writes_it_in_many_locales() -> None:
     text = "Ref;Risk;Likelihood;Impact;Owner\nR-1;Vault, outage;3;4;SRE\nR-2;DNS;2;2;Platform\n"
     assert [r.cells for r in register(text).rows] == [

@@ -116,7 +116,8 @@ def csv_rows(lines: Sequence[str], first: int, width: int, sep: str) -> tuple[li
         texts = trimmed([cell_text(c) for c in cells], width)
         text = squash(" ".join(texts))
         shaped = tuple(texts + [""] * (width - len(texts))) if 1 < len(texts) <= width else None
-        rows.append(FoundRow(i + 1, tuple(range(i + 1, end + 2)), text, shaped, parts=(text,)))
+        split = tuple(cells) if len(texts) > width else ()  # as written, for `reading` to join back
+        rows.append(FoundRow(i + 1, tuple(range(i + 1, end + 2)), text, shaped, parts=(text,), split=split, sep=sep))
         i = end + 1
     return rows, i
 

@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from itertools import pairwise
 
+from parsers.frontends.textrows.delimited import cell_text
 from parsers.frontends.textrows.header import Column
 from parsers.frontends.textrows.rows import FoundRow
 from parsers.frontends.textrows.splitter import Reading, RowSplitter
@@ -90,6 +91,10 @@ def _read_all(
         if key not in splitters:
             splitters[key] = RowSplitter(columns, row.id_re, vocab, spaced=key[1])
         splitter = splitters[key]
+        merged = _merged_record(columns, row, splitter) if len(row.split) > len(columns) else None
+        if merged is not None:
+            readings.append(merged)
+            continue
         reading = _without_trailing_lines(splitter, row) or splitter.read(row.text)
         if row.cells is not None:
             reading = Reading(
@@ -101,11 +106,31 @@ def _read_all(
         if row.after_gap and reading.confidence < ROW_CONFIDENCE:
             readings.append(None)  # "R-1 — Vendor outage. Milestone: ..." under a later heading
             continue
-        if row.id_re is None and row.cells is None and reading.confidence < ROW_CONFIDENCE:
+        if row.id_re is None and row.cells is None and not row.split and reading.confidence < ROW_CONFIDENCE:
             readings.append(None)  # no id to vouch for it, and its cells do not read: not a row
             continue
         readings.append(reading)
     return readings
+
+
+def _merged_record(columns: Sequence[Column], row: FoundRow, splitter: RowSplitter) -> Reading | None:
+    """A delimited record with more cells than the header read as one with a delimiter inside
+    a cell ("Vault outage, stalls sync" written without quotes): the one column whose taking
+    the extra cells (joined back with the delimiter, as written) lets every other cell read as
+    its column's; None when no column or more than one does."""
+    extra = len(row.split) - len(columns)
+    texts = [cell_text(c) for c in row.split]
+    fitting = []
+    for j in range(len(columns)):
+        joined = cell_text(row.sep.join(row.split[j : j + extra + 1]))
+        cells = (*texts[:j], joined, *texts[j + extra + 1 :])
+        if columns[j].kind in ("text", "owner") and all(splitter.fits(k, c) for k, c in enumerate(cells)):
+            fitting.append((j, cells))
+    if len(fitting) != 1:
+        return None
+    j, cells = fitting[0]
+    note = f"{extra} unquoted {row.sep!r} inside {columns[j].header}: read as one cell"
+    return Reading(cells, TRAILING_CONFIDENCE, (note,))
 
 
 def _without_trailing_lines(splitter: RowSplitter, row: FoundRow) -> Reading | None:

@@ -46,6 +46,10 @@ class FoundRow:
     after_gap: bool = False  # a blank line separates it from the row before
     id_re: re.Pattern[str] | None = None
     parts: tuple[str, ...] = ()  # a row that went on over lines: the text of each
+    # A CSV record with more cells than the header (an unquoted delimiter inside a cell): the
+    # cells as the delimiter cut them, as written, and the delimiter.
+    split: tuple[str, ...] = ()
+    sep: str = ""
 
 
 def learn_id_re(starts: Sequence[str]) -> re.Pattern[str] | None:

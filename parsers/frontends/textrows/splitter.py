@@ -132,6 +132,30 @@ class RowSplitter:
         last = self.columns[-1].header or "the last column"
         return Reading(tuple(cells), 0.2, (f"{why}; its text kept in {last}",), ambiguous=True)
 
+    def fits(self, k: int, cell: str) -> bool:
+        """Whether a cell already cut (a delimited record's) reads as column k's: a rating a
+        level or a scale word, a status a status word, and so on; free text and owners always.
+
+        >>> from pipeline.config import Config
+        >>> from parsers.frontends.textrows.header import Column
+        >>> sp = RowSplitter([Column("Impact", "impact", "level"), Column("Status", "status", "status")], None,
+        ...                  Vocabulary.of(Config()))
+        >>> sp.fits(0, "4"), sp.fits(0, "High"), sp.fits(0, "outage"), sp.fits(1, "In progress"), sp.fits(1, "4")
+        (True, True, False, True, False)
+        """
+        kind = self.columns[k].kind
+        if not cell or kind in ("text", "owner"):
+            return True
+        pattern = {
+            "level": (LEVEL_DIGIT_RE, self.words.scale_re),
+            "score": (SCORE_RE,),
+            "severity": (SCORE_RE, self.words.scale_re),
+            "status": (self.words.status_re,),
+            "date": (self.date_re,),
+            "id": (self.id_re,) if self.id_re else (),
+        }[kind]
+        return not pattern or any(p.fullmatch(cell) for p in pattern if p is not None)
+
     def _difference(self, best: _Path, rival: _Path) -> str:
         return "; ".join(
             f"{c.header or c.field} {r!r}"
