@@ -874,3 +874,29 @@ def test_a_tsv_file_is_delimited_too() -> None:
 )
 def test_delimited_sniff_leaves_other_documents_alone(text: str) -> None:
     assert delimited.sniff(text) < 0.5
+
+
+# ---- the caller's lines, and hostile text ---------------------------------------------------------
+def test_lines_the_caller_skips_are_read_as_blank() -> None:
+    lines = ["```", HEADER, "R-01Vault outage3412OpenSREFailover", "```", "", HEADER, "R-02DNS lapse2510OpenSRENone"]
+    (table,) = find_tables(lines, CONFIG, skip=lambda i: i < 4)
+    assert (table.line, [r.line for r in table.rows]) == (6, [7])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        " " * 65_536,
+        "|" * 200_000,
+        (HEADER + "R-01Vault outage3412OpenSREFailover") * 3_000,
+        HEADER + "\n" + "R-01" + "Vendor outage stalls sync3412mitigating" * 3_000,
+        "ID,Risk,Likelihood,Impact\n" + "," * 200_000,
+        "ID,Risk,Likelihood,Impact\n" + 'R1,"x,3,4\n' * 2_000,
+        (HEADER + "\n") * 2_000,
+    ],
+    ids=["spaces", "pipes", "one-line", "huge-row", "commas", "open-quotes", "headers"],
+)
+def test_hostile_text_is_read_without_failing(text: str) -> None:
+    # Time is checked by hand (see the report), not asserted: every loop here moves forward.
+    for table in tables(text):
+        assert table.end <= text.count("\n") + 1
