@@ -87,6 +87,7 @@ class Words:
         # Word joiners need spaces around them (" and "), symbol joiners do not.
         joiner = "|".join([*(r"\s+" + re.escape(w) + r"\s" for w in words), *(r"\s*" + re.escape(s) for s in symbols)])
         open_words = "|".join(re.escape(w) for w in sorted(lexicon.phrases("open_joiner_words"))) or "(?!)"
+        tail_words = "|".join(re.escape(w) for w in sorted(lexicon.phrases("tail_joiner_words"))) or "(?!)"
         return Words(
             config=config,
             status_re=phrase_re(status_phrases),
@@ -103,9 +104,9 @@ class Words:
             joiner_re=re.compile(joiner or "(?!)", re.IGNORECASE),
             joiner_start_re=re.compile(rf"\s*{symbol_class}|\s+(?:{word_alt})\s", re.IGNORECASE),
             # "ing + QA...", "E, legal...": a short tail before a joiner. "retry with backoff" and
-            # "retry, then page" are mitigations: only short tails before "," or a word joiner.
+            # "retry, then page" are mitigations: only short tails before "," or "and".
             fragment_joiner_re=re.compile(
-                rf"[^\W\d_]+\s*[+/&]\s|[^\W\d_]{{1,4}}(?:,|\s+(?:{word_alt})\s)", re.IGNORECASE
+                rf"[^\W\d_]+\s*[+/&]\s|[^\W\d_]{{1,4}}(?:,|\s+(?:{tail_words})\s)", re.IGNORECASE
             ),
             open_joiner_end_re=re.compile(rf"\s(?:{open_words})$", re.IGNORECASE),
             connectors=lexicon.phrases("name_connectors"),
