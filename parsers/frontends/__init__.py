@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from parsers.frontends import html, markdown
+from parsers.frontends import delimited, html, markdown
 
-FRONTENDS: tuple[ModuleType, ...] = (html, markdown)
+# A CSV/TSV file is claimed by `delimited` (0.95) over Markdown's 0.9 for a "# Title" line above it.
+FRONTENDS: tuple[ModuleType, ...] = (html, delimited, markdown)
 FRONTENDS_BY_NAME = {f.NAME: f for f in FRONTENDS}
 
 

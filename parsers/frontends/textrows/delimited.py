@@ -1,0 +1,193 @@
+"""CSV and tab-separated tables in text: a CSV file, or a table copied out of a spreadsheet.
+
+A CSV table (`,` or `;` as Excel writes it in many locales, quoted cells that run over lines)
+or a table copied out of a browser or a spreadsheet (cells apart by tabs) needs no guessing
+where a cell ends: the header's cells are matched against the lexicon's labels and each record
+keeps its cells. A record that does not fit the header (an unquoted comma, a wrapped row) keeps
+its text, for the row splitter to read.
+Takes lines of text, returns Columns and FoundRows; pure.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator, Sequence
+
+from parsers.frontends.textrows.header import Column, columns_of
+from parsers.frontends.textrows.rows import FoundRow
+from parsers.lexicon import RATING_FIELDS, Lexicon
+from pipeline.textnorm import squash
+
+# CSV delimiters, in the order tried: Excel writes ";" where "," is the decimal mark.
+CSV_DELIMITERS = (",", ";")
+# A header cell is a label: short.
+MAX_LABEL_CHARS = 40
+# Lines one quoted cell may run over; an unclosed quote past that is a stray one.
+MAX_RECORD_LINES = 50
+
+
+def cell_text(cell: str) -> str:
+    """A delimited cell's text: whitespace squashed on each of its lines, line breaks kept.
+
+    >>> cell_text("  Printer  jams\\n during night shift ")
+    'Printer jams\\nduring night shift'
+    """
+    if "\n" not in cell:
+        return squash(cell)
+    return "\n".join(p for part in cell.split("\n") if (p := squash(part)))
+
+
+def split_record(record: str, sep: str) -> list[str] | None:
+    """The cells of one CSV record (it may hold line breaks inside quotes); None when the csv
+    module cannot read it (a cell past its size limit).
+
+    >>> split_record('W-1,"Drops reads, in the cold",4', ",")
+    ['W-1', 'Drops reads, in the cold', '4']
+    """
+    try:
+        return next(csv.reader([record.strip()], delimiter=sep), [])
+    except csv.Error:
+        return None
+
+
+def tab_columns(line: str, lexicon: Lexicon) -> tuple[Column, ...] | None:
+    """The columns of a header whose cells are apart by tabs (a table copied out of a browser
+    or a spreadsheet), or None: every cell a label, at least three known fields, at most half
+    the cells naming nothing.
+
+    >>> [c.field for c in tab_columns("Ref\\tRisk\\tImpact\\tDate raised\\tOwner", Lexicon.default())]
+    ['entry_id', 'title', 'impact', None, 'owner']
+    """
+    if "\t" not in line:
+        return None
+    return delimited_columns([squash(c) for c in line.strip(" \r\n").split("\t")], lexicon, unknown=0.5)
+
+
+def csv_columns(line: str, lexicon: Lexicon) -> tuple[tuple[Column, ...], str] | None:
+    """The columns of a CSV header ("Risk ID,Risk Title,Likelihood,...", or ";" as Excel writes
+    it in many locales) and its delimiter; None unless every cell but one is a known label.
+
+    >>> lex = Lexicon.default()
+    >>> cols, sep = csv_columns('Risk ID,"Risk Title",Category,Likelihood,Impact,Risk Owner', lex)
+    >>> [c.field for c in cols], sep
+    (['entry_id', 'title', None, 'likelihood', 'impact', 'owner'], ',')
+    >>> csv_columns("Name,Owner,Status,Tier", lex) is None
+    True
+    """
+    for sep in CSV_DELIMITERS:
+        if line.count(sep) < 2:
+            continue
+        cells = split_record(line, sep)
+        if cells and (columns := delimited_columns([squash(c) for c in cells], lexicon, unknown=0.0, strict=True)):
+            return columns, sep
+    return None
+
+
+def delimited_columns(
+    cells: Sequence[str], lexicon: Lexicon, unknown: float, strict: bool = False
+) -> tuple[Column, ...] | None:
+    """Columns of a header already cut into cells: at least three known fields, and at most
+    `unknown` of the cells (a share) naming nothing; with `strict`, at most one such cell."""
+    if len(cells) < 3 or not all(cells) or any(len(c) > MAX_LABEL_CHARS for c in cells):
+        return None
+    fields = [lexicon.field_of(c) for c in cells]
+    nameless = sum(1 for c, f in zip(cells, fields, strict=True) if f is None and not lexicon.is_extra(c))
+    if len({f for f in fields if f}) < 3 or nameless > max(unknown * len(cells), 1 if strict else 0):
+        return None
+    # A spreadsheet of risks rates them or says so ("Risk", "Threat"); "Name,Owner,Status,Tier"
+    # is a service catalogue.
+    if not RATING_FIELDS & set(fields) and not any(lexicon.mentions("register_words", c) for c in cells):
+        return None
+    return columns_of(list(zip(cells, fields, strict=True)), lexicon)
+
+
+def csv_rows(lines: Sequence[str], first: int, width: int, sep: str) -> tuple[list[FoundRow], int]:
+    """The records of a CSV table from index `first` up to a blank line; a quoted cell may run
+    over lines. A record with more cells than the header (an unquoted comma) keeps its text
+    for the row splitter."""
+    rows: list[FoundRow] = []
+    i = first
+    while i < len(lines) and lines[i].strip():
+        end = _record_end(lines, i)
+        record = "\n".join(lines[i : end + 1])
+        cells = split_record(record, sep)
+        if cells is None:  # unreadable: the row's text alone, for the splitter
+            cells = [record]
+        texts = trimmed([cell_text(c) for c in cells], width)
+        text = squash(" ".join(texts))
+        shaped = tuple(texts + [""] * (width - len(texts))) if 1 < len(texts) <= width else None
+        split = tuple(cells) if len(texts) > width else ()  # as written, for `reading` to join back
+        rows.append(FoundRow(i + 1, tuple(range(i + 1, end + 2)), text, shaped, parts=(text,), split=split, sep=sep))
+        i = end + 1
+    return rows, i
+
+
+def trimmed(cells: list[str], width: int) -> list[str]:
+    """Cells without the empty ones past the header's width (a delimiter after the last cell).
+
+    >>> trimmed(["a", "b", "", ""], 2), trimmed(["a", "", "c"], 2)
+    (['a', 'b'], ['a', '', 'c'])
+    """
+    end = len(cells)
+    while end > width and not cells[end - 1]:
+        end -= 1
+    return cells if end == len(cells) else cells[:end]
+
+
+def records(lines: Sequence[str], first: int, sep: str) -> Iterator[tuple[int, int, list[str]]]:
+    """(first index, last index, cells) of each record from index `first` on, blank lines
+    skipped: a CSV record may run over lines inside quotes; a tab-separated one is one line."""
+    i = first
+    while i < len(lines):
+        if not lines[i].strip():
+            i += 1
+            continue
+        if sep == "\t":
+            yield i, i, [squash(c) for c in lines[i].strip(" \r\n").split("\t")]
+            i += 1
+            continue
+        end = _record_end(lines, i)
+        cells = split_record("\n".join(lines[i : end + 1]), sep)
+        yield i, end, [cell_text(c) for c in cells] if cells is not None else [lines[i]]
+        i = end + 1
+
+
+def _record_end(lines: Sequence[str], first: int) -> int:
+    """The index of the last line of the record starting at `first`: further lines while a
+    quote is open, up to MAX_RECORD_LINES (a stray quote does not swallow the file).
+
+    >>> _record_end(['a,"b', 'c",d', 'e'], 0), _record_end(['a,"b', 'c'], 0)
+    (1, 0)
+    """
+    open_quote = lines[first].count('"') % 2 == 1
+    end = first
+    while open_quote and end + 1 < len(lines) and end + 1 - first < MAX_RECORD_LINES:
+        end += 1
+        open_quote = (lines[end].count('"') % 2 == 1) != open_quote
+    return end if not open_quote else first
+
+
+def tab_row(lines: Sequence[str], row: FoundRow, width: int) -> FoundRow:
+    """A row of a tab-separated table with its cells as the tabs cut them (an empty cell is two
+    tabs in a row, a tab after the last cell adds none); the row as it was when it wrapped onto
+    more lines or has too many cells."""
+    if len(row.lines) != 1:
+        return row
+    cells = trimmed([squash(c) for c in lines[row.line - 1].strip(" \r\n").split("\t")], width)
+    if len(cells) > width or len(cells) < 2:
+        return row
+    return FoundRow(row.line, row.lines, row.text, tuple(cells + [""] * (width - len(cells))), row.after_gap, row.id_re)
+
+
+__all__ = [
+    "CSV_DELIMITERS",
+    "cell_text",
+    "csv_columns",
+    "csv_rows",
+    "delimited_columns",
+    "records",
+    "split_record",
+    "tab_columns",
+    "tab_row",
+    "trimmed",
+]

@@ -1,0 +1,159 @@
+"""Where an owner cell that ran into the next cell ends; a step of the row splitter's search.
+
+An owner followed by a typed cell (a status, a rating) ends exactly where that cell starts. One
+followed by free text ("Lock domain leadPer-vendor circuit breaker", "Productanalytics-service
+cost dashboard") ends where the vocabulary says: at a known owner (the longest of two known ones
+inside each other), at a misspelt one where it is most like the name, at an owner the other rows
+use, else at a case change, at a cost. Every candidate end is priced; the cheapest dozen are kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from parsers.frontends.textrows.cuts import INNER_CAPITAL_END_RE, Cut, boundary_cost
+from parsers.frontends.textrows.vocab import Vocabulary
+
+# Longest owner cell tried, in characters and words.
+MAX_OWNER_CHARS = 80
+MAX_OWNER_WORDS = 8
+# Cheapest owner ends kept for the search.
+MAX_OWNER_CUTS = 12
+
+
+def owner_cuts(
+    text: str, start: int, next_starts: Callable[[str, int], bool], anchored: bool, vocab: Vocabulary, spaced: bool
+) -> list[Cut]:
+    """Where the owner cell starting at `start` can end, cheapest first. `next_starts` says
+    where the next column can start; `anchored` when that column is a typed cell (a status, a
+    rating), so the owner ends exactly where it starts."""
+    words = vocab.words
+    cuts: list[list] = []  # [end, cost, note, confidence]: made Cuts once the cheapest are known
+    exact_ends: list[int] = []
+    fuzzy_ends: dict[int, tuple[str, float]] = {}
+    guessed_ends: list[int] = []
+    limit = min(len(text), start + MAX_OWNER_CHARS)
+    filled = len(text.rstrip())  # past this, nothing is left for the next cells
+    for end in range(start + 1, limit + 1):
+        owner = text[start:end]
+        if ";" in owner or len(owner.split()) > MAX_OWNER_WORDS:
+            break
+        if (
+            owner[-1].isspace()
+            or owner[-1] in "+/&,(-"
+            or INNER_CAPITAL_END_RE.search(owner)
+            or words.open_joiner_end_re.search(owner)
+        ):
+            continue
+        if end < len(text) and anchored and not next_starts(text, end):
+            continue
+        scored = vocab.owner_cost(owner)
+        if scored is None:
+            continue
+        cost, note, conf, known_end, fuzzy_end, last = scored
+        if fuzzy_end:
+            fuzzy_ends[end] = fuzzy_end
+        rest = text[end : end + 40]
+        continues_word = (owner[-1].islower() and rest[:1].islower()) or (
+            owner[-1].isupper() and rest[:1].isupper() and not rest[1:2].islower()
+        )
+        if (
+            words.joiner_re.match(rest)
+            or rest[:1] in ("+", "/", "&", ",")
+            or (continues_word and words.fragment_joiner_re.match(rest))
+        ):
+            cost += 1.5  # the owner goes on: "Lock domain lead" | " + Security...", "Engineer" | "ing + QA"
+        if (
+            rest[:1].islower()
+            and not known_end
+            and owner[-1].isalpha()
+            and vocab.fold(owner.split()[-1]) in words.role_keys
+        ):
+            cost += 0.5  # a role word that is the start of a longer word: "Engineer" | "ing"
+        if words.role_start_re.match(rest):
+            cost += 0.5  # a role word left to the mitigation: "Security" | "leadPer-vendor"
+        if end >= filled:
+            cost += 0.8  # the mitigation would be empty
+        if known_end:
+            exact_ends.append(end)
+        elif (
+            not fuzzy_end
+            and not anchored
+            and end < len(text)
+            and boundary_cost(text, end, spaced) > 0.0
+            and not vocab.is_told(last)
+        ):
+            # An unknown owner running into the mitigation with nothing to show where: a guess.
+            conf = min(conf, 0.6)
+            note = f"owner {owner!r} not in the owner vocabulary; where it ends is a guess"
+            guessed_ends.append(end)
+            if owner[-2:].isupper() and rest[:1].islower():
+                cost += 0.5  # "Platform SREC|ontainer": the last capital starts the next word
+        cuts.append([end, cost, note, conf])
+    if exact_ends:
+        for c in cuts:
+            c[1] += known_penalty(text, c[0], exact_ends, vocab)
+    if fuzzy_ends:
+        # A misspelt name ends where it is most like the name: "Securty|read" over "Securtyr|ead";
+        # an unknown name a few letters off it ("Se|cuirty", "Secuirtyr|unbook") is that name
+        # cut short or run on.
+        peak = max((e for e in fuzzy_ends if not beaten_nearby(e, fuzzy_ends)), default=start)
+        for c in cuts:
+            c[1] += _fuzzy_penalty(text, c[0], peak, fuzzy_ends, exact_ends)
+    evidenced = [c[0] for c in cuts if boundary_cost(text, c[0], spaced) <= 0.1]
+    guessed_ends = [e for e in guessed_ends if boundary_cost(text, e, spaced) >= 0.5]
+    if evidenced and guessed_ends:
+        # A guess inside a word before a cut the letter case supports ("Pla|tform SRE|Container"):
+        # the name most likely runs on to the supported cut.
+        top = max(evidenced)
+        for c in cuts:
+            if c[0] in guessed_ends and c[0] < top:
+                c[1] += 0.5
+    cuts.sort(key=lambda c: c[1] + boundary_cost(text, c[0], spaced))
+    return [Cut(*c) for c in cuts[:MAX_OWNER_CUTS]]
+
+
+def _fuzzy_penalty(
+    text: str, end: int, peak: int, fuzzy_ends: Mapping[int, tuple[str, float]], exact_ends: Sequence[int]
+) -> float:
+    """Extra cost of an owner end near misspelt-name ends: 1.0 where a neighbour reads the name
+    more closely, 0.5 for an end inside the same word as the best one, else nothing."""
+    if end in fuzzy_ends:
+        return 1.0 if beaten_nearby(end, fuzzy_ends) else 0.0
+    if end not in exact_ends and text[min(end, peak) : max(end, peak)].isalpha():
+        return 0.5
+    return 0.0
+
+
+def beaten_nearby(end: int, fuzzy_ends: Mapping[int, tuple[str, float]]) -> bool:
+    """Whether a cut 1-2 characters away reads the same misspelt owner more closely.
+
+    >>> ends = {7: ("Security", 93.3), 8: ("Security", 87.5)}
+    >>> beaten_nearby(7, ends), beaten_nearby(8, ends)
+    (False, True)
+    """
+    canonical, score = fuzzy_ends[end]
+    return any(
+        (other := fuzzy_ends.get(end + d)) and other[0] == canonical and other[1] > score for d in (-2, -1, 1, 2)
+    )
+
+
+def known_penalty(text: str, end: int, known_ends: Sequence[int], vocab: Vocabulary) -> float:
+    """Extra cost of an owner cut next to cuts that read as known owners: of two known owners
+    one inside the other ("Product" / "Product management") the longer wins; a reading that cuts
+    a known owner short ("SECURIT|Y") or runs it on into the next cell ("Data Platform leadr",
+    "Productanalytics") is a misspelt owner only in name.
+
+    >>> from pipeline.config import Config
+    >>> t, v = "Data Platform leadrate limit", Vocabulary.of(Config())
+    >>> [known_penalty(t, e, [13, 18], v) for e in (13, 18, 19)]
+    [0.5, 0.0, 1.0]
+    """
+    if end in known_ends:
+        return 0.5 if end < max(known_ends) else 0.0
+    if end < max(known_ends):
+        return 1.0
+    return 0.0 if vocab.words.joiner_start_re.match(text, max(known_ends)) else 1.0
+
+
+__all__ = ["MAX_OWNER_CHARS", "beaten_nearby", "known_penalty", "owner_cuts"]

@@ -1,0 +1,393 @@
+"""A row whose cells ran together, cut back into its cells: the search and its cost model.
+
+    R-LOCK-01Vendor outage stalls sync3412mitigatingLock domain leadPer-vendor circuit breaker
+
+The row is read against its header's columns, in the header's order. Typed cells are found by
+what they can hold: the id by the pattern learnt from the rows, ratings as digits on the 1-5
+scale (or scale words), the score as L x I, the status from the status vocabulary (longest
+phrase first, similarity for typos), dates in date columns, the owner from the owner directory,
+role words and the owners seen elsewhere in the document (`owner_cuts`). Free text (title,
+mitigation) takes what lies between, ending only where the next column can start. Every way of
+reading the row is priced (a cut at a case change "leadPer" is cheap, one inside a lower-case
+run is not, an owner outside every vocabulary costs more than a known one) and the cheapest
+wins; when another reading with different cells comes close, the row is marked ambiguous
+instead of being guessed silently. The search is bounded by what the vocabulary allows at each
+position, and readings that cannot come within the ambiguity margin of the best are dropped
+as soon as their cost says so.
+Takes a row's text, returns a Reading; pure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from parsers.frontends.textrows.cuts import INNER_CAPITAL_END_RE, Cut, boundary_cost, skip_space
+from parsers.frontends.textrows.header import Column
+from parsers.frontends.textrows.owner_cuts import owner_cuts
+from parsers.frontends.textrows.vocab import Vocabulary
+from pipeline.matching import similarity
+from pipeline.textnorm import fold, squash
+
+# Two readings closer than this (in cost) with different cells make the row ambiguous.
+AMBIGUITY_MARGIN = 0.5
+# Cap on complete readings of one row: a guard against pathological text, never reached by rows.
+MAX_READINGS = 5000
+# A row longer than this is not cut (no register row is; a hostile one would cost time): its
+# text is kept whole.
+MAX_ROW_CHARS = 3000
+
+# A rating written as one digit on the 1-5 scale ("3" of "3412").
+LEVEL_DIGIT_RE = re.compile(r"[1-5]")
+# A score: L x I is 1-25, written with one or two digits ("12" of "3412", "6" of "236").
+SCORE_RE = re.compile(r"(?:2[0-5]|1[0-9]|[1-9])")
+
+
+@lru_cache(maxsize=8)
+def date_re(months: tuple[str, ...]) -> re.Pattern[str]:
+    """Dates in a date column: "2026-01-08", "08/01/2026", "2026-04", "Q2 2026", "Mar 2026",
+    "4 March 2026"; anchored where the cell starts, longest form first. Month names come from
+    the lexicon (`months`).
+
+    >>> date_re(("mar", "march")).match("4 March 2026Open").group()
+    '4 March 2026'
+    """
+    names = "|".join(re.escape(m) for m in sorted(months, key=len, reverse=True)) or "(?!)"
+    return re.compile(
+        rf"""\d{{4}}-\d{{2}}-\d{{2}}
+          | \d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}
+          | \d{{4}}-\d{{2}}(?!\d)
+          | Q[1-4]\s?\d{{4}}
+          | (?:\d{{1,2}}\s)?(?i:{names})\.?\s\d{{4}}""",
+        re.VERBOSE,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """How a row was read: one text per column, the confidence and why it is not 1.0."""
+
+    cells: tuple[str, ...]
+    confidence: float
+    notes: tuple[str, ...]
+    ambiguous: bool = False
+    starts: tuple[int, ...] = ()  # where each cell starts in the row's text
+
+
+@dataclass(frozen=True, slots=True)
+class _Path:
+    cells: tuple[str, ...]
+    cost: float
+    notes: tuple[str, ...]
+    confidence: float
+    starts: tuple[int, ...]
+
+
+class RowSplitter:
+    """Reads rows of one table: its columns, id pattern and vocabulary."""
+
+    def __init__(
+        self, columns: Sequence[Column], id_re: re.Pattern[str] | None, vocab: Vocabulary, spaced: bool = False
+    ) -> None:
+        self.columns = tuple(columns)
+        self.id_re = id_re
+        self.vocab = vocab
+        self.words = vocab.words
+        self.spaced = spaced
+        self.date_re = date_re(tuple(sorted(vocab.config.lexicon.phrases("months"))))
+        self.starters = [self._starter(k) for k in range(len(self.columns))]
+        self.first_chars = [self._first_chars(k) for k in range(len(self.columns))]
+        self.owner_column = next((k for k, c in enumerate(self.columns) if c.kind == "owner"), -1)
+
+    def read(self, text: str) -> Reading:
+        """The best reading of one row's text, with confidence and notes."""
+        if len(text) > MAX_ROW_CHARS:
+            return self.unsplit(text, f"row of {len(text)} characters is too long to cut into cells")
+        search = _Search(self, text)
+        search.walk(0, 0, (), 0.0, (), 1.0, ())
+        paths = search.paths
+        if not paths:
+            return self.unsplit(text, "row could not be cut into the header's columns")
+        paths.sort(key=lambda p: p.cost)
+        best = paths[0]
+        notes, confidence = list(best.notes), best.confidence
+        rival = next((p for p in paths[1:] if p.cells != best.cells), None)
+        ambiguous = rival is not None and rival.cost - best.cost < AMBIGUITY_MARGIN
+        if ambiguous:
+            confidence = min(confidence, 0.5)
+            notes.append("ambiguous split; also possible: " + self._difference(best, rival))
+        return Reading(best.cells, round(confidence, 2), tuple(dict.fromkeys(notes)), ambiguous, best.starts)
+
+    def unsplit(self, text: str, why: str) -> Reading:
+        """A row that does not read: its id when it starts with one, and its whole text kept in
+        the last cell, so nothing written is lost."""
+        cells = [""] * len(self.columns)
+        first = skip_space(text, 0)
+        m = self.id_re.match(text, first) if self.id_re and self.columns[0].kind == "id" else None
+        if m:
+            cells[0] = m.group()
+        cells[-1] = squash(text)
+        last = self.columns[-1].header or "the last column"
+        return Reading(tuple(cells), 0.2, (f"{why}; its text kept in {last}",), ambiguous=True)
+
+    def fits(self, k: int, cell: str) -> bool:
+        """Whether a cell already cut (a delimited record's) reads as column k's: a rating a
+        level or a scale word, a status a status word, and so on; free text and owners always.
+
+        >>> from pipeline.config import Config
+        >>> from parsers.frontends.textrows.header import Column
+        >>> sp = RowSplitter([Column("Impact", "impact", "level"), Column("Status", "status", "status")], None,
+        ...                  Vocabulary.of(Config()))
+        >>> sp.fits(0, "4"), sp.fits(0, "High"), sp.fits(0, "outage"), sp.fits(1, "In progress"), sp.fits(1, "4")
+        (True, True, False, True, False)
+        """
+        kind = self.columns[k].kind
+        if not cell or kind in ("text", "owner"):
+            return True
+        pattern = {
+            "level": (LEVEL_DIGIT_RE, self.words.scale_re),
+            "score": (SCORE_RE,),
+            "severity": (SCORE_RE, self.words.scale_re),
+            "status": (self.words.status_re,),
+            "date": (self.date_re,),
+            "id": (self.id_re,) if self.id_re else (),
+        }[kind]
+        return not pattern or any(p.fullmatch(cell) for p in pattern if p is not None)
+
+    def _difference(self, best: _Path, rival: _Path) -> str:
+        return "; ".join(
+            f"{c.header or c.field} {r!r}"
+            for c, b, r in zip(self.columns, best.cells, rival.cells, strict=True)
+            if b != r
+        )
+
+    # ---- what each column can read ----------------------------------------------------------
+    def cuts(self, text: str, k: int, pos: int, owner_ends: Callable[[int], list[Cut]]) -> list[Cut]:
+        """Every way column k can read from pos."""
+        col = self.columns[k]
+        start = skip_space(text, pos)
+        last = k + 1 == len(self.columns)
+        if col.kind == "id":
+            m = self.id_re.match(text, start) if self.id_re else None
+            return [Cut(m.end(), 0.0)] if m else [Cut(pos, 3.0, "no id found", 0.3)]
+        if col.kind == "level":
+            cuts = [Cut(start + 1, 0.0)] if LEVEL_DIGIT_RE.match(text, start) else []
+            cuts += self._word_cuts(self.words.scale_re, text, start)
+            return cuts or [Cut(start, 2.0, f"no {col.header} found", 0.6)]
+        if col.kind == "score":
+            cuts = [Cut(start + len(m.group()), 0.0) for m in _prefixes(SCORE_RE, text, start)]
+            return cuts or [Cut(pos, 2.0, f"no {col.header} found", 0.6)]
+        if col.kind == "severity":
+            cuts = self._word_cuts(self.words.scale_re, text, start)
+            cuts += [Cut(start + len(m.group()), 0.1) for m in _prefixes(SCORE_RE, text, start)]
+            return cuts or [Cut(pos, 2.0, f"no {col.header} found", 0.6)]
+        if col.kind == "status":
+            return self._status_cuts(text, start, col)
+        if col.kind == "date":
+            return self._date_cuts(text, start, k, last)
+        if col.kind == "owner":
+            return [Cut(len(text), 0.0)] if last else owner_ends(start)
+        # Free text: the rest of the row, or up to wherever the next column can start.
+        if last:
+            if text[start:].strip():
+                return [Cut(len(text), 0.0)]
+            return [Cut(len(text), 0.8, f"{col.header} is empty", 0.9)]
+        return self.free_cuts(text, start, k)
+
+    def _date_cuts(self, text: str, start: int, k: int, last: bool) -> list[Cut]:
+        """A date column ("Date raised", "Review date"): a date, else empty, else free text."""
+        m = self.date_re.match(text, start)
+        if m:
+            return [Cut(m.end(), 0.0)]
+        if last:
+            return [Cut(len(text), 0.0 if not text[start:].strip() else 0.3)]
+        return [Cut(start, 0.3), *(replace(c, cost=c.cost + 0.3) for c in self.free_cuts(text, start, k))]
+
+    def _word_cuts(self, pattern: re.Pattern[str], text: str, start: int) -> list[Cut]:
+        m = pattern.match(text, start)
+        return [Cut(m.end(), 0.1)] if m else []
+
+    def _status_cuts(self, text: str, start: int, col: Column) -> list[Cut]:
+        ends = sorted(
+            {
+                m.end()
+                for p in self.words.status_by_letter.get(text[start : start + 1].lower(), ())
+                if (m := p.match(text, start)) and not INNER_CAPITAL_END_RE.search(m.group())
+            },
+            reverse=True,
+        )
+        if ends:
+            # The longest phrase first ("accepted with mitigation" over "accepted").
+            return [Cut(end, 0.0 if k == 0 else 0.2) for k, end in enumerate(ends)]
+        cuts = []
+        if start < len(text) and text[start].isalpha():
+            # A typo seldom changes the first letter: compare with those phrases only.
+            phrases = [p for p in self.words.fuzzy_status if p[0] == text[start].lower()]
+            longest = max((len(p) for p in phrases), default=0) + 2
+            for end in range(start + 3, min(len(text), start + longest) + 1):
+                key = fold(text[start:end])
+                if not key or text[end - 1].isspace() or INNER_CAPITAL_END_RE.search(text, end - 2, end):
+                    continue
+                score, phrase = max(((similarity(key, p), p) for p in phrases if p[0] == key[0]), default=(0.0, ""))
+                if score >= self.vocab.config.match_min_score:
+                    note = f"status {text[start:end]!r} read as {phrase!r} (similar spelling)"
+                    cuts.append(Cut(end, 0.4 + (100 - score) / 10, note, 0.9))
+        return [*cuts, Cut(start, 2.0, f"no {col.header} found", 0.6)]
+
+    def _starter(self, k: int) -> Callable[[str, int], bool]:
+        """A cheap test: can column k start at position q?"""
+        kind = self.columns[k].kind
+        scale, status, date, id_re = self.words.scale_re, self.words.status_re, self.date_re, self.id_re
+        if kind == "level":
+            return lambda t, q: bool(LEVEL_DIGIT_RE.match(t, q) or scale.match(t, q))
+        if kind == "score":
+            return lambda t, q: bool(SCORE_RE.match(t, q))
+        if kind == "severity":
+            return lambda t, q: bool(scale.match(t, q) or SCORE_RE.match(t, q))
+        if kind == "status":
+            return lambda t, q: bool(status.match(t, q))
+        if kind == "id":
+            return lambda t, q: bool(id_re and id_re.match(t, q))
+        if kind == "date":
+            return lambda t, q: bool(date.match(t, q))
+        # Free text or an owner next: only where the letter case or a space says a cell starts.
+        spaced = self.spaced
+        return lambda t, q: boundary_cost(t, q, spaced) <= 0.1 and not (t[q - 1].isdigit() and t[q].isdigit())
+
+    def free_cuts(self, text: str, start: int, k: int) -> list[Cut]:
+        """Where free text from `start` (column k) can end: wherever column k+1 can start."""
+        starts = self.starters[k + 1]
+        nxt = self.columns[k + 1]
+        guessed = nxt.kind in ("text", "owner")
+        note = f"{self.columns[k].header} | {nxt.header} boundary guessed from letter case" if guessed else ""
+        cuts = []
+        for q in self._candidates(text, start + 1, k + 1):
+            if not starts(text, q) or (guessed and INNER_CAPITAL_END_RE.search(text, q - 2, q)):
+                continue
+            q_end = q
+            while q_end > start and text[q_end - 1].isspace():
+                q_end -= 1
+            cost = 0.5 if guessed else 0.0
+            # A title that ends in digits running into the ratings ("v2" + "339"): allowed, but
+            # the reading that leaves the digits to the ratings is preferred when both add up.
+            if text[q_end - 1].isdigit() and text[q].isdigit():
+                cost += 0.2
+            cuts.append(Cut(q, cost, note, 0.7 if guessed else 1.0))
+        return cuts
+
+    def _candidates(self, text: str, first: int, k: int) -> range | list[int]:
+        """Positions from `first` where column k may start: for a typed cell, only where its
+        first character can stand (a digit, a status word's first letter), found in one scan."""
+        pattern = self.first_chars[k]
+        if pattern is None:
+            return range(first, len(text))
+        return [m.start() for m in pattern.finditer(text, first)]
+
+    def _first_chars(self, k: int) -> re.Pattern[str] | None:
+        """The characters a cell of column k can start with, as a pattern; None for any."""
+        kind = self.columns[k].kind
+        words = self.words
+        scale = {p[0] for p in words.scale_phrases}
+        firsts = {
+            "level": {*"12345", *scale},
+            "score": set("123456789"),
+            "severity": {*"123456789", *scale},
+            "status": set(words.status_by_letter),
+            "date": {*"0123456789q", *(m[0] for m in self.vocab.config.lexicon.phrases("months"))},
+        }.get(kind)
+        if not firsts:
+            return None
+        return re.compile("[" + "".join(re.escape(c) for c in sorted(firsts)) + "]", re.IGNORECASE)
+
+    def consistency(self, cells: tuple[str, ...]) -> tuple[float, tuple[str, ...], float]:
+        """Extra cost when the stated score is not likelihood x impact."""
+        values = {c.field: cell for c, cell in zip(self.columns, cells, strict=True) if c.field}
+        lik, imp, score = (_rating(values.get(f), self.words.scale_words) for f in ("likelihood", "impact", "score"))
+        if lik and imp and score and lik * imp != score:
+            return 3.0, (f"stated score {score} is not likelihood x impact = {lik * imp}",), 0.6
+        return 0.0, (), 1.0
+
+
+class _Search:
+    """The readings of one row worth keeping: depth first, cheapest cuts as each column lists
+    them, a reading dropped as soon as it cannot come within the margin of the best so far."""
+
+    def __init__(self, splitter: RowSplitter, text: str) -> None:
+        self.splitter = splitter
+        self.text = text
+        self.paths: list[_Path] = []
+        self.best = float("inf")
+        self._owners: dict[int, list[Cut]] = {}
+
+    def owner_cuts(self, start: int) -> list[Cut]:
+        """The owner column's cuts from `start`, once per start."""
+        if start not in self._owners:
+            sp = self.splitter
+            k = sp.owner_column
+            anchored = sp.columns[k + 1].kind not in ("text", "owner")
+            self._owners[start] = owner_cuts(self.text, start, sp.starters[k + 1], anchored, sp.vocab, sp.spaced)
+        return self._owners[start]
+
+    def walk(
+        self,
+        k: int,
+        pos: int,
+        cells: tuple[str, ...],
+        cost: float,
+        notes: tuple[str, ...],
+        confidence: float,
+        starts: tuple[int, ...],
+    ) -> None:
+        sp, text = self.splitter, self.text
+        if len(self.paths) >= MAX_READINGS or cost >= self.best + AMBIGUITY_MARGIN:
+            return
+        if k == len(sp.columns):
+            if text[pos:].strip():
+                return
+            extra_cost, extra_notes, conf = sp.consistency(cells)
+            total = cost + extra_cost
+            self.paths.append(_Path(cells, total, notes + extra_notes, min(confidence, conf), starts))
+            self.best = min(self.best, total)
+            return
+        for cut in sp.cuts(text, k, pos, self.owner_cuts):
+            cell = squash(text[pos : cut.end])
+            step = cut.cost
+            if cell and 0 < cut.end < len(text) and k + 1 < len(sp.columns):
+                step += boundary_cost(text, cut.end, sp.spaced)
+            self.walk(
+                k + 1,
+                cut.end,
+                (*cells, cell),
+                cost + step,
+                notes + ((cut.note,) if cut.note else ()),
+                min(confidence, cut.confidence),
+                (*starts, skip_space(text, pos)),
+            )
+
+
+def _prefixes(pattern: re.Pattern[str], text: str, start: int) -> list[re.Match[str]]:
+    """Every match of `pattern` at `start`, shortest to longest ("1" and "12" of "12...")."""
+    found = []
+    for end in range(start + 1, min(len(text), start + 2) + 1):
+        m = pattern.fullmatch(text, start, end)
+        if m:
+            found.append(m)
+    return found
+
+
+def _rating(cell: str | None, scale_words: Mapping[str, int]) -> int | None:
+    """A rating cell as a number: digits as they are, scale words through the scale.
+
+    >>> _rating("12", {}), _rating("High", {"high": 4}), _rating("", {})
+    (12, 4, None)
+    """
+    if not cell:
+        return None
+    if cell.isdigit():
+        return int(cell)
+    return scale_words.get(fold(cell))
+
+
+__all__ = ["AMBIGUITY_MARGIN", "Cut", "Reading", "RowSplitter", "boundary_cost", "date_re"]

@@ -1,0 +1,358 @@
+"""The words a row whose cells ran together is read with.
+
+Statuses (every synonym, longest first), scale and severity words, and owners: the owner
+directory, role words ("lead", "on-call"), qualifiers ("Platform SRE"), and what the document
+itself tells (owners other rows use, owner cells the rows agree on). `Vocabulary.owner_cost`
+prices reading a piece of text as an owner cell, which is what settles where an owner that ran
+into its mitigation ends ("Lock domain leadPer-vendor", "Productanalytics-service").
+Everything comes from the Config (`status_synonyms`, `scale_words`, `owner_directory`,
+`owner_role_words`, `owner_qualifiers`, `owner_joiners`) and its lexicon.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from pipeline.config import Config
+from pipeline.matching import similarity
+from pipeline.textnorm import fold, squash
+
+# A case change inside a word ("leadPer-vendor", "SRECo"): where a cell ran into the next,
+# rarely inside a name.
+INNER_CAPITAL_RE = re.compile(r"[a-z][A-Z]|[A-Z](?=[A-Z][a-z])")
+# Characters a name never holds: a cell with them is no owner ("lock_audit.payload", "v2;").
+NOT_IN_NAME = frozenset(";:.()_")
+
+
+class OwnerCost(NamedTuple):
+    """What reading a text as an owner cell costs, and what to say about it."""
+
+    cost: float
+    note: str
+    confidence: float
+    known_end: bool  # the (last) owner is a known name: the cell ends where a known name does
+    last_fuzzy: tuple[str, float] | None  # the last owner matched by similar spelling: (canonical, score)
+    last: str = ""  # the last name of the cell, as written
+
+
+class _PartCost(NamedTuple):
+    """What one name of an owner cell costs (None: a known name), and what to say about it."""
+
+    cost: float | None
+    note: str = ""
+    confidence: float = 1.0
+    fuzzy: tuple[str, float] | None = None
+
+
+@dataclass(frozen=True)
+class Words:
+    """The fixed part of a vocabulary, built once per Config: statuses, scales, roles, joiners."""
+
+    config: Config
+    status_re: re.Pattern[str]  # any status phrase at a position
+    status_by_letter: dict[str, list[re.Pattern[str]]]  # each phrase alone, by its first letter
+    fuzzy_status: tuple[str, ...]  # phrases long enough to be matched by similar spelling
+    scale_re: re.Pattern[str]  # any scale or severity word at a position
+    scale_phrases: tuple[str, ...]
+    scale_words: dict[str, int]
+    role_keys: frozenset[str]  # folded role words ("lead", "on call")
+    role_starts: frozenset[str]  # first words of role words ("head" of "head of")
+    role_ends: frozenset[str]  # last words of role words ("call" of "on call")
+    role_start_re: re.Pattern[str]  # a role word where the next cell would start
+    qualifier_keys: frozenset[str]
+    joiner_re: re.Pattern[str]  # between joint owners
+    joiner_start_re: re.Pattern[str]  # what goes on from a known owner to a joint one
+    fragment_joiner_re: re.Pattern[str]  # a word's tail, then a joiner: the owner was cut in a word
+    open_joiner_end_re: re.Pattern[str]  # an owner cell ending on a joining word
+    connectors: frozenset[str]  # small words inside names ("Head of Security")
+
+    @staticmethod
+    def of(config: Config) -> Words:
+        lexicon = config.lexicon
+        phrases = {fold(w) for canon, words in config.status_synonyms.items() for w in (canon, *words)}
+        status_phrases = sorted((p for p in phrases if p), key=len, reverse=True)
+        by_letter: dict[str, list[re.Pattern[str]]] = {}
+        for phrase in status_phrases:
+            by_letter.setdefault(phrase[0], []).append(phrase_re([phrase]))
+        scale = [w for w in {fold(w) for w in (*config.scale_words, *config.severity_words)} if len(w) >= 3]
+        roles = sorted({w.lower() for w in config.owner_role_words}, key=len, reverse=True)
+        long_roles = "|".join(re.escape(w) for w in roles if len(w) > 2)
+        symbols = [j.strip() for j in config.owner_joiners if j.strip() and not j.strip().isalpha()]
+        words = [j.strip() for j in config.owner_joiners if j.strip().isalpha()]
+        symbol_class = "[" + "".join(re.escape(s) for s in symbols) + "]" if symbols else "(?!)"
+        word_alt = "|".join(re.escape(w) for w in words) or "(?!)"
+        # Word joiners need spaces around them (" and "), symbol joiners do not.
+        joiner = "|".join([*(r"\s+" + re.escape(w) + r"\s" for w in words), *(r"\s*" + re.escape(s) for s in symbols)])
+        open_words = "|".join(re.escape(w) for w in sorted(lexicon.phrases("open_joiner_words"))) or "(?!)"
+        tail_words = "|".join(re.escape(w) for w in sorted(lexicon.phrases("tail_joiner_words"))) or "(?!)"
+        return Words(
+            config=config,
+            status_re=phrase_re(status_phrases),
+            status_by_letter=by_letter,
+            fuzzy_status=tuple(p for p in status_phrases if len(p) >= 4),
+            scale_re=phrase_re(sorted(scale, key=len, reverse=True)),
+            scale_phrases=tuple(scale),
+            scale_words={fold(k): v for k, v in config.scale_words.items()},
+            role_keys=frozenset(fold(w) for w in config.owner_role_words),
+            role_starts=frozenset(fold(w).split()[0] for w in config.owner_role_words if fold(w)),
+            role_ends=frozenset(fold(w).split()[-1] for w in config.owner_role_words if fold(w)),
+            role_start_re=re.compile(f" ?(?:{long_roles})", re.IGNORECASE) if long_roles else re.compile("(?!)"),
+            qualifier_keys=frozenset(fold(w) for w in config.owner_qualifiers),
+            joiner_re=re.compile(joiner or "(?!)", re.IGNORECASE),
+            joiner_start_re=re.compile(rf"\s*{symbol_class}|\s+(?:{word_alt})\s", re.IGNORECASE),
+            # "ing + QA...", "E, legal...": a short tail before a joiner. "retry with backoff" and
+            # "retry, then page" are mitigations: only short tails before "," or "and".
+            fragment_joiner_re=re.compile(
+                rf"[^\W\d_]+\s*[+/&]\s|[^\W\d_]{{1,4}}(?:,|\s+(?:{tail_words})\s)", re.IGNORECASE
+            ),
+            open_joiner_end_re=re.compile(rf"\s(?:{open_words})$", re.IGNORECASE),
+            connectors=lexicon.phrases("name_connectors"),
+        )
+
+
+class Vocabulary:
+    """The words a row is read with: `Words`, plus the owners known for this table.
+
+    `with_owners` adds the owners the document itself uses, so a row whose owner runs into a
+    lower-case mitigation ("Productanalytics-service") is read with what the other rows told.
+    """
+
+    def __init__(self, words: Words, extra_owners: Iterable[str] = (), told: Iterable[str] = ()) -> None:
+        self.words = words
+        self.config = words.config
+        self.extra_owners = tuple(dict.fromkeys(squash(o) for o in extra_owners if squash(o)))
+        # folded owner name -> canonical: the directory's aliases, then the document's own owners.
+        self.owner_index: dict[str, str] = {}
+        for row in self.config.owner_directory:
+            self.owner_index.setdefault(fold(row.alias), row.canonical)
+        for name in self.extra_owners:
+            self.owner_index.setdefault(fold(name), name)
+            self.owner_index.setdefault(self.strip_roles(fold(name)), name)
+        # Owner cells the rows agree on up to a point where they part ("Platform SRE|Cloud VPN",
+        # "Platform SRE|IaC"): good evidence of where an owner ends, though not a known name.
+        self.told = frozenset(fold(t) for t in told if len(fold(t)) >= 2)
+        self.forms_by_letter: dict[str, list[tuple[str, str]]] = {}
+        for form, canonical in self.owner_index.items():
+            self.forms_by_letter.setdefault(form[:1], []).append((form, canonical))
+        self._part_cache: dict[str, _PartCost | None] = {}
+        self._folded: dict[str, str] = {}
+        self._owner_cache: dict[str, tuple[str | None, str, float]] = {}
+        self._cost_cache: dict[str, OwnerCost | None] = {}
+
+    def fold(self, text: str) -> str:
+        """`textnorm.fold`, remembered: the same names and words are folded over and over."""
+        found = self._folded.get(text)
+        if found is None:
+            found = self._folded[text] = fold(text)
+        return found
+
+    @staticmethod
+    def of(config: Config, extra_owners: Iterable[str] = ()) -> Vocabulary:
+        return Vocabulary(Words.of(config), extra_owners)
+
+    def split_owners(self, owner: str) -> list[str]:
+        """Joint owners as written: "Lock domain lead + Security" -> two names.
+
+        >>> Vocabulary.of(Config()).split_owners("Lock domain lead + Security / QA and Legal")
+        ['Lock domain lead', 'Security', 'QA', 'Legal']
+        """
+        return [p for p in (squash(part).strip(" .;:-*_`") for part in self.words.joiner_re.split(owner)) if p]
+
+    def owner_match(self, name: str) -> tuple[str | None, str, float]:
+        """(canonical or None, method, score) of one owner name against the known owners: as
+        written, without role words ("Security lead"), without qualifiers ("Platform SRE"),
+        then by similar spelling ("Secruity") with the configured minimum score and margin.
+
+        >>> v = Vocabulary.of(Config(), ["Security", "SRE", "Lock domain"])
+        >>> [v.owner_match(n)[:2] for n in ("Lock domain lead", "Platform SRE", "Secruity", "Securityretry")]
+        [('Lock domain', 'known'), ('SRE', 'known'), ('Security', 'fuzzy'), (None, 'unknown')]
+        """
+        found = self._owner_cache.get(name)
+        if found is None:
+            found = self._owner_cache[name] = self._owner_match(name)
+        return found
+
+    def _owner_match(self, name: str) -> tuple[str | None, str, float]:
+        folded = self.fold(name)
+        for form in self.role_forms(folded):
+            if form in self.owner_index:
+                return self.owner_index[form], "known", 100.0
+        words = self.strip_roles(folded).split()
+        bare = list(words)
+        while len(bare) > 1 and bare[0] in self.words.qualifier_keys:
+            bare = bare[1:]
+            if " ".join(bare) in self.owner_index:
+                return self.owner_index[" ".join(bare)], "known", 100.0
+        key = " ".join(words)
+        if len(key) < self.config.match_min_length or not self.owner_index:
+            return None, "unknown", 0.0
+        best: dict[str, float] = {}
+        # A typo seldom changes the first letter, and lengths too far apart cannot reach the
+        # minimum score: only those forms are compared.
+        for form, canonical in self.forms_by_letter.get(key[0], ()):
+            if abs(len(form) - len(key)) > 0.25 * max(len(form), len(key)):
+                continue
+            score = similarity(key, form)
+            if score > best.get(canonical, -1.0):
+                best[canonical] = score
+        if not best:
+            return None, "unknown", 0.0
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+        top, top_score = ranked[0]
+        runner = ranked[1][1] if len(ranked) > 1 else 0.0
+        if top_score >= self.config.match_min_score and top_score - runner >= self.config.match_margin:
+            return top, "fuzzy", top_score
+        return None, "unknown", top_score
+
+    def with_owners(self, owners: Iterable[str], told: Iterable[str] = ()) -> Vocabulary:
+        """A copy that also knows these owner names (as written in the document), and the
+        owner cells the rows agree on (`told`)."""
+        return Vocabulary(self.words, (*self.extra_owners, *owners), (*self.told, *told))
+
+    def owner_cost(self, owner: str) -> OwnerCost | None:
+        """What it costs to read `owner` as an owner cell (see OwnerCost); None when it cannot
+        be one. Known names cost nothing, names the rows agree on little, names outside every
+        vocabulary more (less when they end in a role word, much more with a capital inside a
+        word, which is where cells ran together).
+
+        >>> v = Vocabulary.of(Config(), ["Security", "Lock domain"])
+        >>> [v.owner_cost(o).cost for o in ("Lock domain lead + Security", "Lock domain lead", "Data team")]
+        [0.1, 0.0, 0.7]
+        >>> v.owner_cost("Security leadPer-vendor").cost > 1, v.owner_cost("lock_audit.payload") is None
+        (True, True)
+        """
+        if owner in self._cost_cache:
+            return self._cost_cache[owner]
+        found = self._cost_cache[owner] = self._owner_cost(owner)
+        return found
+
+    def _owner_cost(self, owner: str) -> OwnerCost | None:
+        parts = self.split_owners(owner)
+        if not parts or squash(owner) != owner.strip():
+            return None
+        # A joint owner costs what its least likely name costs (each name is a separate bet on
+        # the same boundary, not a new one), plus a little per name.
+        costs: list[float] = []  # of the names that are not known
+        notes, confidence = [], 1.0
+        last_fuzzy: tuple[str, float] | None = None
+        for n, part in enumerate(parts):
+            if part not in self._part_cache:
+                self._part_cache[part] = self._part_cost(part)
+            priced = self._part_cache[part]
+            if priced is None:
+                return None
+            if priced.cost is None:  # a known name
+                continue
+            costs.append(priced.cost)
+            if priced.note:
+                notes.append(priced.note)
+            confidence = min(confidence, priced.confidence)
+            if priced.fuzzy and n == len(parts) - 1:
+                last_fuzzy = priced.fuzzy
+        cost = max(costs, default=0.0) + 0.1 * (len(parts) - 1) + 0.2 * max(0, len(costs) - 1)
+        known_end = self.owner_match(parts[-1])[1] == "known"
+        return OwnerCost(cost, "; ".join(notes), confidence, known_end, last_fuzzy, parts[-1])
+
+    def _part_cost(self, part: str) -> _PartCost | None:
+        """What one owner name costs: nothing known, a little told or misspelt, more unknown;
+        None when it cannot be a name."""
+        canonical, method, score = self.owner_match(part)
+        if method == "known":
+            return _PartCost(None)
+        if canonical:
+            note = f"owner {part!r} read as {canonical!r} (similar spelling)"
+            return _PartCost(0.3 + (100 - score) / 25, note, 0.9, (canonical, score))
+        if self.is_told(part):
+            return _PartCost(0.3)
+        unknown = self._unknown_cost(part)
+        if unknown is None:
+            return None
+        return _PartCost(unknown, f"owner {part!r} not in the owner vocabulary; its end taken from letter case", 0.8)
+
+    def _unknown_cost(self, part: str) -> float | None:
+        """Cost of a name outside every vocabulary; None when it cannot be a name at all."""
+        words = part.split()
+        if len(words) > 1 and len(words[-1]) == 1 and words[-1].islower():
+            return None  # "Compliance a|nd Security"
+        if (
+            not part[0].isalpha()
+            or len(part) < 2
+            or (len(part) < 3 and not part.isupper())
+            or len(words) > 5
+            or any(c.isdigit() or c in NOT_IN_NAME for c in part)
+        ):
+            return None
+        lowered = 1.0 if part[0].islower() else 0.0  # "product": a name, but one written carelessly
+        folded = self.fold(part)
+        ends_in_role = len(words) > 1 and self.strip_roles(folded) != folded
+        # Names are capitalised words; a few lower-case ones ("Lock domain lead") are fine, a run
+        # of them ("Securtyrunbook linked from the on-call") is a mitigation's prose.
+        plain = self.words.role_keys | self.words.connectors
+        lower = sum(1 for w in words if w[:1].islower() and self.fold(w) not in plain)
+        return (0.7 if ends_in_role else 1.2) + 0.8 * len(INNER_CAPITAL_RE.findall(part)) + 0.3 * lower + lowered
+
+    def is_told(self, name: str) -> bool:
+        """Whether the rows agree on this owner name, role words around it or not."""
+        return bool(self.told) and any(form in self.told for form in self.role_forms(self.fold(name)))
+
+    def role_forms(self, key: str) -> list[str]:
+        """A folded owner name and every form of it with role words taken off its ends, longest
+        first: "payments domain owner" is "payments domain" before it is "payments".
+
+        >>> Vocabulary.of(Config()).role_forms("payments domain owner")
+        ['payments domain owner', 'payments domain', 'payments']
+        """
+        roles = self.words.role_keys
+        words = key.split()
+        if not words or (words[0] not in self.words.role_starts and words[-1] not in self.words.role_ends):
+            return [key]  # no role word at either end: the name as it is
+        forms, todo = [key], [key]
+        while todo:
+            words = todo.pop().split()
+            for size in (1, 2):
+                if len(words) <= size:
+                    continue
+                shorter = [" ".join(words[:-size])] if " ".join(words[-size:]) in roles else []
+                shorter += [" ".join(words[size:])] if " ".join(words[:size]) in roles else []
+                for form in shorter:
+                    if form not in forms:
+                        forms.append(form)
+                        todo.append(form)
+        return sorted(forms, key=len, reverse=True)
+
+    def strip_roles(self, key: str) -> str:
+        """A folded owner name without role words at its ends ("lock domain lead" -> "lock domain").
+
+        >>> v = Vocabulary.of(Config())
+        >>> v.strip_roles("head of security team"), v.strip_roles("qa on call")
+        ('security', 'qa')
+        """
+        roles = self.words.role_keys
+        words = key.split()
+        changed = True
+        while changed:
+            changed = False
+            for size in (2, 1):  # "on call", "head of", then "lead"
+                if len(words) > size and " ".join(words[-size:]) in roles:
+                    words, changed = words[:-size], True
+                elif len(words) > size and " ".join(words[:size]) in roles:
+                    words, changed = words[size:], True
+        return " ".join(words)
+
+
+def phrase_re(phrases: Sequence[str]) -> re.Pattern[str]:
+    """Alternation of folded phrases, longest first, matching any punctuation between words.
+
+    >>> phrase_re(["in progress", "open"]).match("In-Progress").group()
+    'In-Progress'
+    """
+    if not phrases:
+        return re.compile(r"(?!)")
+    parts = [r"[\W_]+".join(re.escape(w) for w in p.split()) for p in phrases]
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+__all__ = ["OwnerCost", "Vocabulary", "Words", "phrase_re"]
