@@ -26,7 +26,7 @@ ENTRY_LABEL_RE = re.compile(
 VALUE_TRIM = " ·|;,–—-"
 # How far into a document metadata lines are looked for, and titles.
 META_LINES = 30
-TITLE_LINES = 40
+TITLE_BLOCKS = 25
 # A line too long to be a title.
 MAX_TITLE = 140
 
@@ -35,7 +35,9 @@ def title(tree: Tree, ctx: Context) -> str | None:
     """The document's title: its first level-1 heading, else the title the syntax declares
     (front matter, `<title>`, `#+TITLE`), else its first heading, else its first line of
     plain text if that is not a label."""
-    content = [b for b in tree.blocks if not b.chrome and b.line <= TITLE_LINES]
+    # The first blocks of content (not lines: a page's <head> or a one-line export says nothing
+    # about how far down its title sits).
+    content = [b for b in tree.blocks if not b.chrome][:TITLE_BLOCKS]
     h1 = next((b for b in content if isinstance(b, Heading) and b.level == 1 and b.text), None)
     if h1 is not None:
         return squash(h1.text)

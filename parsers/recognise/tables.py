@@ -72,10 +72,13 @@ class Verdicts:
     """The verdict on every table of a document, asked once each, looked up by table."""
 
     def __init__(self, tables: list[Table], ctx: Context) -> None:
-        self._by_place = {(t.line, t.end, t.header): verdict(t, ctx) for t in tables}
+        # By identity: the recognisers are handed the very blocks of the tree that was judged, and
+        # two tables of a one-line export can share their line and header.
+        self._by_block = {id(t): verdict(t, ctx) for t in tables}
+        self._tables = tables  # keeps the blocks (and so their ids) alive
 
     def of(self, table: Table) -> Verdict:
-        return self._by_place[(table.line, table.end, table.header)]
+        return self._by_block[id(table)]
 
 
 def verdict(table: Table, ctx: Context) -> Verdict:
