@@ -17,10 +17,17 @@ from pipeline.normalise import normalise
 from pipeline.run import process_document
 from tests.conftest import FIXTURES, golden_rows, read_jsonl, write_jsonl
 
+# Folders whose documents only the block-tree path reads (RISKREG_READER=tree): their goldens run
+# in the recogniser's own test module until the tree path replaces the old parsers.
+TREE_ONLY = frozenset({"sections"})
 CASES = sorted(
     p
     for p in FIXTURES.glob("*/*")
-    if p.is_file() and not p.name.endswith(".jsonl") and p.name != "owners.csv" and not p.name.startswith(".")
+    if p.is_file()
+    and not p.name.endswith(".jsonl")
+    and p.name != "owners.csv"
+    and not p.name.startswith(".")
+    and p.parent.name not in TREE_ONLY
 )
 
 
