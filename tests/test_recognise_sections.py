@@ -627,6 +627,15 @@ def test_go_live_items_as_sections_are_checks() -> None:
     assert any(s.reason == "re-lists entries told elsewhere" for s in parsed.skipped)
 
 
+def test_area_headings_with_marks_are_not_checks() -> None:
+    text = (
+        "## 1. Technical readiness\n### 1.1 Architecture ✅\n- [x] **Tenant isolation**\n\n"
+        "**Status:** ✅ **Enterprise-grade**\n\n### 1.2 Backups restored ✅\n**Owner**: DBA\n**Status**: Done\n"
+    )
+    (e,) = entries(text)
+    assert (e.kind, e.checked, e.fields["title"]) == ("check", True, "Backups restored")
+
+
 def test_claimed_lines_cover_the_fields_of_entries_only() -> None:
     text = "## R1: Vault\n- **Severity**: High\n- **Owner**: SRE\n\n## Checklist\n- [ ] Backups\n- Runbook\n"
     found = found_in(markdown.blocks(doc(text), CONFIG))

@@ -23,7 +23,9 @@ Sections that looked like risks and were not are recorded as skipped, with the r
 
 A go-live report writes checks the same way (`#### GL-004: SSL certificate ❌ 🔴` over
 `**Priority**`, `**Status**`, `**Responsible**`): a heading ending with a check mark and not
-rated by a likelihood or impact is a check, ticked or not by its mark.
+rated by a likelihood or impact is a check, ticked or not by its mark, when it has an id and a
+field or, without an id, two of status, owner, priority (an area heading such as "### 1.1
+Architecture ✅" over a task list and a "Status:" line is not an item).
 
 When several labels name one field, a before-mitigation (inherent) rating beats an after one,
 the first value that is a rating beats one that is not, and a label naming its field as a whole
@@ -59,6 +61,8 @@ from pipeline.records import RawEntry, Skipped, SourceLoc
 from pipeline.textnorm import fold, squash
 
 RECOGNISER = "sections"
+# Fields that describe a go-live item written as a section; one without an id needs two of them.
+CHECK_FIELDS = frozenset({"status", "owner", "severity", "mitigation"})
 # A bracketed aside at the end of a re-listed item: "SSL Certificate (Technical Infrastructure)".
 TRAILING_ASIDE = " ("
 
@@ -294,7 +298,9 @@ def _not_an_entry(
     if names_a_part(section.heading, ctx):
         return "names a part of the document" if ratings else ""
     if kind == "check":
-        return None if values.keys() & {"status", "owner", "severity", "mitigation"} else ""
+        # "#### Backups restored ✅" over an owner and a status: an item; "### 1.1 Architecture ✅"
+        # over a task list and a "Status:" line is an area of the checklist, not an item of it.
+        return None if len(values.keys() & CHECK_FIELDS) >= 2 else ""
     if any(rated(values[f], ctx) for f in ("likelihood", "impact", "score") if f in values):
         return None
     if section.record and section.parent and names_a_part(section.parent, ctx):
