@@ -670,6 +670,47 @@ def test_definition_lists_and_html_like_paragraphs_give_labels() -> None:
     }
 
 
+def test_definition_lists_as_records() -> None:
+    def term(line: int, key: str, value: str) -> KeyValue:
+        return KeyValue(line=line, end=line, key=key, value=value, marked=value)
+
+    tree = Tree(
+        "html",
+        (
+            heading(1, 1, "Vendor risks"),
+            heading(2, 2, "Open"),
+            term(3, "ID", "V-1"),
+            term(4, "Risk", "Courier strike"),
+            term(5, "Likelihood", "Medium"),
+            term(6, "ID", "V-2"),
+            term(7, "Risk", "Payroll leak"),
+            term(8, "Impact", "High"),
+            heading(9, 2, "Cache stampede"),
+            term(10, "Risk", "keys expire together"),
+            term(11, "Likelihood", "Low"),
+        ),
+    )
+    first, second, third = found_in(tree).entries
+    assert first.fields == {"entry_id": "V-1", "title": "Courier strike", "likelihood": "Medium"}
+    assert (second.loc.line, second.fields["impact"], second.section) == (6, "High", "Open")
+    assert third.fields == {"likelihood": "Low", "title": "Cache stampede"}
+    assert third.extra == {"Risk": "keys expire together"}
+
+
+def test_html_label_paragraph_over_a_list() -> None:
+    tree = Tree(
+        "html",
+        (
+            heading(1, 2, "R-3: Queue backlog"),
+            para(2, "Likelihood:"),
+            ListItem(line=3, end=3, text="high", marked="high"),
+            para(4, "**Impact:** Low"),
+        ),
+    )
+    (e,) = found_in(tree).entries
+    assert e.fields == {"likelihood": "high", "impact": "Low", "title": "Queue backlog", "entry_id": "R-3"}
+
+
 def test_fields_table_and_one_row_ratings_from_any_syntax() -> None:
     tree = Tree(
         "html",

@@ -7,6 +7,8 @@ front of its labels) and rates it:
 - a list item whose text is a title and whose nested list holds the labels: `1. **Vault
   sealed**` then `   - Likelihood: High` ...;
 - a bold or short title line over a list of labels (`**Vault sealed**` then `- Likelihood: High`);
+- a definition list of the same (`<dt>ID</dt><dd>R1</dd><dt>Risk</dt>...`, several risks in one
+  list apart where a term comes again);
 - a paragraph of label lines with an id or title label (`ID: R1` / `Risk: ...` / `Likelihood:
   ...`: exported risk tools, scraped pages, blank-line separated key-value blocks), a title line
   over label lines (`R-CV-01 Card numbers in logs` then `Likelihood: Low`), or a bold title then
@@ -24,13 +26,23 @@ from collections.abc import Callable
 
 from parsers.inline import plain
 from parsers.lexicon import RATING_FIELDS
-from parsers.model import ListItem, Paragraph
+from parsers.model import KeyValue, ListItem, Paragraph
 from parsers.recognise.common import Context, section_name
 from parsers.recognise.headings import heading_parts, phase_of
 from parsers.recognise.labels import label_of, lead_and_labels
-from parsers.recognise.section_fields import Label, Section, Unit, add_lines, add_unit, claim, field_of, units
+from parsers.recognise.section_fields import (
+    Label,
+    Section,
+    Unit,
+    add_definition,
+    add_lines,
+    add_unit,
+    claim,
+    field_of,
+    units,
+)
 from parsers.recognise.tables import Verdicts
-from pipeline.textnorm import squash
+from pipeline.textnorm import fold, squash
 
 # A paragraph that is one bold line: a heading in all but markup ("**R001: Vault outage**",
 # "**Data loss during failover**" over a list of labels).
@@ -50,9 +62,26 @@ def block_records(unit: Unit, new: RecordMaker, ctx: Context, verdicts: Verdicts
     if isinstance(unit, Paragraph):
         record = _record_from_paragraph(unit, new, ctx)
         return [record] if record is not None else []
+    if isinstance(unit, tuple) and isinstance(unit[0], KeyValue):
+        return _records_from_definitions(unit, new, ctx)  # type: ignore[arg-type]
     if isinstance(unit, tuple):
-        return [r for item in unit if (r := _record_from_item(item, new, ctx, verdicts)) is not None]
+        return [r for item in unit if (r := _record_from_item(item, new, ctx, verdicts)) is not None]  # type: ignore[arg-type]
     return []
+
+
+def _records_from_definitions(run: tuple[KeyValue, ...], new: RecordMaker, ctx: Context) -> list[Section]:
+    """Definition lists that are records (`<dt>ID</dt><dd>R1</dd><dt>Risk</dt>...`): a new record
+    starts where a term already given comes again."""
+    found: list[Section] = []
+    seen: set[str] = set()
+    for block in run:
+        key = fold(block.key)
+        if not found or key in seen:
+            found.append(new("", block.line))
+            seen = set()
+        seen.add(key)
+        add_definition(found[-1], block, ctx)
+    return [record for record in found if is_record(record, ctx)]
 
 
 def titled_list(unit: Unit, after: Unit | None, new: RecordMaker, ctx: Context, verdicts: Verdicts) -> Section | None:

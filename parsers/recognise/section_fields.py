@@ -27,8 +27,9 @@ from parsers.recognise.labels import label_field, label_of, labels_from_start, s
 from parsers.recognise.tables import Verdicts
 from pipeline.textnorm import squash
 
-# A run of list items (one list), or any other block: what a section is read from, in order.
-Unit = Block | tuple[ListItem, ...]
+# A run of list items (one list) or of definitions (one definition list), or any other block:
+# what a section is read from, in order.
+Unit = Block | tuple[ListItem, ...] | tuple[KeyValue, ...]
 
 
 @dataclass(slots=True)
@@ -69,23 +70,35 @@ def field_of(label: Label, ctx: Context) -> str | None:
 
 
 def units(blocks: Sequence[Block]) -> list[Unit]:
-    """Blocks with consecutive list items of one kind (numbered or not) gathered into a list."""
+    """Blocks with consecutive list items of one kind (numbered or not) gathered into a list, and
+    consecutive definitions into a definition list."""
     out: list[Unit] = []
-    run: list[ListItem] = []
+    run: list = []
     for block in blocks:
-        if isinstance(block, ListItem) and (not run or (run[-1].number is None) == (block.number is None)):
+        if run and _same_run(run[-1], block):
             run.append(block)
             continue
         if run:
             out.append(tuple(run))
             run = []
-        if isinstance(block, ListItem):
+        if isinstance(block, ListItem | KeyValue):
             run.append(block)
         else:
             out.append(block)
     if run:
         out.append(tuple(run))
     return out
+
+
+def _same_run(last: Block, block: Block) -> bool:
+    if isinstance(last, ListItem) and isinstance(block, ListItem):
+        return (last.number is None) == (block.number is None)
+    return isinstance(last, KeyValue) and isinstance(block, KeyValue)
+
+
+def is_list(unit: Unit) -> bool:
+    """Whether a unit is a list (a run of list items)."""
+    return isinstance(unit, tuple) and isinstance(unit[0], ListItem)
 
 
 def unit_lines(unit: Unit) -> tuple[int, int]:
@@ -102,8 +115,11 @@ def claim(section: Section, first: int, last: int) -> None:
 def add_unit(section: Section, unit: Unit, ctx: Context, verdicts: Verdicts) -> None:
     """Labels (or details of the pending label) from one block or list of a section."""
     if isinstance(unit, tuple):
-        for item in unit:
-            _item(section, item, ctx, top=True)
+        for block in unit:
+            if isinstance(block, ListItem):
+                _item(section, block, ctx, top=True)
+            else:
+                add_definition(section, block, ctx)
     elif isinstance(unit, Paragraph):
         add_lines(section, unit.marked, unit.line, unit.end, ctx, plain_labels=True)
     elif isinstance(unit, Code):
@@ -113,7 +129,7 @@ def add_unit(section: Section, unit: Unit, ctx: Context, verdicts: Verdicts) -> 
     elif isinstance(unit, Table):
         _table(section, unit, ctx, verdicts)
     elif isinstance(unit, KeyValue):
-        _definition(section, unit, ctx)
+        add_definition(section, unit, ctx)
     elif isinstance(unit, Quote):
         for child in units(unit.children):
             add_unit(section, child, ctx, verdicts)
@@ -121,7 +137,7 @@ def add_unit(section: Section, unit: Unit, ctx: Context, verdicts: Verdicts) -> 
         section.pending = None
 
 
-def _definition(section: Section, block: KeyValue, ctx: Context) -> None:
+def add_definition(section: Section, block: KeyValue, ctx: Context) -> None:
     """A definition (`<dt>Likelihood</dt><dd>High</dd>`, an org property) as a label."""
     key = squash(block.key).rstrip(":：").strip()
     if not key:
@@ -247,7 +263,9 @@ def _item(section: Section, item: ListItem, ctx: Context, *, top: bool) -> None:
         for unit in units(item.children):
             if isinstance(unit, tuple):
                 for sub in unit:
-                    if sub.box is None and label_of(sub.marked.split("\n")[0], ctx, plain_labels=False):
+                    if isinstance(sub, KeyValue):
+                        add_definition(section, sub, ctx)
+                    elif sub.box is None and label_of(sub.marked.split("\n")[0], ctx, plain_labels=False):
                         _item(section, sub, ctx, top=False)
                     elif owner is not None and (text := item_text(sub)):
                         owner.details.append(numbered(text, sub.number))
@@ -281,16 +299,20 @@ def item_text(item: ListItem) -> str:
     return f"{text} ({'; '.join(nested)})" if text and nested else text or "; ".join(nested)
 
 
+def _run_text(block: ListItem | KeyValue) -> str:
+    if isinstance(block, KeyValue):
+        return squash(f"{block.key}: {block.value}")
+    return numbered(item_text(block), block.number).strip()
+
+
 def block_text(unit: Unit) -> str:
     """Reader's text of a block: paragraphs on one line, lists as "a; b", code squashed."""
     if isinstance(unit, tuple):
-        return "; ".join(t for item in unit if (t := numbered(item_text(item), item.number).strip()))
+        return "; ".join(t for block in unit if (t := _run_text(block)))
     if isinstance(unit, Paragraph):
         return squash(plain(unit.marked))
     if isinstance(unit, Code):
         return squash(unit.text)
-    if isinstance(unit, KeyValue):
-        return squash(f"{unit.key}: {unit.value}")
     if isinstance(unit, Quote):
         return "; ".join(t for u in units(unit.children) if (t := block_text(u)))
     if isinstance(unit, Table):

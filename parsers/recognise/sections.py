@@ -55,7 +55,7 @@ from parsers.recognise.labels import HEADING_LABEL, names_whole, rated
 from parsers.recognise.marks import marked
 from parsers.recognise.records import BOLD_LINE_RE, block_records, label_fields, titled_list
 from parsers.recognise.registers import SCORE_AND_BAND_RE, _score_and_band
-from parsers.recognise.section_fields import Label, Section, Unit, add_unit, claim, field_of, units
+from parsers.recognise.section_fields import Label, Section, Unit, add_unit, claim, field_of, is_list, units
 from parsers.recognise.tables import Verdicts
 from pipeline.records import RawEntry, Skipped, SourceLoc
 from pipeline.textnorm import fold, squash
@@ -204,7 +204,7 @@ class _Walk:
         probe = Section(2, "", unit[0].line if isinstance(unit, tuple) else unit.line, None)
         add_unit(probe, unit, self.ctx, self.verdicts)
         if any(f in RATING_FIELDS for f in label_fields(probe, self.ctx)):
-            what = "list" if isinstance(unit, tuple) else "paragraph"
+            what = "paragraph" if isinstance(unit, Paragraph) else "list"
             self.skipped.append(Skipped(probe.line, what, "ratings that name no risk", probe.labels[0].label))
 
 
@@ -363,7 +363,7 @@ def _relisted(tree: Tree, found: Found) -> None:
     if not titles:
         return
     for unit in units([b for b in tree.blocks if not b.chrome]):
-        if not isinstance(unit, tuple) or any(item.line in found.claimed for item in unit):
+        if not is_list(unit) or any(item.line in found.claimed for item in unit):  # type: ignore[union-attr]
             continue
         if all(item.box is None and _relisted_title(item) in titles for item in unit):
             found.claimed.update(line for item in unit for line in range(item.line, item.end + 1))
