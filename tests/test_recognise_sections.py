@@ -697,6 +697,30 @@ def test_definition_lists_as_records() -> None:
     assert third.extra == {"Risk": "keys expire together"}
 
 
+def test_two_column_card_under_a_group_heading_is_a_risk() -> None:
+    card = Table(
+        line=4,
+        end=9,
+        header=("Risk ID", "MT-1"),
+        rows=(
+            Row(5, ("Risk", "GPU nodes run out during a live event")),
+            Row(6, ("Likelihood", "Medium")),
+            Row(7, ("Owner", "Video Platform")),
+            Row(8, ("Notes", "Seen twice")),
+        ),
+        layout="html",
+    )
+    tree = Tree("html", (heading(1, 1, "Transcoder risks"), heading(3, 2, "Encoding"), card))
+    (e,) = found_in(tree).entries
+    assert e.fields == {
+        "entry_id": "MT-1",
+        "title": "GPU nodes run out during a live event",
+        "likelihood": "Medium",
+        "owner": "Video Platform",
+    }
+    assert (e.section, e.loc.line, e.extra) == ("Encoding", 4, {"Notes": "Seen twice"})
+
+
 def test_html_label_paragraph_over_a_list() -> None:
     tree = Tree(
         "html",

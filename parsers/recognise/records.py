@@ -9,6 +9,7 @@ front of its labels) and rates it:
 - a bold or short title line over a list of labels (`**Vault sealed**` then `- Likelihood: High`);
 - a definition list of the same (`<dt>ID</dt><dd>R1</dd><dt>Risk</dt>...`, several risks in one
   list apart where a term comes again);
+- a two-column card table (`| Risk ID | MT-1 |` over `| Risk | ... |`, `| Likelihood | ... |`);
 - a paragraph of label lines with an id or title label (`ID: R1` / `Risk: ...` / `Likelihood:
   ...`: exported risk tools, scraped pages, blank-line separated key-value blocks), a title line
   over label lines (`R-CV-01 Card numbers in logs` then `Likelihood: Low`), or a bold title then
@@ -26,7 +27,7 @@ from collections.abc import Callable
 
 from parsers.inline import plain
 from parsers.lexicon import RATING_FIELDS
-from parsers.model import KeyValue, ListItem, Paragraph
+from parsers.model import KeyValue, ListItem, Paragraph, Table
 from parsers.recognise.common import Context, section_name
 from parsers.recognise.headings import heading_parts, phase_of
 from parsers.recognise.labels import label_of, lead_and_labels
@@ -59,6 +60,14 @@ RecordMaker = Callable[[str, int], Section]
 
 def block_records(unit: Unit, new: RecordMaker, ctx: Context, verdicts: Verdicts) -> list[Section]:
     """Risks a block or list writes as records, one Section each, or [] when it writes none."""
+    if isinstance(unit, Table):
+        # A two-column card (`| Risk ID | MT-1 |`, `| Risk | ... |`, `| Likelihood | ... |`): the
+        # verdict calls it the fields of a section; naming its risk, it is a record of its own.
+        if verdicts.of(unit).kind != "fields":
+            return []
+        record = new("", unit.line)
+        add_unit(record, unit, ctx, verdicts)
+        return [record] if is_record(record, ctx) else []
     if isinstance(unit, Paragraph):
         record = _record_from_paragraph(unit, new, ctx)
         return [record] if record is not None else []
@@ -178,6 +187,12 @@ def titleish(line: str) -> bool:
 def label_fields(record: Section, ctx: Context) -> list[str | None]:
     """The field each label of a section names."""
     return [field_of(lab, ctx) for lab in record.labels]
+
+
+def names_itself(record: Section, ctx: Context) -> bool:
+    """Whether a record gives both its id and its title: a risk of its own whatever heading it
+    sits under (that heading names its group)."""
+    return {"entry_id", "title"} <= set(label_fields(record, ctx))
 
 
 def is_record(record: Section, ctx: Context) -> bool:

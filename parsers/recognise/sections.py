@@ -53,7 +53,7 @@ from parsers.recognise.headings import (
 )
 from parsers.recognise.labels import HEADING_LABEL, names_whole, rated
 from parsers.recognise.marks import marked
-from parsers.recognise.records import BOLD_LINE_RE, block_records, label_fields, titled_list
+from parsers.recognise.records import BOLD_LINE_RE, block_records, label_fields, names_itself, titled_list
 from parsers.recognise.registers import SCORE_AND_BAND_RE, _score_and_band
 from parsers.recognise.section_fields import Label, Section, Unit, add_unit, claim, field_of, is_list, units
 from parsers.recognise.tables import Verdicts
@@ -187,14 +187,16 @@ class _Walk:
     def settle(self) -> None:
         """Records under the heading just closed become sections, unless a single one sits under a
         heading that names one risk and has no fields of its own: then it holds that heading's
-        fields ("### Cache stampede" then "**Risk:** keys expire together / **Likelihood:** Medium")."""
+        fields ("### Cache stampede" then "**Risk:** keys expire together / **Likelihood:** Medium"),
+        unless it gives its own id and title (a card under "## Encoding": the heading is its group)."""
         current = self.current
-        single = sum(len(records) for _, records in self.held) == 1
+        records = [r for _, found in self.held for r in found]
+        single = len(records) == 1 and not names_itself(records[0], self.ctx)
         if current is not None and single and not current.labels and not is_container(current.heading, self.ctx):
             for unit in self.held[0][0]:
                 add_unit(current, unit, self.ctx, self.verdicts)
         else:
-            self.found.extend(r for _, records in self.held for r in records)
+            self.found.extend(records)
         self.held.clear()
 
     def unnamed(self, unit: Unit) -> None:
