@@ -98,7 +98,11 @@ def verdict(table: Table, ctx: Context) -> Verdict:
             ctx.lexicon.mentions(words, context) and not _says_register(context)
         ):
             return Verdict("skip", reason, fields)
-    if "entry_id" not in named and (_says_legend(context, ctx) or _is_matrix(table, ctx)):
+    if _is_matrix(table, ctx) or (
+        "entry_id" not in named
+        and _says_legend(context, ctx)
+        and ("title" not in named or _is_legend_shape(table, ctx))
+    ):
         return Verdict("legend", "legend or matrix", fields)
     if ctx.lexicon.mentions("action_plan", context) and not _says_register(context):
         if "entry_id" in named:
