@@ -76,6 +76,7 @@ class Row:
     cells: tuple[str, ...]
     confidence: float = 1.0
     notes: tuple[str, ...] = ()
+    lines: tuple[int, ...] = ()  # every source line of a row that runs over several (else just `line`)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -175,7 +175,7 @@ def _table(
     if not found:
         return None, end
     if all(r.cells is not None and len(r.cells) == len(columns) for r in found):
-        rows = [Row(r.line, r.cells or ()) for r in found]
+        rows = [Row(r.line, r.cells or (), lines=tuple(r.lines)) for r in found]
     else:
         rows = [r for r in read_rows(columns, found, spaced, reader.vocab) if r is not None]
     last = {r.line: r.lines[-1] for r in found}

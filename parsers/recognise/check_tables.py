@@ -108,7 +108,7 @@ def check_entries(table: Table, fields: Sequence[str | None], columns: CheckColu
                 extra=extra,
                 section=section,
                 checked=checked,
-                lines=(row.line,),
+                lines=row.lines or (row.line,),
                 confidence=row.confidence,
                 notes=row.notes,
             )

@@ -71,7 +71,7 @@ def register_entries(table: Table, verdict: Verdict, ctx: Context, *, supplement
                 headers=headers,
                 extra=_extra(header, fields, cells, pairs),
                 section=section,
-                lines=(row.line,),
+                lines=row.lines or (row.line,),
                 confidence=min(row.confidence, 1.0 if not notes else 0.8),
                 notes=tuple(notes),
                 supplement=supplement,

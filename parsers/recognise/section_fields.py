@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from parsers.inline import plain
+from parsers.inline import break_items, plain
 from parsers.model import Block, Code, KeyValue, ListItem, Paragraph, Quote, Rule, Table
 from parsers.recognise.columns import field_of_header
 from parsers.recognise.common import Context
@@ -167,7 +167,7 @@ def _table(section: Section, table: Table, ctx: Context, verdicts: Verdicts) -> 
     else:
         return
     section.labels.extend(
-        Label(squash(label).rstrip(":："), squash(value), line, phase=section.phase)
+        Label(squash(label).rstrip(":："), squash(break_items(value)), line, phase=section.phase)
         for label, value, line in pairs
         if squash(value)
     )

@@ -65,7 +65,7 @@ def _row(found: FoundRow, reading: Reading) -> Row:
     notes = reading.notes
     if reading.ambiguous:
         notes = (*notes, f"row text: {squash(found.text)}")
-    return Row(found.line, reading.cells, reading.confidence, notes)
+    return Row(found.line, reading.cells, reading.confidence, notes, tuple(found.lines))
 
 
 def _read_all(
