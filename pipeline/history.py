@@ -251,3 +251,20 @@ def _field_changes(fields: Iterable[Mapping[str, Any]]) -> tuple[FieldChange, ..
     order = {f: i for i, f in enumerate(COMPARED_FIELDS)}
     found = [FieldChange(f["field"], f["old_value"], f["new_value"]) for f in fields]
     return tuple(sorted(found, key=lambda f: order.get(f.field, len(order))))
+
+
+def describe(change: EntryChange) -> str:
+    """One line for a person: what happened to which entry, where, and the fields that changed.
+
+    >>> c = EntryChange("changed", "k", "risk", "Payments", "P-3", "Settlement late", "medium", "open",
+    ...                 "pay/register.md", 11, (FieldChange("impact", "3", "4"), FieldChange("owners", "", "Ops")))
+    >>> print(describe(c))
+    changed  pay/register.md:11  risk P-3 'Settlement late': impact 3 → 4; owners (none) → Ops
+    """
+    what = f"{change.kind} {change.entry_id + ' ' if change.entry_id else ''}{change.title or '(untitled)'!r}"
+    line = f"{change.change:<8} {change.source_path}:{change.source_line}  {what}"
+    if change.fields:
+        line += ": " + "; ".join(
+            f"{f.field} {f.old_value or '(none)'} → {f.new_value or '(none)'}" for f in change.fields
+        )
+    return line
