@@ -249,7 +249,8 @@ def report(db: Path, fmt: str | None, out: Path | None) -> None:
     riskreg report --out rollup.html
     riskreg report --format md > rollup.md
     """
-    from pipeline.report import build_report, render_html, render_markdown
+    from pipeline.render import render_html, render_markdown
+    from pipeline.report import build_report
 
     fmt = fmt or ("md" if out is not None and out.suffix.lower() in (".md", ".markdown") else "html")
     fmt = "md" if fmt == "markdown" else fmt
