@@ -137,6 +137,7 @@ CREATE OR REPLACE MACRO entries_as_of(wanted_run) AS TABLE
     JOIN runs wanted ON wanted.run_id = wanted_run
     WHERE first_run.started_at <= wanted.started_at
       AND (h.last_seen_run IS NULL OR last_run.started_at >= wanted.started_at);
+COMMENT ON MACRO TABLE entries_as_of IS 'entries_as_of(run_id): the entries as that run left them, from entry_history.';
 """
 
 
