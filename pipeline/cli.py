@@ -255,7 +255,10 @@ def report(db: Path, fmt: str | None, out: Path | None) -> None:
     fmt = fmt or ("md" if out is not None and out.suffix.lower() in (".md", ".markdown") else "html")
     fmt = "md" if fmt == "markdown" else fmt
     with read_only_database(db) as con:
-        rollup = build_report(con)
+        try:
+            rollup = build_report(con)
+        except RiskregError as err:
+            raise click.ClickException(str(err)) from err
     text = render_markdown(rollup) if fmt == "md" else render_html(rollup)
     if out is None:
         click.echo(text, nl=False)

@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb
 
+from pipeline.errors import LoadError
 from pipeline.since import SinceLastRun, build_since, change_text
 from pipeline.vocab import SEVERITIES
 
@@ -64,6 +65,9 @@ class Report:
 
 def build_report(con: duckdb.DuckDBPyConnection) -> Report:
     """Everything the rollup shows, from the current state of the database."""
+    views = {v for (v,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    if not {"changes", "risk_rollup"} <= views:
+        raise LoadError("the database was written by an older riskreg: run `riskreg ingest` once to upgrade it")
     run_cur = con.execute("SELECT * FROM runs ORDER BY started_at DESC LIMIT 1")
     run_row = run_cur.fetchone()
     run = dict(zip([d[0] for d in run_cur.description], run_row, strict=True)) if run_row else {}

@@ -164,3 +164,12 @@ def test_report_after_two_nights_in_both_formats(two_nights, tmp_path: Path) -> 
     html = page.read_text(encoding="utf-8")
     assert "<script" not in html and "&lt;script&gt;" in html
     assert html.count("<svg") == 1 + 2  # the bar chart, and a heatmap per service with rated live risks
+
+
+def test_report_on_a_database_from_before_history_says_what_to_do(tmp_path: Path) -> None:
+    db = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE runs (run_id VARCHAR, started_at TIMESTAMP)")
+    con.close()
+    result = invoke("report", "--db", str(db), "--format", "md")
+    assert result.exit_code == 1 and "run `riskreg ingest` once" in result.output
