@@ -26,6 +26,7 @@ EXIT_REJECTED = 3
 # How many rejections the summary lists before pointing at the table.
 SHOWN_REASONS = 4
 SHOWN_REJECTIONS = 20
+SHOWN_CHANGES = 50
 
 
 def _config(config_path: Path | None, owners: Path | None) -> Config:
@@ -71,6 +72,8 @@ def main(verbose: int) -> None:
     \b
     riskreg ingest DOCS              load every document under DOCS
     riskreg ingest DOCS --owners owners.csv --config riskreg.toml
+    riskreg report --out rollup.html what changed since the last run, and the rollup
+    riskreg sql "SELECT * FROM changes"
     See README.md for the schema and the normalisation rules.
     """
     level = logging.WARNING - 10 * verbose
@@ -112,6 +115,11 @@ def main(verbose: int) -> None:
     help="Parse on a Dask cluster at ADDRESS (tcp://host:8786) instead of local processes. Needs the 'dask' extra.",
 )
 @click.option("--full", is_flag=True, help="Re-parse every document, ignoring the cache of unchanged ones.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Say what the run would add, change, retire and reject, and write nothing (not even a new database).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON on stdout.")
 def ingest(
     root: Path,
@@ -121,6 +129,7 @@ def ingest(
     workers: int | None,
     dask_address: str | None,
     full: bool,
+    dry_run: bool,
     as_json: bool,
 ) -> None:
     """Load every document under ROOT (recursively, any extension, hidden folders skipped).
@@ -128,7 +137,9 @@ def ingest(
     Each file is recognised by its content, decoded and repaired, parsed, normalised and
     loaded into the `entries` table of --db in one transaction. Documents that cannot be
     taken in go to the `rejections` table with the reason; the run goes on and exits 3.
+    On a terminal, a progress bar shows the documents parsed (never with --json).
     """
+    from pipeline.progress import progress_bar, wants_progress
     from pipeline.run import ingest as run_ingest
 
     config = _config(config_path, owners)
@@ -141,7 +152,17 @@ def ingest(
         client = Client(dask_address)
         executor = client.get_executor()
     try:
-        summary = run_ingest(root, db, config, workers=workers, executor=executor, incremental=not full)
+        with progress_bar(sys.stderr, wants_progress(sys.stderr, as_json)) as progress:
+            summary = run_ingest(
+                root,
+                db,
+                config,
+                workers=workers,
+                executor=executor,
+                incremental=not full,
+                progress=progress,
+                dry_run=dry_run,
+            )
     except RiskregError as err:
         raise click.ClickException(str(err)) from err
     finally:
@@ -158,7 +179,10 @@ def ingest(
 def _print_summary(summary) -> None:
     kinds = ", ".join(f"{n} {k}s" for k, n in sorted(summary.entries_by_kind.items())) or "none"
     out = click.echo
-    out(f"run {summary.run_id}: {summary.root} -> {summary.db}")
+    if summary.dry_run:
+        out(f"dry run: {summary.root} compared with {summary.db}; nothing written")
+    else:
+        out(f"run {summary.run_id}: {summary.root} -> {summary.db}")
     out(
         f"documents: {summary.documents_seen} seen, {summary.documents_parsed} parsed, "
         f"{summary.documents_rejected} rejected, {summary.documents_reused} unchanged since the last run"
@@ -172,8 +196,10 @@ def _print_summary(summary) -> None:
         )
     if summary.review_items:
         out(f"review: {summary.review_items} uncertain matches (riskreg review --db {summary.db})")
+    if summary.changes:
+        _print_changes(summary)
     if summary.rejections:
-        out(f"rejections: {len(summary.rejections)}")
+        out(f"{'would reject' if summary.dry_run else 'rejections'}: {len(summary.rejections)}")
         for rej in summary.rejections[:SHOWN_REJECTIONS]:
             out(f"  {rej}")
         if len(summary.rejections) > SHOWN_REJECTIONS:
@@ -183,12 +209,28 @@ def _print_summary(summary) -> None:
             )
 
 
+def _print_changes(summary) -> None:
+    """Entries new, changed and retired since the previous run; a dry run lists them."""
+    from pipeline.history import describe
+
+    counts = summary.changes
+    numbers = f"{counts.get('new', 0)} new, {counts.get('changed', 0)} changed, {counts.get('retired', 0)} retired"
+    if not summary.dry_run:
+        click.echo(f"changes: {numbers} (SELECT * FROM changes WHERE run_id = '{summary.run_id}')")
+        return
+    click.echo(f"would change: {numbers}")
+    for change in summary.preview[:SHOWN_CHANGES]:
+        click.echo(f"  {describe(change)}")
+    if len(summary.preview) > SHOWN_CHANGES:
+        click.echo(f"  ... {len(summary.preview) - SHOWN_CHANGES} more (--json lists them all)")
+
+
 @main.command()
 @existing_database_option
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["html", "md"]),
+    type=click.Choice(["html", "md", "markdown"]),
     default=None,
     help="Output format (default: from --out's extension, else html).",
 )
@@ -200,17 +242,23 @@ def _print_summary(summary) -> None:
     help="File to write (default: stdout).",
 )
 def report(db: Path, fmt: str | None, out: Path | None) -> None:
-    """Write the cross-service risk rollup: heatmap, risks by service, top risks, owners, data quality.
+    """Write the cross-service risk rollup: what changed since the previous run, heatmaps, risks by
+    service, top risks, owners, data quality.
 
     \b
     riskreg report --out rollup.html
     riskreg report --format md > rollup.md
     """
-    from pipeline.report import build_report, render_html, render_markdown
+    from pipeline.render import render_html, render_markdown
+    from pipeline.report import build_report
 
     fmt = fmt or ("md" if out is not None and out.suffix.lower() in (".md", ".markdown") else "html")
+    fmt = "md" if fmt == "markdown" else fmt
     with read_only_database(db) as con:
-        rollup = build_report(con)
+        try:
+            rollup = build_report(con)
+        except RiskregError as err:
+            raise click.ClickException(str(err)) from err
     text = render_markdown(rollup) if fmt == "md" else render_html(rollup)
     if out is None:
         click.echo(text, nl=False)
@@ -225,25 +273,37 @@ def report(db: Path, fmt: str | None, out: Path | None) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["md", "csv", "jsonl"]),
+    type=click.Choice(["md", "markdown", "csv", "jsonl", "parquet"]),
     default="md",
     show_default=True,
-    help="md: one canonical Markdown register per source document; csv/jsonl: one file of all entries.",
+    help="md (or markdown): one canonical Markdown register per source document; csv/jsonl: one file of "
+    "all entries; parquet: a folder partitioned by service.",
 )
 @click.option(
-    "-o", "--out", type=click.Path(path_type=Path), required=True, help="Folder to write (md) or file (csv, jsonl)."
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Folder to write (md, parquet) or file (csv, jsonl).",
 )
 def export(db: Path, fmt: str, out: Path) -> None:
-    """Export the entries in one canonical format: the migration of legacy registers.
+    """Export the entries in one canonical format: the migration of legacy registers, or files for
+    other tools.
 
     \b
     riskreg export --out migrated/                 # canonical Markdown registers, same tree
     riskreg export --format csv --out entries.csv
+    riskreg export --format parquet --out entries/ # entries/service=<name>/*.parquet
     """
+    from pipeline.export import FORMAT_ALIASES
     from pipeline.export import export as run_export
 
+    fmt = FORMAT_ALIASES.get(fmt, fmt)
     with read_only_database(db) as con:
-        summary = run_export(con, out, fmt)  # type: ignore[arg-type]
+        try:
+            summary = run_export(con, out, fmt)  # type: ignore[arg-type]
+        except RiskregError as err:
+            raise click.ClickException(str(err)) from err
     click.echo(
         f"wrote {len(summary.files)} file(s): {summary.risks} risks, {summary.checks} checks"
         + (
@@ -252,6 +312,39 @@ def export(db: Path, fmt: str, out: Path) -> None:
             else ""
         )
     )
+
+
+@main.command()
+@existing_database_option
+@click.argument("query")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="table: aligned columns for a person; csv: a header row, then rows; json: an array of objects.",
+)
+def sql(db: Path, query: str, fmt: str) -> None:
+    """Run QUERY (DuckDB SQL) on the database, read-only, and print the result.
+
+    \b
+    riskreg sql "SELECT service, live, critical, high FROM risk_rollup ORDER BY critical DESC"
+    riskreg sql --format csv "SELECT * FROM changes WHERE change = 'new'" > new.csv
+    riskreg sql --format json "SELECT * FROM owner_load"
+    Nothing can be written: no INSERT, UPDATE or COPY, no other files read. Exit 1 on a bad query.
+    """
+    from pipeline.sql import open_read_only, render, run_query
+
+    try:
+        con = open_read_only(db)
+        try:
+            result = run_query(con, query)
+        finally:
+            con.close()
+    except RiskregError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(render(result, fmt), nl=False)  # type: ignore[arg-type]
 
 
 @main.command()

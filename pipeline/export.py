@@ -5,7 +5,9 @@ registers (and for tools that want a file rather than DuckDB).
 team can replace its legacy file with the migrated one: a pipe table of risks with fixed columns
 and 1-5 numbers, canonical statuses and directory owner names, and a task list of checks. riskreg
 reads that format back to the same normalised entries (tested), so the migration is checkable.
-`csv` and `jsonl` write every entry with its raw values and source line, one file.
+`csv` and `jsonl` write every entry with its raw values and source line, one file; `parquet`
+writes the same columns as Parquet files in a folder partitioned by service (hive layout,
+`service=Payments/data_0.parquet`), for Spark, pandas, Polars or DuckDB itself.
 """
 
 from __future__ import annotations
@@ -20,7 +22,11 @@ from typing import Any, Literal
 
 import duckdb
 
-ExportFormat = Literal["md", "csv", "jsonl"]
+from pipeline.errors import RiskregError
+
+ExportFormat = Literal["md", "csv", "jsonl", "parquet"]
+# Other names accepted for a format.
+FORMAT_ALIASES = {"markdown": "md"}
 RISK_COLUMNS = ("ID", "Risk", "Likelihood", "Impact", "Score", "Severity", "Status", "Owner", "Mitigation")
 # Columns of the flat exports: the analyst-facing part of `entries`.
 FLAT_COLUMNS = (
@@ -53,6 +59,10 @@ FLAT_COLUMNS = (
 # Characters that would turn plain text into Markdown: emphasis, code, links, HTML, table pipes,
 # and underscores that are not inside a word.
 MARKDOWN_SPECIAL_RE = re.compile(r"[\\*`\[\]<>|]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+
+
+class ExportError(RiskregError):
+    """The export cannot be written where asked (a folder holding other files)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +162,8 @@ def export(con: duckdb.DuckDBPyConnection, out: Path, fmt: ExportFormat) -> Expo
             )
             files.append(target.as_posix())
         return ExportSummary(tuple(files), risks, len(entries) - risks, unknown)
+    if fmt == "parquet":
+        return ExportSummary(parquet_partitions(con, out), risks, len(entries) - risks, unknown)
     out.parent.mkdir(parents=True, exist_ok=True)
     flat = [{c: e[c] for c in FLAT_COLUMNS} for e in entries]
     if fmt == "jsonl":
@@ -164,3 +176,25 @@ def export(con: duckdb.DuckDBPyConnection, out: Path, fmt: ExportFormat) -> Expo
             writer.writeheader()
             writer.writerows({**row, "owners": "; ".join(row["owners"] or [])} for row in flat)
     return ExportSummary((out.as_posix(),), risks, len(entries) - risks, unknown)
+
+
+def parquet_partitions(con: duckdb.DuckDBPyConnection, out: Path) -> tuple[str, ...]:
+    """Every entry as Parquet under `out/service=<name>/` (NULL: `service=__HIVE_DEFAULT_PARTITION__`).
+
+    A folder left by an earlier export (only `service=` folders in it) is replaced; any other
+    non-empty folder is refused rather than emptied.
+    """
+    if out.exists() and (not out.is_dir() or any(not _is_partition(p) for p in out.iterdir())):
+        raise ExportError("holds files that are not a Parquet export; give a new or empty folder", str(out))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    columns = ", ".join(FLAT_COLUMNS)
+    target = "'" + out.as_posix().replace("'", "''") + "'"
+    con.execute(
+        f"COPY (SELECT {columns} FROM entries ORDER BY source_path, source_line, entry_key) TO {target} "
+        "(FORMAT PARQUET, PARTITION_BY (service), OVERWRITE)"
+    )
+    return tuple(sorted(p.as_posix() for p in out.rglob("*.parquet")))
+
+
+def _is_partition(path: Path) -> bool:
+    return path.is_dir() and path.name.startswith("service=")

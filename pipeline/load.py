@@ -2,7 +2,8 @@
 
 The current-state tables (documents, entries, services, matches) are replaced as a whole, so
 the database always equals a full run over the tree as it is now, whatever order or
-increments got it there; `runs` and `rejections` are appended. DuckDB's `executemany` takes
+increments got it there; `runs` and `rejections` are appended, and `entry_history` gains a
+version only for entries that changed (pipeline.history). DuckDB's `executemany` takes
 about 2k rows/s; registering an Arrow table and `INSERT ... SELECT` takes hundreds of thousands.
 """
 
@@ -18,11 +19,27 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from pipeline import __version__
+from pipeline import __version__, history
+from pipeline.dates import date_written
 from pipeline.errors import LoadError
-from pipeline.records import DocumentResult, Entry, Match, RawEntry, Rejection, Repair, RunSummary, Skipped, SourceLoc
+from pipeline.records import (
+    DocumentResult,
+    Entry,
+    EntryChange,
+    Match,
+    RawEntry,
+    Rejection,
+    Repair,
+    RunSummary,
+    Skipped,
+    SourceLoc,
+)
 
-SCHEMA_VERSION = "2"  # 2: matches.occurrences/example, services.documents
+# 2: matches.occurrences/example, services.documents; 3: entry_history, changes, risk_rollup,
+# owner_load, risks.live, documents.updated_on, runs.entries_new/changed/retired, comments
+SCHEMA_VERSION = "3"
+# Views whose columns carry the comment of the same column of a table.
+VIEW_COMMENTS_FROM = {"risks": "entries", "checks": "entries"}
 
 ENTRY_SCHEMA = pa.schema(
     [
@@ -78,6 +95,7 @@ DOCUMENT_SCHEMA = pa.schema(
         ("status", pa.string()),
         ("entries_sha256", pa.string()),
         ("run_id", pa.string()),
+        ("updated_on", pa.date32()),
     ]
 )
 
@@ -92,12 +110,47 @@ def connect(db: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnectio
     except duckdb.Error as err:
         raise LoadError(f"cannot open database: {err}", str(db)) from err
     if not read_only:
-        con.execute(resources.files("pipeline").joinpath("schema.sql").read_text(encoding="utf-8"))
-        con.execute(
-            "INSERT OR REPLACE INTO schema_info VALUES ('schema_version', ?), ('riskreg_version', ?)",
-            [SCHEMA_VERSION, __version__],
-        )
+        apply_schema(con)
     return con
+
+
+def connect_for_preview(db: str | Path) -> duckdb.DuckDBPyConnection:
+    """The database read-only for a dry run, or an empty one in memory when it does not exist
+    yet: either way nothing is written, not even a new file."""
+    if Path(db).exists():
+        return connect(db, read_only=True)
+    con = duckdb.connect(":memory:")
+    apply_schema(con)
+    return con
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Tables, views, macros and comments, idempotently (older databases gain what they lack)."""
+    con.execute(resources.files("pipeline").joinpath("schema.sql").read_text(encoding="utf-8"))
+    con.execute(history.CHANGES_VIEW_SQL)
+    con.execute(history.AS_OF_MACRO_SQL)
+    for view, table in VIEW_COMMENTS_FROM.items():
+        inherited = con.execute(
+            "SELECT v.column_name, t.comment FROM duckdb_columns() v JOIN duckdb_columns() t "
+            "ON t.column_name = v.column_name AND t.table_name = ? AND t.schema_name = v.schema_name "
+            "WHERE v.table_name = ? AND v.comment IS NULL AND t.comment IS NOT NULL",
+            [table, view],
+        ).fetchall()
+        for column, comment in inherited:
+            con.execute(f"COMMENT ON COLUMN {view}.{column} IS {_sql_literal(comment)}")
+    con.execute(
+        "INSERT OR REPLACE INTO schema_info VALUES ('schema_version', ?), ('riskreg_version', ?)",
+        [SCHEMA_VERSION, __version__],
+    )
+
+
+def _sql_literal(text: str) -> str:
+    """A SQL string literal (COMMENT ON takes no parameters).
+
+    >>> print(_sql_literal("the parser's view"))
+    'the parser''s view'
+    """
+    return "'" + text.replace("'", "''") + "'"
 
 
 def cached_results(
@@ -134,8 +187,9 @@ def write_run(
     service_rows: Sequence[tuple[str, str, str, int]],
     matches: Sequence[Match],
     new_results: Sequence[DocumentResult],
-) -> None:
-    """Replace the current state with this run's, append the run and its rejections: all or nothing."""
+) -> dict[str, int]:
+    """Replace the current state with this run's, add the versions of entries that changed, append
+    the run and its rejections: all or nothing. Returns the entries new, changed and retired."""
     tables = {
         "new_entries": entry_table(entries, summary.run_id),
         "new_documents": document_table(results, current_sha, statuses, services, summary.run_id),
@@ -156,6 +210,8 @@ def write_run(
     try:
         for name, table in tables.items():
             con.register(name, table)
+        history.record_versions(con, "new_entries", summary.run_id, history.previous_run(con))
+        changes = history.change_counts(con, summary.run_id)
         con.execute("DELETE FROM entries")
         con.execute("INSERT INTO entries BY NAME SELECT * FROM new_entries")
         con.execute("DELETE FROM documents")
@@ -177,7 +233,8 @@ def write_run(
         con.execute(
             "INSERT INTO runs (run_id, started_at, finished_at, root, riskreg_version, config_fingerprint, "
             "documents_seen, documents_parsed, documents_rejected, documents_reused, entries, risks, checks, "
-            "review_items, exit_code, skipped) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "review_items, exit_code, skipped, entries_new, entries_changed, entries_retired) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 summary.run_id,
                 summary.started_at,
@@ -195,6 +252,9 @@ def write_run(
                 summary.review_items,
                 summary.exit_code,
                 sum(summary.skipped.values()),
+                changes["new"],
+                changes["changed"],
+                changes["retired"],
             ],
         )
         con.execute("COMMIT")
@@ -204,6 +264,18 @@ def write_run(
     finally:
         for name in tables:
             con.unregister(name)
+    return changes
+
+
+def preview(con: duckdb.DuckDBPyConnection, entries: Sequence[Entry], run_id: str) -> list[EntryChange]:
+    """What writing this run's entries would add, change and retire: nothing is written."""
+    con.register("preview_entries", entry_table(entries, run_id))
+    try:
+        return history.preview(con, "preview_entries")
+    except duckdb.Error as err:
+        raise LoadError(f"cannot compare with the database (made by an older riskreg? ingest once): {err}") from err
+    finally:
+        con.unregister("preview_entries")
 
 
 def entry_table(entries: Sequence[Entry], run_id: str) -> pa.Table:
@@ -247,13 +319,18 @@ def document_table(
                 "service": services.get(r.path),
                 "metadata": json.dumps(dict(r.metadata), ensure_ascii=False) if r.metadata else None,
                 "owner": r.metadata.get("owner") or r.metadata.get("owners"),
-                "last_updated": r.metadata.get("last updated") or r.metadata.get("updated") or r.metadata.get("date"),
+                "last_updated": (updated := _last_updated(r.metadata)),
+                "updated_on": date_written(updated) if updated else None,
                 "entry_count": len(r.entries),
                 "status": statuses[r.path],
                 "run_id": run_id,
             }
         )
     return pa.Table.from_pylist(rows, schema=DOCUMENT_SCHEMA)
+
+
+def _last_updated(metadata: Mapping[str, str]) -> str | None:
+    return metadata.get("last updated") or metadata.get("updated") or metadata.get("date")
 
 
 MATCH_SCHEMA = pa.schema(

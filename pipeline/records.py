@@ -189,6 +189,32 @@ class Match:
     example: str | None = None  # path:line of the first of them, for the reviewer
 
 
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One field of an entry that a run changed, both values as text (`changes` view)."""
+
+    field: str
+    old_value: str | None
+    new_value: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EntryChange:
+    """An entry a run added, changed or retired, with the fields that changed (`changes` view)."""
+
+    change: Literal["new", "changed", "retired"]
+    entry_key: str
+    kind: Kind
+    service: str | None
+    entry_id: str | None
+    title: str | None
+    severity: str | None  # after the change; the last known value for a retired entry
+    status: str | None
+    source_path: str
+    source_line: int
+    fields: tuple[FieldChange, ...] = ()
+
+
 @dataclass(slots=True)
 class RunSummary:
     """What a run did, for the `runs` table, the CLI summary and `--json`."""
@@ -207,6 +233,10 @@ class RunSummary:
     rejections: list[Rejection] = field(default_factory=list)
     review_items: int = 0
     skipped: dict[str, int] = field(default_factory=dict)  # structures read and not taken, by reason
+    # Entries new, changed and retired since the previous run (see the `changes` view).
+    changes: dict[str, int] = field(default_factory=dict)
+    dry_run: bool = False  # nothing was written; `preview` lists what the run would change
+    preview: list[EntryChange] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:

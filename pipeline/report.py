@@ -1,29 +1,33 @@
 """Stage report: the nightly cross-service rollup, read from the database a run left.
 
-`build_report(con)` queries DuckDB into a `Report` of plain rows (no HTML in it), and the two
-renderers turn that into a self-contained HTML page (inline CSS, no scripts or CDN assets, so it
-opens offline and mails well) or Markdown (for a wiki or a pull request). People act on these
-numbers, so every table says what it counts, and unrated risks are shown as unrated, never
-folded into a severity.
+`build_report(con)` queries DuckDB into a `Report` of plain rows (no HTML in it): first what
+changed since the previous run (pipeline.since), then live risks by service and severity, the
+heatmaps, and the tables. `pipeline.render` turns it into a self-contained HTML page (inline CSS
+and SVG, no scripts or CDN assets, so it opens offline) or Markdown (for e-mail, a wiki or a pull
+request). People act on these numbers, so every table says what it counts, and unrated risks
+are shown as unrated, never folded into a severity.
 """
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
 
+from pipeline.errors import LoadError
+from pipeline.since import SinceLastRun, build_since, change_text
 from pipeline.vocab import SEVERITIES
 
-# Statuses whose risks still need attention; the heatmap and top-risk list count only these.
-# NULL (no status column) counts as live: a register without statuses has not closed anything.
-LIVE_STATUS_SQL = "(status IS NULL OR status NOT IN ('mitigated', 'closed'))"
+# Only live risks (risks.live: not mitigated or closed; no status counts as live) are in the
+# heatmaps, the chart and the top-risk list.
 TOP_RISKS = 20
-# Heatmap cell colours by the severity band of likelihood x impact (see vocab.SEVERITY_BANDS).
-SEVERITY_COLOURS = {"low": "#d9f0d3", "medium": "#fff3b0", "high": "#fdc086", "critical": "#f4a3a3"}
+# Services drawn in the bar chart and given a heatmap of their own: the most critical first.
+CHART_SERVICES = 20
+HEATMAP_SERVICES = 12
+# Segments of the bar chart, most severe first.
+CHART_SEGMENTS = ("critical", "high", "medium", "low", "unrated")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,15 +41,33 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
+class Since:
+    """The "Since the previous run" part: a sentence, the counts, a table per kind of change."""
+
+    intro: str
+    counts: tuple[tuple[str, int], ...]
+    sections: tuple[Section, ...]  # only the kinds of change that happened
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     generated_at: str
     run: dict[str, Any]  # the latest row of `runs` (empty before the first run)
     heatmap: dict[tuple[int, int], int]  # (likelihood, impact) -> live risks
     sections: tuple[Section, ...] = field(default_factory=tuple)
+    since: Since | None = None
+    # (service, live risks per CHART_SEGMENTS) for the bar chart, and how many services it leaves out
+    by_service: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    services_not_charted: int = 0
+    # (service, (likelihood, impact) -> live risks), the services of the chart with rated risks
+    service_heatmaps: tuple[tuple[str, dict[tuple[int, int], int]], ...] = ()
 
 
 def build_report(con: duckdb.DuckDBPyConnection) -> Report:
     """Everything the rollup shows, from the current state of the database."""
+    views = {v for (v,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    if not {"changes", "risk_rollup"} <= views:
+        raise LoadError("the database was written by an older riskreg: run `riskreg ingest` once to upgrade it")
     run_cur = con.execute("SELECT * FROM runs ORDER BY started_at DESC LIMIT 1")
     run_row = run_cur.fetchone()
     run = dict(zip([d[0] for d in run_cur.description], run_row, strict=True)) if run_row else {}
@@ -53,24 +75,22 @@ def build_report(con: duckdb.DuckDBPyConnection) -> Report:
     heatmap = {
         (li, im): n
         for li, im, n in con.execute(
-            f"SELECT likelihood, impact, count(*) FROM risks WHERE {LIVE_STATUS_SQL} "
+            "SELECT likelihood, impact, count(*) FROM risks WHERE live "
             "AND likelihood IS NOT NULL AND impact IS NOT NULL GROUP BY ALL"
         ).fetchall()
     }
 
     severity_counts = ", ".join(f"count(*) FILTER (WHERE severity = '{s}') AS {s}" for s in reversed(SEVERITIES))
-    live_counts = ", ".join(
-        f"count(*) FILTER (WHERE severity = '{s}' AND {LIVE_STATUS_SQL}) AS {s}" for s in reversed(SEVERITIES)
-    )
+    live_counts = ", ".join(f"count(*) FILTER (WHERE severity = '{s}' AND live) AS {s}" for s in reversed(SEVERITIES))
     by_service = con.execute(f"""
         WITH c AS (SELECT service, count(*) AS checks,
                           count(*) FILTER (WHERE checked) AS done,
                           count(*) FILTER (WHERE checked IS NULL) AS unknown
                    FROM entries WHERE kind = 'check' GROUP BY service),
              s AS (SELECT coalesce(service, '(no service)') AS service, count(*) AS risks,
-                          count(*) FILTER (WHERE {LIVE_STATUS_SQL}) AS live, {live_counts},
-                          count(*) FILTER (WHERE severity IS NULL AND {LIVE_STATUS_SQL}) AS unrated,
-                          max(score) FILTER (WHERE {LIVE_STATUS_SQL}) AS top_score
+                          count(*) FILTER (WHERE live) AS live, {live_counts},
+                          count(*) FILTER (WHERE severity IS NULL AND live) AS unrated,
+                          max(score) FILTER (WHERE live) AS top_score
                    FROM risks GROUP BY ALL)
         SELECT coalesce(s.service, c.service, '(no service)'), coalesce(s.risks, 0), coalesce(s.live, 0),
                {", ".join(f"coalesce(s.{x}, 0)" for x in reversed(SEVERITIES))}, coalesce(s.unrated, 0),
@@ -85,7 +105,7 @@ def build_report(con: duckdb.DuckDBPyConnection) -> Report:
     top = con.execute(f"""
         SELECT service, entry_id, title, likelihood, impact, score, severity, status,
                array_to_string(owners, ', '), source_path || ':' || source_line
-        FROM risks WHERE {LIVE_STATUS_SQL} AND severity IS NOT NULL
+        FROM risks WHERE live AND severity IS NOT NULL
         ORDER BY list_position(['critical', 'high', 'medium', 'low'], severity), score DESC NULLS LAST,
                  service, entry_id
         LIMIT {TOP_RISKS}""").fetchall()
@@ -93,7 +113,7 @@ def build_report(con: duckdb.DuckDBPyConnection) -> Report:
     by_owner = con.execute(f"""
         SELECT owner, count(*) AS risks, {severity_counts}
         FROM (SELECT unnest(CASE WHEN len(owners) = 0 THEN ['(no owner)'] ELSE owners END) AS owner, severity
-              FROM risks WHERE {LIVE_STATUS_SQL})
+              FROM risks WHERE live)
         GROUP BY owner ORDER BY critical DESC, high DESC, risks DESC, owner""").fetchall()
 
     by_status = con.execute("""
@@ -169,116 +189,96 @@ def build_report(con: duckdb.DuckDBPyConnection) -> Report:
             tuple(rejections),
         ),
     )
-    return Report(datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), run, heatmap, sections)
-
-
-def _cell(value: Any) -> str:
-    """A value as report text: None as an em dash, lists joined."""
-    if value is None or value == "":
-        return "—"
-    return str(value)
-
-
-def _run_line(report: Report) -> str:
-    run = report.run
-    if not run:
-        return "No run has been loaded into this database yet."
-    return (
-        f"Run {run['run_id']} over {run['root']}: {run['documents_seen']} documents, "
-        f"{run['documents_parsed']} parsed, {run['documents_rejected']} rejected; "
-        f"{run['risks']} risks, {run['checks']} checks."
+    charted, not_charted = _chart_rows(con)
+    return Report(
+        datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        run,
+        heatmap,
+        sections,
+        since_part(build_since(con)),
+        charted,
+        not_charted,
+        _service_heatmaps(con, [service for service, _ in charted][:HEATMAP_SERVICES]),
     )
 
 
-def _band(likelihood: int, impact: int) -> str:
-    score = likelihood * impact
-    return "low" if score <= 6 else "medium" if score <= 9 else "high" if score <= 15 else "critical"
+def _chart_rows(con: duckdb.DuckDBPyConnection) -> tuple[tuple[tuple[str, tuple[int, ...]], ...], int]:
+    """Live risks by service and severity, the services with most critical, then high, first."""
+    rows = con.execute(
+        f"SELECT service, {', '.join(CHART_SEGMENTS)} FROM risk_rollup WHERE live > 0 "
+        "ORDER BY critical DESC, high DESC, live DESC, service"
+    ).fetchall()
+    return tuple((r[0], tuple(r[1:])) for r in rows[:CHART_SERVICES]), max(0, len(rows) - CHART_SERVICES)
 
 
-def render_markdown(report: Report) -> str:
-    """The report as Markdown (GitHub-flavoured tables)."""
-    esc = lambda v: _cell(v).replace("|", "\\|").replace("\n", " ")  # noqa: E731
-    out = [
-        f"# Cross-service risk rollup\n\nGenerated {report.generated_at}. {_run_line(report)}\n",
-        "## Heatmap of live risks\n\nLikelihood (rows, 5 = almost certain) by impact (columns, 5 = critical); "
-        "each cell counts live risks.\n",
-        "| Likelihood \\ Impact | 1 | 2 | 3 | 4 | 5 |",
-        "|---|---|---|---|---|---|",
-    ]
-    for li in range(5, 0, -1):
-        out.append(
-            f"| **{li}** | " + " | ".join(str(report.heatmap.get((li, im), 0) or "·") for im in range(1, 6)) + " |"
+def _service_heatmaps(
+    con: duckdb.DuckDBPyConnection, services: list[str]
+) -> tuple[tuple[str, dict[tuple[int, int], int]], ...]:
+    cells: dict[str, dict[tuple[int, int], int]] = {}
+    for service, li, im, n in con.execute(
+        "SELECT coalesce(service, '(no service)'), likelihood, impact, count(*) FROM risks "
+        "WHERE live AND likelihood IS NOT NULL AND impact IS NOT NULL GROUP BY ALL"
+    ).fetchall():
+        cells.setdefault(service, {})[(li, im)] = n
+    return tuple((s, cells[s]) for s in services if s in cells)
+
+
+# (SinceLastRun.counts key, label) in the order the counts are shown.
+SINCE_COUNTS = (
+    ("new", "new risks"),
+    ("closed", "closed"),
+    ("retired", "retired"),
+    ("rating", "severity or rating changes"),
+    ("status", "status changes"),
+    ("owner", "owner changes"),
+    ("other", "other edits"),
+    ("rejections", "new rejections"),
+)
+
+
+def since_part(since: SinceLastRun) -> Since:
+    """The "Since the previous run" sentence, counts and tables."""
+    if since.run_id is None:
+        return Since("No run has been loaded into this database yet.", (), ())
+    if since.previous_run is None:
+        return Since(
+            "This is the first run loaded into this database: there is nothing to compare it with yet. "
+            "From the next run on, this part lists what each run changed.",
+            (),
+            (),
         )
-    for section in report.sections:
-        out.append(f"\n## {section.title}\n\n{section.note}\n")
-        if not section.rows:
-            out.append("_None._")
+    intro = f"Compared with run {since.previous_run} (started {since.previous_started_at} UTC)."
+    if since.quiet:
+        intro += " No change: no risk added, closed, retired or edited, no checklist change, no new rejection."
+    counts = since.counts
+    checks = ", ".join(f"{n} {what}" for what, n in since.checks.items() if n)
+    if checks:
+        intro += f" Checklists: {checks}."
+    sections = []
+    for group in since.groups:
+        if not group.changes:
             continue
-        out.append("| " + " | ".join(section.columns) + " |")
-        out.append("|" + "---|" * len(section.columns))
-        out.extend("| " + " | ".join(esc(v) for v in row) + " |" for row in section.rows)
-    return "\n".join(out) + "\n"
-
-
-HTML_STYLE = """
-body { font: 14px/1.45 system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 2rem auto; max-width: 72rem;
-       color: #1f2328; padding: 0 1rem; }
-h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.2rem; margin-top: 2rem; }
-p.note { color: #57606a; margin-top: 0; }
-table { border-collapse: collapse; margin: .5rem 0; }
-th, td { border: 1px solid #d0d7de; padding: .3rem .55rem; text-align: left; vertical-align: top; }
-th { background: #f6f8fa; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
-table.heatmap td { width: 3.2rem; height: 2.4rem; text-align: center; vertical-align: middle; font-weight: 600; }
-table.heatmap th { text-align: center; vertical-align: middle; }
-table.heatmap td.zero { color: #8c959f; font-weight: 400; }
-.legend span { display: inline-block; padding: .1rem .5rem; margin-right: .4rem; border: 1px solid #d0d7de; }
-"""
-
-
-def render_html(report: Report) -> str:
-    """The report as one self-contained HTML page."""
-    e = lambda v: html.escape(_cell(v))  # noqa: E731
-    parts = [
-        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>Risk rollup — {e(report.generated_at)}</title><style>{HTML_STYLE}</style></head><body>",
-        "<h1>Cross-service risk rollup</h1>",
-        f"<p class='note'>Generated {e(report.generated_at)}. {e(_run_line(report))}</p>",
-        "<h2>Heatmap of live risks</h2>",
-        "<p class='note'>Likelihood (rows) by impact (columns), 1-5; each cell counts live risks "
-        "(not mitigated or closed). Colour: severity band of likelihood x impact.</p>",
-        "<table class='heatmap'><tr><th>Likelihood \\ Impact</th>"
-        + "".join(f"<th>{im}</th>" for im in range(1, 6))
-        + "</tr>",
-    ]
-    for li in range(5, 0, -1):
-        cells = []
-        for im in range(1, 6):
-            n = report.heatmap.get((li, im), 0)
-            colour = SEVERITY_COLOURS[_band(li, im)]
-            cells.append(
-                f"<td class='{'zero' if not n else ''}' style='background:{colour}' "
-                f"title='likelihood {li}, impact {im}: {n} live risks'>{n or '·'}</td>"
+        title = f"{group.title} ({len(group.changes)})"
+        if group.key in ("new", "retired"):
+            rows = tuple(
+                (c.service, c.entry_id, c.title, c.severity, c.status, f"{c.source_path}:{c.source_line}")
+                for c in group.changes
             )
-        parts.append(f"<tr><th>{li}</th>{''.join(cells)}</tr>")
-    parts.append(
-        "</table><p class='legend'>"
-        + "".join(f"<span style='background:{c}'>{s}</span>" for s, c in SEVERITY_COLOURS.items())
-        + "</p>"
-    )
-    for section in report.sections:
-        parts.append(f"<h2>{e(section.title)}</h2><p class='note'>{e(section.note)}</p>")
-        if not section.rows:
-            parts.append("<p><em>None.</em></p>")
-            continue
-        parts.append("<table><tr>" + "".join(f"<th>{e(c)}</th>" for c in section.columns) + "</tr>")
-        for row in section.rows:
-            parts.append(
-                "<tr>"
-                + "".join(
-                    f"<td class='num'>{e(v)}</td>" if isinstance(v, int | float) else f"<td>{e(v)}</td>" for v in row
-                )
-                + "</tr>"
+            sections.append(Section(title, group.note, ("Service", "ID", "Risk", "Severity", "Status", "Source"), rows))
+        else:
+            rows = tuple(
+                (c.service, c.entry_id, c.title, change_text(c.fields), f"{c.source_path}:{c.source_line}")
+                for c in group.changes
             )
-        parts.append("</table>")
-    parts.append("</body></html>\n")
-    return "\n".join(parts)
+            sections.append(Section(title, group.note, ("Service", "ID", "Risk", "Change", "Source"), rows))
+    if since.new_rejections:
+        sections.append(
+            Section(
+                f"New rejections ({len(since.new_rejections)})",
+                "Documents rejected by this run and not by the previous one.",
+                ("Path", "Line", "Stage", "Reason"),
+                since.new_rejections,
+            )
+        )
+    shown = () if since.quiet else tuple((label, counts.get(key, 0)) for key, label in SINCE_COUNTS)
+    return Since(intro, shown, tuple(sections))

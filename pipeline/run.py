@@ -25,7 +25,7 @@ from pathlib import Path
 
 from parsers import reader
 from parsers.legacy import PARSERS_BY_NAME
-from pipeline import load, sniff
+from pipeline import history, load, sniff
 from pipeline.config import Config
 from pipeline.decode import decode_document
 from pipeline.errors import DecodeError, ParseError
@@ -195,11 +195,14 @@ def ingest(
     executor: Executor | None = None,
     incremental: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    dry_run: bool = False,
 ) -> RunSummary:
     """Ingest every document under root into the database at db; returns what happened.
 
     `executor`: any concurrent.futures.Executor (a Dask `client.get_executor()` included);
     otherwise a process pool of `workers` (default: CPU count) when there is enough to do.
+    `progress(done, total)` is called as documents are parsed. `dry_run`: do everything but
+    write; `summary.preview` lists the entries the run would add, change and retire.
     """
     root = Path(root)
     started = datetime.now(UTC)
@@ -222,7 +225,7 @@ def ingest(
     summary.documents_seen = len(files)
 
     fingerprint = config.fingerprint()
-    con = load.connect(db)
+    con = load.connect_for_preview(db) if dry_run else load.connect(db)
     try:
         cached = load.cached_results(con, fingerprint, current_sha.items()) if incremental else {}
         previous = load.previous_documents(con)
@@ -257,7 +260,11 @@ def ingest(
         summary.review_items = sum(1 for m in run.matches if m.needs_review)
         summary.skipped = dict(Counter(s.reason for r in results for s in r.skipped).most_common())
         summary.finished_at = datetime.now(UTC).isoformat()
-        load.write_run(
+        if dry_run:
+            summary.dry_run, summary.preview = True, load.preview(con, run.entries, summary.run_id)
+            summary.changes = history.counted(summary.preview)
+            return summary
+        summary.changes = load.write_run(
             con,
             summary,
             fingerprint,

@@ -3,13 +3,19 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
+from pipeline.charts import Svg
 from pipeline.cli import main
+from pipeline.config import Config
 from pipeline.load import connect
+from pipeline.run import ingest
+from tests.history_scenario import BILLING
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 INTERNAL_TABLES = {"parse_cache", "schema_info"}  # mentioned, not for analysts
@@ -53,6 +59,24 @@ def test_every_table_view_and_column_is_documented(tmp_path: Path) -> None:
         text = readme_section(f"`{table}`")
         missing += [f"{table}.{c}" for c in columns if f"`{c}`" not in text]
     assert not missing, f"columns not documented in README: {missing}"
+    assert "`live`" in readme_section("`entries`") and "`entries_as_of(run_id)`" in README
+
+
+def test_every_table_view_and_column_carries_a_comment(tmp_path: Path) -> None:
+    """`COMMENT ON` text, so that DuckDB clients and `duckdb_columns()` explain the schema too."""
+    con = connect(tmp_path / "docs.duckdb")
+    try:
+        bare = con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE comment IS NULL OR comment = '' "
+            "UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal AND (comment IS NULL OR comment = '') "
+            "UNION ALL SELECT table_name || '.' || column_name FROM duckdb_columns() "
+            "WHERE NOT internal AND (comment IS NULL OR comment = '')"
+        ).fetchall()
+        macro = con.execute("SELECT comment FROM duckdb_functions() WHERE function_name = 'entries_as_of'").fetchall()
+    finally:
+        con.close()
+    assert not bare, f"no COMMENT: {[b[0] for b in bare]}"
+    assert macro and macro[0][0]
 
 
 def test_readme_first_screen_has_exactly_two_setup_commands() -> None:
@@ -62,16 +86,18 @@ def test_readme_first_screen_has_exactly_two_setup_commands() -> None:
     assert "riskreg ingest data/raw" in commands[0] and "pytest" in commands[1]
 
 
-def test_notebook_queries_run_against_a_real_database(tmp_path: Path) -> None:
-    """The analyst notebook's SQL stays true to the schema."""
-    import json
-
-    from pipeline.config import Config
-    from pipeline.run import ingest
-
+def test_notebook_runs_against_a_database_of_two_nights(tmp_path: Path) -> None:
+    """The analyst notebook runs top to bottom, and its "what changed this week" cells find the
+    edits made between two runs over the samples."""
     repo = Path(__file__).resolve().parent.parent
-    db = tmp_path / "registers.duckdb"
-    ingest(repo / "data" / "raw", db, Config(), workers=1)
+    docs, db = tmp_path / "raw", tmp_path / "registers.duckdb"
+    shutil.copytree(repo / "data" / "raw", docs)
+    config = Config().with_owner_directory(repo / "data" / "owners.csv")
+    ingest(docs, db, config, workers=1)
+    (docs / "tariff-engine-risk-register.md").unlink()
+    (docs / "billing-risk-register.md").write_text(BILLING, encoding="utf-8")
+    ingest(docs, db, config, workers=1)
+
     notebook = json.loads((repo / "notebooks" / "querying_registers.ipynb").read_text(encoding="utf-8"))
     namespace: dict = {}
     for cell in notebook["cells"]:
@@ -79,6 +105,11 @@ def test_notebook_queries_run_against_a_real_database(tmp_path: Path) -> None:
             source = "".join(cell["source"]).replace("'../data/normalized/registers.duckdb'", repr(str(db)))
             exec(compile(f"_ = ({source})" if "\n" not in source.strip() else source, "notebook", "exec"), namespace)
     namespace["con"].close()
+    assert list(namespace["per_night"]["new"]) == [32 + 25, 1]  # every entry on night 1; B-1 on night 2
+    assert namespace["per_night"]["retired"].iloc[-1] > 0  # the tariff engine's entries
+    assert isinstance(namespace["chart"], Svg) and "<rect class='bar'" in namespace["chart"]._repr_svg_()
+    changes = namespace["new_or_gone"]
+    assert {"new", "retired"} <= set(changes["change"]) and "B-1" in set(changes["entry_id"])
 
 
 def test_readme_riskreg_toml_reference_is_a_valid_config(tmp_path: Path) -> None:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from pipeline.config import Config
 from pipeline.load import connect
-from pipeline.report import build_report, render_html, render_markdown
+from pipeline.render import render_html, render_markdown
+from pipeline.report import build_report
 from pipeline.run import ingest
 
 REGISTER = """# Ledger Sync — Risk Register
