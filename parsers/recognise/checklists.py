@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Sequence, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from parsers.model import Block, Heading, ListItem, Paragraph, Quote, Tree
 from parsers.recognise.check_items import mark_boxes, own_lines, repair_notes, title_and_state, trailing_field
@@ -70,6 +70,16 @@ class Reading:
     checklist_doc: bool
     ctx: Context
     mark_boxes: Set[int]  # lines of items whose box glyph is a status mark
+    strong_headings: dict[str, bool] = field(default_factory=dict)  # heading -> it announces a checklist
+
+    def strong(self, heading: str | None) -> bool:
+        """Whether a heading announces a checklist or a sign-off list (asked once per heading)."""
+        if heading is None:
+            return False
+        found = self.strong_headings.get(heading)
+        if found is None:
+            found = self.strong_headings[heading] = strong_heading(heading, self.ctx)
+        return found
 
 
 def recognise(tree: Tree, verdicts: Verdicts, ctx: Context, claimed: Set[int] = frozenset()) -> Found:
@@ -90,8 +100,9 @@ def recognise(tree: Tree, verdicts: Verdicts, ctx: Context, claimed: Set[int] = 
             else:
                 reasons[reason] += 1
         for cand in kept:
-            found.entries.append(_entry(cand, ctx, cand.item.line in seen_lines))
-            seen_lines.add(cand.item.line)
+            entry = _entry(cand, ctx, cand.item.line in seen_lines)
+            found.entries.append(entry)
+            seen_lines.update(entry.lines)
         if not kept and reasons:
             first = group.items[0]
             found.skipped.append(Skipped(first.line, "list", reasons.most_common(1)[0][0], first.text[:200]))
@@ -169,11 +180,20 @@ def _candidates(
         title, checked, has_mark = title_and_state(item, box_is_mark)
         heading = label if label is not None else _nearest_heading(item)
         if title:
-            section = section_name(label) if label is not None else nearest_section(item.path)
+            section = _without_colon(section_name(label) if label is not None else nearest_section(item.path))
             yield Candidate(item, title, checked, boxed, has_mark, under_box, heading, section)
         nested = [kid for kid in item.children if isinstance(kid, ListItem)]
         if nested:
             yield from _candidates(nested, label, reading, claimed, reasons, under_box or boxed)
+
+
+def _without_colon(section: str | None) -> str | None:
+    """A section named by a heading that introduces its list ("Before launch:"), colon gone.
+
+    >>> _without_colon("Before launch:"), _without_colon("Docs"), _without_colon(None)
+    ('Before launch', 'Docs', None)
+    """
+    return (section.rstrip(":").rstrip() or None) if section else None
 
 
 def _nearest_heading(block: Block) -> str | None:
@@ -189,11 +209,11 @@ def _drop_reason(cand: Candidate, reading: Reading) -> str | None:
         return None
     if cand.under_box:
         return "notes under a task"
-    strong = cand.heading is not None and strong_heading(cand.heading, reading.ctx)
-    if reading.shape.boxes:
-        return None if cand.has_mark and strong else "status notes beside task boxes"
     if cand.item.number is not None and not cand.has_mark:
         return "numbered steps"
+    strong = reading.strong(cand.heading)
+    if reading.shape.boxes:
+        return None if cand.has_mark and strong else "status notes beside task boxes"
     if reading.checklist_doc or strong:
         return None
     return "not a checklist"
