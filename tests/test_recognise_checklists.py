@@ -353,6 +353,9 @@ def test_html_checkbox_lists_and_unknown_boxes() -> None:
         ("Quoted", "Tasks", False),
     ]
     assert {e.parser for e in tree_found(blocks, "html")} == {"html/checklists"}
+    # <li>s on one source line are not a scraped line split in two
+    same_line = [heading(1, "Tasks"), item(2, "Backups", "ticked"), item(2, "Load test", "unticked")]
+    assert [(e.lines, e.notes, e.confidence) for e in tree_found(same_line, "html")] == [((2,), (), 1.0)] * 2
 
 
 def test_signoff_round_trip_scraped() -> None:

@@ -158,10 +158,14 @@ def repair_notes(lines: tuple[int, ...], syntax: str, shares_line: bool) -> tupl
     """Why an item's text may be less sure than its neighbours': a scraped item put back together
     from several lines, or split off a line that held several items.
 
+    Only a scraped page's items were repaired: HTML list items may share a source line, and a
+    wrapped item of a light markup is joined as written.
     >>> repair_notes((3, 4), "text", False), repair_notes((5,), "text", True), repair_notes((3, 4), "org", False)
     (('rejoined with line 4',), ('split from a joined line 5',), ())
+    >>> repair_notes((12,), "html", True)
+    ()
     """
-    notes = [f"split from a joined line {lines[0]}"] if shares_line else []
-    if syntax in SCRAPED_SYNTAXES:
-        notes.extend(f"rejoined with line {n}" for n in lines[1:])
-    return tuple(notes)
+    if syntax not in SCRAPED_SYNTAXES:
+        return ()
+    split = (f"split from a joined line {lines[0]}",) if shares_line else ()
+    return (*split, *(f"rejoined with line {n}" for n in lines[1:]))
