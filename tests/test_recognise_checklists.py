@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
 from parsers.model import Block, Box, Heading, ListItem, Paragraph, Quote, Tree, with_paths
@@ -467,6 +467,12 @@ def _read_within_lines(text: str) -> None:
         result = read(doc_of(text), CONFIG).parsed
     except ParseError:
         return
+    except BaseException as err:
+        # markdown-it-pyrs panics on a lone backtick after "[" above a table delimiter row (a Rust
+        # panic is a BaseException); pinned by test_markdown_front_end_panic_is_a_parse_error.
+        if type(err).__name__ != "PanicException":
+            raise
+        reject()
     n_lines = len(text.split("\n"))
     for entry in result.entries:
         if entry.kind != "check":
@@ -586,6 +592,16 @@ def test_signoff_table_round_trip(rows: list[tuple[str, str, str]], head: str) -
     text += "".join(f"| {area} | {who} | {said} |\n" for area, who, said in rows)
     state = {"✅ Approved": True, "Approved": True, "Yes": True, "❌ Blocked": False, "No": False}
     assert checks(text) == [(area, head[3:], state.get(said)) for area, _, said in rows]
+
+
+@pytest.mark.xfail(strict=True, reason="markdown-it-pyrs panics (markdown-it 0.6 code_pair.rs:87); front end's")
+def test_markdown_front_end_panic_is_a_parse_error() -> None:
+    try:
+        read(doc_of("## A\n[`\n|---|---|\n"), CONFIG)
+    except ParseError:
+        pass
+    except BaseException as err:  # noqa: BLE001 - the Rust panic is what this test pins
+        pytest.fail(f"{type(err).__name__}: {err}")
 
 
 def test_hostile_lines_read_in_linear_time() -> None:
