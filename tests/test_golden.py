@@ -26,7 +26,7 @@ CASES = sorted(
 
 # Fixture folders read through the document model (parsers.reader) while the old parser stacks
 # still serve the others.
-TREE_FOLDERS = frozenset({"tables", "sections"})
+TREE_FOLDERS = frozenset({"tables", "sections", "checklists"})
 
 
 def run_one(path: Path):

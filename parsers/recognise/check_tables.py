@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from parsers.lexicon import label_key
 from parsers.model import Table
+from parsers.recognise.checklist_shape import checks_heading, readiness_title, strong_heading
 from parsers.recognise.common import Context, nearest_section, section_name
 from parsers.recognise.marks import decision, marked
 from pipeline.records import RawEntry, SourceLoc
@@ -51,7 +52,7 @@ def check_columns(table: Table, fields: Sequence[str | None], ctx: Context) -> C
                 continue
             state = col
             break
-    if state is None:
+    if state is None or not _checklist_place(table, state, ctx):
         return None
     item = next(
         (
@@ -69,6 +70,22 @@ def check_columns(table: Table, fields: Sequence[str | None], ctx: Context) -> C
 
 def _boxes(cells: Sequence[str]) -> bool:
     return all(c.strip().startswith("[") for c in cells)
+
+
+def _checklist_place(table: Table, state: int, ctx: Context) -> bool:
+    """Whether a table whose state column holds marks or decision words stands where a checklist
+    does: under (or captioned with) a sign-off, checklist or "... checks" heading, or in a
+    document whose title reads as a readiness check or that has no title heading. A progress
+    report's milestone table (`| Milestone | Stato |` with ✅/⬜) is not one; a column of task
+    boxes is a checklist wherever it stands."""
+    cells = [r.cells[state] for r in table.rows if state < len(r.cells) and r.cells[state].strip()]
+    if cells and _boxes(cells):
+        return True
+    heading = section_name(table.caption) or nearest_section(table.path) or ""
+    if strong_heading(heading, ctx) or checks_heading(heading, ctx):
+        return True
+    title = table.path[0][1] if table.path and table.path[0][0] == 1 else None
+    return title is None or readiness_title(title, ctx)
 
 
 def check_entries(table: Table, fields: Sequence[str | None], columns: CheckColumns, ctx: Context) -> list[RawEntry]:
