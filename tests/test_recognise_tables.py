@@ -15,6 +15,7 @@ from parsers.recognise.tables import verdict
 from pipeline.cli import main
 from pipeline.config import Config
 from pipeline.records import Document
+from pipeline.run import process_document
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tables"
 
@@ -96,3 +97,20 @@ def test_verdict_never_fails_and_register_rows_stay_in_the_table(header: list[st
     v = verdict(t, CTX)
     assert v.kind in ("register", "card", "supplement", "checklist", "legend", "fields", "properties", "skip")
     assert v.reason
+
+
+def test_markdown_parser_panic_is_a_parse_error_not_a_crash(monkeypatch) -> None:
+    monkeypatch.setenv("RISKREG_READER", "tree")
+    result = process_document("panic.md", b"## A\n[`\n|---|---|\n", Config())
+    assert result.rejections and "Markdown parser failed" in result.rejections[0].reason
+
+
+def test_deep_nesting_and_emphasis_are_read_without_running_out_of_stack() -> None:
+    deep_list = (
+        "".join("  " * i + "- x\n" for i in range(300)) + "\n| ID | Risk | Impact |\n|---|---|---|\n| R1 | a | High |\n"
+    )
+    assert [e.fields["entry_id"] for e in read(doc(deep_list), Config()).parsed.entries] == ["R1"]
+    quotes = ">" * 3000 + " x\n\n| ID | Risk | Impact |\n|---|---|---|\n| R1 | a | High |\n"
+    assert len(read(doc(quotes), Config()).parsed.entries) == 1
+    stars = "*" * 20000 + "x" + "*" * 20000
+    read(doc(stars), Config())

@@ -24,6 +24,7 @@ from parsers.frontends.plain_tables import find_tables
 from parsers.inline import code, escape
 from parsers.model import Block, Code, Heading, ListItem, Paragraph, Quote, Row, Rule, Table, Tree, with_paths
 from pipeline.config import Config
+from pipeline.errors import ParseError
 from pipeline.records import Document
 
 NAME = "markdown"
@@ -74,9 +75,24 @@ def blocks(doc: Document, config: Config) -> Tree:
     source = _escape_code_span_pipes(_plus_rules_as_pipes(text))
     data = source.encode("utf-8", "surrogatepass")
     walker = _Walker([0, *(m.end() for m in NEWLINE_RE.finditer(data))], config)
-    found = list(walker.blocks(PARSER.tree(source).children))
+    found = list(walker.blocks(_parse(source, doc.path).children))
     found = _with_plain_tables(found, text.split("\n"), walker.code_lines)
     return Tree(NAME, with_paths(found), declared_title=properties.pop("title", None), properties=properties)
+
+
+def _parse(source: str, path: str) -> markdown_it_pyrs.Node:
+    """markdown-it-pyrs's tree of the text. The Rust parser panics on a few inputs (an unclosed
+    backtick run before a table rule, markdown-it-rust issue #40); a panic reaches Python as a
+    BaseException that no ordinary handler sees, so it becomes a ParseError here, which rejects
+    the document with its reason instead of stopping the run."""
+    try:
+        return PARSER.tree(source)
+    except (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError):
+        raise
+    except BaseException as err:
+        if type(err).__name__ != "PanicException":
+            raise
+        raise ParseError(f"the Markdown parser failed on this text ({err}); please report it", path) from err
 
 
 class _Walker:
@@ -86,6 +102,7 @@ class _Walker:
         self.line_starts = line_starts
         self.config = config
         self.code_lines: set[int] = set()  # 0-based lines inside code blocks and HTML blocks
+        self.nesting = 0  # lists and quotes we are inside of
 
     def span(self, node: markdown_it_pyrs.Node) -> tuple[int, int]:
         """(first line, last line), 1-based, of a node."""
@@ -106,6 +123,8 @@ class _Walker:
             yield Heading(line=first, end=last, level=int(node.meta.get("level", 1)), text=plain, marked=marked)
         elif name == "paragraph":
             yield from self.paragraph(node, first, last, depth)
+        elif name in ("bullet_list", "ordered_list", "blockquote") and self.nesting >= MAX_NESTING:
+            yield _flattened(node, first, last)
         elif name in ("bullet_list", "ordered_list"):
             start = int(node.meta.get("start", 1)) if name == "ordered_list" else None
             for k, item in enumerate(node.children):
@@ -116,7 +135,11 @@ class _Walker:
             self.code_lines.update(range(first - 1, last))
             yield Code(line=first, end=last, text=node.meta.get("content", ""), lang=node.meta.get("info", ""))
         elif name == "blockquote":
-            yield Quote(line=first, end=last, children=tuple(self.blocks(node.children, depth)))
+            self.nesting += 1
+            try:
+                yield Quote(line=first, end=last, children=tuple(self.blocks(node.children, depth)))
+            finally:
+                self.nesting -= 1
         elif name == "hr":
             yield Rule(line=first, end=last)
         elif name == "html_block":
@@ -151,7 +174,11 @@ class _Walker:
         box, plain = leading_box(plain)
         if box is not None:
             marked = leading_box(marked)[1]
-        nested = tuple(self.blocks(kids, depth + 1))
+        self.nesting += 1
+        try:
+            nested = tuple(self.blocks(kids, depth + 1))
+        finally:
+            self.nesting -= 1
         return ListItem(
             line=first, end=last, text=plain, marked=marked, box=box, number=number, depth=depth, children=nested
         )
@@ -167,6 +194,28 @@ class _Walker:
                 else:
                     rows.append(Row(self.span(tr)[0], cells))
         return Table(line=first, end=last, header=header, rows=tuple(rows), layout="pipe")
+
+
+# Lists and quotes nested deeper than this are read as one paragraph of their text: no register
+# nests that deep, and walking further would only spend the stack (a hostile document nests
+# thousands deep).
+MAX_NESTING = 40
+
+
+def _flattened(node: markdown_it_pyrs.Node, first: int, last: int) -> Paragraph:
+    """The text of a whole subtree as one paragraph, read without recursion."""
+    pieces: list[str] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        content = current.meta.get("content") if current.name in ("text", "text_special", "code_inline") else None
+        if content:
+            pieces.append(content)
+        elif current.name in ("softbreak", "hardbreak", "paragraph"):
+            pieces.append(" ")
+        stack.extend(reversed(current.children))
+    text = _tidy(" ".join(pieces))
+    return Paragraph(line=first, end=last, text=text, marked=escape(text))
 
 
 # Node names of blocks that may sit in a list item after its inline text.
@@ -199,8 +248,21 @@ def render(nodes: Sequence[markdown_it_pyrs.Node]) -> tuple[str, str]:
     return _tidy("".join(plain)), _tidy("".join(marked))
 
 
+# Markers of the inline nodes that keep their markup in the marked form (struck text in both).
+INLINE_MARKS = {"strong": "**", "em": "*", "strikethrough": "~~"}
+
+
 def _render(nodes: Sequence[markdown_it_pyrs.Node], plain: list[str], marked: list[str]) -> None:
-    for node in nodes:
+    """Append the text of inline nodes, depth first with an explicit stack (emphasis can nest
+    thousands deep in a hostile line); a string on the stack is a closing marker."""
+    stack: list[markdown_it_pyrs.Node | str] = list(reversed(nodes))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            marked.append(node)
+            if node == "~~":
+                plain.append(node)
+            continue
         name = node.name
         if name in ("text", "text_special"):
             content = node.meta.get("content", "")
@@ -209,15 +271,13 @@ def _render(nodes: Sequence[markdown_it_pyrs.Node], plain: list[str], marked: li
         elif name in ("softbreak", "hardbreak"):
             plain.append("\n")
             marked.append("\n")
-        elif name in ("strong", "em", "strikethrough"):
-            mark = {"strong": "**", "em": "*", "strikethrough": "~~"}[name]
+        elif name in INLINE_MARKS:
+            mark = INLINE_MARKS[name]
             marked.append(mark)
             if name == "strikethrough":
                 plain.append(mark)
-            _render(node.children, plain, marked)
-            marked.append(mark)
-            if name == "strikethrough":
-                plain.append(mark)
+            stack.append(mark)
+            stack.extend(reversed(node.children))
         elif name == "code_inline":
             content = "".join(c.meta.get("content", "") for c in node.children)
             plain.append(content)
@@ -227,7 +287,7 @@ def _render(nodes: Sequence[markdown_it_pyrs.Node], plain: list[str], marked: li
                 plain.append("\n")
                 marked.append("\n")
         else:  # link, image (its alt text), autolink: their text
-            _render(node.children, plain, marked)
+            stack.extend(reversed(node.children))
 
 
 SPACE_RUN_RE = re.compile(r"[ \t\u00a0]+")
