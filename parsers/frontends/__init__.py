@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from parsers.frontends import html, markdown
+from parsers.frontends import html, markdown, text
 
-FRONTENDS: tuple[ModuleType, ...] = (html, markdown)
+FRONTENDS: tuple[ModuleType, ...] = (html, markdown, text)
 FRONTENDS_BY_NAME = {f.NAME: f for f in FRONTENDS}
 
 
