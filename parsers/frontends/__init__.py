@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from parsers.frontends import html, markdown, text
+from parsers.frontends import html, markdown, org, rst, text
 
-FRONTENDS: tuple[ModuleType, ...] = (html, markdown, text)
+FRONTENDS: tuple[ModuleType, ...] = (html, org, rst, markdown, text)
 FRONTENDS_BY_NAME = {f.NAME: f for f in FRONTENDS}
 
 
