@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from parsers.frontends import html, markdown, org, rst, text
+from parsers.frontends import asciidoc, html, markdown, org, rst, text, wiki
 
-FRONTENDS: tuple[ModuleType, ...] = (html, org, rst, markdown, text)
+FRONTENDS: tuple[ModuleType, ...] = (html, org, rst, asciidoc, wiki, markdown, text)
 FRONTENDS_BY_NAME = {f.NAME: f for f in FRONTENDS}
 
 

@@ -34,7 +34,7 @@ SNIFF_CHARS = 200_000
 # underlined with as many characters as it has; a field list; a ``literal``; a Markdown link
 # (then an underlined title is more likely Markdown's setext heading).
 DIRECTIVE_SIGN_RE = re.compile(r"^[ \t]*\.\.[ \t]+[A-Za-z][\w:-]*::", re.MULTILINE)
-OVERLINE_SIGN_RE = re.compile(r"^(?P<a>([=\-~^\"'`#*+:.])\2{2,})[ \t]*\n[^\n]+\n(?P=a)[ \t]*$", re.MULTILINE)
+OVERLINE_SIGN_RE = re.compile(r"^(?P<a>([=\-~^\"'`#*+:.])\2{2,})[ \t]*\n(?P<title>[^\n]+)\n(?P=a)[ \t]*$", re.MULTILINE)
 UNDERLINE_SIGN_RE = re.compile(r"^(?P<title>[^\s\n][^\n]*)\n(?P<u>[=\-~^\"'`#*+:])(?P=u){2,}[ \t]*$", re.MULTILINE)
 FIELD_SIGN_RE = re.compile(r"^:[A-Za-z][\w -]{0,30}:[ \t]+\S", re.MULTILINE)
 LITERAL_SIGN_RE = re.compile(r"``[^`\n]+``")
@@ -91,7 +91,9 @@ def sniff(text: str) -> float:
     (0.5, 0.0, 0.6, 0.0)
     """
     head = front_matter.split(text[:SNIFF_CHARS])[1]
-    if DIRECTIVE_SIGN_RE.search(head) or OVERLINE_SIGN_RE.search(head):
+    if DIRECTIVE_SIGN_RE.search(head) or any(
+        len(m["a"]) >= len(m["title"].strip()) for m in OVERLINE_SIGN_RE.finditer(head)
+    ):
         return 0.95
     field = FIELD_SIGN_RE.search(head) is not None
     for m in UNDERLINE_SIGN_RE.finditer(head):
