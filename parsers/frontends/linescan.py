@@ -25,8 +25,6 @@ from pipeline.textnorm import squash
 MAX_DEPTH = 12
 # Deepest inline nesting read (bold inside a link inside emphasis...); deeper markup stays text.
 MAX_INLINE_DEPTH = 4
-# Runs of spaces inside a line of rendered text.
-SPACE_RUN_RE = re.compile(r"[ \t\u00a0]+")
 # A `|` that splits pipe-table cells: not escaped with a backslash.
 CELL_BAR_RE = re.compile(r"(?<!\\)\|")
 # Check marks a line can carry instead of a box: ticked, crossed, pending (read by the recognisers).
@@ -139,12 +137,12 @@ def indent_of(line: str) -> int:
 def tidy(text: str) -> str:
     """Spaces squashed and trimmed on each line; blank lines dropped.
 
-    >>> tidy("  a   b \\n\\n c ")
-    'a b\\nc'
+    >>> tidy("  a   b \\n\\n c\\u00a0 d ")
+    'a b\\nc d'
     """
     if "\n" not in text:
-        return SPACE_RUN_RE.sub(" ", text).strip()
-    return "\n".join(s for line in text.split("\n") if (s := SPACE_RUN_RE.sub(" ", line).strip()))
+        return " ".join(text.split())
+    return "\n".join(s for line in text.split("\n") if (s := " ".join(line.split())))
 
 
 # ---- inline markup --------------------------------------------------------------------------
@@ -278,7 +276,7 @@ def pipe_table(
             if rule_at is None:
                 rule_at = len(rows)
         else:
-            cells = tuple(cell_text(c) for c in pipe_cells(lines[i]))
+            cells = tuple(cell_text(c) if c else "" for c in pipe_cells(lines[i]))
             if any(cells):
                 rows.append(Row(i + 1, cells))
         i += 1

@@ -44,9 +44,8 @@ ITEM_RE = re.compile(r"^[ \t]*(?P<markers>[*#]{1,20}|-)[ \t]+(?=\S)")
 # A block macro line opening code ("{code:java}", "{noformat}") and its closing tag.
 CODE_OPEN_RE = re.compile(r"^[ \t]*\{(?P<kind>code|noformat)(?::(?P<params>[^}\n]*))?\}")
 # Block macros whose content is read as any other text: their tags alone on a line are skipped.
-THROUGH_RE = re.compile(
-    r"^[ \t]*\{/?(?:panel|quote|info|note|warning|tip|expand|section|column|color|center|excerpt|div)(?::[^}\n]*)?\}[ \t]*$"
-)
+THROUGH_MACROS = "panel|quote|info|note|warning|tip|expand|section|column|color|center|excerpt|div"
+THROUGH_RE = re.compile(rf"^[ \t]*\{{/?(?:{THROUGH_MACROS})(?::[^}}\n]*)?\}}[ \t]*$")
 # A block quote line "bq. text".
 QUOTE_RE = re.compile(r"^[ \t]*bq\.[ \t]+")
 # A rule: four dashes.
@@ -56,6 +55,10 @@ LANGUAGE_RE = re.compile(r"(?:^|\|)(?:language=)?(?P<lang>[A-Za-z][\w+#-]*)(?:$|
 # A status macro's title.
 STATUS_TITLE_RE = re.compile(r"(?:^|\|)title=(?P<title>[^|}]*)")
 
+# What splits a table row, or keeps a bar from splitting it: an escaped bar, one or two bars,
+# an opening bracket (a link or a macro holds bars of its own).
+CELL_PUNCTUATION_RE = re.compile(r"\\\||\|\|?|[\[{]")
+BRACKETS = {"[": "]", "{": "}"}
 # Emoticons and the marks they show.
 EMOTICONS = {
     "/": "✅",
@@ -71,8 +74,10 @@ EMOTICONS = {
     "+": "➕",
     "-": "➖",
 }
-# Inline markup. Each body stops at the next character of its own kind (links and macros at the
-# brackets they cannot hold), so a line is read in linear time.
+# Inline markup. Every alternative opens with its marker (the character before it is checked
+# after it, by a lookbehind over both), so the engine skips to the next marker at C speed; each
+# body stops at the next character of its own kind (links and macros at the brackets they cannot
+# hold), so a line is read in linear time.
 INLINE_RE = re.compile(
     r"(?P<br>\\\\)"
     r"|\\(?P<literal>[*_\-+{}\[\]|?^~#!\\])"
@@ -82,13 +87,13 @@ INLINE_RE = re.compile(
     r"|\((?P<emoticon>/|x|!|\?|y|n|i|on|off|\*|\+|-)\)"
     r"|\[(?P<inner>[^\[\]|\n]*)\|[^\[\]\n]*\]"
     r"|\[(?P<literal2>[^\[\]|\n]+)\]"
-    r"|(?<![\w*])\*(?P<strong>[^\s*](?:[^*\n]*?[^\s*])?)\*(?![\w*])"
-    r"|(?<![\w_])_(?P<em>[^\s_](?:[^_\n]*?[^\s_])?)_(?![\w_])"
-    r"|(?<![\w-])-(?P<struck>[^\s-](?:[^-\n]*?[^\s-])?)-(?![\w-])"
-    r"|(?<![\w+])\+(?P<inner2>[^\s+](?:[^+\n]*?[^\s+])?)\+(?![\w+])"
+    r"|\*(?<![\w*]\*)(?P<strong>[^\s*](?:[^*\n]*?[^\s*])?)\*(?![\w*])"
+    r"|_(?<![\w_]_)(?P<em>[^\s_](?:[^_\n]*?[^\s_])?)_(?![\w_])"
+    r"|-(?<![\w-]-)(?P<struck>[^\s-](?:[^-\n]*?[^\s-])?)-(?![\w-])"
+    r"|\+(?<![\w+]\+)(?P<inner2>[^\s+](?:[^+\n]*?[^\s+])?)\+(?![\w+])"
     r"|\?\?(?P<inner3>[^?\n]+?)\?\?"
-    r"|(?<![\w^])\^(?P<inner4>[^\s^](?:[^^\n]*?[^\s^])?)\^(?![\w^])"
-    r"|(?<![\w~])~(?P<inner5>[^\s~](?:[^~\n]*?[^\s~])?)~(?![\w~])"
+    r"|\^(?<![\w^]\^)(?P<inner4>[^\s^](?:[^^\n]*?[^\s^])?)\^(?![\w^])"
+    r"|~(?<![\w~]~)(?P<inner5>[^\s~](?:[^~\n]*?[^\s~])?)~(?![\w~])"
 )
 
 
@@ -118,8 +123,10 @@ def blocks(doc: Document, config: Config) -> Tree:
 def inline(text: str) -> tuple[str, str]:
     """(text, marked) of a line of wiki inline markup.
 
-    >>> inline("*Owner:* SRE, _now_ -Open- {{a*b}} [the docs|https://x] {status:colour=Green|title=Done} (/) x\\\\\\\\y")
-    ('Owner: SRE, now ~~Open~~ a*b the docs Done ✅ x\\ny', '**Owner:** SRE, *now* ~~Open~~ `a*b` the docs Done ✅ x\\ny')
+    >>> inline("*Owner:* SRE, _now_ -Open- {{a*b}} well-known snake_case")
+    ('Owner: SRE, now ~~Open~~ a*b well-known snake_case', '**Owner:** SRE, *now* ~~Open~~ `a*b` well-known snake_case')
+    >>> inline("[the docs|https://x] {status:colour=Green|title=Done} (/) {color:red}x{color}\\\\\\\\y")
+    ('the docs Done ✅ x\\ny', 'the docs Done ✅ x\\ny')
     """
     return render_inline(text, INLINE_RE, _special)
 
@@ -144,32 +151,24 @@ def cells(row: str) -> list[str]:
     """
     s = row.strip()
     found: list[str] = []
-    buf: list[str] = []
-    closes = {"[": "]", "{": "}"}
+    start = 0  # where the cell being read starts
+    skip_to = 0  # a bracket's closing one: bars before it belong to the cell
     missing: set[str] = set()  # brackets with no closing one left on the line
-    i = 0
-    while i < len(s):
-        ch = s[i]
-        if ch == "\\" and s[i + 1 : i + 2] == "|":
-            buf.append("\\|")
-            i += 2
-        elif ch in closes and ch not in missing:
-            j = s.find(closes[ch], i + 1)
-            if j < 0:
+    for m in CELL_PUNCTUATION_RE.finditer(s):
+        at = m.start()
+        if at < skip_to:
+            continue
+        ch = m.group(0)
+        if ch in BRACKETS and ch not in missing:
+            close = s.find(BRACKETS[ch], at + 1)
+            if close < 0:
                 missing.add(ch)
-                buf.append(ch)
-                i += 1
             else:
-                buf.append(s[i : j + 1])
-                i = j + 1
-        elif ch == "|":
-            found.append("".join(buf))
-            buf = []
-            i += 2 if s[i + 1 : i + 2] == "|" else 1
-        else:
-            buf.append(ch)
-            i += 1
-    found.append("".join(buf))
+                skip_to = close + 1
+        elif ch.endswith("|") and not ch.startswith("\\"):
+            found.append(s[start:at])
+            start = m.end()
+    found.append(s[start:])
     if found and not found[0].strip():
         found = found[1:]
     if found and not found[-1].strip():
