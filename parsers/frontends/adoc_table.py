@@ -67,7 +67,7 @@ def table_at(
     noheader = "noheader" in attributes
     header = () if noheader or not rows else rows[0][1]
     out = tuple(Row(n, cells) for n, cells in (rows if noheader else rows[1:]))
-    last = min(end + 1, len(lines))
+    last = end + 1 if end < len(lines) else max([first + 1, *(k + 1 for k in body if lines[k].strip())])
     return Table(line=first + 1, end=last, header=header, rows=out, caption=caption, layout="asciidoc"), end + 1
 
 
@@ -117,14 +117,13 @@ def _cells(lines: Sequence[str], body: range, bar: str) -> tuple[list[_Cell], in
 def _spec_at_end(text: str) -> tuple[str, re.Match[str] | None]:
     """A piece of a line without the spec of the cell after it at its end ("outage 2+"), and that spec.
 
-    >>> [(t, m["spec"] if m else None) for t, m in (_spec_at_end("outage 2+"), _spec_at_end("Plan"), _spec_at_end("a"))]
-    [('outage', '2+'), ('Plan', None), ('', 'a')]
+    >>> [(t, m["spec"] if m else None) for t, m in (_spec_at_end("outage 2+"), _spec_at_end("a"), _spec_at_end("m "))]
+    [('outage', '2+'), ('', 'a'), ('m', None)]
     """
-    stripped = text.strip()
-    m = SPEC_RE.search(stripped)
+    m = SPEC_RE.search(text)  # right before the bar: "outage 2+|", never "outage 2 |"
     if m is None or not m["spec"]:
-        return stripped, None
-    return stripped[: m.start()].strip(), m
+        return text.strip(), None
+    return text[: m.start()].strip(), m
 
 
 def _cell(line: int, text: str, spec: re.Match[str] | None) -> _Cell:
