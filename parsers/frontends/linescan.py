@@ -78,8 +78,9 @@ class Builder:
         (an `indent` of None always closes the lists)."""
         if indent is None:
             self.open.clear()
-        while self.open and self.open[-1].indent >= indent:  # type: ignore[operator]
-            self.open.pop()
+        else:
+            while self.open and self.open[-1].indent >= indent:
+                self.open.pop()
         (self.open[-1].kids if self.open else self.top).append(block)
 
     def close(self) -> None:

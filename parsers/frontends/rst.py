@@ -14,16 +14,16 @@ Inline markup: ``literal`` and `:code:` roles -> code, `**strong**`, `*emphasis*
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Sequence
 from dataclasses import replace
 
 from parsers.frontends import front_matter
 from parsers.frontends.boxes import leading_box
-from parsers.frontends.linescan import Builder, ItemDraft, indent_of, render_inline, tidy
+from parsers.frontends.linescan import Builder, ItemDraft, indent_of, render_inline
 from parsers.frontends.plain_tables import DASH_RULE_RE, GRID_BORDER_RE, aligned_table, grid_table
-from parsers.model import Block, Code, Heading, KeyValue, Paragraph, Row, Rule, Table, Tree, with_paths
+from parsers.frontends.rst_tables import csv_table, dedented, list_table
+from parsers.model import Block, Code, Heading, KeyValue, Paragraph, Rule, Tree, with_paths
 from pipeline.config import Config
 from pipeline.records import Document
 
@@ -127,6 +127,11 @@ def inline(text: str) -> tuple[str, str]:
     return render_inline(text, INLINE_RE, _role)
 
 
+def _cell_text(text: str) -> str:
+    """A table cell's text: its inline markup read."""
+    return inline(text)[0]
+
+
 def _role(m: re.Match[str]) -> tuple[str, str]:
     """The text of a role or a link: its title, its target gone."""
     text = m["role"] if m["role"] is not None else m["link"]
@@ -173,7 +178,7 @@ class _Reader:
         if EXPLICIT_RE.match(raw):
             return self.skip_body(i + 1, indent)
         if GRID_BORDER_RE.match(raw):
-            table, end = grid_table(lines, i, lambda c: inline(c)[0])
+            table, end = grid_table(lines, i, _cell_text)
             if table is not None:
                 self.put(table, indent)
                 return max(end, i + 1)
@@ -188,14 +193,12 @@ class _Reader:
             return i + 1
         if (m := FIELD_RE.match(raw)) is not None:
             return self.field(i, m["name"], raw[m.end() :], indent)
-        bullet = BULLET_RE.match(raw)
-        enum = None if bullet else ENUM_RE.match(raw)
-        if bullet is not None or (enum is not None and (enum["paren"] or enum["number"]) and not self.paragraph):
-            number = None
-            if enum is not None:
-                label = enum["paren"] or enum["number"]
-                number = int(label) if label.isdigit() else None
-            self.item(n, raw[(bullet or enum).end() :].strip(), indent, number)  # type: ignore[union-attr]
+        # An enumerator starts a list only after a blank line ("2026. was a year" goes on a paragraph).
+        marker = BULLET_RE.match(raw) or (None if self.paragraph else ENUM_RE.match(raw))
+        if marker is not None:
+            label = marker["paren"] or marker["number"] if marker.re is ENUM_RE else None
+            number = int(label) if label and label.isdigit() else None
+            self.item(n, raw[marker.end() :].strip(), indent, number)
             return i + 1
         text = raw.strip()
         if LINE_BLOCK_RE.match(raw):
@@ -234,13 +237,14 @@ class _Reader:
         """A directive: a table, code, a block read through, or skipped with its body."""
         end = self.body_end(i + 1, indent)
         options, first = self.options(i + 1, end)
+        cell_text = _cell_text
         if name == "list-table":
-            self.put(_list_table(self.lines, i + 1, first, end, args, options), indent)
+            self.put(list_table(self.lines, range(first, end), i + 1, inline(args)[0], options, cell_text), indent)
         elif name == "csv-table":
-            self.put(_csv_table(self.lines, i + 1, first, end, args, options), indent)
+            self.put(csv_table(self.lines, range(first, end), i + 1, inline(args)[0], options, cell_text), indent)
         elif name in CODE_DIRECTIVES:
             lang = args.split()[0] if args else ""
-            self.put(Code(line=i + 1, end=max(i + 1, end), text=_dedented(self.lines[first:end]), lang=lang), indent)
+            self.put(Code(line=i + 1, end=max(i + 1, end), text=dedented(self.lines[first:end]), lang=lang), indent)
         elif name in READ_THROUGH:
             self.end_paragraph()
             self.builder.close()
@@ -278,14 +282,14 @@ class _Reader:
         lines = self.lines
         if not DASH_RULE_RE.match(lines[i]) or i + 2 >= len(lines) or not lines[i + 1].strip():
             if i + 1 < len(lines) and lines[i].strip() and DASH_RULE_RE.match(lines[i + 1]):
-                table, end = aligned_table(lines, i + 1, lambda c: inline(c)[0])
+                table, end = aligned_table(lines, i + 1, _cell_text)
                 if table is not None and table.rows:
                     self.put(table, indent)
                     return max(end, i + 1)
             return None
         if not DASH_RULE_RE.match(lines[i + 2]):
             return None
-        table, end = aligned_table(lines, i + 2, lambda c: inline(c)[0])
+        table, end = aligned_table(lines, i + 2, _cell_text)
         if table is None:
             return None
         self.put(replace(table, line=i + 1), indent)
@@ -336,7 +340,7 @@ class _Reader:
     def literal(self, i: int, indent: int) -> int:
         """The indented block after a "::" paragraph: code."""
         end = self.body_end(i, indent - 1)
-        self.put(Code(line=i + 1, end=end, text=_dedented(self.lines[i:end])), indent)
+        self.put(Code(line=i + 1, end=end, text=dedented(self.lines[i:end])), indent)
         return end
 
     def put(self, block: Block, indent: int) -> None:
@@ -355,64 +359,3 @@ class _Reader:
             block = Paragraph(line=self.paragraph[0][0], end=self.paragraph[-1][0], text=text, marked=marked)
             self.builder.block(block, self.paragraph_indent)
         self.paragraph = []
-
-
-def _dedented(lines: Sequence[str]) -> str:
-    """Lines of an indented body without the indentation they share, blank lines around dropped.
-
-    >>> _dedented(["", "   a", "     b", ""])
-    'a\\n  b'
-    """
-    shared = min((indent_of(line) for line in lines if line.strip()), default=0)
-    return "\n".join(line.expandtabs(4)[shared:] for line in lines).strip("\n")
-
-
-def _list_table(lines: Sequence[str], line: int, first: int, end: int, caption: str, options: dict[str, str]) -> Table:
-    """A `.. list-table::`: rows are `* -` items, cells their `-` sub-items (lines under a cell carry it on)."""
-    rows: list[tuple[int, list[str]]] = []
-    cell: list[str] | None = None
-    row_indent = -1
-    for k in range(first, end):
-        s = lines[k].strip()
-        if not s:
-            continue
-        at = indent_of(lines[k])
-        if s.startswith(("* ", "+ ")) or s in ("*", "+") or (s.startswith("- ") and at <= row_indent):
-            row_indent = at
-            rows.append((k + 1, []))
-            s = s[1:].strip()
-            at += 2
-            if not s:
-                continue
-        if rows and (s.startswith("- ") or s == "-"):
-            cell = [s[1:].strip()]
-            rows[-1][1].append("")
-        elif rows and cell is not None:
-            cell.append(s)
-        else:
-            continue
-        rows[-1][1][-1] = tidy(" ".join(inline(p)[0] for p in cell if p))
-    return _table(rows, line, end, caption, options, "list-table")
-
-
-def _csv_table(lines: Sequence[str], line: int, first: int, end: int, caption: str, options: dict[str, str]) -> Table:
-    """A `.. csv-table::`: its `:header:` option and its body, read as CSV."""
-    body = [(k + 1, lines[k].strip()) for k in range(first, end) if lines[k].strip()]
-    rows = [(n, [tidy(c) for c in next(csv.reader([s], skipinitialspace=True), [])]) for n, s in body]
-    if "header" in options:
-        header = [tidy(c) for c in next(csv.reader([options["header"]], skipinitialspace=True), [])]
-        rows.insert(0, (line, header))
-        options = {**options, "header-rows": "1"}
-    return _table(rows, line, end, caption, options, "csv-table")
-
-
-def _table(
-    rows: list[tuple[int, list[str]]], first: int, end: int, caption: str, options: dict[str, str], layout: str
-) -> Table:
-    """A directive's table: the first `:header-rows:` rows (else the first row) are its header."""
-    head_rows = options.get("header-rows", "1").strip()
-    head = int(head_rows) if head_rows.isdigit() else 1
-    width = max((len(cells) for _, cells in rows), default=0)
-    header = tuple(tidy(" ".join(c[k] for _, c in rows[:head] if k < len(c))) for k in range(width)) if head else ()
-    body = tuple(Row(n, tuple(cells) + ("",) * (width - len(cells))) for n, cells in rows[head:])
-    return Table(line=first, end=max(end, first), header=header, rows=body, caption=inline(caption)[0], layout=layout)

@@ -192,13 +192,13 @@ class _Reader:
             self.end_blocks()
             self.builder.block(Rule(line=n, end=n))
             return i + 1
-        bullet = BULLET_RE.match(raw)
-        ordered = None if bullet else ORDERED_RE.match(raw)
+        ordered = ORDERED_RE.match(raw)
         if ordered is not None and self.numbered_heading(i, s, indent):
             self.heading(n, s, heading_level(s), n)
             return i + 1
-        if bullet is not None or ordered is not None:
-            box, body = leading_box(raw[(bullet or ordered).end() :].strip())  # type: ignore[union-attr]
+        marker = BULLET_RE.match(raw) or ordered
+        if marker is not None:
+            box, body = leading_box(raw[marker.end() :].strip())
             self.end_paragraph()
             self.items.start(body, n, indent, box, int(ordered["number"]) if ordered else None)
             return i + 1
