@@ -163,6 +163,11 @@ def test_a_wrapped_line_ending_on_a_connecting_word_is_not_a_heading() -> None:
     assert [p.text for p in every(read(source), Paragraph)] == ["The proxy is operated by the\nPlatform Team"]
 
 
+def test_numbered_heading_over_a_table_after_another_table() -> None:
+    source = "Slotting risks\n\n1. Scoring\n\n| Score | Meaning |\n| 1 | Rare |\n\n2. Register\n\n| ID | Risk |\n| R1 | x |\n"
+    assert headings(source) == [(1, "Slotting risks"), (2, "1. Scoring"), (2, "2. Register")]
+
+
 def test_numbered_lines_of_a_list_are_items_not_headings() -> None:
     tree = read("Steps\n\n1. Drain\n2. Switch\n\n3. Verify\n")
     assert [(i.number, i.text) for i in every(tree, ListItem)] == [(1, "Drain"), (2, "Switch"), (3, "Verify")]

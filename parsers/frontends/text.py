@@ -85,7 +85,7 @@ def blocks(doc: Document, config: Config) -> Tree:
     chrome = page_chrome.chrome_lines(lines, lexicon, covered)
     title, site = page_chrome.title_line(lines, chrome, covered, lexicon)
     chrome.update(site)
-    found = _Reader(lines, lexicon, tables, chrome, title).read()
+    found = _Reader(lines, lexicon, tables, covered, chrome, title).read()
     return Tree(NAME, with_paths(found), declared_title=properties.pop("title", None), properties=properties)
 
 
@@ -129,11 +129,18 @@ class _Reader:
     """One pass over the lines of a text document."""
 
     def __init__(
-        self, lines: Sequence[str], lexicon: Lexicon, tables: Sequence[Table], chrome: set[int], title: int | None
+        self,
+        lines: Sequence[str],
+        lexicon: Lexicon,
+        tables: Sequence[Table],
+        covered: set[int],
+        chrome: set[int],
+        title: int | None,
     ) -> None:
         self.lines = lines
         self.lexicon = lexicon
         self.table_at = {t.line - 1: t for t in tables}
+        self.table_lines = covered
         self.chrome = chrome
         self.title = title
         self.builder = Builder()
@@ -152,6 +159,7 @@ class _Reader:
                 self.end_blocks()
                 self.builder.block(table)
                 i = max(table.end, i + 1)
+                self.last_text = i - 1
                 continue
             s = lines[i].strip()
             if not s:
@@ -226,12 +234,13 @@ class _Reader:
 
     def numbered_heading(self, i: int, s: str, indent: int) -> bool:
         """Whether a numbered line is a heading ("2. Register") rather than an item of a list: it
-        is heading-like and a list follows it, or it stands alone between numbered lines of nothing."""
+        is heading-like and a list or a table follows it, or it stands alone between numbered
+        lines of nothing."""
         if not heading_like(s, self.lexicon):
             return False
         j = self.next_text[i + 1] if i + 1 < len(self.next_text) else -1
         after = self.lines[j] if j >= 0 else ""
-        if BULLET_RE.match(after):
+        if BULLET_RE.match(after) or j in self.table_lines:
             return True
         if ORDERED_RE.match(after):
             return indent_of(after) > indent
