@@ -164,7 +164,10 @@ def test_a_wrapped_line_ending_on_a_connecting_word_is_not_a_heading() -> None:
 
 
 def test_numbered_heading_over_a_table_after_another_table() -> None:
-    source = "Slotting risks\n\n1. Scoring\n\n| Score | Meaning |\n| 1 | Rare |\n\n2. Register\n\n| ID | Risk |\n| R1 | x |\n"
+    source = (
+        "Slotting risks\n\n1. Scoring\n\n| Score | Meaning |\n| 1 | Rare |\n\n"
+        "2. Register\n\n| ID | Risk |\n| R1 | x |\n"
+    )
     assert headings(source) == [(1, "Slotting risks"), (2, "1. Scoring"), (2, "2. Register")]
 
 
