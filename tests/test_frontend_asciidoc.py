@@ -101,7 +101,8 @@ def test_table_spans_repeats_and_styles() -> None:
 
 
 def test_noheader_and_csv_tables() -> None:
-    assert table_of("[%noheader]\n|===\n|R1 |x\n|===\n").header == ()
+    table = table_of("[%noheader]\n|===\n|Owner |SRE\n|Status |Open\n|===\n")  # labels are in the first row
+    assert (table.header, [r.cells for r in table.rows]) == (("Owner", "SRE"), [("Status", "Open")])
     table = table_of('[%header]\n,===\nID,Risk\nR1,"Vault, sealed"\n,===\n')
     assert (table.header, [r.cells for r in table.rows]) == (("ID", "Risk"), [("R1", "Vault, sealed")])
 

@@ -117,9 +117,17 @@ def test_list_table_cells_header_rows_and_lines() -> None:
     assert [p.text for p in every(tree, Paragraph)] == ["After."]
 
 
-def test_list_table_without_header_rows() -> None:
-    (table,) = every(read(".. list-table::\n   :header-rows: 0\n\n   * - R1\n     - x\n"), Table)
-    assert table.header == () and [r.cells for r in table.rows] == [("R1", "x")]
+def test_list_table_header_rows() -> None:
+    (table,) = every(
+        read(".. list-table::\n   :header-rows: 0\n\n   * - Owner\n     - SRE\n   * - Status\n     - Open\n"), Table
+    )
+    assert (table.header, [r.cells for r in table.rows]) == (("Owner", "SRE"), [("Status", "Open")])
+    source = (
+        ".. list-table::\n   :header-rows: 2\n\n   * - Risk\n     - Rating\n"
+        "   * - \n     - (1-5)\n   * - R1\n     - 4\n"
+    )
+    (table,) = every(read(source), Table)
+    assert (table.header, [r.cells for r in table.rows]) == (("Risk", "Rating (1-5)"), [("R1", "4")])
 
 
 def test_csv_simple_and_grid_tables() -> None:

@@ -4,8 +4,10 @@ A cell starts at each `|` (escaped `\\|` is a literal bar) and runs on over line
 one, so a row may sit on one line (`|R1 |Vault outage |SRE`) or one cell per line; the number of
 columns comes from the `cols` attribute, else from the first line of cells. A cell's spec before
 its `|` may span columns (`2+|`), rows (`.2+|`), repeat it (`3*|`) or set its style (`a|`):
-spans are filled, as the model wants them. The first row is the header unless the attributes
-say `noheader`. `,===` and `:===` tables are CSV and colon-separated. Each loop moves forward;
+spans are filled, as the model wants them. The first row is the header, whether the table marks
+it (`%header`, a blank line under it) or not, even under `%noheader`: the labels a register's
+columns carry are in it whatever the renderer would show (the HTML front end does the same for a
+table without `<th>`). `,===` and `:===` tables are CSV and colon-separated. Each loop moves forward;
 spans and repeats are capped, so a hostile spec cannot multiply the work.
 """
 
@@ -64,9 +66,8 @@ def table_at(
         cells, first_line = _cells(lines, body, "|" if sep == "|" else "!")
         width = _width(attributes) or first_line
         rows = _grouped(cells, width, cell_text)
-    noheader = "noheader" in attributes
-    header = () if noheader or not rows else rows[0][1]
-    out = tuple(Row(n, cells) for n, cells in (rows if noheader else rows[1:]))
+    header = rows[0][1] if rows else ()
+    out = tuple(Row(n, cells) for n, cells in rows[1:])
     last = end + 1 if end < len(lines) else max([first + 1, *(k + 1 for k in body if lines[k].strip())])
     return Table(line=first + 1, end=last, header=header, rows=out, caption=caption, layout="asciidoc"), end + 1
 
@@ -186,11 +187,23 @@ def _grouped(cells: list[_Cell], width: int, cell_text: Callable[[str], str]) ->
     return rows
 
 
+def csv_cells(line: str, sep: str = ",") -> list[str]:
+    """The cells of one line of CSV (quoted cells may hold the separator); a line the csv module
+    cannot read (a stray carriage return) is split at every separator.
+
+    >>> csv_cells('R1, "Vault, sealed"'), csv_cells("a,b\\rc")
+    (['R1', 'Vault, sealed'], ['a', 'b\\rc'])
+    """
+    try:
+        return next(csv.reader([line], delimiter=sep, skipinitialspace=True), [])
+    except csv.Error:
+        return line.split(sep)
+
+
 def _delimited_rows(lines: Sequence[str], body: range, sep: str) -> list[tuple[int, tuple[str, ...]]]:
     """The rows of a `,===` (CSV) or `:===` table, one per line."""
     rows = []
     for k in body:
         if lines[k].strip():
-            cells = next(csv.reader([lines[k]], delimiter=sep, skipinitialspace=True), [])
-            rows.append((k + 1, tuple(tidy(c) for c in cells)))
+            rows.append((k + 1, tuple(tidy(c) for c in csv_cells(lines[k], sep))))
     return rows

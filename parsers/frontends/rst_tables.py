@@ -1,14 +1,15 @@
 """The tables reStructuredText writes as directives, for the reST front end: `.. list-table::`
 (rows are `* -` items, cells their `-` sub-items) and `.. csv-table::` (a `:header:` option and
-CSV lines). The first `:header-rows:` rows are the header (the first row when the option is
-missing; none when it says 0). Grid and simple tables are `plain_tables`'.
+CSV lines). The first `:header-rows:` rows are the header (merged when several); the first row
+is, when the option is missing or says 0, as in every front end: a register's labels are in it
+whatever the renderer would show. Grid and simple tables are `plain_tables`'.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Mapping, Sequence
 
+from parsers.frontends.adoc_table import csv_cells
 from parsers.frontends.linescan import indent_of, tidy
 from parsers.model import Row, Table
 
@@ -78,16 +79,16 @@ def csv_table(
 
 
 def _csv_cells(line: str, cell_text: CellText) -> list[str]:
-    return [tidy(cell_text(c)) for c in next(csv.reader([line.strip()], skipinitialspace=True), [])]
+    return [tidy(cell_text(c)) for c in csv_cells(line.strip())]
 
 
 def _table(
     rows: list[tuple[int, list[str]]], line: int, end: int, caption: str, options: Mapping[str, str], layout: str
 ) -> Table:
-    """A directive's table: the first `:header-rows:` rows (else the first row) are its header."""
+    """A directive's table: the first `:header-rows:` rows (at least one) are its header."""
     head_rows = options.get("header-rows", "1").strip()
-    head = int(head_rows) if head_rows.isdigit() else 1
+    head = max(1, int(head_rows)) if head_rows.isdigit() else 1
     width = max((len(cells) for _, cells in rows), default=0)
-    header = tuple(tidy(" ".join(c[k] for _, c in rows[:head] if k < len(c))) for k in range(width)) if head else ()
+    header = tuple(tidy(" ".join(c[k] for _, c in rows[:head] if k < len(c))) for k in range(width))
     body = tuple(Row(n, tuple(cells) + ("",) * (width - len(cells))) for n, cells in rows[head:])
     return Table(line=line, end=max(end, line), header=header, rows=body, caption=caption, layout=layout)
