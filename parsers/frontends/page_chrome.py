@@ -83,15 +83,19 @@ def is_chrome(line: str, lexicon: Lexicon, *, top: bool = False) -> bool:
     [True, True, True, True, False, False, False]
     >>> is_chrome("Pages / Platform / CDN Edge", lex, top=True), is_chrome("Pages / Platform / CDN Edge", lex)
     (True, False)
+    >>> is_chrome("Search", lex), is_chrome("- Search", lex), is_chrome("[x] Accept", lex)
+    (True, False, False)
     """
     s = line.strip()
     if not s or len(s) > MAX_CHROME:
         return False
-    if COPYRIGHT_RE.match(s) or NAV_BAR_RE.match(s) or lexicon.is_word("chrome_lines", s):
+    if COPYRIGHT_RE.match(s) or NAV_BAR_RE.match(s) or (top and WIKI_CHROME_RE.match(s)):
         return True
-    if LABEL_RE.match(s) is None and lexicon.pattern("chrome_starts").match(fold(s[:CHROME_START_SPAN])):
+    if not s[0].isalnum():  # "- Search" is an item, "[x] Accept" a box: their words are content
+        return False
+    if lexicon.is_word("chrome_lines", s):
         return True
-    return top and WIKI_CHROME_RE.match(s) is not None
+    return LABEL_RE.match(s) is None and lexicon.pattern("chrome_starts").match(fold(s[:CHROME_START_SPAN])) is not None
 
 
 def without_edit_link(text: str, lexicon: Lexicon) -> str:
