@@ -264,7 +264,7 @@ class _Reader:
                 k += 1
                 parts.append(lines[k].strip())
             text = "\n".join(parts)
-            row = [tidy(inline(c)[0]) for c in cells(text)]
+            row = [tidy(inline(c)[0]) if c else "" for c in cells(text)]
             if any(row):
                 rows.append((start + 1, text.startswith("||"), row))
             k += 1
