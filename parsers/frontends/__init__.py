@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from parsers.frontends import delimited, html, markdown
+from parsers.frontends import asciidoc, delimited, html, markdown, org, rst, text, wiki
 
-# A CSV/TSV file is claimed by `delimited` (0.95) over Markdown's 0.9 for a "# Title" line above it.
-FRONTENDS: tuple[ModuleType, ...] = (html, delimited, markdown)
+# A CSV/TSV file is claimed by `delimited` (0.95) over Markdown's 0.9 for a "# Title" line above
+# it; the light markups (0.95 on their own signs) over Markdown, whose patterns their tables and
+# numbered lists also show; plain text (0.3) is the fallback.
+FRONTENDS: tuple[ModuleType, ...] = (html, delimited, org, rst, asciidoc, wiki, markdown, text)
 FRONTENDS_BY_NAME = {f.NAME: f for f in FRONTENDS}
 
 

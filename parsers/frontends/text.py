@@ -1,0 +1,318 @@
+"""Front end: plain text and pages saved as text (scraped) -> block tree.
+
+Plain text is the fallback syntax: `sniff` is a modest constant, so that Markdown, HTML and the
+light markups win whenever their signs are there. One forward pass over the lines:
+- page chrome (skip links, nav bars, breadcrumbs, "Edit this page", cookie banners, footers) is
+  kept as paragraphs flagged `chrome` (`parsers.frontends.page_chrome`);
+- the page's title is a level-1 `Heading` (the recognisers take the first one for the title);
+- a bare short line that stands for a heading (not a sentence, not a `Key: value` label, not
+  chrome) is a level-2 `Heading`; a numbered one ("2. Register", "2.1 Scope") takes its level
+  from its numbering, and a line underlined with `===`/`---` is one too;
+- list lines (`- x`, `* x`, `• x`, `1. x`, `1) x`), box lines without a marker (`[x] Flag in
+  place`, `☑ Backups restored`) and short lines that carry a check mark (`Security lead ✅`)
+  are `ListItem`s, nested by indentation; a box sets `box`, and a scraped checklist that lost its
+  boxes keeps `box=None` (the recognisers decide from the document whether its items are checks).
+  What a scraper did to a checklist (items split at code spans, joined with " - ", code-span
+  spaces lost) is undone by `parsers.frontends.scraped`;
+- grid and space-aligned tables (`plain_tables`), pipe tables without a delimiter row, and tables
+  whose cells ran together, sit one per line or are apart by tabs or commas (`text_tables`) are
+  `Table`s, and the lines they cover are read as nothing else;
+- every other run of lines is a `Paragraph`, one text line per source line (`Key: value` lines
+  stay lines of a paragraph: which of them are labels is the recognisers' call);
+- a YAML front-matter block gives the document's properties and declared title.
+Scraped text has no markup: `marked` is the text escaped (`**bold**` written in a text file
+stays literal; a file with Markdown emphasis is Markdown's, whose sniff sees it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from parsers.frontends import front_matter, page_chrome, text_tables
+from parsers.frontends.boxes import leading_box
+from parsers.frontends.linescan import Builder, carries_mark, indent_of, is_pipe_row, pipe_table, tidy
+from parsers.frontends.plain_tables import find_tables as find_plain_tables
+from parsers.frontends.scraped import JOIN_RE, ScrapedItems, open_end, open_word_end
+from parsers.inline import escape
+from parsers.lexicon import Lexicon
+from parsers.model import Block, Heading, Paragraph, Rule, Table, Tree, with_paths
+from pipeline.config import Config
+from pipeline.records import Document
+
+NAME = "text"
+# Plain text reads anything; every other front end beats it where its signs are.
+SNIFF_SCORE = 0.3
+
+# A list line: a bullet and a space, or a bullet alone (a scraped "-" whose text went to the next line).
+BULLET_RE = re.compile(r"^[ \t]*[-*+•‣▪◦](?:[ \t]|$)")
+# A numbered list line: "1. text", "2) text".
+ORDERED_RE = re.compile(r"^[ \t]*(?P<number>\d{1,3})[.)][ \t]+(?=\S)")
+# A numbered heading's numbering: "2. Register" (level 2), "2.1 Scope" (level 3).
+NUMBERING_RE = re.compile(r"^(?P<number>\d{1,3}(?:\.\d{1,3}){0,4})[.)]?[ \t]+(?=\S)")
+# The line under a heading that underlines it: "=====" (level 1) or "-----" (level 2).
+UNDERLINE_RE = re.compile(r"^[ \t]*(?:={3,}|-{3,})[ \t]*$")
+# A thematic break: a line of one rule character.
+RULE_RE = re.compile(r"^[ \t]*(?:-{3,}|={3,}|_{3,}|\*{3,}|~{3,}|#{3,})[ \t]*$")
+# A full date: a line that holds one is a dated note ("Exported on 2026-06-01"), not a heading.
+DATE_RE = re.compile(r"\b(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4})\b")
+# What a heading never starts with: markup, brackets, a path.
+NOT_HEADING_START = frozenset("/_.`|<([{-*")
+# Longest line that can be a heading, and its most words (a heading ending with ":" has fewer).
+MAX_HEADING = 80
+MAX_HEADING_WORDS = 8
+MAX_COLON_HEADING_WORDS = 3
+# Most words of a bare line that is a list item because it carries a check mark ("QSA ⚠️").
+MAX_MARK_WORDS = 12
+
+
+def sniff(text: str) -> float:
+    """Plain text is the fallback: a constant below every other front end's signs.
+
+    >>> sniff("Consent Registry — Readiness\\nDocs\\n- a"), sniff("")
+    (0.3, 0.3)
+    """
+    return SNIFF_SCORE
+
+
+def blocks(doc: Document, config: Config) -> Tree:
+    """The document as a block tree (see the module docstring)."""
+    properties, body = front_matter.split(doc.text)
+    lines = body.split("\n")
+    lexicon = config.lexicon
+    tables = _tables(lines, config)
+    covered = {k for t in tables for k in range(t.line - 1, t.end)}
+    chrome = page_chrome.chrome_lines(lines, lexicon, covered)
+    title, site = page_chrome.title_line(lines, chrome, covered, lexicon)
+    chrome.update(site)
+    found = _Reader(lines, lexicon, tables, covered, chrome, title).read()
+    return Tree(NAME, with_paths(found), declared_title=properties.pop("title", None), properties=properties)
+
+
+def heading_like(line: str, lexicon: Lexicon) -> bool:
+    """A bare line that can stand for a heading: short, not a sentence, not a label or chrome.
+
+    A line ending with a colon is a heading only when short ("Approvals:"); longer, it is the
+    sentence that introduces a list ("All of these must hold:"). A line with a date is a note.
+    >>> lex = Lexicon.default()
+    >>> [heading_like(s, lex) for s in ("Code + Tests", "Infra / Rollout", "Sign-off", "Approvals:", "zero errors.",
+    ...                                 "Owner: SRE", "passwordkey in GET", "Skip to main content",
+    ...                                 "All of these must hold:", "Mitigation:", "Exported on 2026-06-01")]
+    [True, True, True, True, False, False, False, False, False, False, False]
+    """
+    if not line or len(line) > MAX_HEADING:
+        return False
+    words = line.split()
+    return (
+        0 < len(words) <= (MAX_COLON_HEADING_WORDS if line.endswith(":") else MAX_HEADING_WORDS)
+        and not line.endswith((".", ",", ";", "-"))
+        and not (line[0].islower() or line[0] in NOT_HEADING_START)
+        and not JOIN_RE.search(line)
+        and not open_word_end(line, lexicon)
+        and not DATE_RE.search(line)
+        and not page_chrome.is_label(line, lexicon)
+        and not page_chrome.is_chrome(line, lexicon)
+    )
+
+
+def heading_level(line: str) -> int:
+    """The level a heading line plays: from its numbering ("2.1 Scope" is 3), else 2.
+
+    >>> heading_level("2. Register"), heading_level("2.1 Scope"), heading_level("Docs"), heading_level("1.2.3.4.5 x")
+    (2, 3, 2, 6)
+    """
+    m = NUMBERING_RE.match(line)
+    return 2 if m is None else min(6, 2 + m["number"].count("."))
+
+
+class _Reader:
+    """One pass over the lines of a text document."""
+
+    def __init__(
+        self,
+        lines: Sequence[str],
+        lexicon: Lexicon,
+        tables: Sequence[Table],
+        covered: set[int],
+        chrome: set[int],
+        title: int | None,
+    ) -> None:
+        self.lines = lines
+        self.lexicon = lexicon
+        self.table_at = {t.line - 1: t for t in tables}
+        self.table_lines = covered
+        self.chrome = chrome
+        self.title = title
+        self.builder = Builder()
+        self.items = ScrapedItems(self.builder, lines, lexicon)
+        self.paragraph: list[tuple[int, str]] = []
+        self.chrome_run: list[tuple[int, str]] = []
+        self.next_text = _next_nonblank(lines)
+        self.last_text = -1  # index of the last non-blank line read
+
+    def read(self) -> list[Block]:
+        i = 0
+        lines = self.lines
+        while i < len(lines):
+            table = self.table_at.get(i)
+            if table is not None:
+                self.end_blocks()
+                self.builder.block(table)
+                i = max(table.end, i + 1)
+                self.last_text = i - 1
+                continue
+            s = lines[i].strip()
+            if not s:
+                self.end_paragraph()
+                self.end_chrome()
+                self.items.blank()
+                i += 1
+                continue
+            if i in self.chrome:
+                self.end_paragraph()
+                self.items.stop()
+                self.chrome_run.append((i + 1, s))
+                self.last_text = i
+                i += 1
+                continue
+            self.end_chrome()
+            nxt = self.line(i, lines[i], s)
+            self.last_text = nxt - 1
+            i = nxt
+        self.end_blocks()
+        for draft in self.items.drafts:
+            draft.text = tidy(draft.text)
+            draft.marked = escape(draft.text)
+        return self.builder.finish()
+
+    def line(self, i: int, raw: str, s: str) -> int:
+        """Read the line at index i (not blank, not chrome, not a table's); the index to read next."""
+        n = i + 1
+        indent = indent_of(raw)
+        underlined = i + 1 < len(self.lines) and UNDERLINE_RE.match(self.lines[i + 1]) is not None
+        if i == self.title:
+            self.heading(n, s, 1, n + 1 if underlined else n)
+            return i + 2 if underlined else i + 1
+        if underlined and not self.paragraph and heading_like(s, self.lexicon) and not BULLET_RE.match(raw):
+            self.heading(n, s, 1 if "=" in self.lines[i + 1] else 2, n + 1)
+            return i + 2
+        if RULE_RE.match(raw):
+            self.end_blocks()
+            self.builder.block(Rule(line=n, end=n))
+            return i + 1
+        ordered = ORDERED_RE.match(raw)
+        if ordered is not None and self.numbered_heading(i, s, indent):
+            self.heading(n, s, heading_level(s), n)
+            return i + 1
+        marker = BULLET_RE.match(raw) or ordered
+        if marker is not None:
+            box, body = leading_box(raw[marker.end() :].strip())
+            self.end_paragraph()
+            self.items.start(body, n, indent, box, int(ordered["number"]) if ordered else None)
+            return i + 1
+        box, body = leading_box(s)
+        if box is not None:
+            self.end_paragraph()
+            self.items.start(body, n, indent, box, None)
+            return i + 1
+        label = page_chrome.is_label(s, self.lexicon)
+        like = heading_like(s, self.lexicon)
+        if self.items.continues(s, indent, like, label):
+            current = self.items.current
+            self.items.carry(s, n, repair=current is not None and indent <= current.indent)
+            return i + 1
+        if not label and len(s) <= MAX_HEADING * 2 and carries_mark(s) and len(s.split()) <= MAX_MARK_WORDS:
+            self.end_paragraph()
+            self.items.start(s, n, indent, None, None)
+            return i + 1
+        if like and not (self.paragraph and open_end(self.paragraph[-1][1], self.lexicon)):
+            self.heading(n, s, heading_level(s), n)
+            return i + 1
+        self.items.stop()
+        self.paragraph.append((n, s))
+        return i + 1
+
+    def numbered_heading(self, i: int, s: str, indent: int) -> bool:
+        """Whether a numbered line is a heading ("2. Register") rather than an item of a list: it
+        is heading-like and a list or a table follows it, or it stands alone between numbered
+        lines of nothing."""
+        if not heading_like(s, self.lexicon):
+            return False
+        j = self.next_text[i + 1] if i + 1 < len(self.next_text) else -1
+        after = self.lines[j] if j >= 0 else ""
+        if BULLET_RE.match(after) or j in self.table_lines:
+            return True
+        if ORDERED_RE.match(after):
+            return indent_of(after) > indent
+        before = self.lines[self.last_text] if self.last_text >= 0 else ""
+        if ORDERED_RE.match(before) and indent_of(before) == indent:
+            return False
+        alone_above = i == 0 or not self.lines[i - 1].strip()
+        return alone_above and (i + 1 >= len(self.lines) or not self.lines[i + 1].strip())
+
+    def heading(self, n: int, s: str, level: int, end: int) -> None:
+        self.end_blocks()
+        text = tidy(page_chrome.without_edit_link(s, self.lexicon))
+        self.builder.block(Heading(line=n, end=end, level=level, text=text, marked=escape(text)))
+
+    def end_blocks(self) -> None:
+        """Close what is open: the paragraph, the chrome run, the lists."""
+        self.end_paragraph()
+        self.end_chrome()
+        self.items.stop()
+        self.builder.close()
+
+    def end_paragraph(self) -> None:
+        if self.paragraph:
+            self.builder.block(_paragraph(self.paragraph))
+            self.paragraph = []
+
+    def end_chrome(self) -> None:
+        if self.chrome_run:
+            self.builder.block(_paragraph(self.chrome_run, chrome=True))
+            self.chrome_run = []
+
+
+def _paragraph(lines: list[tuple[int, str]], *, chrome: bool = False) -> Paragraph:
+    text = "\n".join(tidy(s) for _, s in lines)
+    return Paragraph(line=lines[0][0], end=lines[-1][0], text=text, marked=escape(text), chrome=chrome)
+
+
+def _next_nonblank(lines: Sequence[str]) -> list[int]:
+    """For each index, the index of the first non-blank line at or after it (-1 when none)."""
+    out = [-1] * (len(lines) + 1)
+    for k in range(len(lines) - 1, -1, -1):
+        out[k] = k if lines[k].strip() else out[k + 1]
+    return out
+
+
+def _tables(lines: Sequence[str], config: Config) -> list[Table]:
+    """Every table of the text, none overlapping another: grid and space-aligned tables first,
+    then pipe tables, then tables whose cells ran together or are apart by tabs or commas."""
+    found: list[Table] = []
+    if any(("--" in line or "==" in line or line.lstrip().startswith("+")) for line in lines):
+        found.extend(find_plain_tables(lines, lambda _: False))
+    found.extend(_pipe_tables(lines))
+    found.extend(text_tables.find_tables(lines, config))
+    kept: list[Table] = []
+    taken: set[int] = set()
+    for table in found:
+        span = range(table.line - 1, max(table.end, table.line))
+        if not any(k in taken for k in span):
+            kept.append(table)
+            taken.update(span)
+    return sorted(kept, key=lambda t: t.line)
+
+
+def _pipe_tables(lines: Sequence[str]) -> list[Table]:
+    """Runs of two or more `| a | b |` lines with a cell that says something."""
+    found: list[Table] = []
+    i = 0
+    while i < len(lines):
+        if is_pipe_row(lines[i]) and i + 1 < len(lines) and is_pipe_row(lines[i + 1]):
+            table, i = pipe_table(lines, i)
+            if table.rows:
+                found.append(table)
+        else:
+            i += 1
+    return found
