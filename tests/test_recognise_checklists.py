@@ -594,7 +594,6 @@ def test_signoff_table_round_trip(rows: list[tuple[str, str, str]], head: str) -
     assert checks(text) == [(area, head[3:], state.get(said)) for area, _, said in rows]
 
 
-@pytest.mark.xfail(strict=True, reason="markdown-it-pyrs panics (markdown-it 0.6 code_pair.rs:87); front end's")
 def test_markdown_front_end_panic_is_a_parse_error() -> None:
     try:
         read(doc_of("## A\n[`\n|---|---|\n"), CONFIG)
