@@ -27,8 +27,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from parsers.legacy import PARSERS_BY_NAME  # noqa: E402
-from pipeline import load, sniff  # noqa: E402
+from parsers import frontends, reader  # noqa: E402
+from pipeline import load  # noqa: E402
 from pipeline.config import Config, load_config  # noqa: E402
 from pipeline.decode import decode_bytes  # noqa: E402
 from pipeline.normalise import normalise  # noqa: E402
@@ -60,20 +60,20 @@ def stage_times(root: Path, config: Config) -> dict[str, float]:
         t1 = time.perf_counter()
         text, _ = repair_text(text)
         t2 = time.perf_counter()
-        scores = sniff.rank(text)
+        doc = Document(rel, "", len(data), text, "utf-8")
+        scores = frontends.ranked(text)
         t3 = time.perf_counter()
         spent["decode"] += t1 - t0
         spent["repair"] += t2 - t1
         spent["sniff"] += t3 - t2
-        doc = Document(rel, "", len(data), text, "utf-8")
-        for name, score in scores:
-            if score >= config.sniff_threshold:
-                t = time.perf_counter()
-                try:
-                    PARSERS_BY_NAME[name].parse(doc, config)
-                except Exception:  # noqa: BLE001 - a failing parse still costs time; count it
-                    spent[f"parse-failures:{name}"] += 1
-                spent[f"parse:{name}"] += time.perf_counter() - t
+        frontend = frontends.FRONTENDS_BY_NAME[scores[0][0]]
+        try:
+            _, tree = timed(frontend.blocks, doc, config)
+            spent[f"tree:{frontend.NAME}"] += tree
+            _, whole = timed(reader.read, doc, config)  # the front end again, then the recognisers
+            spent["recognise"] += max(0.0, whole - tree)
+        except Exception:  # noqa: BLE001 - a failing parse still costs time; count it
+            spent[f"parse-failures:{frontend.NAME}"] += 1
         results.append(process_document(rel, data, config))
     run, spent["normalise"] = timed(normalise, results, config)
     with tempfile.TemporaryDirectory() as tmp:

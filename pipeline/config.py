@@ -41,9 +41,7 @@ class Config:
     The riskreg.toml key of each attribute is in `_TOML_KEYS` (README, "riskreg.toml reference").
     """
 
-    # [sniff] threshold: a parser takes part when its score reaches this (0-1).
-    sniff_threshold: float = 0.5
-    # [headers] <field> = [...]: extra header synonyms (added to parsers.fields.HEADER_SYNONYMS).
+    # [headers] <field> = [...]: extra header synonyms (added to the lexicon's labels, parsers/lexicon/en.toml).
     header_synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # [scales] words, severity_words (extend the defaults), severity_bands (replace them).
     scale_words: Mapping[str, int] = field(default_factory=lambda: dict(vocab.SCALE_WORDS))
@@ -166,7 +164,6 @@ def read_owner_directory(path: str | Path) -> tuple[OwnerAlias, ...]:
 
 # TOML layout: table -> key -> Config attribute. Anything else in the file is an error.
 _TOML_KEYS: dict[str, dict[str, str]] = {
-    "sniff": {"threshold": "sniff_threshold"},
     "headers": {},  # any canonical field name -> list of synonyms
     "scales": {"words": "scale_words", "severity_words": "severity_words", "severity_bands": "severity_bands"},
     "statuses": {},  # any canonical status -> list of synonyms
@@ -191,7 +188,6 @@ _TOML_KEYS: dict[str, dict[str, str]] = {
 }
 # Allowed ranges of the numeric settings: attribute -> (lowest, highest).
 _RANGES: dict[str, tuple[float, float]] = {
-    "sniff_threshold": (0.0, 1.0),
     "match_min_score": (0.0, 100.0),
     "match_margin": (0.0, 100.0),
     "match_min_length": (1, 100),

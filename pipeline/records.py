@@ -55,7 +55,7 @@ class RawEntry:
     loc: SourceLoc
     parser: str  # NAME of the parser module that produced it
     kind: Kind
-    fields: Mapping[str, str]  # canonical field (parsers.fields.FIELDS) -> raw text
+    fields: Mapping[str, str]  # canonical field (parsers.lexicon.FIELDS) -> raw text
     headers: Mapping[str, str] = field(default_factory=dict)  # canonical field -> header as written
     extra: Mapping[str, str] = field(default_factory=dict)  # columns with no canonical field: header -> text
     section: str | None = None  # heading the entry sits under

@@ -24,14 +24,13 @@ from itertools import islice
 from pathlib import Path
 
 from parsers import reader
-from parsers.legacy import PARSERS_BY_NAME
-from pipeline import history, load, sniff
+from pipeline import history, load
 from pipeline.config import Config
 from pipeline.decode import decode_document
 from pipeline.errors import DecodeError, ParseError
 from pipeline.normalise import normalise, service_rows
 from pipeline.reconcile import dropped_supplements, reconcile
-from pipeline.records import DocumentResult, ParsedDocument, RawEntry, Rejection, RunSummary
+from pipeline.records import DocumentResult, RawEntry, Rejection, RunSummary
 from pipeline.review import read_decisions
 
 log = logging.getLogger(__name__)
@@ -66,61 +65,7 @@ def process_document(path: str, data: bytes, config: Config) -> DocumentResult:
     except Exception as err:  # noqa: BLE001 - the one broad catch: a bug must not stop the run
         return replace(base, rejections=(_crash(path, "decode", err),))
     base = replace(base, encoding=doc.encoding, repairs=doc.repairs)
-    if os.environ.get("RISKREG_READER") == "tree":
-        return _read_tree(doc, config, base)
-
-    scores = sniff.rank(doc.text)
-    chosen = [name for name, score in scores if score >= config.sniff_threshold]
-    base = replace(base, sniff_scores=dict(scores), format=chosen[0] if chosen else None)
-    if not chosen:
-        best = ", ".join(f"{n} {s:.2f}" for n, s in scores[:3])
-        return replace(
-            base,
-            rejections=(
-                Rejection(
-                    path,
-                    "sniff",
-                    f"no parser recognises this document (best scores: {best}; "
-                    f"threshold {config.sniff_threshold}); see README 'Supported formats'",
-                ),
-            ),
-        )
-
-    parsed: list[tuple[str, ParsedDocument]] = []
-    problems: list[Rejection] = []
-    for name in chosen:
-        try:
-            parsed.append((name, PARSERS_BY_NAME[name].parse(doc, config)))
-        except ParseError as err:
-            problems.append(Rejection(path, "parse", f"{name}: {err.message}", err.line))
-        except Exception as err:  # noqa: BLE001 - a parser bug is a rejection, never a crashed run
-            problems.append(_crash(path, "parse", err, name))
-
-    entries = reconcile([p.entries for _, p in parsed])
-    if not entries and not problems:
-        problems.append(
-            Rejection(
-                path,
-                "parse",
-                f"recognised as {', '.join(chosen)} but no entries found (only legends, matrices or prose?)",
-            )
-        )
-    first = next((p for _, p in parsed if p.title), None)
-    metadata: dict[str, str] = {}
-    scales: dict[str, dict[str, int]] = {}
-    for _, p in reversed(parsed):  # the best parser's values win
-        metadata.update(p.metadata)
-        for fld, words in p.stated_scales.items():
-            scales.setdefault(fld, {}).update(words)
-    return replace(
-        base,
-        parsers=tuple(dict.fromkeys(e.parser for e in entries)),
-        title=first.title if first else None,
-        metadata=metadata,
-        stated_scales=scales,
-        entries=tuple(entries),
-        rejections=tuple(problems),
-    )
+    return _read_tree(doc, config, base)
 
 
 def _read_tree(doc, config: Config, base: DocumentResult) -> DocumentResult:

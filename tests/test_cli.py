@@ -79,7 +79,7 @@ def test_bad_documents_are_rejected_with_reason_and_exit_3(docs: Path, tmp_path:
     result = ingest(CliRunner(), docs, db)
     assert result.exit_code == 3, result.output
     rejected = dict(rows(db, "SELECT path, stage FROM rejections"))
-    assert rejected == {"empty.md": "decode", "notes.txt": "sniff", "logo.png": "decode"}
+    assert rejected == {"empty.md": "decode", "notes.txt": "parse", "logo.png": "decode"}
     # the good documents still went in
     assert rows(db, "SELECT count(*) FROM entries") == [(6,)]
     assert rows(db, "SELECT exit_code, documents_rejected FROM runs") == [(3, 3)]

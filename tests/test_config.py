@@ -11,9 +11,6 @@ from pipeline.errors import ConfigError
 from pipeline.vocab import SEVERITY_BANDS
 
 EVERY_KEY = """
-[sniff]
-threshold = 0.6
-
 [headers]
 owner = ["Steward"]
 
@@ -71,7 +68,7 @@ def test_defaults_need_no_file() -> None:
 
 def test_every_documented_key_loads(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, EVERY_KEY))
-    assert config.sniff_threshold == 0.6 and config.header_synonyms == {"owner": ("Steward",)}
+    assert config.header_synonyms == {"owner": ("Steward",)}
     assert config.scale_words["sky high"] == 5 and config.scale_words["high"] == 4  # extends the defaults
     assert config.severity_words["showstopper"] == "critical"
     assert config.severity_bands == ((5, "low"), (10, "medium"), (15, "high"), (25, "critical"))

@@ -121,5 +121,4 @@ def test_readme_riskreg_toml_reference_is_a_valid_config(tmp_path: Path) -> None
     config_path = tmp_path / "riskreg.toml"
     config_path.write_text(block, encoding="utf-8")
     config = load_config(config_path)
-    assert config.sniff_threshold == 0.5
     assert any(row.canonical == "Security" for row in config.owner_directory)

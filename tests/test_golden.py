@@ -24,11 +24,6 @@ CASES = sorted(
 )
 
 
-# Fixture folders read through the document model (parsers.reader) while the old parser stacks
-# still serve the others.
-TREE_FOLDERS = frozenset({"tables", "sections", "checklists"})
-
-
 def run_one(path: Path):
     config = Config()
     if (path.parent / "owners.csv").exists():
@@ -38,9 +33,7 @@ def run_one(path: Path):
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{p.parent.name}/{p.name}" for p in CASES])
-def test_golden(case: Path, update_golden: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    if case.parent.name in TREE_FOLDERS:
-        monkeypatch.setenv("RISKREG_READER", "tree")
+def test_golden(case: Path, update_golden: bool) -> None:
     result, entries = run_one(case)
     expected_path = case.with_name(case.name.rsplit(".", 1)[0] + ".expected.jsonl")
     got = golden_rows(entries)

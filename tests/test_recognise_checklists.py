@@ -24,10 +24,7 @@ from parsers.recognise.common import Context
 from parsers.recognise.tables import Verdicts
 from pipeline.config import Config
 from pipeline.errors import ParseError
-from pipeline.normalise import normalise
 from pipeline.records import Document, ParsedDocument, RawEntry
-from pipeline.run import process_document
-from tests.conftest import golden_rows, read_jsonl
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CONFIG = Config()
@@ -446,17 +443,6 @@ def test_front_matter_is_not_a_section() -> None:
     result = parsed(text)
     (e,) = result.entries
     assert (e.section, e.loc.line, result.title) == (None, 5, "Router release checklist")
-
-
-# ---- golden fixtures through the tree path ----
-
-
-@pytest.mark.parametrize("case", GOLDEN_CASES, ids=[p.name for p in GOLDEN_CASES])
-def test_golden_through_the_tree(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("RISKREG_READER", "tree")
-    result = process_document(case.name, case.read_bytes(), CONFIG)
-    got = golden_rows(normalise([result], CONFIG).entries)
-    assert got == read_jsonl(case.with_name(case.stem + ".expected.jsonl"))
 
 
 # ---- properties ----

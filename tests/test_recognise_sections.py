@@ -11,7 +11,6 @@ path (tests/test_golden.py runs the old path until the tree path replaces it).
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,7 +29,7 @@ from pipeline.config import Config
 from pipeline.errors import ParseError
 from pipeline.records import Document
 from pipeline.textnorm import fold
-from tests.conftest import FIXTURES, golden_rows, read_jsonl, write_jsonl
+from tests.conftest import FIXTURES
 
 CONFIG = Config()
 
@@ -837,24 +836,6 @@ def test_hostile_documents_read_in_linear_time(name: str) -> None:
 
 
 # ---- golden documents of the new shapes, through the tree path ---------------------------------
-
-SECTION_FIXTURES = FIXTURES / "sections"
-CASES = sorted(p for p in SECTION_FIXTURES.glob("*") if p.is_file() and not p.name.endswith(".jsonl"))
-
-
-@pytest.mark.parametrize("case", CASES, ids=[p.name for p in CASES])
-def test_golden_through_the_tree_path(case: Path, update_golden: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.test_golden import run_one
-
-    monkeypatch.setitem(os.environ, "RISKREG_READER", "tree")
-    result, normalised = run_one(case)
-    expected_path = case.with_name(case.name.rsplit(".", 1)[0] + ".expected.jsonl")
-    got = golden_rows(normalised)
-    if update_golden:
-        write_jsonl(expected_path, got)
-    assert expected_path.exists(), f"no golden file {expected_path.name}; run with --update-golden and review it"
-    assert not [r for r in result.rejections if "internal error" in r.reason], result.rejections
-    assert got == read_jsonl(expected_path)
 
 
 def test_every_heading_word_list_is_in_the_lexicon() -> None:

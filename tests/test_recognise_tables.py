@@ -99,8 +99,7 @@ def test_verdict_never_fails_and_register_rows_stay_in_the_table(header: list[st
     assert v.reason
 
 
-def test_markdown_parser_panic_is_a_parse_error_not_a_crash(monkeypatch) -> None:
-    monkeypatch.setenv("RISKREG_READER", "tree")
+def test_markdown_parser_panic_is_a_parse_error_not_a_crash() -> None:
     result = process_document("panic.md", b"## A\n[`\n|---|---|\n", Config())
     assert result.rejections and "Markdown parser failed" in result.rejections[0].reason
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from parsers import reader
 from pipeline.config import Config
 from pipeline.run import discover, ingest, process_document
 
@@ -52,12 +53,10 @@ def test_discover_walks_everything_but_hidden_in_a_stable_order(tmp_path: Path) 
 
 
 def test_a_parser_crash_is_a_rejection_not_a_crashed_run(monkeypatch) -> None:
-    from parsers import markdown_table
-
-    def broken(doc, config):
+    def broken(*args, **kwargs):
         raise KeyError("boom")
 
-    monkeypatch.setattr(markdown_table, "parse", broken)
+    monkeypatch.setattr(reader, "register_entries", broken)
     text = b"# S\n\n| ID | Risk | Likelihood |\n|---|---|---|\n| R1 | x | Low |\n"
     result = process_document("s.md", text, Config())
     assert not result.entries

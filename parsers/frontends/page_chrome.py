@@ -7,8 +7,8 @@ breadcrumbs and "From Acme Wiki" above the title, a flattened nav bar ("Home · 
 line that says what the page is: the first line of content, unless it only names the site and a
 short line below it names a register ("Finance Engineering", then "Payouts Service Risk Log").
 The words are the lexicon's (`chrome_lines`, `chrome_starts`, `register_words`); the shapes
-(breadcrumbs, nav bars, "©") are patterns here. Ported from `parsers.flattened_page` and
-`parsers.doc_meta`. Pure: lines in, line indexes out.
+(breadcrumbs, nav bars, "©") are patterns here.
+Pure: lines in, line indexes out.
 """
 
 from __future__ import annotations

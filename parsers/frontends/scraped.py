@@ -9,7 +9,7 @@ there carries the item on; text after a " - " that follows the end of a sentence
 item; and the lost spaces around a former code span are put back only where the word boundary
 is certain (`restore_code_spaces`: a word the lexicon's `code_glue_words` or the document itself
 knows). Nothing is ever dropped or changed: spaces are only inserted.
-Ported from `parsers.checklist_scraped` and `parsers.codespans`.
+
 """
 
 from __future__ import annotations

@@ -7,7 +7,6 @@ document reads as a readiness checklist (title or heading words, or a body of sh
 under short headings), so that its box-less bullets are checks. The words are the lexicon's:
 `signoff_headings` and `checklist_headings` (a heading that makes the bullets under it checks),
 `readiness_titles`, `risk_titles`, `risk_field_labels`.
-Ported from `parsers.checklist_shape` and `parsers.checklist_text`, which scanned lines.
 """
 
 from __future__ import annotations

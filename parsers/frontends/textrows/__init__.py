@@ -5,5 +5,5 @@ tab-separated layouts), `rows` (the rows under a header), `legend` (a scale lege
 `fixed_width` (columns aligned by spaces with no rule under the header), `vocab` (the words a
 row is read with), `splitter` and `owner_cuts` (a row whose cells ran together cut back into
 cells), `reading` (the passes over a table's rows that learn its owners).
-Pure functions on lines of text; nothing here imports the old `parsers.flattened_*` stack.
+Pure functions on lines of text.
 """
