@@ -1,0 +1,184 @@
+"""Which languages a document is written in, told by its labels: the packs it is read with.
+
+A cheap pass over the block tree (built with English): the labels a register states (table header
+cells, the first cells of two- and three-column tables, the text before a colon, definition keys,
+the cells of plain-text lines cut at tabs, pipes or semicolons) and its headings. For every pack
+but English, the distinct phrases of that pack found there which English does not share are
+counted ("Probabilidad", "Responsável", "Registro de riesgos"; "Status" and "Impact" say nothing).
+A pack is read when it has MIN_HITS phrases at least; after the best one, another pack only with
+MIN_HITS phrases the packs taken before do not have (a bilingual document), so that Spanish and
+Portuguese, which share "Impacto" and "Categoria", do not both come in for one document.
+
+Takes the tree and the `[lexicon] files` (a file may declare a language of its own); returns the
+languages in the order they are read: English first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
+
+from parsers import lexicon as lexicon_pack
+from parsers.lexicon import FIELDS, Lexicon
+from parsers.model import Heading, KeyValue, ListItem, Paragraph, Table, Tree, walk
+from pipeline.textnorm import fold
+
+# Distinct phrases of a pack a document must use before it is read in that language.
+MIN_HITS = 2
+# The word lists whose phrases say which language a heading or a label is in (besides the labels).
+MARKER_LISTS = (
+    "meta_keys",
+    "register_words",
+    "risky_headings",
+    "container_plurals",
+    "legend",
+    "legend_titles",
+    "decision_headers",
+    "decision_yes",
+    "decision_no",
+    "decision_pending",
+    "signoff_side_headers",
+    "heading_part_endings",
+    "test_cases",
+    "action_plan",
+    "history",
+    "glossary",
+)
+# Phrases this short ("sí", "nº") say nothing about a language.
+MIN_PHRASE = 3
+# How much of a document is looked at: label candidates, and characters before a colon.
+MAX_CANDIDATES = 3000
+MAX_LABEL_CHARS = 48
+MAX_CELL_CHARS = 60
+# Where a label before a colon starts: after markup or a separator ("· **Probabilidad:**").
+LABEL_START_RE = re.compile(r".*(?:[|·•;,>(\[]|\*\*|\s[–—-]\s)")
+# A colon, ASCII or full-width, that may end a label.
+COLON_RE = re.compile(r"[:：]")
+# What separates the cells of a plain-text line: a tab, a pipe, a semicolon.
+CELL_SPLIT_RE = re.compile(r"[\t|;]")
+
+
+def document_languages(tree: Tree, files: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """English and the packs whose labels the document uses, in the order they are read.
+
+    >>> from parsers.model import Row
+    >>> table = Table(line=1, end=3, header=("ID", "Riesgo", "Probabilidad", "Impacto", "Estado"), rows=())
+    >>> document_languages(Tree("markdown", (table,)))
+    ('en', 'es')
+    >>> document_languages(Tree("markdown", (Table(line=1, end=2, header=("ID", "Risk", "Status"), rows=()),)))
+    ('en',)
+    """
+    hits = phrase_hits(label_candidates(tree), files)
+    chosen: list[str] = []
+    taken: set[str] = set()
+    for language in sorted(hits, key=lambda lang: (-len(hits[lang]), lang)):
+        own = hits[language] - taken
+        if len(own) >= MIN_HITS:
+            chosen.append(language)
+            taken |= markers(language, files)
+    return ("en", *chosen)
+
+
+def phrase_hits(candidates: Iterable[str], files: tuple[str, ...] = ()) -> dict[str, set[str]]:
+    """Pack -> the distinct phrases of that pack (not English's) found in the candidate texts.
+
+    >>> sorted(phrase_hits(["Probabilidade", "Responsável", "Status"])["pt"])
+    ['probabilidade', 'responsavel']
+    """
+    languages = [lang for lang in lexicon_pack.available_languages(files) if lang != "en"]
+    patterns = {lang: marker_pattern(lang, files) for lang in languages}
+    hits: dict[str, set[str]] = {lang: set() for lang in languages}
+    for text in dict.fromkeys(fold(c) for c in candidates):
+        if not text:
+            continue
+        for lang, pattern in patterns.items():
+            hits[lang].update(m.group() for m in pattern.finditer(text))
+    return hits
+
+
+def label_candidates(tree: Tree) -> Iterator[str]:
+    """The texts of a tree that name things: headings, table headers and label cells, text
+    before a colon, definition keys, cells of delimited plain-text lines; at most MAX_CANDIDATES."""
+    count = 0
+    for block in walk(tree.blocks):
+        if block.chrome:
+            continue
+        found: Iterable[str] = ()
+        if isinstance(block, Heading):
+            found = (block.text,)
+        elif isinstance(block, Table):
+            found = _table_labels(block)
+        elif isinstance(block, KeyValue):
+            found = (block.key,)
+        elif isinstance(block, Paragraph | ListItem):
+            found = _line_labels(block.text.split("\n"))
+        for text in found:
+            yield text
+            count += 1
+            if count >= MAX_CANDIDATES:
+                return
+
+
+def _table_labels(table: Table) -> Iterator[str]:
+    """A table's header cells, and the first cells of a narrow table (labels written down a column)."""
+    yield from (h[:MAX_CELL_CHARS] for h in table.header)
+    if len(table.header) <= 3:
+        yield from (row.cells[0][:MAX_CELL_CHARS] for row in table.rows[:60] if row.cells)
+
+
+def _line_labels(lines: Sequence[str]) -> Iterator[str]:
+    """Labels in lines of text: the words before each colon, the cells of delimited lines.
+
+    >>> list(_line_labels(["**Categoría:** Legal · **Probabilidad:** Alta", "ID\\tRiesgo\\tImpacto", "no label here"]))
+    ['Categoría', 'Probabilidad', 'ID', 'Riesgo', 'Impacto']
+    """
+    for line in lines[:400]:
+        start = 0
+        for colon in COLON_RE.finditer(line):
+            before = line[max(start, colon.start() - MAX_LABEL_CHARS) : colon.start()]
+            cut = LABEL_START_RE.match(before)
+            label = (before[cut.end() :] if cut else before).strip(" *_`\t")
+            if label:
+                yield label
+            start = colon.end()
+        if "\t" in line or "|" in line or ";" in line:
+            yield from (c.strip()[:MAX_CELL_CHARS] for c in CELL_SPLIT_RE.split(line) if c.strip())
+
+
+@lru_cache(maxsize=64)
+def markers(language: str, files: tuple[str, ...] = ()) -> frozenset[str]:
+    """The folded phrases of a pack that tell its language: its labels and heading words, less
+    English's phrases and very short ones."""
+    pack = lexicon_pack.load((language,), files)
+    english = _english_phrases()
+    return frozenset(p for p in _phrases(pack) if len(p) >= MIN_PHRASE and p not in english)
+
+
+@lru_cache(maxsize=64)
+def marker_pattern(language: str, files: tuple[str, ...] = ()) -> re.Pattern[str]:
+    """One pattern finding a pack's marker phrases in folded text, longest first."""
+    phrases = sorted(markers(language, files), key=len, reverse=True)
+    body = "|".join(re.escape(p).replace(r"\ ", " ") for p in phrases)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)" if body else r"(?!x)x")
+
+
+@lru_cache(maxsize=1)
+def _english_phrases() -> frozenset[str]:
+    """Every folded phrase of the English pack, in any list: words a document shares with English."""
+    english = lexicon_pack.load(("en",))
+    return frozenset((*_phrases(english), *(fold(w) for ws in english.words.values() for w in ws)))
+
+
+def _phrases(pack: Lexicon) -> Iterator[str]:
+    """A pack's labels, metadata keys and the phrases of its marker lists, folded."""
+    for words in (
+        *(pack.labels.get(f, ()) for f in FIELDS),
+        pack.extra_labels,
+        tuple(pack.ambiguous),
+        *(pack.words.get(name, ()) for name in MARKER_LISTS),
+    ):
+        yield from (fold(w) for w in words if fold(w))
+
+
+__all__ = ["document_languages", "label_candidates", "markers", "phrase_hits"]
