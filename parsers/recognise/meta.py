@@ -58,18 +58,20 @@ def title(tree: Tree, ctx: Context) -> str | None:
 
 def metadata(tree: Tree, ctx: Context, property_tables: Sequence[Table] = ()) -> dict[str, str]:
     """`Key: value` pairs stated about the document, keys lower-cased: the syntax's own properties
-    first (front matter, `<meta>`), then property tables and definition lists, then lines."""
+    first (front matter, `<meta>`), then property tables and definition lists, then lines. A key
+    written in another language is kept under the English key it stands for ("Responsable" ->
+    "owner", `[meta]` of the language packs)."""
     keys = ctx.lexicon.phrases("meta_keys")
     found: dict[str, str] = {k: v for k, v in tree.properties.items() if k != "title"}
     for table in property_tables:
         for label, value in [(table.header[0], table.header[1]), *((r.cells[0], r.cells[1]) for r in table.rows)]:
             if fold(label) in keys and squash(value):
-                found.setdefault(fold(label), squash(value))
+                found.setdefault(ctx.lexicon.meta_key(label), squash(value))
     pattern = meta_key_re(ctx)
     for line in _top_lines(tree.blocks):
         if isinstance(line, KeyValue):
             if fold(line.key) in keys and line.value:
-                found.setdefault(fold(line.key), squash(line.value))
+                found.setdefault(ctx.lexicon.meta_key(line.key), squash(line.value))
             continue
         if ENTRY_LABEL_RE.match(line):
             break
@@ -78,7 +80,7 @@ def metadata(tree: Tree, ctx: Context, property_tables: Sequence[Table] = ()) ->
             continue
         for match, nxt in zip(matches, [*matches[1:], None], strict=True):
             value = squash(line[match.end() : nxt.start() if nxt else len(line)]).strip(VALUE_TRIM)
-            key = fold(match["key"])
+            key = ctx.lexicon.meta_key(match["key"])
             if value and key not in found:
                 found[key] = value
     return found
