@@ -47,6 +47,8 @@ CREATE TABLE IF NOT EXISTS documents (
     entries_sha256  VARCHAR,
     run_id          VARCHAR NOT NULL
 );
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS languages VARCHAR[];
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS last_updated_date DATE;
 COMMENT ON TABLE documents IS 'One row per file under the ingest root, as of the latest run.';
 
 CREATE TABLE IF NOT EXISTS entries (
