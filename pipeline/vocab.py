@@ -64,7 +64,7 @@ STATUS_SYNONYMS: dict[str, tuple[str, ...]] = {status: ENGLISH.status.get(status
 # mitigated" is not mitigated, "unacceptable" is not acceptable. A cell like that is never
 # matched, exactly or fuzzily, to the word it negates. Fuzzy matching runs on every language
 # alike, so these are every pack's negations ("no", "não", "nicht", "niet"...).
-_EVERY_PACK = lexicon.load(tuple(lexicon.available_languages()))
+_EVERY_PACK = lexicon.every_language()
 NEGATION_WORDS: tuple[str, ...] = tuple(sorted(_EVERY_PACK.phrases("negation_words")))
 NEGATION_PREFIXES: tuple[str, ...] = tuple(sorted(_EVERY_PACK.phrases("negation_prefixes")))
 

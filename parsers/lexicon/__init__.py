@@ -275,8 +275,10 @@ def read_pack(path: Path) -> Lexicon:
 @lru_cache(maxsize=64)
 def _read_pack(path: Path) -> Lexicon:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    shipped = path.parent == FOLDER
-    return from_data(data, path.stem if shipped else str(data.get("language") or path.stem), shipped)
+    if path.parent == FOLDER:
+        return from_data(data, path.stem)
+    declared = str(data.get("language") or "")
+    return from_data(data, declared or path.stem, declared=bool(declared))
 
 
 def from_data(data: Mapping[str, Any], language: str, declared: bool = True) -> Lexicon:
@@ -333,6 +335,12 @@ def load(languages: tuple[str, ...] = ("en",), extra_files: tuple[str, ...] = ()
     return lexicon
 
 
+def every_language() -> Lexicon:
+    """English and every shipped pack merged: for a glance that must know a register in any
+    language before its language is known (sniffing a delimited file's header line)."""
+    return load(("en", *(lang for lang in available_languages() if lang != "en")))
+
+
 def available_languages(extra_files: tuple[str, ...] = ()) -> tuple[str, ...]:
     """Languages shipped as packs beside this module, and those the extra files declare."""
     shipped = (p.stem for p in FOLDER.glob("*.toml"))
@@ -346,6 +354,7 @@ __all__ = [
     "RATING_FIELDS",
     "Lexicon",
     "available_languages",
+    "every_language",
     "label_key",
     "load",
     "merged_statuses",
