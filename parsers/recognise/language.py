@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
+from pathlib import Path
 
 from parsers import lexicon as lexicon_pack
 from parsers.lexicon import FIELDS, Lexicon
@@ -148,11 +149,13 @@ def _line_labels(lines: Sequence[str]) -> Iterator[str]:
 
 @lru_cache(maxsize=64)
 def markers(language: str, files: tuple[str, ...] = ()) -> frozenset[str]:
-    """The folded phrases of a pack that tell its language: its labels and heading words, less
-    English's phrases and very short ones."""
-    pack = lexicon_pack.load((language,), files)
-    english = _english_phrases()
-    return frozenset(p for p in _phrases(pack) if len(p) >= MIN_PHRASE and p not in english)
+    """The folded phrases of a pack that tell its language: its labels and heading words (a
+    user's file declaring the language included), less very short ones and the phrases every
+    document is read with (English's, and those of the user's files that declare no language)."""
+    declared = {f: lexicon_pack.read_pack(Path(f)).language for f in files}
+    pack = lexicon_pack.load((language,), tuple(f for f in files if declared[f] == language))
+    shared = _shared_phrases(tuple(f for f in files if not declared[f]))
+    return frozenset(p for p in _phrases(pack) if len(p) >= MIN_PHRASE and p not in shared)
 
 
 @lru_cache(maxsize=64)
@@ -163,10 +166,11 @@ def marker_pattern(language: str, files: tuple[str, ...] = ()) -> re.Pattern[str
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)" if body else r"(?!x)x")
 
 
-@lru_cache(maxsize=1)
-def _english_phrases() -> frozenset[str]:
-    """Every folded phrase of the English pack, in any list: words a document shares with English."""
-    english = lexicon_pack.load(("en",))
+@lru_cache(maxsize=8)
+def _shared_phrases(files: tuple[str, ...]) -> frozenset[str]:
+    """Every folded phrase of English (and of the user's files for every document), in any list:
+    words that say nothing about a document's language."""
+    english = lexicon_pack.load(("en",), files)
     return frozenset((*_phrases(english), *(fold(w) for ws in english.words.values() for w in ws)))
 
 
