@@ -363,3 +363,26 @@ def test_every_value_word_of_a_pack_reads_in_a_register_of_its_language(language
     entries = {e.entry_id: e for e in normalise([process_document(name, text.encode(), Config())], Config()).entries}
     wrong = [(word, want, getattr(entries[f"R-{k}"], field)) for k, (field, word, want) in enumerate(cases, 1)]
     assert [w for w in wrong if w[1] != w[2]] == []
+
+
+@pytest.mark.parametrize(
+    ("labels", "legend"),
+    [
+        (
+            "| ID | Risk | Likelihood | Impact |",
+            "> **Legend:**\n> - **Likelihood and impact:** Low, Medium, High\n"
+            "> - **Risk level:** found by combining likelihood with impact",
+        ),
+        (
+            "| ID | Risco | Probabilidade | Impacto |",
+            "> **Legenda:**\n> - **Probabilidade e Impacto:** Baixa, Média, Alta\n"
+            "> - **Nível de Risco:** resulta de combinar as duas escalas",
+        ),
+    ],
+)
+def test_a_legend_under_the_register_heading_is_no_risk(labels: str, legend: str) -> None:
+    """A legend quoted under the register's table names the scale, it is not one more risk."""
+    table = f"{labels}\n|---|---|---|---|\n| R1 | Vault | High | Low |\n"
+    text = f"# Risks\n\n## 1. Risk identification\n\n{table}\n{legend}\n"
+    result = process_document("x.md", text.encode(), Config())
+    assert [e.fields.get("entry_id") for e in result.entries] == ["R1"]
