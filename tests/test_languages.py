@@ -29,6 +29,7 @@ from pipeline.decode import decode_document
 from pipeline.errors import ConfigError
 from pipeline.languages import configured
 from pipeline.normalise import normalise
+from pipeline.records import DocumentResult
 from pipeline.run import ingest, process_document
 from pipeline.textnorm import fold
 from pipeline.vocab import SEVERITIES, STATUSES
@@ -386,3 +387,21 @@ def test_a_legend_under_the_register_heading_is_no_risk(labels: str, legend: str
     text = f"# Risks\n\n## 1. Risk identification\n\n{table}\n{legend}\n"
     result = process_document("x.md", text.encode(), Config())
     assert [e.fields.get("entry_id") for e in result.entries] == ["R1"]
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "service"),
+    [
+        ("es", "Registro de riesgos — Pagos", "Pagos"),
+        ("es", "Lista de verificación de producción: Servicio de Pagos", "Servicio de Pagos"),
+        ("pt", "Plano de riscos: Pagamentos", "Pagamentos"),
+        ("fr", "Registre des risques - Facturation", "Facturation"),
+        ("de", "Risikoregister Zahlungsdienst", "Zahlungsdienst"),
+        ("de", "Checkliste Zahlungsdienst", "Zahlungsdienst"),
+        ("it", "Registro dei rischi del Servizio Pagamenti", "Servizio Pagamenti"),
+        ("nl", "Risicoregister Betaalservice", "Betaalservice"),
+    ],
+)
+def test_a_titles_document_words_are_dropped_in_its_language(language: str, title: str, service: str) -> None:
+    doc = DocumentResult(path="x.md", sha256="0", size=1, title=title, languages=("en", language))
+    assert normalise([doc], Config()).services == {"x.md": service}

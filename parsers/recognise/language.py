@@ -52,6 +52,8 @@ MIN_PHRASE = 3
 MAX_CANDIDATES = 3000
 MAX_LABEL_CHARS = 48
 MAX_CELL_CHARS = 60
+MAX_WORDS = 40
+MAX_HEADING_CHARS = 200
 # Where a label before a colon starts: after markup or a separator ("· **Probabilidad:**").
 LABEL_START_RE = re.compile(r".*(?:[|·•;,>(\[]|\*\*|\s[–—-]\s)")
 # A colon, ASCII or full-width, that may end a label.
@@ -82,19 +84,21 @@ def document_languages(tree: Tree, files: tuple[str, ...] = ()) -> tuple[str, ..
 
 
 def phrase_hits(candidates: Iterable[str], files: tuple[str, ...] = ()) -> dict[str, set[str]]:
-    """Pack -> the distinct phrases of that pack (not English's) found in the candidate texts.
+    """Pack -> the distinct phrases of that pack (not English's) found in the candidate texts, as
+    runs of whole words (a candidate's first MAX_WORDS words).
 
     >>> sorted(phrase_hits(["Probabilidade", "Responsável", "Status"])["pt"])
     ['probabilidade', 'responsavel']
     """
-    languages = [lang for lang in lexicon_pack.available_languages(files) if lang != "en"]
-    patterns = {lang: marker_pattern(lang, files) for lang in languages}
-    hits: dict[str, set[str]] = {lang: set() for lang in languages}
+    packs_of, longest = marker_index(files)
+    hits: dict[str, set[str]] = {lang: set() for lang in lexicon_pack.available_languages(files) if lang != "en"}
     for text in dict.fromkeys(fold(c) for c in candidates):
-        if not text:
-            continue
-        for lang, pattern in patterns.items():
-            hits[lang].update(m.group() for m in pattern.finditer(text))
+        words = text.split()[:MAX_WORDS]
+        for start in range(len(words)):
+            for end in range(start + 1, min(len(words), start + longest) + 1):
+                phrase = " ".join(words[start:end])
+                for lang in packs_of.get(phrase, ()):
+                    hits[lang].add(phrase)
     return hits
 
 
@@ -107,7 +111,7 @@ def label_candidates(tree: Tree) -> Iterator[str]:
             continue
         found: Iterable[str] = ()
         if isinstance(block, Heading):
-            found = (block.text,)
+            found = (block.text[:MAX_HEADING_CHARS],)
         elif isinstance(block, Table):
             found = _table_labels(block)
         elif isinstance(block, KeyValue):
@@ -158,12 +162,16 @@ def markers(language: str, files: tuple[str, ...] = ()) -> frozenset[str]:
     return frozenset(p for p in _phrases(pack) if len(p) >= MIN_PHRASE and p not in shared)
 
 
-@lru_cache(maxsize=64)
-def marker_pattern(language: str, files: tuple[str, ...] = ()) -> re.Pattern[str]:
-    """One pattern finding a pack's marker phrases in folded text, longest first."""
-    phrases = sorted(markers(language, files), key=len, reverse=True)
-    body = "|".join(re.escape(p).replace(r"\ ", " ") for p in phrases)
-    return re.compile(rf"(?<!\w)(?:{body})(?!\w)" if body else r"(?!x)x")
+@lru_cache(maxsize=8)
+def marker_index(files: tuple[str, ...] = ()) -> tuple[dict[str, frozenset[str]], int]:
+    """Every pack's marker phrases -> the packs they belong to, and the most words a phrase has."""
+    packs_of: dict[str, set[str]] = {}
+    for lang in lexicon_pack.available_languages(files):
+        if lang != "en":
+            for phrase in markers(lang, files):
+                packs_of.setdefault(phrase, set()).add(lang)
+    longest = max((len(p.split()) for p in packs_of), default=0)
+    return {p: frozenset(langs) for p, langs in packs_of.items()}, longest
 
 
 @lru_cache(maxsize=8)
