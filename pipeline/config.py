@@ -132,11 +132,11 @@ def _lexicon(
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """Hash of riskreg's own source files (pipeline/ and parsers/)."""
+    """Hash of riskreg's own source files (pipeline/ and parsers/, the lexicon packs included)."""
     digest = hashlib.sha256()
     for package in ("pipeline", "parsers"):
         folder = Path(__file__).resolve().parent.parent / package
-        for source in sorted(folder.rglob("*.py")) + sorted(folder.rglob("*.sql")):
+        for source in sorted(folder.rglob("*.py")) + sorted(folder.rglob("*.sql")) + sorted(folder.rglob("*.toml")):
             digest.update(source.relative_to(folder.parent).as_posix().encode())
             digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
