@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from pipeline import vocab
 from pipeline.matching import Guards, decide, negated_in, rank
 from pipeline.records import Match
 from pipeline.textnorm import fold
@@ -49,8 +50,9 @@ RATING_NUMBER_RE = re.compile(
 RATING_NOISE_RE = re.compile(r"[^\w\s/().:=\-–—]+")
 # A scale stated in a header or a legend: "(1-3)", "1–10", "1 to 5", "/10", "out of 10".
 SCALE_HINT_RE = re.compile(r"(?:\b[01]\s*(?:-|–|—|to)\s*|/\s*|\bout of\s+)(?P<top>\d{1,2})\b")
-# Labels that may stand beside a rating number without making it prose.
-NUMBER_LABELS = frozenset({"level", "lvl", "l", "i", "p", "rating", "score", "likelihood", "impact", "prob"})
+# Labels that may stand beside a rating number without making it prose ("Level 4", "Nivel 4"):
+# the lexicon's `rating_number_labels` (English's by default).
+NUMBER_LABELS = vocab.ENGLISH.phrases("rating_number_labels")
 # Cells with more words than this are descriptions, not ratings, when nothing in them reads as one.
 MAX_RATING_WORDS = 3
 # A decimal comma between two digits ("2,5"), read as a point in a language that writes decimals so.
@@ -156,8 +158,10 @@ class RatingReader:
         decisions: Mapping[tuple[str, str], str | None] | None = None,
         *,
         decimal_comma: bool = False,
+        number_labels: frozenset[str] = NUMBER_LABELS,
     ) -> None:
         self.decimal_comma = decimal_comma  # "2,5" is 2.5 in the documents' languages
+        self.number_labels = number_labels
         self.scale_words = {fold(k): v for k, v in scale_words.items()}
         self.severity_words = {fold(k): v for k, v in severity_words.items()}
         self.bands = bands
@@ -243,7 +247,7 @@ class RatingReader:
     def _labels_ok(self, number: re.Match[str], legend: Mapping[str, int]) -> bool:
         """Only scale words and labels ("Level", "L") may stand beside a rating number."""
         for part in (number["before"], number["after"]):
-            if part and not {fold(part)} & (self.scale_words.keys() | legend.keys() | NUMBER_LABELS):
+            if part and not {fold(part)} & (self.scale_words.keys() | legend.keys() | self.number_labels):
                 return False
         return True
 

@@ -58,6 +58,7 @@ class Vocabulary:
                 config.guards,
                 decisions,
                 decimal_comma=bool(lexicon.decimal_comma),
+                number_labels=lexicon.phrases("rating_number_labels"),
             ),
             StatusMatcher(config.status_synonyms, config.guards, decisions),
             OwnerMatcher(directory, rules, config.guards, decisions),
