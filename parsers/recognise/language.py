@@ -65,7 +65,6 @@ CELL_SPLIT_RE = re.compile(r"[\t|;]")
 def document_languages(tree: Tree, files: tuple[str, ...] = ()) -> tuple[str, ...]:
     """English and the packs whose labels the document uses, in the order they are read.
 
-    >>> from parsers.model import Row
     >>> table = Table(line=1, end=3, header=("ID", "Riesgo", "Probabilidad", "Impacto", "Estado"), rows=())
     >>> document_languages(Tree("markdown", (table,)))
     ('en', 'es')
