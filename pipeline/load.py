@@ -18,11 +18,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from parsers import lexicon as lexicon_pack
 from pipeline import __version__
-from pipeline.dates import read_date
 from pipeline.errors import LoadError
-from pipeline.languages import reading_languages
 from pipeline.records import DocumentResult, Entry, Match, RawEntry, Rejection, Repair, RunSummary, Skipped, SourceLoc
 
 SCHEMA_VERSION = "2"  # 2: matches.occurrences/example, services.documents
@@ -82,7 +79,6 @@ DOCUMENT_SCHEMA = pa.schema(
         ("entries_sha256", pa.string()),
         ("run_id", pa.string()),
         ("languages", pa.list_(pa.string())),
-        ("last_updated_date", pa.date32()),
     ]
 )
 
@@ -236,8 +232,6 @@ def document_table(
     bytes as they are now, `entries_sha256` the bytes its entries come from."""
     rows = []
     for r in results:
-        last_updated = r.metadata.get("last updated") or r.metadata.get("updated") or r.metadata.get("date")
-        lexicon = lexicon_pack.load(reading_languages(r.languages))  # how its languages write dates
         rows.append(
             {
                 "path": r.path,
@@ -254,8 +248,7 @@ def document_table(
                 "service": services.get(r.path),
                 "metadata": json.dumps(dict(r.metadata), ensure_ascii=False) if r.metadata else None,
                 "owner": r.metadata.get("owner") or r.metadata.get("owners"),
-                "last_updated": last_updated,
-                "last_updated_date": read_date(last_updated, lexicon.dates, lexicon.months),
+                "last_updated": r.metadata.get("last updated") or r.metadata.get("updated") or r.metadata.get("date"),
                 "languages": list(r.languages) or None,
                 "entry_count": len(r.entries),
                 "status": statuses[r.path],

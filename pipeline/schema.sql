@@ -48,7 +48,7 @@ CREATE TABLE IF NOT EXISTS documents (
     run_id          VARCHAR NOT NULL
 );
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS languages VARCHAR[];
-ALTER TABLE documents ADD COLUMN IF NOT EXISTS last_updated_date DATE;
+COMMENT ON COLUMN documents.languages IS 'The lexicon packs the document was read with, English first ([en, es]); NULL when it was not read.';
 COMMENT ON TABLE documents IS 'One row per file under the ingest root, as of the latest run.';
 
 CREATE TABLE IF NOT EXISTS entries (
