@@ -41,11 +41,6 @@ FOLDER = FIXTURES / "languages"
 SHAPES = sorted(p.name for p in (FOLDER / "en").iterdir() if not p.name.endswith(".jsonl"))
 
 
-@pytest.fixture(autouse=True)
-def tree_reader(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("RISKREG_READER", "tree")
-
-
 def normalised(path: Path, config: Config | None = None):
     config = config or Config()
     result = process_document(path.name, path.read_bytes(), config)
