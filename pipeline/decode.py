@@ -258,12 +258,13 @@ def explanation(decoded: Decoded, path: str) -> list[str]:
     return out
 
 
-def decode_document(path: str, data: bytes) -> Document:
-    """A Document from raw bytes: decoded, then repaired (see pipeline.repair)."""
+def decode_document(path: str, data: bytes, sha256: str | None = None) -> Document:
+    """A Document from raw bytes: decoded, then repaired (see pipeline.repair). `sha256`: the
+    bytes' hash when the caller has it already."""
     decoded = decode_and_repair(data, path)
     return Document(
         path=path,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256 or hashlib.sha256(data).hexdigest(),
         size=len(data),
         text=decoded.text,
         encoding=decoded.encoding,

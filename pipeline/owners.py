@@ -448,19 +448,22 @@ def owners_of(
     owners: list[str] = []
     matches: list[Match] = []
     for part in parts:
-        if matcher.has_directory:
-            m = matcher.match(part)
-        else:
-            m = (
-                matcher.decided(part)
-                or (clusters or {}).get(part)
-                or Match("owner", part, matcher.display_name(part), "cluster", 100.0)
-            )
+        m = matcher.match(part) if matcher.has_directory else cluster_match(part, matcher, clusters)
         name = m.canonical or matcher.display_name(part)
         matches.append(m)
         if name not in owners:
             owners.append(name)
     return tuple(owners), matches
+
+
+def cluster_match(part: str, matcher: OwnerMatcher, clusters: Mapping[str, Match] | None) -> Match:
+    """Without a directory: one owner name's decision, from review, else the run's clusters, else
+    its own cluster (the name as written, role words dropped)."""
+    return (
+        matcher.decided(part)
+        or (clusters or {}).get(part)
+        or Match("owner", part, matcher.display_name(part), "cluster", 100.0)
+    )
 
 
 def owner_parts(raws: Iterable[str | None], matcher: OwnerMatcher, null_values: tuple[str, ...]) -> list[str]:
@@ -474,6 +477,7 @@ __all__ = [
     "OwnerMatcher",
     "OwnerRules",
     "acronym",
+    "cluster_match",
     "cluster_owner_names",
     "fingerprint",
     "joiner_pattern",
