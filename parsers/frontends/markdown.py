@@ -44,8 +44,10 @@ INLINE_MARKUP_RE = re.compile(r"\*\*[^*\n]+\*\*|__[^_\n]+__|\[[^\[\]\n]+\]\([^()
 # The header rule of an org-mode or psql table ("|----+-----|", "-----+------"): rewritten as a
 # GFM delimiter row before parsing, no line added or removed.
 PLUS_RULE_RE = re.compile(r"^[ \t]*(?:\|[ \t]*)?:?-+:?[ \t]*(?:\+[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$", re.MULTILINE)
-# A code span: a run of backticks, the shortest text, the same run again (one line).
-CODE_SPAN_RE = re.compile(r"(?P<ticks>`+)(?P<code>[^`\n]+?)(?P=ticks)(?!`)")
+# A code span: a whole run of backticks (none before it, all of it), the shortest text, the same
+# run again (one line). Tried from the start of a run only: a greedy run tried from each of its
+# backticks would make a line of 64,000 backticks quadratic.
+CODE_SPAN_RE = re.compile(r"(?<!`)(?P<ticks>`++)(?P<code>[^`\n]+?)(?P=ticks)(?!`)")
 # `<br>` written inside a paragraph or cell: a line break.
 BR_TAG_RE = re.compile(r"^<br\s*/?>$", re.IGNORECASE)
 NEWLINE_RE = re.compile(rb"\n")
