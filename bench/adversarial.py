@@ -134,12 +134,19 @@ SHAPES: dict[str, Callable[[int], str]] = {
         n,
         head="<table><tr><th>ID</th><th>Risk</th><th>Likelihood</th><th>Owner</th></tr>\n",
     ),
-    "csv_rows": lambda n: _rows(lambda i: f'R{i},"Disk, fills up",High,SRE,Open\n', n, head="ID,Risk,Likelihood,Owner,Status\n"),
+    "csv_rows": lambda n: _rows(
+        lambda i: f'R{i},"Disk, fills up",High,SRE,Open\n', n, head="ID,Risk,Likelihood,Owner,Status\n"
+    ),
     "csv_quote": lambda n: _repeat('"', n, head="ID,Risk\n"),
-    "org_table": lambda n: _rows(lambda i: f"| R{i} | Disk | High |\n", n, head="* Risks\n| ID | Risk | Level |\n|---+---+---|\n"),
-    "wiki_table": lambda n: _rows(lambda i: f"| R{i} | Disk | High |\n", n, head="h2. Risks\n|| ID || Risk || Level ||\n"),
-    "adoc_table": lambda n: _rows(lambda i: f"| R{i} | Disk | High\n", n, head="== Risks\n|===\n| ID | Risk | Level\n")
-    + "|===\n",
+    "org_table": lambda n: _rows(
+        lambda i: f"| R{i} | Disk | High |\n", n, head="* Risks\n| ID | Risk | Level |\n|---+---+---|\n"
+    ),
+    "wiki_table": lambda n: _rows(
+        lambda i: f"| R{i} | Disk | High |\n", n, head="h2. Risks\n|| ID || Risk || Level ||\n"
+    ),
+    "adoc_table": lambda n: (
+        _rows(lambda i: f"| R{i} | Disk | High\n", n, head="== Risks\n|===\n| ID | Risk | Level\n") + "|===\n"
+    ),
     "rst_headings": lambda n: _rows(lambda i: f"R{i}\n{'=' * (len(str(i)) + 1)}\n\n:Owner: SRE\n\n", n),
 }
 

@@ -105,7 +105,10 @@ def main(argv: list[str] | None = None) -> int:
             bad = ratio > 9.0
             flagged += bad
             if bad or args.all:
-                print(f"{'SLOW' if bad else 'ok  '} {how:<6} x{ratio:5.1f}  {name}  {which}  /{pat.pattern[:70]}/", flush=True)
+                print(
+                    f"{'SLOW' if bad else 'ok  '} {how:<6} x{ratio:5.1f}  {name}  {which}  /{pat.pattern[:70]}/",
+                    flush=True,
+                )
     print(f"{flagged} patterns grow faster than linear", file=sys.stderr)
     return 1 if flagged else 0
 

@@ -30,6 +30,7 @@ from typing import Literal
 import duckdb
 from rapidfuzz import fuzz, process
 
+from pipeline import csvfields
 from pipeline.errors import ConfigError, LoadError
 from pipeline.load import connect
 from pipeline.outputs import Protected, atomic_output
@@ -114,7 +115,7 @@ def read_decision_rows(path: Path) -> list[Decision]:
         return []
     try:
         with path.open(newline="", encoding="utf-8") as f:
-            reader = csv.DictReader(f)
+            reader = csvfields.dict_reader(f)
             missing = set(COLUMNS[:4]) - set(reader.fieldnames or ())
             if missing:
                 raise ConfigError(
