@@ -127,7 +127,8 @@ def _html_page(body: str) -> str:
 def html_strong_sections() -> str:
     return _html_page(
         "".join(
-            f"<h2>{i}: {html.escape(t)}</h2><p><strong>Likelihood:</strong> {lk}</p><p><strong>Impact:</strong> {im}</p>"
+            f"<h2>{i}: {html.escape(t)}</h2><p><strong>Likelihood:</strong> {lk}</p>"
+            f"<p><strong>Impact:</strong> {im}</p>"
             f"<p><strong>Status:</strong> {st}</p><p><strong>Owner:</strong> {ow}</p>"
             for i, t, lk, im, st, ow in rows()
         )
@@ -137,7 +138,8 @@ def html_strong_sections() -> str:
 def html_label_lists() -> str:
     return _html_page(
         "".join(
-            f"<h2>{i}: {html.escape(t)}</h2><p>Likelihood:</p><ul><li>{lk.lower()}</li></ul><p>Impact:</p><ul><li>{im.lower()}</li></ul>"
+            f"<h2>{i}: {html.escape(t)}</h2><p>Likelihood:</p><ul><li>{lk.lower()}</li></ul>"
+            f"<p>Impact:</p><ul><li>{im.lower()}</li></ul>"
             f"<p>Status:</p><ul><li>{st}</li></ul><p>Owner:</p><ul><li>{ow}</li></ul>"
             for i, t, lk, im, st, ow in rows()
         )
