@@ -247,6 +247,47 @@ def key_value_blocks() -> str:
     return f"{TITLE}\n\n" + "\n\n".join(blocks) + "\n"
 
 
+def flattened_with_scores() -> str:
+    lines = ["IDRiskLikelihoodImpactScoreStatusOwner"]
+    for i, t, lk, im, st, ow in rows():
+        a, b = LEVELS[lk], LEVELS[im]
+        lines.append(f"{i}{t}{a}{b}{a * b}{st.lower()}{ow}")
+    return f"{TITLE}\n\n2. Register\n\n" + "\n".join(lines) + "\n"
+
+
+def grid_table() -> str:
+    widths = [max(len(r[c]) for r in [HEADER, *rows()]) + 2 for c in range(len(HEADER))]
+    border = "+" + "+".join("-" * w for w in widths) + "+"
+    line = lambda r: "|" + "|".join(f" {c}".ljust(w) for c, w in zip(r, widths, strict=True)) + "|"  # noqa: E731
+    out = [border, line(HEADER), border.replace("-", "="), *(x for r in rows() for x in (line(r), border))]
+    return f"# {TITLE}\n\n" + "\n".join(out) + "\n"
+
+
+def rst_simple_table() -> str:
+    widths = [max(len(r[c]) for r in [HEADER, *rows()]) for c in range(len(HEADER))]
+    rule = "  ".join("=" * w for w in widths)
+    line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()  # noqa: E731
+    body = "\n".join(line(r) for r in rows())
+    return f"{'=' * len(TITLE)}\n{TITLE}\n{'=' * len(TITLE)}\n\n{rule}\n{line(HEADER)}\n{rule}\n{body}\n{rule}\n"
+
+
+def markdown_with_html_table() -> str:
+    head = "<tr>" + "".join(_cell(h, "th") for h in HEADER) + "</tr>"
+    body = "".join("<tr>" + "".join(_cell(c) for c in r) + "</tr>" for r in rows())
+    return f"# {TITLE}\n\nKept as HTML so the cells can wrap.\n\n<table>{head}{body}</table>\n"
+
+
+def html_cards() -> str:
+    labels = ("Risk ID", "Risk", "Likelihood", "Impact", "Status", "Owner")
+    cards = "".join(
+        "<table>"
+        + "".join(f"<tr><th>{lab}</th><td>{html.escape(v)}</td></tr>" for lab, v in zip(labels, r, strict=True))
+        + "</table>"
+        for r in rows()
+    )
+    return _html_page(cards)
+
+
 RISK_SHAPES: dict[str, tuple[str, Callable[[], str]]] = {
     "markdown pipe table with legend and distractor tables": ("register.md", md_table),
     "markdown sections with labelled bullets": ("register.md", md_sections),
@@ -268,6 +309,11 @@ RISK_SHAPES: dict[str, tuple[str, Callable[[], str]]] = {
     "space-aligned table under a dash rule": ("register.txt", dash_rule_table),
     "org-mode table": ("register.org", org_table),
     "key-value blocks": ("register.txt", key_value_blocks),
+    "flattened with numbers and a score column": ("register.txt", flattened_with_scores),
+    "pandoc grid table": ("register.md", grid_table),
+    "restructuredtext simple table": ("register.rst", rst_simple_table),
+    "markdown carrying an html table": ("register.md", markdown_with_html_table),
+    "html risk cards": ("register.html", html_cards),
 }
 
 
@@ -313,6 +359,23 @@ def wiki_checklist() -> str:
     return f"h1. {CHECK_TITLE}\n\nh2. Before launch\n\n{items}\n"
 
 
+def glyph_lines() -> str:
+    items = "\n".join(f"{'☑' if ok else '☐'} {t}" for t, ok in CHECKS)
+    return f"{CHECK_TITLE}\n\nBefore launch\n\n{items}\n"
+
+
+def signoff_table() -> str:
+    lines = ["| Item | Approver | Decision |", "|---|---|---|"]
+    lines += [f"| {t} | Dana | {'Approved' if ok else 'Blocked'} |" for t, ok in CHECKS]
+    return f"# {CHECK_TITLE}\n\n## Sign-off\n\n" + "\n".join(lines) + "\n"
+
+
+def nested_task_list() -> str:
+    (first, ok1), *rest = CHECKS
+    items = "\n".join(f"  - [{'x' if ok else ' '}] {t}" for t, ok in rest)
+    return f"# {CHECK_TITLE}\n\n- [{'x' if ok1 else ' '}] {first}\n{items}\n  - a note, not a check\n"
+
+
 CHECK_SHAPES: dict[str, tuple[str, Callable[[], str]]] = {
     "markdown task list": ("readiness.md", md_task_list),
     "github-rendered html checkbox list": ("readiness.html", html_checkbox_list),
@@ -321,7 +384,20 @@ CHECK_SHAPES: dict[str, tuple[str, Callable[[], str]]] = {
     "table with a status emoji column": ("readiness.md", status_emoji_table),
     "org-mode checklist": ("readiness.org", org_checklist),
     "jira wiki list with emoticons": ("readiness.txt", wiki_checklist),
+    "copied task list of box glyphs": ("readiness.txt", glyph_lines),
+    "sign-off table of decisions": ("readiness.md", signoff_table),
+    "nested sub-tasks with a plain note": ("readiness.md", nested_task_list),
 }
+
+
+def scraped_checklist() -> str:
+    items = "\n".join(f"- {t}" for t, _ in CHECKS)
+    return f"{CHECK_TITLE}\n\nService is ready only when every box below is checked.\n\nBefore launch\n{items}\n"
+
+
+def test_a_scraped_checklist_keeps_its_checks_with_their_state_unknown() -> None:
+    got = entries("readiness.txt", scraped_checklist())
+    assert sorted((e.title, e.checked) for e in got) == sorted((t, None) for t, _ in CHECKS)
 
 
 def entries(name: str, text: str):
