@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from parsers import frontends
 from parsers.model import Table, Tree, walk
-from parsers.recognise import checklists, sections
+from parsers.recognise import checklists, id_lists, sections
 from parsers.recognise.check_tables import check_entries
 from parsers.recognise.common import Context, Found
 from parsers.recognise.language import document_languages
@@ -80,6 +80,7 @@ def read(doc: Document, config: Config) -> Reading:
         elif v.kind == "skip":
             found.skipped.append(_skipped(table, v.reason))
     found.extend(sections.recognise(tree, verdicts, ctx))
+    found.extend(id_lists.recognise(tree, ctx, found.claimed))
     found.extend(checklists.recognise(tree, verdicts, ctx, found.claimed))
     parsed = ParsedDocument(
         entries=sorted(found.entries, key=lambda e: e.loc.line),
