@@ -28,7 +28,8 @@ class CheckColumns:
     """Where a checklist table keeps its items and their state."""
 
     item: int
-    state: int
+    state: int | None  # None: a table of checks that states no state (a review sheet)
+    group: int | None = None  # a column naming each group of rows on its first row only
 
 
 def check_columns(table: Table, fields: Sequence[str | None], ctx: Context) -> CheckColumns | None:
@@ -52,7 +53,9 @@ def check_columns(table: Table, fields: Sequence[str | None], ctx: Context) -> C
                 continue
             state = col
             break
-    if state is None or not _checklist_place(table, state, ctx):
+    if state is None:
+        return _stateless(table, fields, ctx)
+    if not _checklist_place(table, state, ctx):
         return None
     item = next(
         (
@@ -66,6 +69,21 @@ def check_columns(table: Table, fields: Sequence[str | None], ctx: Context) -> C
         None,
     )
     return None if item is None else CheckColumns(item, state)
+
+
+def _stateless(table: Table, fields: Sequence[str | None], ctx: Context) -> CheckColumns | None:
+    """A table of checks with no state column, named as such by its headers (`Check | Sub-check
+    | Who | Completion date`): the most specific check column is the item (the last one whose
+    cells are all filled), a check column filled only on each group's first row is the group."""
+    if set(fields) & {"entry_id", "likelihood", "impact", "score", "severity", "status"}:
+        return None
+    named = [c for c, h in enumerate(table.header) if ctx.lexicon.is_word("check_item_labels", h)]
+    filled = {c: sum(1 for r in table.rows if c < len(r.cells) and r.cells[c].strip()) for c in named}
+    full = [c for c in named if filled[c] * 10 >= len(table.rows) * 9]
+    if not full:
+        return None
+    group = next((c for c in named if c < full[-1] and 0 < filled[c] * 10 < len(table.rows) * 9), None)
+    return CheckColumns(full[-1], None, group)
 
 
 def _boxes(cells: Sequence[str]) -> bool:
@@ -94,22 +112,25 @@ def check_entries(table: Table, fields: Sequence[str | None], columns: CheckColu
     entries = []
     width = len(table.header)
     section = section_name(table.caption) or nearest_section(table.path)
+    state = columns.state
     for row in table.rows:
         cells = [*row.cells, *[""] * (width - len(row.cells))][:width]
+        if columns.group is not None and cells[columns.group].strip():
+            section = cells[columns.group].strip()
         title = marked(cells[columns.item])[0].strip()
         if not title:
             continue
-        checked, _ = decision(cells[columns.state], ctx.lexicon)
+        checked = decision(cells[state], ctx.lexicon)[0] if state is not None else None
         values = {"title": title}
         headers = {"title": table.header[columns.item]}
         for col, fld in enumerate(fields):
-            if fld in CHECK_FIELDS and col not in (columns.item, columns.state) and not ctx.is_null(cells[col]):
+            if fld in CHECK_FIELDS and col not in (columns.item, state) and not ctx.is_null(cells[col]):
                 values.setdefault(fld, cells[col])
                 headers.setdefault(fld, table.header[col])
-        if fields[columns.state] == "status" and not ctx.is_null(cells[columns.state]):
-            values.setdefault("status", cells[columns.state])
-            headers.setdefault("status", table.header[columns.state])
-        used = {columns.item, *(c for c, f in enumerate(fields) if f in values and headers.get(f) == table.header[c])}
+        if state is not None and fields[state] == "status" and not ctx.is_null(cells[state]):
+            values.setdefault("status", cells[state])
+            headers.setdefault("status", table.header[state])
+        used = {columns.item, columns.group, *(c for c, f in enumerate(fields) if f in values and headers.get(f) == table.header[c])}
         extra = {
             table.header[c] or f"column {c + 1}": cells[c]
             for c in range(width)
