@@ -130,7 +130,11 @@ def check_entries(table: Table, fields: Sequence[str | None], columns: CheckColu
         if state is not None and fields[state] == "status" and not ctx.is_null(cells[state]):
             values.setdefault("status", cells[state])
             headers.setdefault("status", table.header[state])
-        used = {columns.item, columns.group, *(c for c, f in enumerate(fields) if f in values and headers.get(f) == table.header[c])}
+        used = {
+            columns.item,
+            columns.group,
+            *(c for c, f in enumerate(fields) if f in values and headers.get(f) == table.header[c]),
+        }
         extra = {
             table.header[c] or f"column {c + 1}": cells[c]
             for c in range(width)
