@@ -55,8 +55,6 @@ def check_columns(table: Table, fields: Sequence[str | None], ctx: Context) -> C
             break
     if state is None:
         return _stateless(table, fields, ctx)
-    if not _checklist_place(table, state, ctx):
-        return None
     item = next(
         (
             c
@@ -68,7 +66,9 @@ def check_columns(table: Table, fields: Sequence[str | None], ctx: Context) -> C
         ),
         None,
     )
-    return None if item is None else CheckColumns(item, state)
+    if item is None or not _checklist_place(table, item, state, ctx):
+        return None
+    return CheckColumns(item, state)
 
 
 def _stateless(table: Table, fields: Sequence[str | None], ctx: Context) -> CheckColumns | None:
@@ -90,12 +90,14 @@ def _boxes(cells: Sequence[str]) -> bool:
     return all(c.strip().startswith("[") for c in cells)
 
 
-def _checklist_place(table: Table, state: int, ctx: Context) -> bool:
+def _checklist_place(table: Table, item: int, state: int, ctx: Context) -> bool:
     """Whether a table whose state column holds marks or decision words stands where a checklist
     does: under (or captioned with) a sign-off, checklist or "... checks" heading, or in a
     document whose title reads as a readiness check or that has no title heading. A progress
     report's milestone table (`| Milestone | Stato |` with ✅/⬜) is not one; a column of task
-    boxes is a checklist wherever it stands."""
+    boxes is a checklist wherever it stands. With no title heading, a table whose items are
+    risks (`| ID | Risk | Status |` over `Open`, `Closed`) is a short register, not a checklist,
+    unless its state column holds marks."""
     cells = [r.cells[state] for r in table.rows if state < len(r.cells) and r.cells[state].strip()]
     if cells and _boxes(cells):
         return True
@@ -103,7 +105,9 @@ def _checklist_place(table: Table, state: int, ctx: Context) -> bool:
     if strong_heading(heading, ctx) or checks_heading(heading, ctx):
         return True
     title = table.path[0][1] if table.path and table.path[0][0] == 1 else None
-    return title is None or readiness_title(title, ctx)
+    if title is None:
+        return not (ctx.lexicon.mentions("register_words", table.header[item]) and not any(marked(c)[2] for c in cells))
+    return readiness_title(title, ctx)
 
 
 def check_entries(table: Table, fields: Sequence[str | None], columns: CheckColumns, ctx: Context) -> list[RawEntry]:
