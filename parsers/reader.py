@@ -8,6 +8,11 @@ scale, `| Likelihood | High |` tables the fields of the section above them (read
 recogniser), page-properties tables metadata; every other table is recorded as skipped with its
 reason. Sections are read before lists, so that a risk's `- **Owner**: SRE` bullet is a field,
 never a checklist item.
+
+A document is read in English and the languages its labels use (`parsers.recognise.language`,
+unless riskreg.toml's `[lexicon] languages` says): the tree the front end built with English
+tells them, and a document in another language is then read again with its packs' words
+(`pipeline.languages.configured`), since a front end cutting plain text into cells goes by the labels.
 """
 
 from __future__ import annotations
@@ -16,14 +21,16 @@ from dataclasses import dataclass
 
 from parsers import frontends
 from parsers.model import Table, Tree, walk
-from parsers.recognise import checklists, sections
+from parsers.recognise import checklists, id_lists, sections
 from parsers.recognise.check_tables import check_entries
 from parsers.recognise.common import Context, Found
+from parsers.recognise.language import document_languages
 from parsers.recognise.legends import Scales, legend_scales, merge_scales
 from parsers.recognise.meta import metadata, title
 from parsers.recognise.registers import register_entries
 from parsers.recognise.tables import Verdicts
 from pipeline.config import Config
+from pipeline.languages import configured
 from pipeline.records import Document, ParsedDocument, Skipped
 
 
@@ -44,7 +51,15 @@ def read(doc: Document, config: Config, syntax: str | None = None) -> Reading:
     default the one whose sniff scores highest reads the document."""
     scores = frontends.ranked(doc.text)
     frontend = frontends.FRONTENDS_BY_NAME[syntax or scores[0][0]]
+    forced = config.languages  # riskreg.toml's `[lexicon] languages`
+    if forced:
+        config = configured(config, forced)
     tree = frontend.blocks(doc, config)
+    if not forced:
+        languages = document_languages(tree, config.lexicon_files)
+        config = configured(config, languages)
+        if len(languages) > 1:
+            tree = frontend.blocks(doc, config)
     ctx = Context(doc.path, tree.syntax, config)
     tables = [b for b in walk(tree.blocks) if isinstance(b, Table) and not b.chrome]
     verdicts = Verdicts(tables, ctx)
@@ -68,6 +83,7 @@ def read(doc: Document, config: Config, syntax: str | None = None) -> Reading:
         elif v.kind == "skip":
             found.skipped.append(_skipped(table, v.reason))
     found.extend(sections.recognise(tree, verdicts, ctx))
+    found.extend(id_lists.recognise(tree, ctx, found.claimed))
     found.extend(checklists.recognise(tree, verdicts, ctx, found.claimed))
     parsed = ParsedDocument(
         entries=sorted(found.entries, key=lambda e: e.loc.line),
@@ -76,6 +92,7 @@ def read(doc: Document, config: Config, syntax: str | None = None) -> Reading:
         stated_scales=scales,
         skipped=tuple(sorted(found.skipped, key=lambda s: s.line)),
         syntax=tree.syntax,
+        languages=config.languages,
     )
     return Reading(tree, parsed, dict(scores), verdicts)
 

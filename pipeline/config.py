@@ -72,13 +72,18 @@ class Config:
     merge_min_score: float = 85.0
     # [lexicon] files: extra lexicon files (TOML, same layout as parsers/lexicon/en.toml).
     lexicon_files: tuple[str, ...] = ()
+    # [lexicon] languages: the packs every document is read with, English first; empty: English
+    # and the packs each document's own labels use (`pipeline.languages`).
+    languages: tuple[str, ...] = ()
     # where the file was read from, for messages
     source: str = "<defaults>"
 
     @property
     def lexicon(self) -> Lexicon:
-        """The words documents are read with: the shipped packs, `[lexicon] files`, `[headers]`."""
-        return _lexicon(self.lexicon_files, tuple(sorted((f, tuple(w)) for f, w in self.header_synonyms.items())))
+        """The words documents are read with: the packs of `languages` (English alone when not
+        set), `[lexicon] files`, `[headers]`."""
+        headers = tuple(sorted((f, tuple(w)) for f, w in self.header_synonyms.items()))
+        return _lexicon(self.languages or ("en",), self.lexicon_files, headers)
 
     def fingerprint(self) -> str:
         """Hash of everything that changes per-document results; keys the parse cache.
@@ -113,8 +118,10 @@ class Config:
 
 
 @lru_cache(maxsize=16)
-def _lexicon(files: tuple[str, ...], headers: tuple[tuple[str, tuple[str, ...]], ...]) -> Lexicon:
-    lexicon = lexicon_pack.load(("en",), files)
+def _lexicon(
+    languages: tuple[str, ...], files: tuple[str, ...], headers: tuple[tuple[str, tuple[str, ...]], ...]
+) -> Lexicon:
+    lexicon = lexicon_pack.load(languages, files)
     if headers:
         lexicon = lexicon.merged(lexicon_pack.Lexicon(labels=dict(headers)))
     return lexicon
@@ -122,11 +129,11 @@ def _lexicon(files: tuple[str, ...], headers: tuple[tuple[str, tuple[str, ...]],
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """Hash of riskreg's own source files (pipeline/ and parsers/)."""
+    """Hash of riskreg's own source files (pipeline/ and parsers/, the lexicon packs included)."""
     digest = hashlib.sha256()
     for package in ("pipeline", "parsers"):
         folder = Path(__file__).resolve().parent.parent / package
-        for source in sorted(folder.rglob("*.py")) + sorted(folder.rglob("*.sql")):
+        for source in sorted(folder.rglob("*.py")) + sorted(folder.rglob("*.sql")) + sorted(folder.rglob("*.toml")):
             digest.update(source.relative_to(folder.parent).as_posix().encode())
             digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
@@ -183,7 +190,7 @@ _TOML_KEYS: dict[str, dict[str, str]] = {
     },
     "values": {"null": "null_values"},
     "review": {"decisions": "decisions_path", "merge_min_score": "merge_min_score"},
-    "lexicon": {"files": "lexicon_files"},
+    "lexicon": {"files": "lexicon_files", "languages": "languages"},
 }
 # Allowed ranges of the numeric settings: attribute -> (lowest, highest).
 _RANGES: dict[str, tuple[float, float]] = {
@@ -231,13 +238,26 @@ def _config_from_toml(data: Mapping[str, Any], path: Path) -> Config:
                 merged = dict(changes.get("status_synonyms", base.status_synonyms))
                 merged[key] = tuple(dict.fromkeys((*merged.get(key, ()), *_strings(value, where, path))))
                 changes["status_synonyms"] = merged
+            elif where == "lexicon.languages":
+                changes["languages"] = tuple(_strings(value, where, path))
             elif key not in _TOML_KEYS[table]:
                 known = ", ".join(sorted(_TOML_KEYS[table]))
                 raise ConfigError(f"unknown key {where!r}; known keys in [{table}]: {known}", str(path))
             else:
                 attr = _TOML_KEYS[table][key]
                 changes[attr] = _convert(attr, value, where, path, base)
+    if "languages" in changes:
+        changes["languages"] = _languages(changes["languages"], changes.get("lexicon_files", ()), path)
     return replace(base, **changes)
+
+
+def _languages(names: tuple[str, ...], files: tuple[str, ...], path: Path) -> tuple[str, ...]:
+    """`[lexicon] languages`, checked against the packs there are; English always comes first."""
+    known = lexicon_pack.available_languages(files)
+    for name in names:
+        if name not in known:
+            raise ConfigError(f"lexicon.languages: no pack {name!r}; packs: {', '.join(known)}", str(path))
+    return tuple(dict.fromkeys(("en", *names)))
 
 
 def _convert(attr: str, value: Any, where: str, path: Path, base: Config) -> Any:
@@ -257,11 +277,15 @@ def _convert(attr: str, value: Any, where: str, path: Path, base: Config) -> Any
         for value_file in _strings(value, where, path):
             file = Path(value_file) if Path(value_file).is_absolute() else path.parent / value_file
             try:
-                lexicon_pack.read_pack(file)
+                pack = lexicon_pack.read_pack(file)
             except OSError as err:
                 raise ConfigError(f"{where}: cannot read {value_file!r}: {err.strerror}", str(path)) from err
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError, TypeError, AttributeError) as err:
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError, TypeError, AttributeError, ValueError) as err:
                 raise ConfigError(f"{where}: {value_file!r} is not a lexicon file ({err})", str(path)) from err
+            if not set(pack.status) <= set(vocab.STATUSES) or not set(pack.severity.values()) <= set(vocab.SEVERITIES):
+                statuses, severities = ", ".join(vocab.STATUSES), ", ".join(vocab.SEVERITIES)
+                message = f"[status] keys must be {statuses}; [severity] keys {severities}"
+                raise ConfigError(f"{where}: {value_file!r}: {message}", str(path))
             files.append(str(file))
         return tuple(files)
     if attr == "scale_words":

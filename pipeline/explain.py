@@ -34,6 +34,7 @@ def explain(path: str, data: bytes, config: Config) -> list[str]:
     scores = ", ".join(f"{name} {score:.2f}" for name, score in reading.sniff_scores.items())
     lines = [f"{path}: read as {parsed.syntax} (sniff: {scores})", f"encoding: {doc.encoding}"]
     lines += [f"repair: {r.step} x{r.count}" + (f" from line {r.line}" if r.line else "") for r in doc.repairs]
+    lines.append(f"languages: {', '.join(parsed.languages)}")
     lines.append(f"title: {parsed.title!r}")
     if parsed.metadata:
         lines.append("metadata: " + "; ".join(f"{k}: {v}" for k, v in parsed.metadata.items()))

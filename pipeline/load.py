@@ -20,7 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from pipeline import __version__, history
-from pipeline.dates import date_written
+from pipeline.dates import date_in_languages
 from pipeline.errors import LoadError
 from pipeline.records import (
     DocumentResult,
@@ -96,6 +96,7 @@ DOCUMENT_SCHEMA = pa.schema(
         ("entries_sha256", pa.string()),
         ("run_id", pa.string()),
         ("updated_on", pa.date32()),
+        ("languages", pa.list_(pa.string())),
     ]
 )
 
@@ -320,7 +321,8 @@ def document_table(
                 "metadata": json.dumps(dict(r.metadata), ensure_ascii=False) if r.metadata else None,
                 "owner": r.metadata.get("owner") or r.metadata.get("owners"),
                 "last_updated": (updated := _last_updated(r.metadata)),
-                "updated_on": date_written(updated) if updated else None,
+                "updated_on": date_in_languages(updated, r.languages) if updated else None,
+                "languages": list(r.languages) or None,
                 "entry_count": len(r.entries),
                 "status": statuses[r.path],
                 "run_id": run_id,
@@ -427,6 +429,7 @@ def result_from_json(blob: str) -> DocumentResult:
     d["skipped"] = tuple(Skipped(**x) for x in d.get("skipped", ()))
     d["repairs"] = tuple(Repair(**x) for x in d["repairs"])
     d["parsers"] = tuple(d["parsers"])
+    d["languages"] = tuple(d.get("languages", ()))
     d["rejections"] = tuple(Rejection(**x) for x in d["rejections"])
     d["entries"] = tuple(
         RawEntry(**{**e, "loc": SourceLoc(**e["loc"]), "lines": tuple(e["lines"]), "notes": tuple(e["notes"])})

@@ -5,7 +5,9 @@ the entries, each document's canonical service, the services' aliases and every 
 canonical decision (`Match`) for the `matches` table. It runs over the whole run at once
 because owner clustering and service names are decided across documents. The per-value work
 lives in `scales`, `statuses`, `owners` and `services`, each caching per distinct raw value, so
-a run of 10k documents costs a few thousand matches, not one per entry.
+a run of 10k documents costs a few thousand matches, not one per entry. Each document's values
+are read with the words of the languages it was read in (`pipeline.vocabularies`: one set of
+matchers per language set, caching per (language set, raw value)).
 """
 
 from __future__ import annotations
@@ -17,13 +19,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from pipeline.config import Config
-from pipeline.owners import OwnerMatcher, OwnerRules, cluster_owner_names, owner_parts, owners_of
 from pipeline.records import DocumentResult, Entry, Match, RawEntry
 from pipeline.review import RISK, Decisions
-from pipeline.scales import DocumentScale, RatingReader, document_scale, severity_of_score, stated_score
-from pipeline.services import canonical_services, service_key, service_of_document, type_word_set
-from pipeline.statuses import StatusMatcher
+from pipeline.scales import DocumentScale, document_scale, severity_of_score, stated_score
+from pipeline.services import canonical_services, service_key, service_of_document
 from pipeline.textnorm import fold, is_null, unstruck
+from pipeline.vocabularies import RunMatchers, Vocabulary
 
 # The first whole number in a stated score ("12", "Score: 12", "12 (High)"), to compare with L x I.
 SCORE_NUMBER_RE = re.compile(r"(?<![\d.])\d{1,3}(?![\d.])")
@@ -39,34 +40,6 @@ class NormalisedRun:
     service_aliases: dict[str, Counter[str]] = field(default_factory=dict)  # canonical -> written -> documents
     service_keys: dict[str, str] = field(default_factory=dict)  # written name -> clustering key
     matches: list[Match] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class _Matchers:
-    """The per-run matchers, each caching per distinct raw value."""
-
-    ratings: RatingReader
-    statuses: StatusMatcher
-    owners: OwnerMatcher
-    clusters: Mapping[str, Match] | None
-    nulls: frozenset[str]  # casefolded null values
-    owner_cells: dict[str, tuple[tuple[str, ...], list[Match]]] = field(default_factory=dict)
-    levels: dict[tuple[str, str], Match] = field(default_factory=dict)  # of the document at hand
-
-    def level(self, name: str, raw: str, scale: DocumentScale) -> Match:
-        """A likelihood or impact cell of the current document, once per distinct value."""
-        found = self.levels.get((name, raw))
-        if found is None:
-            found = self.levels[(name, raw)] = self.ratings.level(name, raw, scale)
-        return found
-
-    def owners_of(self, raw: str | None, null_values: tuple[str, ...]) -> tuple[tuple[str, ...], list[Match]]:
-        """Owners of one owner cell, once per distinct cell."""
-        if raw is None:
-            return (), []
-        if raw not in self.owner_cells:
-            self.owner_cells[raw] = owners_of(raw, self.owners, self.clusters, null_values)
-        return self.owner_cells[raw]
 
 
 def entry_key(path: str, kind: str, entry_id: str | None, title: str | None, occurrence: int) -> str:
@@ -92,42 +65,27 @@ def normalise(results: Sequence[DocumentResult], config: Config, decisions: Deci
     """Normalise every entry of a run's documents, reading review decisions first."""
     decisions = decisions or Decisions()
     run = NormalisedRun()
-    type_words = type_word_set(config.service_type_words)
-    generic = frozenset(fold(f) for f in config.service_generic_folders)
-    written = {r.path: service_of_document(r.title, r.metadata, r.path, type_words, generic)[0] for r in results}
-    names = canonical_services(written, type_words, config.guards, decisions.values)
+    matchers = RunMatchers(config, decisions.values)
+    written = {}
+    for r in results:
+        v = matchers.for_document(r)
+        written[r.path] = service_of_document(
+            r.title, r.metadata, r.path, v.type_words, v.generic_folders, v.title_words
+        )[0]
+    names = canonical_services(written, matchers.run_type_words(results), config.guards, decisions.values)
     run.services, run.service_keys = names.of_path, names.keys
     run.service_aliases = names.aliases
-
-    rules = OwnerRules(
-        config.owner_role_words,
-        config.owner_qualifiers,
-        config.owner_role_titles,
-        config.owner_joiners,
-        config.owner_abbreviations,
-    )
-    owners = OwnerMatcher(
-        [(a.canonical, a.alias) for a in config.owner_directory], rules, config.guards, decisions.values
-    )
-    clusters = None
-    if not owners.has_directory:
-        raws = (e.fields.get("owner") for r in results for e in r.entries)
-        clusters = cluster_owner_names(owner_parts(raws, owners, config.null_values), owners)
-    matchers = _Matchers(
-        RatingReader(config.scale_words, config.severity_words, config.severity_bands, config.guards, decisions.values),
-        StatusMatcher(config.status_synonyms, config.guards, decisions.values),
-        owners,
-        clusters,
-        frozenset(v.casefold() for v in config.null_values),
-    )
+    matchers.cluster_owners(results)
 
     tally: dict[tuple[str, str, str | None, str], list] = {}  # match identity -> [match, count, example]
     for result in results:
-        scales = document_scales(result, config.null_values)
-        matchers.levels = {}  # (field, raw) -> Match, on this document's scales
+        vocabulary = matchers.for_document(result)
+        scales = document_scales(result, vocabulary.config.null_values)
+        vocabulary.levels = {}  # (field, raw) -> Match, on this document's scales
         seen: Counter[tuple[str, str, str]] = Counter()
         for raw in result.entries:
-            entry, matches = normalise_entry(raw, run.services.get(result.path), scales, config, matchers, seen)
+            service = run.services.get(result.path)
+            entry, matches = normalise_entry(raw, service, scales, vocabulary.config, vocabulary, seen)
             run.entries.append(entry)
             for m in matches:
                 _count(tally, m, str(raw.loc))
@@ -162,10 +120,11 @@ def normalise_entry(
     service: str | None,
     scales: Mapping[str, DocumentScale],
     config: Config,
-    matchers: _Matchers,
+    matchers: Vocabulary,
     seen: Counter[tuple[str, str, str]],
 ) -> tuple[Entry, list[Match]]:
-    """One RawEntry -> Entry, with the vocabulary decisions it needed."""
+    """One RawEntry -> Entry, with the vocabulary decisions it needed (`config` and `matchers`
+    those of the document's languages)."""
     f = {}
     for k, v in raw.fields.items():
         v = " ".join(v.split())  # as textnorm.squash, faster on long cells

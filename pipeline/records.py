@@ -94,6 +94,7 @@ class ParsedDocument:
     stated_scales: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     skipped: tuple[Skipped, ...] = ()
     syntax: str | None = None  # the front end that read it: "markdown", "html", "text"...
+    languages: tuple[str, ...] = ()  # the lexicon packs it was read with, English first ("en", "es")
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +130,7 @@ class DocumentResult:
     entries: tuple[RawEntry, ...] = ()
     rejections: tuple[Rejection, ...] = ()
     skipped: tuple[Skipped, ...] = ()
+    languages: tuple[str, ...] = ()  # the lexicon packs it was read with, English first; () for English alone
 
     @property
     def rejected(self) -> bool:

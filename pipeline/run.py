@@ -106,6 +106,7 @@ def _read_tree(doc, config: Config, base: DocumentResult) -> DocumentResult:
         entries=tuple(entries),
         rejections=problems,
         skipped=tuple(sorted(skipped, key=lambda s: s.line)),
+        languages=parsed.languages,
     )
 
 

@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from pipeline import vocab
 from pipeline.matching import Guards, decide, negated_in, rank
 from pipeline.records import Match
 from pipeline.textnorm import fold
@@ -49,10 +50,13 @@ RATING_NUMBER_RE = re.compile(
 RATING_NOISE_RE = re.compile(r"[^\w\s/().:=\-–—]+")
 # A scale stated in a header or a legend: "(1-3)", "1–10", "1 to 5", "/10", "out of 10".
 SCALE_HINT_RE = re.compile(r"(?:\b[01]\s*(?:-|–|—|to)\s*|/\s*|\bout of\s+)(?P<top>\d{1,2})\b")
-# Labels that may stand beside a rating number without making it prose.
-NUMBER_LABELS = frozenset({"level", "lvl", "l", "i", "p", "rating", "score", "likelihood", "impact", "prob"})
+# Labels that may stand beside a rating number without making it prose ("Level 4", "Nivel 4"):
+# the lexicon's `rating_number_labels` (English's by default).
+NUMBER_LABELS = vocab.ENGLISH.phrases("rating_number_labels")
 # Cells with more words than this are descriptions, not ratings, when nothing in them reads as one.
 MAX_RATING_WORDS = 3
+# A decimal comma between two digits ("2,5"), read as a point in a language that writes decimals so.
+DECIMAL_COMMA_RE = re.compile(r"(?<=\d),(?=\d)")
 # A rating that changed, written as "🟠 High → 🟢 Low" or "4 -> 2": the arrow between two values.
 RATING_CHANGE_RE = re.compile(r"\s*(?:→|->|=>|⇒|➜|➔|⟶)\s*")
 
@@ -152,7 +156,12 @@ class RatingReader:
         bands: tuple[tuple[int, str], ...],
         guards: Guards,
         decisions: Mapping[tuple[str, str], str | None] | None = None,
+        *,
+        decimal_comma: bool = False,
+        number_labels: frozenset[str] = NUMBER_LABELS,
     ) -> None:
+        self.decimal_comma = decimal_comma  # "2,5" is 2.5 in the documents' languages
+        self.number_labels = number_labels
         self.scale_words = {fold(k): v for k, v in scale_words.items()}
         self.severity_words = {fold(k): v for k, v in severity_words.items()}
         self.bands = bands
@@ -175,6 +184,9 @@ class RatingReader:
         True
         >>> r.level("impact", "3", DocumentScale(size=3)).canonical
         '4'
+        >>> comma = RatingReader({}, {}, (), Guards(), decimal_comma=True)
+        >>> r.level("impact", "2,5").canonical, comma.level("impact", "2,5").canonical
+        (None, '3')
         """
         cache_key = (field, raw, scale)
         if cache_key not in self._levels:
@@ -201,7 +213,7 @@ class RatingReader:
         legend = dict(scale.words)
         if key in legend:
             return self._found(field, raw, to_five(legend[key], scale.size), f"legend 1-{scale.size}")
-        number = RATING_NUMBER_RE.match(RATING_NOISE_RE.sub(" ", raw))
+        number = RATING_NUMBER_RE.match(self._number_text(raw))
         if number and self._labels_ok(number, legend):
             size = int(number["of"]) if number["of"] else scale.size
             how = "number" if size == 5 else f"number 1-{size}"
@@ -221,6 +233,11 @@ class RatingReader:
             return Match(field, raw, None, "unreadable", 0.0, needs_review=True)
         return Match(field, raw, None, "not-a-rating", 0.0)
 
+    def _number_text(self, raw: str) -> str:
+        """A cell as RATING_NUMBER_RE reads it: noise gone, a decimal comma as a point when the
+        document's language writes decimals with a comma."""
+        return RATING_NOISE_RE.sub(" ", DECIMAL_COMMA_RE.sub(".", raw) if self.decimal_comma else raw)
+
     @staticmethod
     def _found(field: str, raw: str, value: int | None, method: str) -> Match:
         if value is None:  # a number outside the scale: "7" on a 1-5 scale
@@ -230,7 +247,7 @@ class RatingReader:
     def _labels_ok(self, number: re.Match[str], legend: Mapping[str, int]) -> bool:
         """Only scale words and labels ("Level", "L") may stand beside a rating number."""
         for part in (number["before"], number["after"]):
-            if part and not {fold(part)} & (self.scale_words.keys() | legend.keys() | NUMBER_LABELS):
+            if part and not {fold(part)} & (self.scale_words.keys() | legend.keys() | self.number_labels):
                 return False
         return True
 
@@ -269,7 +286,7 @@ class RatingReader:
             for phrase in _phrases(words):
                 if phrase in self.severity_words and len(phrase) > 1 and not negated_in(phrase, key):
                     return Match("severity", raw, self.severity_words[phrase], "word", 95.0)
-        number = RATING_NUMBER_RE.match(RATING_NOISE_RE.sub(" ", raw))
+        number = RATING_NUMBER_RE.match(self._number_text(raw))
         if number and "." not in number["n"] and self._labels_ok(number, {}):
             n, size = int(number["n"]), int(number["of"] or 5)
             if n <= size:

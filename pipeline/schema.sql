@@ -75,6 +75,8 @@ CREATE TABLE IF NOT EXISTS documents (
     run_id          VARCHAR NOT NULL
 );
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS updated_on DATE;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS languages VARCHAR[];
+COMMENT ON COLUMN documents.languages IS 'The lexicon packs the document was read with, English first ([en, es]); NULL when it was not read.';
 COMMENT ON TABLE documents IS 'One row per file under the ingest root, as of the latest run.';
 COMMENT ON COLUMN documents.path IS 'Relative to the ingest root, POSIX separators.';
 COMMENT ON COLUMN documents.sha256 IS 'Of the bytes as they are now.';

@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from parsers.lexicon import Lexicon
+from pipeline import vocab
 from pipeline.matching import Guards, decide, rank
 from pipeline.records import Match
 from pipeline.textnorm import fold, squash
@@ -35,6 +37,32 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)+$")
 # Metadata keys naming the service outright, then the weaker ones tried after the title.
 SERVICE_KEYS = ("service", "service name", "system", "application", "component")
 SCOPE_KEYS = ("scope",)
+
+
+@dataclass(frozen=True, slots=True)
+class TitleWords:
+    """Where a service's name ends in a title, besides the document-type words: the lexicon's
+    lists for the document's languages."""
+
+    # A run of type words around a name is dropped only when it holds one of these ("risk
+    # document"): "Consent Registry" and "Service Mesh" are names, "Inventory Sync Risk Register"
+    # is a name and a document type.
+    document_words: frozenset[str]
+    # Type words kept at the end of a name ("Notification Service"), and at its start, where a
+    # language puts them there ("Servicio de Pagos").
+    name_endings: frozenset[str]
+    name_openers: frozenset[str] = frozenset()
+
+    @staticmethod
+    def of(lexicon: Lexicon) -> TitleWords:
+        return TitleWords(
+            lexicon.phrases("service_document_words"),
+            lexicon.phrases("service_name_endings"),
+            lexicon.phrases("service_name_openers"),
+        )
+
+
+ENGLISH_TITLE_WORDS = TitleWords.of(vocab.ENGLISH)
 
 
 def service_key(name: str, type_words: frozenset[str]) -> str:
@@ -55,6 +83,7 @@ def service_of_document(
     path: str,
     type_words: frozenset[str],
     generic_folders: frozenset[str],
+    words: TitleWords = ENGLISH_TITLE_WORDS,
 ) -> tuple[str, str]:
     """The service a document is about, as written in it, and where that came from.
 
@@ -71,7 +100,7 @@ def service_of_document(
     for key in SERVICE_KEYS:
         if metadata.get(key) and service_key(metadata[key], type_words):
             return _without_aside(squash(metadata[key]), type_words).strip(TITLE_TRIM), "metadata"
-    if title and (named := _service_in_title(title, type_words)):
+    if title and (named := _service_in_title(title, type_words, words)):
         return named, "title"
     for key in SCOPE_KEYS:
         if metadata.get(key) and fold(metadata[key]):
@@ -81,10 +110,12 @@ def service_of_document(
     if folders:
         return folders[-1], "folder"
     # A file name can carry document words too: "Risk Register - Loyalty Wallet.csv".
-    return _service_in_title(posix.stem, type_words) or posix.stem, "file"
+    return _service_in_title(posix.stem, type_words, words) or posix.stem, "file"
 
 
-def _service_in_title(title: str, type_words: frozenset[str]) -> str | None:
+def _service_in_title(
+    title: str, type_words: frozenset[str], title_words: TitleWords = ENGLISH_TITLE_WORDS
+) -> str | None:
     """The part of a title naming the service: the one with the largest share of words that are not
     document-type words, the earlier one on a tie. Asides in brackets at the end are not part of it,
     and a wiki sub-page title ("Identity Service/Risk register") splits at its slash.
@@ -114,7 +145,7 @@ def _service_in_title(title: str, type_words: frozenset[str]) -> str | None:
         named = [w for w in words if w not in type_words]
         if named:
             scored.append((len(named) / len(words), -k, part))
-    return _trim_type_words(max(scored)[2], type_words) if scored else None
+    return _trim_type_words(max(scored)[2], type_words, title_words) if scored else None
 
 
 def _without_aside(name: str, type_words: frozenset[str]) -> str:
@@ -141,15 +172,7 @@ def _named_words(text: str, type_words: frozenset[str]) -> list[str]:
     return [w for w in fold(text).split() if w not in type_words]
 
 
-# Words kept at the end of a service name even though they are document-type words elsewhere:
-# "Notification Service" is the service's own name.
-NAME_ENDINGS = frozenset({"service", "services"})
-# A run of document-type words around a name is only dropped when it says "risk document": "Consent
-# Registry" and "Service Mesh" are names, "Inventory Sync Risk Register" is a name and a doc type.
-DOCUMENT_WORDS = frozenset({"risk", "risks", "readiness", "checklist", "assessment", "threat", "raid"})
-
-
-def _trim_type_words(part: str, type_words: frozenset[str]) -> str:
+def _trim_type_words(part: str, type_words: frozenset[str], title_words: TitleWords = ENGLISH_TITLE_WORDS) -> str:
     """A title part without the document-type words around the name.
 
     >>> w = frozenset({"service", "risk", "register", "registry", "assessment", "threat", "review", "for"})
@@ -159,18 +182,26 @@ def _trim_type_words(part: str, type_words: frozenset[str]) -> str:
     ('Identity Gateway', 'Payments')
     >>> _trim_type_words("Service Mesh", w)
     'Service Mesh'
+    >>> es = TitleWords(frozenset({"riesgos"}), frozenset(), frozenset({"servicio"}))
+    >>> es_words = w | {"registro", "de", "riesgos", "del", "servicio"}
+    >>> _trim_type_words("Registro de riesgos del Servicio de Pagos", es_words, es)
+    'Servicio de Pagos'
     """
     words = part.split()
     keys = [fold(w) for w in words]
     start = 0
-    while start < len(words) - 1 and (not keys[start] or keys[start] in type_words):
+    while (
+        start < len(words) - 1
+        and (not keys[start] or keys[start] in type_words)
+        and keys[start] not in title_words.name_openers
+    ):
         start += 1
-    if not DOCUMENT_WORDS & set(keys[:start]):
+    if not title_words.document_words & set(keys[:start]):
         start = 0
     end = len(words)
-    while end > start + 1 and (not keys[end - 1] or keys[end - 1] in type_words - NAME_ENDINGS):
+    while end > start + 1 and (not keys[end - 1] or keys[end - 1] in type_words - title_words.name_endings):
         end -= 1
-    if not DOCUMENT_WORDS & set(keys[end:]):
+    if not title_words.document_words & set(keys[end:]):
         end = len(words)
     return " ".join(words[start:end]).strip(TITLE_TRIM)
 
@@ -285,4 +316,13 @@ def type_word_set(words: Iterable[str]) -> frozenset[str]:
     return frozenset(w for word in words for w in fold(word).split())
 
 
-__all__ = ["ServiceNames", "canonical_services", "display_form", "service_key", "service_of_document", "type_word_set"]
+__all__ = [
+    "ENGLISH_TITLE_WORDS",
+    "ServiceNames",
+    "TitleWords",
+    "canonical_services",
+    "display_form",
+    "service_key",
+    "service_of_document",
+    "type_word_set",
+]

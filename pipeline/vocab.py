@@ -1,66 +1,23 @@
-"""Default vocabularies: scale words, statuses, severities, owner role words.
+"""Default vocabularies: the closed canonical sets in code, the English words from the English pack.
 
-Plain data, like agate's DEFAULT_TRUE_VALUES: riskreg.toml extends or replaces any of them
-(see README, "Normalisation rules"), so users change vocabularies without editing code.
+The words teams write (scale words, severities, statuses, null values, owner role words and
+joiners, document-type words) are data: they live in `parsers/lexicon/en.toml`, one pack among
+the language packs beside it, and are read from there into the names below, the English defaults
+of `pipeline.config.Config` (one source of truth). riskreg.toml extends or replaces any of them
+(see README, "Normalisation rules"), and a document written in another language is read with its
+pack's words too (`pipeline.languages`). What is not a word stays here: the canonical statuses
+and severities, the severity bands, the sizes of scales, the coloured markers.
 Keys are compared after `pipeline.textnorm.fold` (lower case, punctuation to spaces).
 """
 
 from __future__ import annotations
 
+from parsers import lexicon
+
+ENGLISH = lexicon.load(("en",))
+
 # Words (and abbreviations) on the common 1-5 scale, for likelihood and impact alike.
-SCALE_WORDS: dict[str, int] = {
-    "very low": 1,
-    "very unlikely": 1,
-    "rare": 1,
-    "very rare": 1,
-    "remote": 1,
-    "negligible": 1,
-    "insignificant": 1,
-    "minimal": 1,
-    "vl": 1,
-    "improbable": 1,
-    "highly unlikely": 1,
-    "low": 2,
-    "unlikely": 2,
-    "minor": 2,
-    "l": 2,
-    "lo": 2,
-    "medium": 3,
-    "moderate": 3,
-    "possible": 3,
-    "med": 3,
-    "mid": 3,
-    "m": 3,
-    "average": 3,
-    "significant": 3,
-    "occasional": 3,
-    "high": 4,
-    "likely": 4,
-    "major": 4,
-    "probable": 4,
-    "serious": 4,
-    "h": 4,
-    "hi": 4,
-    "very high": 5,
-    "critical": 5,
-    "almost certain": 5,
-    "certain": 5,
-    "severe": 5,
-    "catastrophic": 5,
-    "extreme": 5,
-    "very likely": 5,
-    "vh": 5,
-    "crit": 5,
-    "highly likely": 5,
-    "frequent": 5,
-    # In-between words a few registers use: the higher of the two levels, as a cautious reader would.
-    "low medium": 3,
-    "medium low": 3,
-    "medium high": 4,
-    "high medium": 4,
-    "med high": 4,
-    "high critical": 5,
-}
+SCALE_WORDS: dict[str, int] = dict(ENGLISH.scale)
 
 # What a number means on a scale a document states with fewer or more than five levels: a 1-3
 # scale is low/medium/high (2, 3, 4, as those words are everywhere else), a 1-4 scale is
@@ -77,59 +34,7 @@ SCALE_OF_SIZE: dict[int, tuple[int, ...]] = {
 SEVERITIES: tuple[str, ...] = ("low", "medium", "high", "critical")
 
 # Stated severity words -> severity. A stated 1-5 level maps through SEVERITY_OF_LEVEL.
-SEVERITY_WORDS: dict[str, str] = {
-    "low": "low",
-    "very low": "low",
-    "minor": "low",
-    "l": "low",
-    "negligible": "low",
-    "info": "low",
-    "informational": "low",
-    "acceptable": "low",
-    "insignificant": "low",
-    "minimal": "low",
-    "medium": "medium",
-    "moderate": "medium",
-    "med": "medium",
-    "m": "medium",
-    "significant": "medium",
-    "high": "high",
-    "major": "high",
-    "h": "high",
-    "serious": "high",
-    "elevated": "high",
-    "critical": "critical",
-    "highest": "critical",  # Jira's priorities: Highest, High, Medium, Low, Lowest
-    "lowest": "low",
-    "very high": "critical",
-    "severe": "critical",
-    "extreme": "critical",
-    "crit": "critical",
-    "blocker": "critical",
-    "catastrophic": "critical",
-    "p1": "critical",
-    "p2": "high",
-    "p3": "medium",
-    "p4": "low",
-    "p5": "low",
-    "p 1": "critical",
-    "p 2": "high",
-    "p 3": "medium",
-    "p 4": "low",
-    "p 5": "low",
-    "sev1": "critical",
-    "sev2": "high",
-    "sev3": "medium",
-    "sev4": "low",
-    "sev 1": "critical",
-    "sev 2": "high",
-    "sev 3": "medium",
-    "sev 4": "low",
-    "medium high": "high",
-    "med high": "high",
-    "low medium": "medium",
-    "medium low": "medium",
-}
+SEVERITY_WORDS: dict[str, str] = dict(ENGLISH.severity)
 # Coloured markers standing for a severity when no word is written ("🔴" alone).
 SEVERITY_COLOURS: dict[str, str] = {
     "🟢": "low",
@@ -153,319 +58,36 @@ SEVERITY_BANDS: tuple[tuple[int, str], ...] = ((6, "low"), (9, "medium"), (15, "
 
 # Canonical statuses and the words teams write for them.
 STATUSES: tuple[str, ...] = ("open", "mitigating", "mitigated", "monitoring", "accepted", "closed")
-STATUS_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "open": (
-        "open",
-        "new",
-        "todo",
-        "to do",
-        "pending",
-        "not started",
-        "identified",
-        "active",
-        "unmitigated",
-        "unresolved",
-        "raised",
-        "not implemented",
-        "blocker",
-        "backlog",
-        "reopened",
-        "re opened",
-        "not mitigated",
-        "not yet mitigated",
-        "not fixed",
-        "not done",
-        "not resolved",
-        "not addressed",
-        "planned",
-        "proposed",
-        "needs mitigation",
-        "awaiting mitigation",
-        "blocked",
-        "investigating",
-        "under investigation",
-    ),
-    "mitigating": (
-        "mitigating",
-        "in progress",
-        "in-progress",
-        "mitigation in progress",
-        "ongoing",
-        "wip",
-        "work in progress",
-        "being mitigated",
-        "partially mitigated",
-        "partial",
-        "in flight",
-        "underway",
-        "started",
-        "treating",
-        "mitigation ongoing",
-        "in treatment",
-    ),
-    "mitigated": (
-        "mitigated",
-        "fixed",
-        "resolved",
-        "done",
-        "complete",
-        "completed",
-        "implemented",
-        "remediated",
-        "addressed",
-        "mitigation complete",
-        "mitigation completed",
-        "verified",
-        "in place",
-        "mitigation in place",
-        "mitigations in place",
-        "controls in place",
-    ),
-    "monitoring": (
-        "monitoring",
-        "monitor",
-        "under monitoring",
-        "watching",
-        "watch",
-        "tracking",
-        "under review",
-        "observe",
-        "observing",
-        "monitored",
-        "watch list",
-        "watchlist",
-        "tracked",
-    ),
-    "accepted": (
-        "accepted",
-        "accepted with mitigation",
-        "accepted with mitigations",
-        "risk accepted",
-        "accept",
-        "tolerated",
-        "tolerate",
-        "acknowledged",
-        "waived",
-        "risk acknowledged",
-    ),
-    "closed": (
-        "closed",
-        "retired",
-        "obsolete",
-        "no longer applicable",
-        "n a",
-        "transferred",
-        "archived",
-        "cancelled",
-        "canceled",
-        "withdrawn",
-        "superseded",
-        "avoided",
-    ),
-}
+STATUS_SYNONYMS: dict[str, tuple[str, ...]] = {status: ENGLISH.status.get(status, ()) for status in STATUSES}
+
 # Words (and glued prefixes) that turn a value around when they come just before it: "not
 # mitigated" is not mitigated, "unacceptable" is not acceptable. A cell like that is never
-# matched, exactly or fuzzily, to the word it negates.
-NEGATION_WORDS: tuple[str, ...] = ("not", "no", "non", "never", "not yet")
-NEGATION_PREFIXES: tuple[str, ...] = ("un", "non")
+# matched, exactly or fuzzily, to the word it negates. Fuzzy matching runs on every language
+# alike, so these are every pack's negations ("no", "não", "nicht", "niet"...).
+_EVERY_PACK = lexicon.every_language()
+NEGATION_WORDS: tuple[str, ...] = tuple(sorted(_EVERY_PACK.phrases("negation_words")))
+NEGATION_PREFIXES: tuple[str, ...] = tuple(sorted(_EVERY_PACK.phrases("negation_prefixes")))
 
 # Words around an owner's name that do not change who the owner is: "Security lead" is Security.
-OWNER_ROLE_WORDS: tuple[str, ...] = (
-    "lead",
-    "leads",
-    "team",
-    "teams",
-    "owner",
-    "owners",
-    "manager",
-    "managers",
-    "on call",
-    "on-call",
-    "oncall",
-    "group",
-    "squad",
-    "dept",
-    "department",
-    "function",
-    "guild",
-    "chapter",
-    "head",
-    "head of",
-    "director",
-    "officer",
-    "engineer",
-    "engineers",
-    "rotation",
-    "domain owner",
-    "tech lead",
-    "lead of",
-)
+OWNER_ROLE_WORDS: tuple[str, ...] = ENGLISH.words["owner_role_words"]
 # Names that are a role on their own: shown whole as written ("Tech lead" never becomes "Tech"),
 # and clustered whole; matching against a directory still tries them without role words.
-OWNER_ROLE_TITLES: tuple[str, ...] = (
-    "tech lead",
-    "team lead",
-    "technical lead",
-    "service owner",
-    "risk owner",
-    "owner",
-    "lead",
-    "manager",
-    "cto",
-    "ciso",
-    "cio",
-    "ceo",
-    "coo",
-    "on call",
-    "on call engineer",
-    "on call rotation",
-)
+OWNER_ROLE_TITLES: tuple[str, ...] = ENGLISH.words["owner_role_titles"]
 # Qualifiers in front of an owner's name: "Platform SRE" is SRE when the directory has no
 # "Platform SRE". Only tried after the full name failed to match.
-OWNER_QUALIFIERS: tuple[str, ...] = (
-    "platform",
-    "infra",
-    "infrastructure",
-    "core",
-    "lead",
-    "senior",
-    "principal",
-    "staff",
-    "central",
-    "cloud",
-    "product",
-    "the",
-)
+OWNER_QUALIFIERS: tuple[str, ...] = ENGLISH.words["owner_qualifiers"]
 # Short forms in owner names, read as the words they stand for before matching ("Eng manager",
 # "Notification svc owner", "DB admin").
-OWNER_ABBREVIATIONS: dict[str, str] = {
-    "eng": "engineering",
-    "engg": "engineering",
-    "mgmt": "management",
-    "mgt": "management",
-    "mgr": "manager",
-    "svc": "service",
-    "svcs": "services",
-    "ops": "operations",
-    "admin": "administration",
-    "db": "database",
-    "infra": "infrastructure",
-    "sec": "security",
-    "infosec": "information security",
-    "comms": "communications",
-}
+OWNER_ABBREVIATIONS: dict[str, str] = dict(ENGLISH.owner_abbreviations)
 # Separators between joint owners: "Engineering + SRE", "Security / DBA", "Product & Legal".
-OWNER_JOINERS: tuple[str, ...] = ("+", "/", "&", ",", ";", " and ", " with ")
+OWNER_JOINERS: tuple[str, ...] = ENGLISH.words["owner_joiners"]
 
 # What a document is (not which service it is about): dropped from titles when looking for the
 # service's name ("Operator Management Service — Service Risk Register" -> "Operator Management
 # Service"), and ignored when comparing service names ("lock-integration-service").
-SERVICE_TYPE_WORDS: tuple[str, ...] = (
-    "service",
-    "services",
-    "risk",
-    "risks",
-    "register",
-    "registry",
-    "readiness",
-    "checklist",
-    "check",
-    "checks",
-    "list",
-    "assessment",
-    "residual",
-    "mitigation",
-    "mitigations",
-    "playbook",
-    "playbooks",
-    "and",
-    "review",
-    "matrix",
-    "threat",
-    "model",
-    "report",
-    "document",
-    "doc",
-    "docs",
-    "production",
-    "launch",
-    "go",
-    "live",
-    "operational",
-    "operations",
-    "raid",
-    "log",
-    "sign",
-    "off",
-    "signoff",
-    "the",
-    "of",
-    "for",
-    "a",
-    "v1",
-    "v2",
-    "draft",
-    "final",
-    "template",
-    "overview",
-    "summary",
-    "status",
-    "tracker",
-    "post",
-    "pre",
-    "fix",
-    "fixes",
-    "critical",
-    "findings",
-    "gaps",
-    "remaining",
-    "executive",
-    "prr",
-    "orr",
-)
+SERVICE_TYPE_WORDS: tuple[str, ...] = ENGLISH.words["service_type_words"]
 # Folders that hold registers but do not name a service.
-GENERIC_FOLDERS: tuple[str, ...] = (
-    "docs",
-    "doc",
-    "registers",
-    "register",
-    "risks",
-    "readiness",
-    "assessments",
-    "scraped",
-    "pages",
-    "raw",
-    "data",
-    "wiki",
-    "src",
-    "content",
-    "documents",
-    "risk",
-    "checklists",
-    "html",
-    "md",
-    "txt",
-)
+GENERIC_FOLDERS: tuple[str, ...] = ENGLISH.words["generic_folders"]
 
 # Values that mean "no value" in any cell.
-NULL_VALUES: tuple[str, ...] = (
-    "",
-    "-",
-    "--",
-    "—",
-    "–",
-    "n/a",
-    "na",
-    "none",
-    "null",
-    "tbd",
-    "tba",
-    "?",
-    "unknown",
-    "unassigned",
-    "nil",
-    "tbc",
-    "n a",
-    "not set",
-    "not assigned",
-)
+NULL_VALUES: tuple[str, ...] = ENGLISH.words["null_values"]

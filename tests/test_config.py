@@ -49,6 +49,7 @@ merge_min_score = 92
 
 [lexicon]
 files = ["team-words.toml"]
+languages = ["es"]
 """
 
 
@@ -88,6 +89,7 @@ def test_every_documented_key_loads(tmp_path: Path) -> None:
     assert config.decisions_file("x.duckdb") == tmp_path / "review" / "decisions.csv"
     assert config.merge_min_score == 92.0
     assert config.lexicon.field_of("Custodian") == "owner" and config.lexicon.field_of("Steward") == "owner"
+    assert config.languages == ("en", "es") and config.lexicon.field_of("Probabilidad") == "likelihood"
     # every key the loader knows is in this test's file
     for key in config_keys():
         table, name = key.split(".")
@@ -110,6 +112,8 @@ def test_every_documented_key_loads(tmp_path: Path) -> None:
         ("[scales]\nseverity_bands = [[6, 'low'], [9, 'medium']]\n", "scales.severity_bands"),
         ("[owners]\nrole_words = 'lead'\n", "owners.role_words"),
         ("[owners]\ndirectory = 'missing.csv'\n", "missing.csv"),
+        ("[lexicon]\nlanguages = ['xx']\n", "lexicon.languages"),
+        ("[lexicon]\nlanguages = 'es'\n", "lexicon.languages"),
         ("sniff = 1\n", "[sniff]"),
         ("[sniff\n", "not valid TOML"),
     ],

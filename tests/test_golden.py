@@ -1,6 +1,7 @@
 """Golden files: every fixture document -> the entries it must produce, per format.
 
-tests/fixtures/<parser>/<case>.<ext> is a hand-written document named for its quirk;
+tests/fixtures/<parser>/<case>.<ext> is a hand-written document named for its quirk
+(tests/fixtures/languages/<language>/<case>.<ext>: one register written in each language);
 <case>.expected.jsonl beside it pins the entries (see conftest.GOLDEN_COLUMNS). An
 `owners.csv` in the folder is used as the owner directory. Regenerate with
 `pytest tests/test_golden.py --update-golden` and review the diff before committing.
@@ -19,7 +20,7 @@ from tests.conftest import FIXTURES, golden_rows, read_jsonl, write_jsonl
 
 CASES = sorted(
     p
-    for p in FIXTURES.glob("*/*")
+    for p in (*FIXTURES.glob("*/*"), *FIXTURES.glob("languages/*/*"))
     if p.is_file() and not p.name.endswith(".jsonl") and p.name != "owners.csv" and not p.name.startswith(".")
 )
 
@@ -32,7 +33,7 @@ def run_one(path: Path):
     return result, normalise([result], config).entries
 
 
-@pytest.mark.parametrize("case", CASES, ids=[f"{p.parent.name}/{p.name}" for p in CASES])
+@pytest.mark.parametrize("case", CASES, ids=[p.relative_to(FIXTURES).as_posix() for p in CASES])
 def test_golden(case: Path, update_golden: bool) -> None:
     result, entries = run_one(case)
     expected_path = case.with_name(case.name.rsplit(".", 1)[0] + ".expected.jsonl")

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from parsers.frontends.text_tables import find_tables
 from parsers.frontends.textrows.delimited import csv_columns, records, tab_columns, trimmed
 from parsers.inline import escape
-from parsers.lexicon import Lexicon
+from parsers.lexicon import Lexicon, every_language
 from parsers.model import Block, Heading, Paragraph, Table, Tree, with_paths
 from pipeline.config import Config
 from pipeline.records import Document
@@ -52,7 +52,8 @@ def sniff(text: str) -> float:
     (0.0, 0.0)
     """
     lines = text[:SNIFF_CHARS].split("\n", SNIFF_LINES)[:SNIFF_LINES]
-    found = header_at(lines, Lexicon.default())
+    # The header's labels may be in any language: the document's is not known yet.
+    found = header_at(lines, every_language())
     if found is None:
         return 0.0
     index, width, sep = found

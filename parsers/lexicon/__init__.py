@@ -3,10 +3,13 @@
 Field labels and their synonyms ("Prob." is likelihood), labels registers carry without a
 canonical field ("Date raised"), the words that mark page chrome, legends and tables that are
 not registers (test cases, compliance mappings, action plans), checklist and sign-off words,
-heading words, and the value vocabularies (scale, severity and status words) all live in TOML
-files beside this module (`en.toml`, one file per language), are merged into one `Lexicon`, and
-reach sniff, the front ends and the recognisers alike. riskreg.toml extends it (`[headers]`,
-`[scales]`, `[statuses]`, `[lexicon] files`), so a team adds a word without touching code.
+heading words, and the value vocabularies (scale, severity and status words, null values, owner
+joiners, document-type words, month names, how dates and decimals are written) all live in TOML
+files beside this module, one pack per language (`en.toml`, `es.toml`, `pt.toml`, `fr.toml`,
+`de.toml`, `it.toml`, `nl.toml`). English is read in every document; a document is read with
+English merged with the packs its own labels use (`parsers.recognise.language`). riskreg.toml
+extends it (`[headers]`, `[scales]`, `[statuses]`, `[lexicon] files` and `languages`), so a team
+adds a word, or a language, without touching code.
 
 Every lookup is on folded text (`pipeline.textnorm.fold`: lower case, accents and punctuation
 gone), so labels with accents, non-ASCII letters, full-width colons or odd case match alike.
@@ -76,6 +79,24 @@ class Lexicon:
     words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # languages merged in, for the documents table and `riskreg explain`
     languages: tuple[str, ...] = ()
+    # Value vocabularies, words folded: scale word -> level 1-5, severity word -> canonical
+    # severity, canonical status -> the words written for it, owner short form -> words,
+    # month name -> 1-12, canonical metadata key ("last updated") -> the keys written for it.
+    # (A pack file lists them the other way round: `[scale] 4 = ["high", ...]`, `[severity]
+    # high = [...]`, as translators write them, one level at a time.)
+    scale: Mapping[str, int] = field(default_factory=dict)
+    severity: Mapping[str, str] = field(default_factory=dict)
+    status: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    owner_abbreviations: Mapping[str, str] = field(default_factory=dict)
+    months: Mapping[str, int] = field(default_factory=dict)
+    meta: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # How the language writes dates and decimals (`[format]`): "day-first" (31/12/2026) or
+    # "month-first" (12/31/2026), "" when it does not say; a decimal comma ("2,5"), None when unsaid.
+    dates: str = ""
+    decimal_comma: bool | None = None
+    # The language a pack file declares (`language = "es"`): it is read only in documents of that
+    # language. "" for a file of words read in every document (a team's own labels).
+    language: str = ""
     _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False, hash=False)
 
     @staticmethod
@@ -100,6 +121,14 @@ class Lexicon:
             ambiguous={**self.ambiguous, **other.ambiguous},
             words=words,
             languages=_unique((*self.languages, *other.languages)),
+            scale={**self.scale, **other.scale},
+            severity={**self.severity, **other.severity},
+            status=merged_statuses(self.status, other.status),
+            owner_abbreviations={**self.owner_abbreviations, **other.owner_abbreviations},
+            months={**self.months, **other.months},
+            meta={k: _unique((*self.meta.get(k, ()), *other.meta.get(k, ()))) for k in {*self.meta, *other.meta}},
+            dates=other.dates or self.dates,
+            decimal_comma=self.decimal_comma if other.decimal_comma is None else other.decimal_comma,
         )
 
     # ---- labels ---------------------------------------------------------------------------
@@ -190,6 +219,18 @@ class Lexicon:
             found = self._cache[key] = re.compile(rf"(?<!\w)(?:{body})(?!\w)" if body else r"(?!x)x")
         return found
 
+    def meta_key(self, key: str) -> str:
+        """The canonical metadata key a written key stands for ("Última actualización" -> "last
+        updated"), else the key folded.
+
+        >>> Lexicon.default().meta_key("Last Updated")
+        'last updated'
+        """
+        index = self._cache.get("meta")
+        if index is None:
+            index = self._cache["meta"] = {fold(w): k for k, ws in self.meta.items() for w in ws}
+        return index.get(fold(key), fold(key))
+
     def mentions(self, name: str, text: str) -> bool:
         """Whether folded `text` holds any phrase of the list.
 
@@ -203,41 +244,119 @@ def _unique(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
+def merged_statuses(
+    mine: Mapping[str, tuple[str, ...]], theirs: Mapping[str, tuple[str, ...]]
+) -> dict[str, tuple[str, ...]]:
+    """Status words of two vocabularies; a word both give to different statuses keeps theirs.
+
+    >>> merged_statuses({"open": ("open", "pending")}, {"mitigating": ("pending",)})
+    {'open': ('open',), 'mitigating': ('pending',)}
+    """
+    reading = {fold(w): status for status, words in theirs.items() for w in words}
+    return {
+        status: _unique(
+            (*(w for w in mine.get(status, ()) if reading.get(fold(w), status) == status), *theirs.get(status, ()))
+        )
+        for status in {**mine, **theirs}
+    }
+
+
+# `[format] dates`: how a language writes a date with numbers only.
+DATE_ORDERS = ("", "day-first", "month-first")
+
+
 def read_pack(path: Path) -> Lexicon:
-    """One lexicon file: `[labels]` field -> list, `extra_labels`, `[ambiguous]`, `[words]`."""
+    """One lexicon file: `[labels]` field -> list, `extra_labels`, `[ambiguous]`, `[words]`, the
+    value tables `[scale]`, `[severity]`, `[status]`, `[owner_abbreviations]`, `[months]`,
+    `[meta]` and `[format]`, and `language` (a user's file that belongs to one language)."""
+    return _read_pack(path.resolve())
+
+
+@lru_cache(maxsize=64)
+def _read_pack(path: Path) -> Lexicon:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return from_data(data, path.stem)
+    if path.parent == FOLDER:
+        return from_data(data, path.stem)
+    declared = str(data.get("language") or "")
+    return from_data(data, declared or path.stem, declared=bool(declared))
 
 
-def from_data(data: Mapping[str, Any], language: str) -> Lexicon:
-    """A lexicon from parsed TOML data (a pack file or riskreg.toml's `[lexicon]` tables)."""
+def from_data(data: Mapping[str, Any], language: str, declared: bool = True) -> Lexicon:
+    """A lexicon from parsed TOML data (a pack file or riskreg.toml's `[lexicon]` tables).
+
+    Raises ValueError for a value table that does not say what it should (a scale level outside 1-5).
+    """
     labels = {f: tuple(data.get("labels", {}).get(f, ())) for f in FIELDS}
+    words = {k: tuple(v) for k, v in data.get("words", {}).items()}
+    months = {fold(k): int(v) for k, v in data.get("months", {}).items()}
+    meta = {k: tuple(v) for k, v in data.get("meta", {}).items()}
+    # The names of the month and metadata tables are words the recognisers look for too.
+    words["months"] = _unique((*words.get("months", ()), *months))
+    words["meta_keys"] = _unique((*words.get("meta_keys", ()), *(w for ws in meta.values() for w in ws)))
+    scale_table, fmt = data.get("scale", {}), data.get("format", {})
+    if not set(scale_table) <= {"1", "2", "3", "4", "5"}:
+        raise ValueError("[scale] must map levels 1-5 to lists of words")
+    scale = {fold(w): int(level) for level, ws in scale_table.items() for w in ws}
+    if fmt.get("dates", "") not in DATE_ORDERS or not all(1 <= m <= 12 for m in months.values()):
+        raise ValueError("[format] dates must be 'day-first' or 'month-first', [months] map names to 1-12")
     return Lexicon(
         labels=labels,
         extra_labels=tuple(data.get("extra_labels", ())),
         ambiguous={k: tuple(v) for k, v in data.get("ambiguous", {}).items()},
-        words={k: tuple(v) for k, v in data.get("words", {}).items()},
+        words=words,
         languages=(language,),
+        scale=scale,
+        severity={fold(w): severity for severity, ws in data.get("severity", {}).items() for w in ws},
+        status={k: tuple(v) for k, v in data.get("status", {}).items()},
+        owner_abbreviations={fold(k): fold(v) for k, v in data.get("owner_abbreviations", {}).items()},
+        months=months,
+        meta=meta,
+        dates=fmt.get("dates", ""),
+        decimal_comma=fmt.get("decimal_comma"),
+        language=language if declared else "",
     )
 
 
 @lru_cache(maxsize=32)
 def load(languages: tuple[str, ...] = ("en",), extra_files: tuple[str, ...] = ()) -> Lexicon:
-    """The shipped packs for `languages` merged in order, then any extra files (riskreg.toml)."""
+    """The shipped packs for `languages` merged in order, then the extra files (riskreg.toml's
+    `[lexicon] files`): a file declaring a language only when that language is read, the others
+    always, so that a team's own words win over every pack."""
     lexicon: Lexicon | None = None
     for name in languages:
-        pack = read_pack(FOLDER / f"{name}.toml")
+        path = FOLDER / f"{name}.toml"
+        pack = read_pack(path) if path.exists() else Lexicon(labels={}, languages=(name,), language=name)
         lexicon = pack if lexicon is None else lexicon.merged(pack)
-    for path in extra_files:
-        pack = read_pack(Path(path))
-        lexicon = pack if lexicon is None else lexicon.merged(pack)
+    files = [read_pack(Path(p)) for p in extra_files]
+    for pack in sorted(files, key=lambda pack: not pack.language):
+        if not pack.language or pack.language in languages:
+            lexicon = pack if lexicon is None else lexicon.merged(pack)
     assert lexicon is not None, "at least one language"
     return lexicon
 
 
-def available_languages() -> tuple[str, ...]:
-    """Languages shipped as packs beside this module."""
-    return tuple(sorted(p.stem for p in FOLDER.glob("*.toml")))
+def every_language() -> Lexicon:
+    """English and every shipped pack merged: for a glance that must know a register in any
+    language before its language is known (sniffing a delimited file's header line)."""
+    return load(("en", *(lang for lang in available_languages() if lang != "en")))
 
 
-__all__ = ["DESCRIBING_FIELDS", "FIELDS", "RATING_FIELDS", "Lexicon", "label_key", "load"]
+def available_languages(extra_files: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Languages shipped as packs beside this module, and those the extra files declare."""
+    shipped = (p.stem for p in FOLDER.glob("*.toml"))
+    declared = (pack.language for p in extra_files if (pack := read_pack(Path(p))).language)
+    return tuple(sorted({*shipped, *declared}))
+
+
+__all__ = [
+    "DESCRIBING_FIELDS",
+    "FIELDS",
+    "RATING_FIELDS",
+    "Lexicon",
+    "available_languages",
+    "every_language",
+    "label_key",
+    "load",
+    "merged_statuses",
+    "read_pack",
+]

@@ -22,6 +22,11 @@ ENTRY_LABEL_RE = re.compile(
     r"^\s*(?:id|risk(?: id| title)?|likelihood|probability|impact|severity|risk level|threat|mitigation)\s*:",
     re.IGNORECASE,
 )
+# The label opening a line ("Probabilidad:", "Eintrittswahrscheinlichkeit："): a rating label in
+# any language the document is read in opens an entry too.
+LINE_LABEL_RE = re.compile(r"^\s*(?P<label>[^\W\d_][\w .'/-]{0,38}?)\s*[:：]")
+# Fields only an entry states: a line labelled so is a risk's, never the document's.
+ENTRY_ONLY_FIELDS = ("likelihood", "impact")
 # Separators left at the end of a metadata value when several share a line ("Search Infra  ·").
 VALUE_TRIM = " ·|;,–—-"
 # How far into a document metadata lines are looked for, and titles.
@@ -48,7 +53,7 @@ def title(tree: Tree, ctx: Context) -> str | None:
             return squash(block.text)
         if isinstance(block, Paragraph):
             first = block.text.split("\n")[0].strip()
-            if not first or len(first) > MAX_TITLE or meta_key_re(ctx).match(first) or ENTRY_LABEL_RE.match(first):
+            if not first or len(first) > MAX_TITLE or meta_key_re(ctx).match(first) or opens_entry(first, ctx):
                 return None
             return first
         if isinstance(block, Table | ListItem | KeyValue):
@@ -58,30 +63,47 @@ def title(tree: Tree, ctx: Context) -> str | None:
 
 def metadata(tree: Tree, ctx: Context, property_tables: Sequence[Table] = ()) -> dict[str, str]:
     """`Key: value` pairs stated about the document, keys lower-cased: the syntax's own properties
-    first (front matter, `<meta>`), then property tables and definition lists, then lines."""
+    first (front matter, `<meta>`), then property tables and definition lists, then lines. A key
+    written in another language is kept under the English key it stands for ("Responsable" ->
+    "owner", `[meta]` of the language packs)."""
     keys = ctx.lexicon.phrases("meta_keys")
     found: dict[str, str] = {k: v for k, v in tree.properties.items() if k != "title"}
     for table in property_tables:
         for label, value in [(table.header[0], table.header[1]), *((r.cells[0], r.cells[1]) for r in table.rows)]:
             if fold(label) in keys and squash(value):
-                found.setdefault(fold(label), squash(value))
+                found.setdefault(ctx.lexicon.meta_key(label), squash(value))
     pattern = meta_key_re(ctx)
     for line in _top_lines(tree.blocks):
         if isinstance(line, KeyValue):
             if fold(line.key) in keys and line.value:
-                found.setdefault(fold(line.key), squash(line.value))
+                found.setdefault(ctx.lexicon.meta_key(line.key), squash(line.value))
             continue
-        if ENTRY_LABEL_RE.match(line):
+        if opens_entry(line, ctx):
             break
         matches = list(pattern.finditer(line))
         if not matches or line[: matches[0].start()].strip(" -*>"):
             continue
         for match, nxt in zip(matches, [*matches[1:], None], strict=True):
             value = squash(line[match.end() : nxt.start() if nxt else len(line)]).strip(VALUE_TRIM)
-            key = fold(match["key"])
+            key = ctx.lexicon.meta_key(match["key"])
             if value and key not in found:
                 found[key] = value
     return found
+
+
+def opens_entry(line: str, ctx: Context) -> bool:
+    """Whether a line opens an entry rather than describing the document: an id, title or rating
+    label ("Likelihood: High", "Probabilidad: Alta").
+
+    >>> from pipeline.languages import configured
+    >>> es = Context("x.md", "markdown", configured(Context("x.md", "markdown").config, ["es"]))
+    >>> [opens_entry(line, es) for line in ("Risk: vault sealed", "Probabilidad: Alta", "Responsable: Ana")]
+    [True, True, False]
+    """
+    if ENTRY_LABEL_RE.match(line):
+        return True
+    m = LINE_LABEL_RE.match(line)
+    return m is not None and ctx.lexicon.field_of(m["label"]) in ENTRY_ONLY_FIELDS
 
 
 def _top_lines(blocks: tuple[Block, ...]) -> Iterator[str | KeyValue]:

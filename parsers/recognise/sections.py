@@ -307,7 +307,9 @@ def _not_an_entry(
         return None
     if section.record and section.parent and names_a_part(section.parent, ctx):
         return "an action, rated by its priority alone"  # "1. **Enable WAF** — Priority: High" under "Recommendations"
-    if "severity" in values:
+    if "severity" in values and rated(values["severity"], ctx):
+        # (a severity that explains how it is found, "obtained by combining likelihood and impact"
+        # in a legend under the register's heading, rates nothing)
         if any(names_risks(h, ctx) for h in (section.heading, *section.context)):
             return None
         return "rated by a severity alone, under no heading that names risks"

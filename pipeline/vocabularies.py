@@ -1,0 +1,136 @@
+"""The normalise stage's matchers, one set per language set of a run's documents.
+
+A run holds documents in several languages; each is read with English and its own packs
+(`DocumentResult.languages`, `pipeline.languages.configured`), so its ratings, statuses and owners
+are matched with those words: "Alta" is 4 and "Aberto" open in a Portuguese register, " en "
+joins two owners in a Dutch one and never in a French "En cours". One `Vocabulary` per distinct
+language set, built on first use; each matcher caches per distinct raw value, so a value is read
+once per (language set, raw value). Owner clusters (no directory) are made across the whole run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from pipeline.config import Config
+from pipeline.languages import configured, reading_languages
+from pipeline.owners import OwnerMatcher, cluster_owner_names, owner_parts, owner_rules, owners_of
+from pipeline.records import DocumentResult, Match
+from pipeline.scales import DocumentScale, RatingReader
+from pipeline.services import TitleWords, type_word_set
+from pipeline.statuses import StatusMatcher
+from pipeline.textnorm import fold
+
+
+@dataclass(slots=True)
+class Vocabulary:
+    """The matchers of one language set, each caching per distinct raw value."""
+
+    config: Config  # the run's Config with these languages' words (`pipeline.languages.configured`)
+    ratings: RatingReader
+    statuses: StatusMatcher
+    owners: OwnerMatcher
+    nulls: frozenset[str]  # casefolded null values
+    title_words: TitleWords
+    clusters: Mapping[str, Match] | None = None  # the run's owner clusters, when there is no directory
+    owner_cells: dict[str, tuple[tuple[str, ...], list[Match]]] = field(default_factory=dict)
+    levels: dict[tuple[str, str], Match] = field(default_factory=dict)  # of the document at hand
+
+    @staticmethod
+    def of(config: Config, decisions: Mapping[tuple[str, str], str | None]) -> Vocabulary:
+        """The matchers reading values with a (configured) Config's words."""
+        rules = owner_rules(config)
+        directory = [(a.canonical, a.alias) for a in config.owner_directory]
+        lexicon = config.lexicon
+        return Vocabulary(
+            config,
+            RatingReader(
+                config.scale_words,
+                config.severity_words,
+                config.severity_bands,
+                config.guards,
+                decisions,
+                decimal_comma=bool(lexicon.decimal_comma),
+                number_labels=lexicon.phrases("rating_number_labels"),
+            ),
+            StatusMatcher(config.status_synonyms, config.guards, decisions),
+            OwnerMatcher(directory, rules, config.guards, decisions),
+            frozenset(v.casefold() for v in config.null_values),
+            TitleWords.of(lexicon),
+        )
+
+    def level(self, name: str, raw: str, scale: DocumentScale) -> Match:
+        """A likelihood or impact cell of the current document, once per distinct value."""
+        found = self.levels.get((name, raw))
+        if found is None:
+            found = self.levels[(name, raw)] = self.ratings.level(name, raw, scale)
+        return found
+
+    def owners_of(self, raw: str | None, null_values: tuple[str, ...]) -> tuple[tuple[str, ...], list[Match]]:
+        """Owners of one owner cell, once per distinct cell."""
+        if raw is None:
+            return (), []
+        if raw not in self.owner_cells:
+            self.owner_cells[raw] = owners_of(raw, self.owners, self.clusters, null_values)
+        return self.owner_cells[raw]
+
+    @property
+    def type_words(self) -> frozenset[str]:
+        """The folded document-type words, for finding a service's name in a title."""
+        return type_word_set(self.config.service_type_words)
+
+    @property
+    def generic_folders(self) -> frozenset[str]:
+        return frozenset(fold(f) for f in self.config.service_generic_folders)
+
+
+class RunMatchers:
+    """Every Vocabulary of a run, by language set, and the run's owner clusters."""
+
+    def __init__(self, config: Config, decisions: Mapping[tuple[str, str], str | None]) -> None:
+        self.config = config
+        self.decisions = decisions
+        self.clusters: Mapping[str, Match] | None = None
+        self._by_languages: dict[tuple[str, ...], Vocabulary] = {}
+
+    def languages(self, result: DocumentResult) -> tuple[str, ...]:
+        """The languages a document is normalised in: those it was read in, else riskreg.toml's, else English."""
+        return reading_languages(result.languages or self.config.languages)
+
+    def of(self, languages: Sequence[str]) -> Vocabulary:
+        """The matchers of a language set, built on first use."""
+        key = reading_languages(languages)
+        found = self._by_languages.get(key)
+        if found is None:
+            found = self._by_languages[key] = Vocabulary.of(configured(self.config, key), self.decisions)
+            found.clusters = self.clusters
+        return found
+
+    def for_document(self, result: DocumentResult) -> Vocabulary:
+        return self.of(self.languages(result))
+
+    def cluster_owners(self, results: Iterable[DocumentResult]) -> None:
+        """Without a directory: cluster the run's owner names, each cell split with its document's
+        joiners ("Ana y Luis" in Spanish, "Ana en Luis" in Dutch), across every language."""
+        english = self.of(())
+        if english.owners.has_directory:
+            return
+        cells: dict[tuple[str, ...], list[str | None]] = {}
+        for result in results:
+            cells.setdefault(self.languages(result), []).extend(e.fields.get("owner") for e in result.entries)
+        names: list[str] = []
+        for languages, raws in cells.items():
+            vocabulary = self.of(languages)
+            names += owner_parts(raws, vocabulary.owners, vocabulary.config.null_values)
+        self.clusters = cluster_owner_names(names, english.owners)
+        for vocabulary in self._by_languages.values():
+            vocabulary.clusters = self.clusters
+
+    def run_type_words(self, results: Iterable[DocumentResult]) -> frozenset[str]:
+        """The document-type words of every language of the run, for clustering service names."""
+        languages = {self.languages(r) for r in results} or {("en",)}
+        return frozenset().union(*(self.of(lang).type_words for lang in languages))
+
+
+__all__ = ["RunMatchers", "Vocabulary"]

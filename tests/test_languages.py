@@ -1,0 +1,405 @@
+"""Registers in other languages (issue 11): the language packs as data, which languages a document
+is read in, and a register in any pack's words normalising exactly as its English twin does.
+
+The fixtures (tests/fixtures/languages/<language>/) are one register written in English and in
+each pack's language, in five shapes (a Markdown table with its legend, labelled sections, an
+HTML table, a tab-separated scrape, a checklist table); their goldens run in test_golden.py, and
+here every language's entries are held to the English twin's normalised values.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+import tomllib
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from parsers import lexicon as lexicon_pack
+from parsers.frontends import markdown
+from parsers.model import Heading, Paragraph, Row, Table, Tree
+from parsers.recognise.language import document_languages
+from pipeline.config import Config, load_config
+from pipeline.dates import date_in_languages
+from pipeline.decode import decode_document
+from pipeline.errors import ConfigError
+from pipeline.languages import configured
+from pipeline.normalise import normalise
+from pipeline.records import DocumentResult
+from pipeline.run import ingest, process_document
+from pipeline.textnorm import fold
+from pipeline.vocab import SEVERITIES, STATUSES
+from tests.conftest import FIXTURES
+
+LANGUAGES = ("es", "pt", "fr", "de", "it", "nl")
+FOLDER = FIXTURES / "languages"
+SHAPES = sorted(p.name for p in (FOLDER / "en").iterdir() if not p.name.endswith(".jsonl"))
+
+
+def normalised(path: Path, config: Config | None = None):
+    config = config or Config()
+    result = process_document(path.name, path.read_bytes(), config)
+    return result, normalise([result], config).entries
+
+
+def values(entry) -> tuple:
+    return (entry.kind, entry.entry_id, entry.likelihood, entry.impact, entry.severity, entry.status, entry.owners)
+
+
+# ---- the fixtures: every language as its English twin ----------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("shape", SHAPES)
+def test_fixture_normalises_like_its_english_twin(shape: str, language: str) -> None:
+    _, english = normalised(FOLDER / "en" / shape)
+    result, entries = normalised(FOLDER / language / shape)
+    assert result.languages == ("en", language)
+    assert [values(e) for e in entries] == [values(e) for e in english]
+    assert [e.checked for e in entries] == [e.checked for e in english]
+    assert all(e.service and e.service != "Payments Service" for e in entries)
+
+
+def test_documents_record_their_languages_and_dates(tmp_path: Path) -> None:
+    """`documents.languages`; and the `Last updated` dates as written: "04/05/2026" is the 4th of
+    May in every language here (day-first), as "2026-05-04" is in English."""
+    db = tmp_path / "r.duckdb"
+    ingest(FOLDER, db, Config(), workers=1)
+    con = duckdb.connect(str(db))
+    rows = con.execute("SELECT path, languages, last_updated FROM documents WHERE path LIKE '%register_table.md'")
+    rows = rows.fetchall()
+    con.close()
+    assert len(rows) == 7
+    for path, languages, written in rows:
+        language = path.split("/")[0]
+        assert languages == (["en"] if language == "en" else ["en", language])
+        assert date_in_languages(written, languages) == date(2026, 5, 4), (path, written)
+        assert language == "en" or date_in_languages(written, ["en"]) is None  # English does not guess
+
+
+# ---- the packs as data ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ("en", *LANGUAGES))
+def test_every_pack_says_every_field_and_value_once(language: str) -> None:
+    pack = lexicon_pack.load((language,))
+    assert all(pack.labels[f] for f in lexicon_pack.FIELDS), "a label for every field"
+    assert set(pack.status) == set(STATUSES) and set(pack.severity.values()) == set(SEVERITIES)
+    assert set(pack.scale.values()) == {1, 2, 3, 4, 5} and len(set(pack.months.values())) == 12
+    data = lexicon_pack.tomllib.loads((lexicon_pack.FOLDER / f"{language}.toml").read_text(encoding="utf-8"))
+    for table in ("scale", "severity", "status"):
+        seen: dict[str, str] = {}
+        for key, words in data[table].items():
+            for word in words:
+                assert seen.setdefault(fold(word), key) == key, f"[{table}] {word!r} under {seen[fold(word)]} and {key}"
+    for name in ("legend", "decision_yes", "decision_no", "decision_pending", "register_words", "owner_joiners"):
+        assert pack.words.get(name), f"{language} has no {name}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_packs_words_read_as_its_own_in_its_documents(language: str) -> None:
+    """In a document of the language, every scale, severity and status word of its pack reads as
+    the pack says: English's readings give way ("improbable" is 2 on the Spanish scale)."""
+    config = configured(Config(), [language])
+    pack = lexicon_pack.load((language,))
+    assert all(config.scale_words[w] == level for w, level in pack.scale.items())
+    assert all(config.severity_words[w] == severity for w, severity in pack.severity.items())
+    status_of = {fold(w): s for s, words in config.status_synonyms.items() for w in words}
+    assert all(status_of[fold(w)] == s for s, words in pack.status.items() for w in words)
+    assert configured(Config(), ["es"]).scale_words["improbable"] == 2 and Config().scale_words["improbable"] == 1
+
+
+def test_what_riskreg_toml_says_wins_over_every_pack(tmp_path: Path) -> None:
+    (tmp_path / "riskreg.toml").write_text(
+        '[scales]\nwords = { alta = 5 }\n[statuses]\nclosed = ["abierto"]\n[values]\nnull = ["", "-"]\n',
+        encoding="utf-8",
+    )
+    config = configured(load_config(tmp_path / "riskreg.toml"), ["es"])
+    assert config.scale_words["alta"] == 5 and config.scale_words["baja"] == 2
+    assert "abierto" in config.status_synonyms["closed"] and "abierto" not in config.status_synonyms["open"]
+    assert config.null_values[:2] == ("", "-") and "ninguno" in config.null_values and "n/a" not in config.null_values
+
+
+def test_a_users_pack_file_adds_a_language(tmp_path: Path) -> None:
+    """A file declaring `language = "sv"` is a pack like the shipped ones: detected by its labels,
+    read only in documents that use them."""
+    (tmp_path / "sv.toml").write_text(
+        'language = "sv"\n[labels]\nlikelihood = ["sannolikhet"]\nimpact = ["konsekvens"]\nowner = ["ansvarig"]\n'
+        'status = ["läge"]\n[scale]\n4 = ["hög"]\n2 = ["låg"]\n[status]\nopen = ["öppen"]\n'
+        '[words]\nowner_joiners = [" och "]\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "riskreg.toml").write_text('[lexicon]\nfiles = ["sv.toml"]\n', encoding="utf-8")
+    config = load_config(tmp_path / "riskreg.toml")
+    doc = tmp_path / "risker.md"
+    doc.write_text(
+        "| ID | Risk | Sannolikhet | Konsekvens | Läge | Ansvarig |\n|---|---|---|---|---|---|\n"
+        "| R-1 | Valv | Hög | Låg | Öppen | SRE och DBA |\n",
+        encoding="utf-8",
+    )
+    result, (entry,) = normalised(doc, config)
+    assert result.languages == ("en", "sv")
+    assert (entry.likelihood, entry.impact, entry.status, entry.owners) == (4, 2, "open", ("SRE", "DBA"))
+    assert config.lexicon.field_of("Sannolikhet") is None  # English documents never read Swedish words
+    forced = tmp_path / "forced.toml"
+    forced.write_text('[lexicon]\nfiles = ["sv.toml"]\nlanguages = ["sv"]\n', encoding="utf-8")
+    assert load_config(forced).languages == ("en", "sv")
+    forced.write_text('[lexicon]\nlanguages = ["sv"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="no pack 'sv'"):
+        load_config(forced)
+
+
+# ---- which languages a document is read in ----------------------------------------------------
+
+
+def languages_of(text: str) -> tuple[str, ...]:
+    doc = decode_document("x.md", text.encode())
+    return document_languages(markdown.blocks(doc, Config()))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("| ID | Risk | Likelihood | Impact | Status | Owner |\n|---|---|---|---|---|---|\n", ("en",)),
+        ("| Código | Riesgo | Probabilidad | Impacto |\n|---|---|---|---|\n", ("en", "es")),
+        ("| Código | Risco | Probabilidade | Impacto |\n|---|---|---|---|\n", ("en", "pt")),
+        ("# Risikoregister\n\nEintrittswahrscheinlichkeit: hoch\n", ("en", "de")),
+        ("**PROBABILITÉ :** Élevée · **STATUT :** Ouvert\n", ("en", "fr")),
+        ("Probabilità： alta\nImpatto： media\n", ("en", "it")),
+        ("## Risico's\n\n- Kans: hoog\n", ("en", "nl")),
+        # One foreign word says nothing; words English shares with a language say nothing either.
+        ("# Risks\n\nResponsable: Ana\nStatus: Open\nImpact: High\n", ("en",)),
+        # A document in two languages is read in both.
+        ("| Riesgo | Probabilidad | Risiko | Eintrittswahrscheinlichkeit |\n|---|---|---|---|\n", ("en", "de", "es")),
+    ],
+)
+def test_languages_are_those_the_labels_use(text: str, expected: tuple[str, ...]) -> None:
+    assert tuple(sorted(languages_of(text))) == tuple(sorted(expected))
+
+
+def test_every_english_fixture_is_read_in_english_alone() -> None:
+    """The packs never take over an English document: every fixture outside languages/ is English
+    (but those named for their language, "..._fr.md")."""
+    cases = [p for p in FIXTURES.rglob("*") if p.is_file() and not p.name.endswith((".jsonl", ".csv"))]
+    cases = [p for p in cases if "languages" not in p.relative_to(FIXTURES).parts]
+    cases = [p for p in cases if not p.stem.endswith(tuple(f"_{lang}" for lang in LANGUAGES))]
+    wrong = [p.name for p in cases if process_document(p.name, p.read_bytes(), Config()).languages != ("en",)]
+    assert len(cases) > 30 and not wrong
+
+
+def test_forced_languages_skip_detection(tmp_path: Path) -> None:
+    (tmp_path / "riskreg.toml").write_text('[lexicon]\nlanguages = ["pt"]\n', encoding="utf-8")
+    config = load_config(tmp_path / "riskreg.toml")
+    text = "| ID | Risk | Likelihood | Owner |\n|---|---|---|---|\n| R-1 | Vault | Alta | Ana e Luis |\n"
+    result = process_document("x.md", text.encode(), config)
+    (entry,) = normalise([result], config).entries
+    assert result.languages == ("en", "pt") and entry.likelihood == 4 and entry.owners == ("Ana", "Luis")
+
+
+@pytest.mark.parametrize(
+    "hostile", [":" * 65536, " " * 65536, "\t|;" * 30000, "a:" * 40000, "Probabilidad：" * 5000, "x" * 100_000]
+)
+def test_detection_reads_hostile_text_in_linear_time(hostile: str) -> None:
+    blocks = (
+        Heading(line=1, end=1, level=1, text=hostile, marked=hostile),
+        Paragraph(line=2, end=2, text=hostile, marked=hostile),
+        Table(line=3, end=3, header=(hostile, hostile), rows=(Row(4, (hostile, hostile)),)),
+    )
+    start = time.perf_counter()
+    document_languages(Tree("markdown", blocks))
+    assert time.perf_counter() - start < 2.0
+
+
+# ---- the property: any pack's words normalise as English's --------------------------------------
+
+TITLES = {
+    "en": "Risk register",
+    "es": "Registro de riesgos",
+    "pt": "Registro de riscos",
+    "fr": "Registre des risques",
+    "de": "Risikoregister",
+    "it": "Registro dei rischi",
+    "nl": "Risicoregister",
+}
+NAMES = ("SRE", "DBA", "SecOps", "Ana", "Luis", "Marta")
+FIELDS = ("entry_id", "title", "likelihood", "impact", "severity", "status", "owner")
+
+
+def _words(language: str) -> dict:
+    """What a register is rendered with in a language: each field's first label, and every value
+    word of its pack as written there (accents and all), by what it means; not the words that are
+    also null values ("N/A", "Sans objet": closed, or nothing), nor single letters."""
+    data = tomllib.loads((lexicon_pack.FOLDER / f"{language}.toml").read_text(encoding="utf-8"))
+    nulls = {v.casefold() for v in configured(Config(), [language]).null_values}
+
+    def usable(words: list[str]) -> list[str]:
+        return [w for w in words if len(fold(w)) > 1 and w.casefold() not in nulls and fold(w) not in nulls]
+
+    pack = lexicon_pack.load((language,))
+    labels = {f: pack.labels[f][0] for f in FIELDS}
+    labels["entry_id"] = "ID" if language == "en" else labels["entry_id"]
+    return {
+        "labels": labels,
+        "scale": {int(level): usable(words) for level, words in data["scale"].items()},
+        "severity": {name: usable(words) for name, words in data["severity"].items()},
+        "status": {name: usable(words) for name, words in data["status"].items()},
+        "joiners": [j.strip() for j in data["words"]["owner_joiners"] if j.strip().isalpha()],
+    }
+
+
+WORDS = {language: _words(language) for language in ("en", *LANGUAGES)}
+ROW = st.tuples(
+    st.integers(1, 5),
+    st.integers(1, 5),
+    st.sampled_from(SEVERITIES),
+    st.sampled_from(STATUSES),
+    st.lists(st.sampled_from(NAMES), min_size=1, max_size=3, unique=True),
+)
+
+
+@st.composite
+def rendered(draw: st.DrawFn, language: str, rows: list[tuple]) -> list[dict[str, str]]:
+    """The rows' cells in a language's words, each value word drawn from the pack."""
+    words = WORDS[language]
+    out = []
+    for k, (likelihood, impact, severity, status, owners) in enumerate(rows, 1):
+        joiner = draw(st.sampled_from(words["joiners"]))
+        out.append(
+            {
+                "entry_id": f"R-{k}",
+                "title": f"Vault outage {k}",
+                "likelihood": draw(st.sampled_from(words["scale"][likelihood])).capitalize(),
+                "impact": draw(st.sampled_from(words["scale"][impact])).upper(),
+                "severity": draw(st.sampled_from(words["severity"][severity])).capitalize(),
+                "status": draw(st.sampled_from(words["status"][status])).capitalize(),
+                "owner": f" {joiner} ".join(owners),
+            }
+        )
+    return out
+
+
+def render(language: str, shape: str, cells: list[dict[str, str]]) -> tuple[str, str]:
+    """(file name, text) of a register in one shape."""
+    labels = WORDS[language]["labels"]
+    title = f"{TITLES[language]} — Billing"
+    if shape == "table":
+        head = "| " + " | ".join(labels[f].capitalize() for f in FIELDS) + " |\n|" + "---|" * len(FIELDS) + "\n"
+        body = "".join("| " + " | ".join(row[f] for f in FIELDS) + " |\n" for row in cells)
+        return "r.md", f"# {title}\n\n{head}{body}"
+    if shape == "sections":
+        parts = [f"# {title}\n"]
+        for row in cells:
+            parts.append(f"## {row['entry_id']} · {row['title']}\n")
+            parts += [f"**{labels[f].capitalize()}:** {row[f]}  " for f in FIELDS[2:]]
+            parts.append("")
+        return "r.md", "\n".join(parts)
+    head = "".join(f"<th>{html.escape(labels[f].capitalize())}</th>" for f in FIELDS)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(row[f])}</td>" for f in FIELDS) + "</tr>\n" for row in cells)
+    return "r.html", f"<html><body><h1>{title}</h1><table><tr>{head}</tr>\n{body}</table></body></html>"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.lists(ROW, min_size=1, max_size=4),
+    language=st.sampled_from(LANGUAGES),
+    shape=st.sampled_from(("table", "sections", "html")),
+    data=st.data(),
+)
+def test_a_register_in_any_packs_words_normalises_as_its_english_twin(
+    rows: list[tuple], language: str, shape: str, data: st.DataObject
+) -> None:
+    read = {}
+    for lang in ("en", language):
+        cells = data.draw(rendered(lang, rows), label=lang)
+        name, text = render(lang, shape, cells)
+        result = process_document(name, text.encode(), Config())
+        read[lang] = (cells, result, normalise([result], Config()).entries)
+    (_, _, english), (cells, result, entries) = read["en"], read[language]
+    assert result.languages == ("en", language)
+    assert [e.entry_id for e in entries] == [f"R-{k}" for k in range(1, len(rows) + 1)]
+    for twin, entry, row in zip(english, entries, cells, strict=True):
+        assert (entry.likelihood, entry.impact, entry.severity, entry.status, entry.owners) == (
+            twin.likelihood,
+            twin.impact,
+            twin.severity,
+            twin.status,
+            twin.owners,
+        )
+        assert (entry.likelihood_raw, entry.impact_raw, entry.status_raw, entry.owner_raw) == (
+            row["likelihood"],
+            row["impact"],
+            row["status"],
+            row["owner"],
+        )
+    assert [(e.likelihood, e.impact, e.status) for e in english] == [(r[0], r[1], r[3]) for r in rows]
+
+
+@pytest.mark.parametrize("language", ("en", *LANGUAGES))
+def test_every_value_word_of_a_pack_reads_in_a_register_of_its_language(language: str) -> None:
+    """Each scale, severity and status word of the pack, as written there, in a table of its language."""
+    words = WORDS[language]
+    cases = [("likelihood", word, level) for level, ws in words["scale"].items() for word in ws]
+    cases += [("severity", word, name) for name, ws in words["severity"].items() for word in ws]
+    cases += [("status", word, name) for name, ws in words["status"].items() for word in ws]
+    cells = [
+        {
+            "entry_id": f"R-{k}",
+            "title": f"Vault outage {k}",
+            "likelihood": word if field == "likelihood" else words["scale"][3][0],
+            "impact": words["scale"][2][0],
+            "severity": word if field == "severity" else words["severity"]["low"][0],
+            "status": word if field == "status" else words["status"]["open"][0],
+            "owner": "SRE",
+        }
+        for k, (field, word, _) in enumerate(cases, 1)
+    ]
+    name, text = render(language, "table", cells)
+    entries = {e.entry_id: e for e in normalise([process_document(name, text.encode(), Config())], Config()).entries}
+    wrong = [(word, want, getattr(entries[f"R-{k}"], field)) for k, (field, word, want) in enumerate(cases, 1)]
+    assert [w for w in wrong if w[1] != w[2]] == []
+
+
+@pytest.mark.parametrize(
+    ("labels", "legend"),
+    [
+        (
+            "| ID | Risk | Likelihood | Impact |",
+            "> **Legend:**\n> - **Likelihood and impact:** Low, Medium, High\n"
+            "> - **Risk level:** found by combining likelihood with impact",
+        ),
+        (
+            "| ID | Risco | Probabilidade | Impacto |",
+            "> **Legenda:**\n> - **Probabilidade e Impacto:** Baixa, Média, Alta\n"
+            "> - **Nível de Risco:** resulta de combinar as duas escalas",
+        ),
+    ],
+)
+def test_a_legend_under_the_register_heading_is_no_risk(labels: str, legend: str) -> None:
+    """A legend quoted under the register's table names the scale, it is not one more risk."""
+    table = f"{labels}\n|---|---|---|---|\n| R1 | Vault | High | Low |\n"
+    text = f"# Risks\n\n## 1. Risk identification\n\n{table}\n{legend}\n"
+    result = process_document("x.md", text.encode(), Config())
+    assert [e.fields.get("entry_id") for e in result.entries] == ["R1"]
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "service"),
+    [
+        ("es", "Registro de riesgos — Pagos", "Pagos"),
+        ("es", "Lista de verificación de producción: Servicio de Pagos", "Servicio de Pagos"),
+        ("pt", "Plano de riscos: Pagamentos", "Pagamentos"),
+        ("fr", "Registre des risques - Facturation", "Facturation"),
+        ("de", "Risikoregister Zahlungsdienst", "Zahlungsdienst"),
+        ("de", "Checkliste Zahlungsdienst", "Zahlungsdienst"),
+        ("it", "Registro dei rischi del Servizio Pagamenti", "Servizio Pagamenti"),
+        ("nl", "Risicoregister Betaalservice", "Betaalservice"),
+    ],
+)
+def test_a_titles_document_words_are_dropped_in_its_language(language: str, title: str, service: str) -> None:
+    doc = DocumentResult(path="x.md", sha256="0", size=1, title=title, languages=("en", language))
+    assert normalise([doc], Config()).services == {"x.md": service}
