@@ -44,10 +44,13 @@ class Reading:
     verdicts: Verdicts
 
 
-def read(doc: Document, config: Config) -> Reading:
-    """The block tree of a document and its entries, metadata, stated scales and skipped parts."""
+def read(doc: Document, config: Config, syntax: str | None = None) -> Reading:
+    """The block tree of a document and its entries, metadata, stated scales and skipped parts.
+
+    `syntax` forces a front end by name (`riskreg explain`, the adversarial benchmark); by
+    default the one whose sniff scores highest reads the document."""
     scores = frontends.ranked(doc.text)
-    frontend = frontends.FRONTENDS_BY_NAME[scores[0][0]]
+    frontend = frontends.FRONTENDS_BY_NAME[syntax or scores[0][0]]
     forced = config.languages  # riskreg.toml's `[lexicon] languages`
     if forced:
         config = configured(config, forced)
