@@ -10,6 +10,7 @@ rebuild<br>blocks queries` is one sentence).
 from __future__ import annotations
 
 import re
+from collections import deque
 
 from pipeline.textnorm import squash
 
@@ -17,10 +18,13 @@ from pipeline.textnorm import squash
 # backslash before it (a translation table: one pass, however many there are; a regex
 # substitution costs a template expansion per character).
 ESCAPES = str.maketrans({c: "\\" + c for c in "\\*`~"})
-# One piece of canonical marked text: an escaped character, a code span (a run of backticks,
-# the shortest text, the same run), or a run of emphasis stars. Code spans are always closed in
-# canonical text (front ends write them), so the lazy body never scans to the end and back.
-MARKUP_RE = re.compile(r"\\(?P<escaped>[\\*`~])|(?P<ticks>`+)(?P<code>.*?)(?P=ticks)|\*+", re.DOTALL)
+# One piece of markup in canonical marked text: an escaped character, a run of backticks (a
+# code span opens or closes), or a run of emphasis stars. Each alternative is one fixed-shape
+# token, so scanning a text for them is linear; code spans are paired by `plain` itself (a
+# pattern `(`+)(.*?)\1` tries every shorter run at every backtick: cubic on a run of them).
+MARKUP_RE = re.compile(r"\\[\\*`~]|`+|\*+")
+# A whole run of backticks (none before it): the runs a code span may close with.
+TICK_RUN_RE = re.compile(r"(?<!`)`+")
 # Runs of spaces and tabs inside a line (line breaks are kept: they part a paragraph's lines).
 SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 # Characters that already end an item: a break after one needs no "; " of its own.
@@ -37,14 +41,17 @@ def escape(text: str) -> str:
 
 
 def code(text: str) -> str:
-    """A code span in canonical marked text: backticks one more than the longest run inside.
+    """A code span in canonical marked text: backticks one more than the longest run inside,
+    and a space inside each end when the text starts or ends with a backtick (as CommonMark
+    writes it), so that the opening run never runs into the text.
 
-    >>> code("a|b"), code("x ` y")
-    ('`a|b`', '``x ` y``')
+    >>> code("a|b"), code("x ` y"), code("`a`")
+    ('`a|b`', '``x ` y``', '`` `a` ``')
     """
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    longest = max((len(run) for run in TICK_RUN_RE.findall(text)), default=0)
     ticks = "`" * (longest + 1)
-    return f"{ticks}{text}{ticks}"
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
 
 
 def plain(marked: str) -> str:
@@ -53,22 +60,53 @@ def plain(marked: str) -> str:
 
     >>> plain("**Likelihood:**  High \\* 2 `a*b` ~~Open~~")
     'Likelihood: High * 2 a*b ~~Open~~'
-    >>> plain("  one\n  two  ")
-    'one\ntwo'
+    >>> plain("  one\n  two  "), plain("`` `a` `` and ```` x ` y ````"), plain("``` unclosed")
+    ('one\ntwo', '`a` and x ` y', '``` unclosed')
     """
     if "*" in marked or "`" in marked or "\\" in marked:
-        marked = MARKUP_RE.sub(_unmark, marked)
+        marked = _unmarked(marked)
     if "\n" not in marked:
         return SPACES_RE.sub(" ", marked).strip()
     return "\n".join(s for line in marked.split("\n") if (s := SPACES_RE.sub(" ", line).strip()))
 
 
-def _unmark(match: re.Match[str]) -> str:
-    if match["escaped"] is not None:
-        return match["escaped"]
-    if match["ticks"] is not None:
-        return match["code"]
-    return ""
+def _unmarked(marked: str) -> str:
+    """Marked text with its markup taken out, in one pass: each code span's closing run is looked
+    up among the runs of its length after it (each run is passed over once), and a run with no
+    closing run stays as written."""
+    runs: dict[int, deque[int]] = {}
+    for run in TICK_RUN_RE.finditer(marked):
+        runs.setdefault(run.end() - run.start(), deque()).append(run.start())
+    out: list[str] = []
+    pos = 0
+    while (m := MARKUP_RE.search(marked, pos)) is not None:
+        out.append(marked[pos : m.start()])
+        token, pos = m.group(), m.end()
+        if token[0] == "\\":
+            out.append(token[1])
+        elif token[0] == "`":
+            close = _closing_run(runs.get(len(token)), pos)
+            if close is None:
+                out.append(token)
+            else:
+                out.append(_code_body(marked[pos:close]))
+                pos = close + len(token)
+    out.append(marked[pos:])
+    return "".join(out)
+
+
+def _closing_run(starts: deque[int] | None, after: int) -> int | None:
+    """The first run start at or after `after` (runs before it are dropped: never needed again)."""
+    while starts and starts[0] < after:
+        starts.popleft()
+    return starts[0] if starts else None
+
+
+def _code_body(body: str) -> str:
+    """A code span's text: the space `code` puts inside each end beside a backtick dropped."""
+    if len(body) > 2 and body[0] == body[-1] == " " and (body[1] == "`" or body[-2] == "`"):
+        return body[1:-1]
+    return body
 
 
 def one_line(text: str) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from parsers import frontends
 from parsers.model import Table, Tree, walk
-from parsers.recognise import checklists, sections
+from parsers.recognise import checklists, id_lists, sections
 from parsers.recognise.check_tables import check_entries
 from parsers.recognise.common import Context, Found
 from parsers.recognise.language import document_languages
@@ -44,10 +44,13 @@ class Reading:
     verdicts: Verdicts
 
 
-def read(doc: Document, config: Config) -> Reading:
-    """The block tree of a document and its entries, metadata, stated scales and skipped parts."""
+def read(doc: Document, config: Config, syntax: str | None = None) -> Reading:
+    """The block tree of a document and its entries, metadata, stated scales and skipped parts.
+
+    `syntax` forces a front end by name (`riskreg explain`, the adversarial benchmark); by
+    default the one whose sniff scores highest reads the document."""
     scores = frontends.ranked(doc.text)
-    frontend = frontends.FRONTENDS_BY_NAME[scores[0][0]]
+    frontend = frontends.FRONTENDS_BY_NAME[syntax or scores[0][0]]
     forced = config.languages  # riskreg.toml's `[lexicon] languages`
     if forced:
         config = configured(config, forced)
@@ -80,6 +83,7 @@ def read(doc: Document, config: Config) -> Reading:
         elif v.kind == "skip":
             found.skipped.append(_skipped(table, v.reason))
     found.extend(sections.recognise(tree, verdicts, ctx))
+    found.extend(id_lists.recognise(tree, ctx, found.claimed))
     found.extend(checklists.recognise(tree, verdicts, ctx, found.claimed))
     parsed = ParsedDocument(
         entries=sorted(found.entries, key=lambda e: e.loc.line),

@@ -139,10 +139,16 @@ def ingest(
     taken in go to the `rejections` table with the reason; the run goes on and exits 3.
     On a terminal, a progress bar shows the documents parsed (never with --json).
     """
+    from pipeline.outputs import check_database_target
     from pipeline.progress import progress_bar, wants_progress
     from pipeline.run import ingest as run_ingest
 
     config = _config(config_path, owners)
+    if not dry_run:
+        try:
+            check_database_target(db)
+        except RiskregError as err:
+            raise click.ClickException(str(err)) from err
     executor, client = None, None
     if dask_address:
         try:
@@ -165,6 +171,8 @@ def ingest(
             )
     except RiskregError as err:
         raise click.ClickException(str(err)) from err
+    except OSError as err:  # the database's folder or file, past the checks above (a full disk, a race)
+        raise click.ClickException(f"{err.filename or db}: {err.strerror or err}") from err
     finally:
         if client is not None:
             client.close()
@@ -249,6 +257,7 @@ def report(db: Path, fmt: str | None, out: Path | None) -> None:
     riskreg report --out rollup.html
     riskreg report --format md > rollup.md
     """
+    from pipeline.outputs import write_text
     from pipeline.render import render_html, render_markdown
     from pipeline.report import build_report
 
@@ -257,15 +266,29 @@ def report(db: Path, fmt: str | None, out: Path | None) -> None:
     with read_only_database(db) as con:
         try:
             rollup = build_report(con)
+            protected = _protected(con, db)
+            if out is not None:
+                protected.refuse(out)  # before the work is shown: never over the database or an input
         except RiskregError as err:
             raise click.ClickException(str(err)) from err
     text = render_markdown(rollup) if fmt == "md" else render_html(rollup)
     if out is None:
         click.echo(text, nl=False)
-    else:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {out}", err=True)
+        return
+    try:
+        write_text(out, text, protected)
+    except RiskregError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(f"wrote {out}", err=True)
+
+
+def _protected(con: duckdb.DuckDBPyConnection, db: Path, decisions: Path | None = None):
+    """What no output of a command on `db` may replace: the database, the decisions file beside
+    it, the documents it was loaded from."""
+    from pipeline.outputs import Protected, input_paths
+
+    beside = decisions or Config().decisions_file(db)
+    return Protected.of(db, [beside, *input_paths(con)])
 
 
 @main.command()
@@ -301,7 +324,7 @@ def export(db: Path, fmt: str, out: Path) -> None:
     fmt = FORMAT_ALIASES.get(fmt, fmt)
     with read_only_database(db) as con:
         try:
-            summary = run_export(con, out, fmt)  # type: ignore[arg-type]
+            summary = run_export(con, out, fmt, _protected(con, db))  # type: ignore[arg-type]
         except RiskregError as err:
             raise click.ClickException(str(err)) from err
     click.echo(
@@ -369,6 +392,7 @@ def repair(files: tuple[Path, ...], explain: bool, in_place: bool) -> None:
     """
     from pipeline.decode import decode_and_repair, explanation
     from pipeline.errors import DecodeError
+    from pipeline.outputs import rewrite_keeping_backup
 
     failed = False
     for path in files:
@@ -387,14 +411,12 @@ def repair(files: tuple[Path, ...], explain: bool, in_place: bool) -> None:
             click.echo(new, nl=False)  # bytes: UTF-8 whatever the terminal's locale
         elif new != data:
             backup = path.with_name(path.name + ".bak")
-            if backup.exists():
-                click.echo(
-                    f"riskreg repair: {path}: {backup} exists; move it away first, it may be the original", err=True
-                )
+            try:
+                rewrite_keeping_backup(path, new, data, backup)
+            except RiskregError as err:
+                click.echo(f"riskreg repair: {err}", err=True)
                 failed = True
                 continue
-            backup.write_bytes(data)
-            path.write_bytes(new)
             click.echo(f"{path}: rewritten as UTF-8 ({len(decoded.line_repairs)} lines repaired), original in {backup}")
     if failed:
         sys.exit(1)
@@ -483,7 +505,10 @@ def review(
     from pipeline.review import ReviewSession
 
     config = _config(config_path, None)
-    ctx.obj = ReviewSession(db, decisions or config.decisions_file(db), config.merge_min_score)
+    try:
+        ctx.obj = ReviewSession(db, decisions or config.decisions_file(db), config.merge_min_score)
+    except RiskregError as err:
+        raise click.ClickException(str(err)) from err
     if ctx.invoked_subcommand is None:
         _echo_or_fail(ctx.obj.listing, vocabulary, everything, limit, as_json)
 

@@ -8,7 +8,6 @@ into a fingerprint (`Config.fingerprint`) that keys the parse cache.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import tomllib
@@ -20,7 +19,7 @@ from typing import Any
 
 from parsers import lexicon as lexicon_pack
 from parsers.lexicon import FIELDS, Lexicon
-from pipeline import __version__, vocab
+from pipeline import __version__, csvfields, vocab
 from pipeline.errors import ConfigError
 from pipeline.matching import Guards
 from pipeline.textnorm import fold
@@ -162,7 +161,7 @@ def read_owner_directory(path: str | Path) -> tuple[OwnerAlias, ...]:
     path = Path(path)
     try:
         with path.open(newline="", encoding="utf-8-sig") as f:
-            reader = csv.DictReader(f)
+            reader = csvfields.dict_reader(f)
             if not reader.fieldnames or "canonical" not in [h.strip().lower() for h in reader.fieldnames]:
                 raise ConfigError("owner directory needs a 'canonical' column (and optionally 'alias')", str(path), 1)
             rows: list[OwnerAlias] = []

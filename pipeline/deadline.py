@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 
-class DocumentTimeout(BaseException):  # noqa: N818 - an interruption, like KeyboardInterrupt
+class DocumentTimeout(BaseException):
     """The work on one document took longer than its budget."""
 
 
@@ -41,7 +41,7 @@ def budget(seconds: float | None) -> Iterator[None]:
 
 @contextmanager
 def _alarm(seconds: float) -> Iterator[None]:
-    def overrun(signum, frame):  # noqa: ARG001 - the signal handler's signature
+    def overrun(signum, frame):
         raise DocumentTimeout(f"took longer than {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, overrun)
@@ -62,9 +62,7 @@ def _async_raise(seconds: float) -> Iterator[None]:
     def overrun() -> None:
         with lock:
             if state["open"]:
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(
-                    ctypes.c_ulong(thread_id), ctypes.py_object(DocumentTimeout)
-                )
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(DocumentTimeout))
 
     timer = threading.Timer(seconds, overrun)
     timer.daemon = True

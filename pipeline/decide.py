@@ -14,18 +14,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, astuple
 from pathlib import Path
 
+from pipeline import shards
 from pipeline.config import Config
 from pipeline.languages import reading_languages
+from pipeline.load import raw_results_sql
 from pipeline.normalise import duplicate_targets, merges_at
 from pipeline.owners import cluster_match
-from pipeline import shards
-from pipeline.load import raw_results_sql
 from pipeline.plan import Plan
 from pipeline.records import Match
 from pipeline.review import Decisions
 from pipeline.services import cluster_services, service_key
-from pipeline.vocabularies import RunMatchers
 from pipeline.tasks import NormaliseTask
+from pipeline.vocabularies import RunMatchers
 
 MATCH_COLUMNS = {
     "vocabulary": "VARCHAR",
@@ -123,7 +123,8 @@ def owner_changes(plan: Plan, matchers: RunMatchers) -> list[str]:
         p
         for (p,) in plan.con.execute(
             """SELECT DISTINCT m.path FROM prev.entry_matches m JOIN run_docs d ON d.path = m.path AND NOT d.rewrite
-            JOIN results r ON r.path = m.path JOIN changed_cells c ON c.raw = m.raw AND c.languages = coalesce(r.languages, [])
+            JOIN results r ON r.path = m.path
+            JOIN changed_cells c ON c.raw = m.raw AND c.languages = coalesce(r.languages, [])
             WHERE m.vocabulary = 'owner'"""
         ).fetchall()
     ]
@@ -143,7 +144,8 @@ def merges(plan: Plan, decisions: Decisions, entry_shards: Sequence[str]) -> Non
         JOIN run_docs d ON d.path = e.source_path AND NOT d.rewrite AND d.status IN ('parsed', 'stale')
         WHERE e.entry_key IN (SELECT unnest($keys))
         UNION ALL
-        SELECT n.entry_key, n.source_path || ':' || n.source_line FROM ({shards.source_sql("$shards", "entries", plan.parquet)}) n
+        SELECT n.entry_key, n.source_path || ':' || n.source_line
+        FROM ({shards.source_sql("$shards", "entries", plan.parquet)}) n
         JOIN run_docs d ON d.path = n.source_path AND d.rewrite WHERE n.entry_key IN (SELECT unnest($keys))""",
         {"keys": keys, "shards": list(entry_shards)},
     ).fetchall()

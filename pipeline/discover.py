@@ -209,7 +209,9 @@ def discover(root: str | Path, max_bytes: int = 1 << 62) -> list[Path]:
     """Every regular file under root that a run reads, as paths (sorted folder by folder);
     hidden files and folders (.git, .venv) and everything `walk` rejects are left out."""
     base = Path(root)
-    return [base / os.fsdecode(f.raw_path or os.fsencode(f.path)) for f in walk(base, max_bytes) if isinstance(f, Found)]
+    return [
+        base / os.fsdecode(f.raw_path or os.fsencode(f.path)) for f in walk(base, max_bytes) if isinstance(f, Found)
+    ]
 
 
 __all__ = ["Found", "Refused", "discover", "display_path", "file_sha256", "read_document_bytes", "walk"]

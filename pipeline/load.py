@@ -252,7 +252,8 @@ SELECT * FROM new_entries
 # Statements of the load, in order, after the new entries are staged and history recorded.
 LOAD_SQL = (
     # the parse cache gains tonight's parses (a --full run parses cached documents again)
-    "DELETE FROM cache_entries WHERE (path, sha256, fingerprint) IN (SELECT (path, sha256, fingerprint) FROM plan.fresh)",
+    "DELETE FROM cache_entries WHERE (path, sha256, fingerprint) IN "
+    "(SELECT (path, sha256, fingerprint) FROM plan.fresh)",
     "DELETE FROM cache_documents WHERE (path, sha256, fingerprint) IN "
     "(SELECT (path, sha256, fingerprint) FROM plan.fresh)",
     "INSERT INTO cache_documents BY NAME SELECT * FROM plan.fresh WHERE cacheable",
@@ -444,8 +445,7 @@ def preview_run(db: Path, plan_file: Path, files: RunFiles, summary: RunSummary,
         summary.preview = preview(con, "staged")
         summary.changes = history.counted(summary.preview)
         entries, risks, checks = con.execute(
-            "SELECT count(*), count(*) FILTER (WHERE kind = 'risk'), count(*) FILTER (WHERE kind = 'check') "
-            "FROM staged"
+            "SELECT count(*), count(*) FILTER (WHERE kind = 'risk'), count(*) FILTER (WHERE kind = 'check') FROM staged"
         ).fetchone()  # type: ignore[misc]
         summary.entries = entries
         summary.entries_by_kind = {k: n for k, n in (("risk", risks), ("check", checks)) if n}

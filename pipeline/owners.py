@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from pipeline.config import Config
 from pipeline.matching import Guards, decide, rank
 from pipeline.records import Match
 from pipeline.textnorm import fold, is_null, squash
@@ -57,6 +58,17 @@ class OwnerRules:
     role_titles: tuple[str, ...]
     joiners: tuple[str, ...]
     abbreviations: Mapping[str, str] = field(default_factory=dict)  # folded short form -> words
+
+
+def owner_rules(config: Config) -> OwnerRules:
+    """The owner vocabulary a configuration sets (riskreg.toml `[owners]` over the defaults)."""
+    return OwnerRules(
+        config.owner_role_words,
+        config.owner_qualifiers,
+        config.owner_role_titles,
+        config.owner_joiners,
+        config.owner_abbreviations,
+    )
 
 
 def _words_pattern(words: Iterable[str]) -> str:
@@ -466,13 +478,6 @@ def cluster_match(part: str, matcher: OwnerMatcher, clusters: Mapping[str, Match
     )
 
 
-def owner_parts(raws: Iterable[str | None], matcher: OwnerMatcher, null_values: tuple[str, ...]) -> list[str]:
-    """Every joint owner's name in a run's owner cells, as written (for clustering); each distinct
-    cell is split once."""
-    cells = Counter(raw for raw in raws if raw is not None)
-    return [part for raw, n in cells.items() if not is_null(raw, null_values) for part in matcher.split(raw) * n]
-
-
 __all__ = [
     "OwnerMatcher",
     "OwnerRules",
@@ -481,6 +486,6 @@ __all__ = [
     "cluster_owner_names",
     "fingerprint",
     "joiner_pattern",
-    "owner_parts",
+    "owner_rules",
     "owners_of",
 ]

@@ -162,8 +162,11 @@ def merge(first: RawEntry, second: RawEntry, how: str = "same id") -> RawEntry:
 
 
 def combine(a: RawEntry, b: RawEntry, how: str) -> RawEntry:
-    """Merge two tellings of one risk, the table row's values first (else `a`'s)."""
-    if _is_table_row(b) and not _is_table_row(a):
+    """Merge two tellings of one risk, the table row's values first (else `a`'s); a row of a
+    table that only re-lists entries (an action plan) never goes first: it fills gaps."""
+    if b.supplement != a.supplement:
+        a, b = (b, a) if a.supplement else (a, b)
+    elif _is_table_row(b) and not _is_table_row(a):
         a, b = b, a
     return merge(a, b, how)
 

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -32,8 +30,10 @@ from typing import Literal
 import duckdb
 from rapidfuzz import fuzz, process
 
+from pipeline import csvfields
 from pipeline.errors import ConfigError, LoadError
 from pipeline.load import connect
+from pipeline.outputs import Protected, atomic_output
 from pipeline.textnorm import fold
 from pipeline.vocab import SEVERITIES, STATUSES
 
@@ -115,7 +115,7 @@ def read_decision_rows(path: Path) -> list[Decision]:
         return []
     try:
         with path.open(newline="", encoding="utf-8") as f:
-            reader = csv.DictReader(f)
+            reader = csvfields.dict_reader(f)
             missing = set(COLUMNS[:4]) - set(reader.fieldnames or ())
             if missing:
                 raise ConfigError(
@@ -223,18 +223,12 @@ def forget(path: str | Path, vocabulary: str, raw: str, other: str | None = None
 
 
 def _write(path: Path, rows: Sequence[Decision]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
-            writer = csv.writer(f)
-            writer.writerow(COLUMNS)
-            for d in rows:
-                writer.writerow([d.vocabulary, d.raw, d.canonical or "", d.action, d.decided_at])
-        os.replace(tmp, path)
-    except OSError as err:
-        Path(tmp).unlink(missing_ok=True)
-        raise ConfigError(f"cannot write decisions file: {err.strerror}", str(path)) from err
+    """The decisions file rewritten atomically (a full disk leaves the last good file)."""
+    with atomic_output(path, newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(COLUMNS)
+        for d in rows:
+            writer.writerow([d.vocabulary, d.raw, d.canonical or "", d.action, d.decided_at])
 
 
 # --- what waits for a person -------------------------------------------------------------------
@@ -387,6 +381,7 @@ class ReviewSession:
         self.db = Path(db)
         self.decisions_file = Path(decisions_file)
         self.merge_min_score = merge_min_score
+        Protected.of(self.db).refuse(self.decisions_file)  # decisions never go over the database
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
         return connect(self.db, read_only=True)  # the load stage owns the database connection

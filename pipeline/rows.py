@@ -197,7 +197,9 @@ def raw_entry_rows(result: DocumentResult, fingerprint: str) -> Iterator[dict[st
         }
 
 
-def results_of(documents: Iterable[Mapping[str, Any]], entries: Iterable[Mapping[str, Any]]) -> Iterator[DocumentResult]:
+def results_of(
+    documents: Iterable[Mapping[str, Any]], entries: Iterable[Mapping[str, Any]]
+) -> Iterator[DocumentResult]:
     """DocumentResults back from `cache_documents` and `cache_entries` rows (entries sorted by
     path and seq): what normalising reads, nothing else (title, metadata, repairs stay in rows)."""
     by_path: dict[str, list[RawEntry]] = {}

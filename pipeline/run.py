@@ -43,8 +43,8 @@ from pipeline.errors import LoadError
 from pipeline.plan import Plan
 from pipeline.records import RawEntry, Rejection, RunSummary
 from pipeline.review import Decisions, read_decisions
-from pipeline.vocabularies import RunMatchers
 from pipeline.tasks import BatchDone, DocRef, ParseTask, RunContext, Task
+from pipeline.vocabularies import RunMatchers
 
 log = logging.getLogger(__name__)
 

@@ -42,7 +42,9 @@ KINDS: Mapping[str, Mapping[str, str]] = {
 }
 
 
-def write(directory: str | Path, kind: str, batch: int, rows: Iterable[Mapping[str, Any]], parquet: bool = False) -> str:
+def write(
+    directory: str | Path, kind: str, batch: int, rows: Iterable[Mapping[str, Any]], parquet: bool = False
+) -> str:
     """Write one batch's rows of a kind; returns the shard's path."""
     folder = os.path.join(os.fspath(directory), kind)
     os.makedirs(folder, exist_ok=True)
@@ -63,7 +65,9 @@ def to_parquet(path: str, columns: Mapping[str, str]) -> str:
     partial = target + ".partial"
     con = duckdb.connect()
     try:
-        con.execute(f"COPY ({read_json_sql(path, columns)}) TO {sql_literal(partial)} (FORMAT parquet, COMPRESSION zstd)")
+        con.execute(
+            f"COPY ({read_json_sql(path, columns)}) TO {sql_literal(partial)} (FORMAT parquet, COMPRESSION zstd)"
+        )
     finally:
         con.close()
     os.replace(partial, target)

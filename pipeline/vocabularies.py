@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from pipeline.config import Config
 from pipeline.languages import configured, reading_languages
-from pipeline.owners import OwnerMatcher, OwnerRules, cluster_owner_names, owners_of
+from pipeline.owners import OwnerMatcher, cluster_owner_names, owner_rules, owners_of
 from pipeline.records import DocumentResult, Match
 from pipeline.scales import DocumentScale, RatingReader
 from pipeline.services import TitleWords, type_word_set
@@ -41,13 +41,7 @@ class Vocabulary:
     @staticmethod
     def of(config: Config, decisions: Mapping[tuple[str, str], str | None]) -> Vocabulary:
         """The matchers reading values with a (configured) Config's words."""
-        rules = OwnerRules(
-            config.owner_role_words,
-            config.owner_qualifiers,
-            config.owner_role_titles,
-            config.owner_joiners,
-            config.owner_abbreviations,
-        )
+        rules = owner_rules(config)
         directory = [(a.canonical, a.alias) for a in config.owner_directory]
         lexicon = config.lexicon
         return Vocabulary(

@@ -34,7 +34,8 @@ def test_markdown_export_round_trips(tmp_path: Path) -> None:
     owners = str(REPO / "data" / "owners.csv")
     run("ingest", str(REPO / "data" / "raw"), "--db", str(source_db), "--owners", owners, "--workers", "1")
     run("export", "--db", str(source_db), "--out", str(out))
-    assert sorted(p.suffix for p in out.rglob("*")) and all(p.suffix == ".md" for p in out.rglob("*.*"))
+    written = [p for p in out.rglob("*.*") if p.name != ".riskreg-export"]  # the export's own list of its files
+    assert written and all(p.suffix == ".md" for p in written)
     result = run("ingest", str(out), "--db", str(migrated_db), "--owners", owners, "--workers", "1")
     assert result.exit_code == 0, result.output
     risks = f"SELECT {RISK_FIELDS} FROM risks ORDER BY service, entry_id, title"

@@ -12,8 +12,8 @@ import pytest
 
 from pipeline import history
 from pipeline.load import connect
-from pipeline.rows import ENTRY_COLUMNS
 from pipeline.report import build_report
+from pipeline.rows import ENTRY_COLUMNS
 from pipeline.since import CLOSED_STATUSES
 from tests.history_scenario import NIGHT_2_RISK_CHANGES, Scenario, edit_for_night_2, night_1, three_nights
 

@@ -37,7 +37,6 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "pipeline.normalise",
         "pipeline.scales",
         "pipeline.statuses",
-        "pipeline.owners",
         "pipeline.services",
         "pipeline.vocabularies",
         "pipeline.load",

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from parsers.frontends.linescan import tidy
 from parsers.model import Row, Table
+from pipeline import csvfields
 
 # A table's delimiter line: "|===", ",===" (CSV), ":===" (colon-separated), "!===" (nested).
 DELIMITER_RE = re.compile(r"^(?P<sep>[|,:!])={3,}[ \t]*$")
@@ -195,7 +196,7 @@ def csv_cells(line: str, sep: str = ",") -> list[str]:
     (['R1', 'Vault, sealed'], ['a', 'b\\rc'])
     """
     try:
-        return next(csv.reader([line], delimiter=sep, skipinitialspace=True), [])
+        return next(csvfields.reader([line], delimiter=sep, skipinitialspace=True), [])
     except csv.Error:
         return line.split(sep)
 

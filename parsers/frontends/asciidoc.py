@@ -38,9 +38,11 @@ TABLE_SIGN_RE = re.compile(r"^[|,:!]===[ \t]*$", re.MULTILINE)
 ATTRIBUTES_SIGN_RE = re.compile(r"^\[(?:cols=|options=|%header|source,|NOTE\]|TIP\]|WARNING\])", re.MULTILINE)
 LABEL_SIGN_RE = re.compile(r"^[^\s:][^:\n]{0,60}::[ \t]+\S", re.MULTILINE)
 
-# A section title: "== Risks" (a trailing run of "=" may close it).
+# A section title: "== Risks" (a trailing run of "=" may close it). The closing run is found
+# with a lookbehind: a search for `[ \t]+=+[ \t]*$` would rescan a run of blanks from each of
+# its positions, quadratic on a title of 64,000 spaces.
 SECTION_RE = re.compile(r"^(?P<marks>={1,6})[ \t]+(?=[^=\s])")
-CLOSING_MARKS_RE = re.compile(r"[ \t]+=+[ \t]*$")
+CLOSING_MARKS_RE = re.compile(r"(?<![ \t])[ \t]++=++[ \t]*+$")
 # An attribute entry ":toc: left", ":owner: SRE", ":toc!:".
 ATTRIBUTE_RE = re.compile(r"^:(?P<name>!?[\w][\w-]*!?):(?:[ \t]+|$)")
 # A line of block attributes "[cols="1,3", options="header"]", an anchor "[[id]]", "[#id]".

@@ -44,11 +44,21 @@ INLINE_MARKUP_RE = re.compile(r"\*\*[^*\n]+\*\*|__[^_\n]+__|\[[^\[\]\n]+\]\([^()
 # The header rule of an org-mode or psql table ("|----+-----|", "-----+------"): rewritten as a
 # GFM delimiter row before parsing, no line added or removed.
 PLUS_RULE_RE = re.compile(r"^[ \t]*(?:\|[ \t]*)?:?-+:?[ \t]*(?:\+[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$", re.MULTILINE)
-# A code span: a run of backticks, the shortest text, the same run again (one line).
-CODE_SPAN_RE = re.compile(r"(?P<ticks>`+)(?P<code>[^`\n]+?)(?P=ticks)(?!`)")
+# A code span: a whole run of backticks (none before it, all of it), the shortest text, the same
+# run again (one line). Tried from the start of a run only: a greedy run tried from each of its
+# backticks would make a line of 64,000 backticks quadratic.
+CODE_SPAN_RE = re.compile(r"(?<!`)(?P<ticks>`++)(?P<code>[^`\n]+?)(?P=ticks)(?!`)")
 # `<br>` written inside a paragraph or cell: a line break.
 BR_TAG_RE = re.compile(r"^<br\s*/?>$", re.IGNORECASE)
 NEWLINE_RE = re.compile(rb"\n")
+# A line that opens more than MAX_NESTING containers (`> > > ...`, `- - - ...`, `1. 1. ...`):
+# what it keeps (the first MAX_NESTING markers), then the marker past them. markdown-it-pyrs
+# takes time quadratic in the containers one line opens (a 100 KB line of "- " ran past 10 s),
+# so the marker past the limit is escaped before parsing: the rest of the line is its text.
+DEEP_LINE_RE = re.compile(
+    r"^(?P<kept>(?:[ \t]*+(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))){40}[ \t]*+)(?=>|[-*+][ \t]|\d{1,9}[.)][ \t])",
+    re.MULTILINE,
+)
 
 
 def sniff(text: str) -> float:
@@ -72,7 +82,7 @@ def blocks(doc: Document, config: Config) -> Tree:
     properties, text = front_matter.split(doc.text)
     if "\r" in text:  # markdown-it takes a lone "\r" for a line break; lines here are counted by "\n"
         text = text.replace("\r", " ")
-    source = _escape_code_span_pipes(_plus_rules_as_pipes(text))
+    source = _capped_nesting(_escape_code_span_pipes(_plus_rules_as_pipes(text)))
     data = source.encode("utf-8", "surrogatepass")
     walker = _Walker([0, *(m.end() for m in NEWLINE_RE.finditer(data))], config)
     found = list(walker.blocks(_parse(source, doc.path).children))
@@ -330,6 +340,16 @@ def _plus_rules_as_pipes(text: str) -> str:
     if "-+" not in text and "+-" not in text:
         return text
     return PLUS_RULE_RE.sub(lambda m: m.group(0).replace("+", "|"), text)
+
+
+def _capped_nesting(text: str) -> str:
+    """Lines that open more than MAX_NESTING lists or quotes with their marker past that escaped
+    (see DEEP_LINE_RE); no line added or removed.
+
+    >>> _capped_nesting("- " * 42 + "x") == "- " * 40 + "\\\\- - x", _capped_nesting("> > x")
+    (True, '> > x')
+    """
+    return DEEP_LINE_RE.sub(r"\g<kept>\\", text)
 
 
 def _escape_code_span_pipes(text: str) -> str:

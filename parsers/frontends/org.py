@@ -51,12 +51,14 @@ TITLE_SIGN_RE = re.compile(r"^[ \t]*#\+title:", re.IGNORECASE | re.MULTILINE)
 
 # A heading: stars at the start of the line, then a space.
 HEADING_RE = re.compile(r"^(?P<stars>\*+)(?:[ \t]+|$)")
-# A heading's tags at its end: " :work:urgent:".
-TAGS_RE = re.compile(r"[ \t]+(?::[\w@#%]+)+:[ \t]*$")
+# A heading's tags at its end: " :work:urgent:". (Searched from the start of a run of blanks
+# only, and possessive: a search tried from every blank of a long run would be quadratic.)
+TAGS_RE = re.compile(r"(?<![ \t])[ \t]++(?::[\w@#%]++)++:[ \t]*+$")
 # A heading's priority cookie right after its keyword: "[#A]".
 PRIORITY_RE = re.compile(r"^\[#[A-Za-z0-9]\][ \t]*")
-# A statistics cookie: "[1/3]", "[50%]", "[/]", "[%]".
-COOKIE_RE = re.compile(r"[ \t]*\[(?:\d*/\d*|\d*%)\]")
+# A statistics cookie: "[1/3]", "[50%]", "[/]", "[%]", with the blanks before it (from the start
+# of their run only: linear on a long run of blanks).
+COOKIE_RE = re.compile(r"(?<![ \t])[ \t]*+\[(?:\d*+/\d*+|\d*+%)\]")
 # Org's own TODO keywords, before any `#+TODO:` line adds its own.
 TODO_WORDS = frozenset({"TODO", "DONE"})
 # A `#+KEY: value` keyword line, and a `#+BEGIN_x` / `#+END_x` block line.

@@ -48,7 +48,8 @@ NAV_BAR_RE = re.compile(r"^[^·|:\n]{1,30}(?:\s[·|]\s[^·|:\n]{1,30}){2,}$")
 # A footer's copyright line.
 COPYRIGHT_RE = re.compile(r"^(?:©|\(c\)\s)", re.IGNORECASE)
 # A link in brackets at the end of a heading that a wiki adds ("Register[edit]").
-TRAILING_LINK_RE = re.compile(r"\s*\[(?P<link>[^\[\]\n]{1,20})\]$")
+# (From the start of a run of blanks only: linear on a long run of them.)
+TRAILING_LINK_RE = re.compile(r"(?<!\s)\s*+\[(?P<link>[^\[\]\n]{1,20})\]$")
 # `Key: value` at the start of a line (full-width colon too): a label, read by the recognisers.
 LABEL_RE = re.compile(r"^(?P<key>[^:：\n]{1,40}?)[ \t]*[:：](?:[ \t]|$)")
 # Lines that are structure, not a title: tables, lists, rules, boxes, HTML.

@@ -11,7 +11,7 @@ Pure functions on lines; every loop moves forward, so time is linear in the line
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import pairwise
 
 from parsers.model import Row, Table
@@ -25,8 +25,10 @@ GRID_BORDER_RE = re.compile(r"^[ \t]*\+(?:[-=:]+\+){2,}[ \t]*$")
 DASH_RULE_RE = re.compile(r"^[ \t]*(?P<c>[-=])(?P=c)+(?:[ \t]+(?P=c)+)+[ \t]*$")
 # One column's run in such a rule.
 RUN_RE = re.compile(r"[-=]+")
-# A gap of two or more spaces before the next cell of a space-aligned row.
-WIDE_GAP_RE = re.compile(r"[ \t]{2,}(?=\S)")
+# A run of two or more blanks: the gap before the next cell of a space-aligned row when text
+# follows it (`gap_ends`). Always matched whole from the start of the run: `[ \t]{2,}(?=\S)`
+# would retry a run with nothing after it from each of its blanks, quadratic on a long one.
+BLANK_RUN_RE = re.compile(r"[ \t]{2,}")
 
 CellText = Callable[[str], str]
 
@@ -150,11 +152,23 @@ def aligned_cells(line: str, starts: Sequence[int], wide: bool) -> list[str]:
         fits = after >= len(line) or line[after - 1].isspace() or line[after].isspace()
         clean = line[cut - 1].isspace() and (not wide or cut < 2 or line[cut - 2].isspace() or fits)
         if not clean and wide:
-            gap = WIDE_GAP_RE.search(line, cut)
-            cut = gap.end() if gap else len(line)
+            cut = next(gap_ends(line, cut), len(line))
         elif not clean:
             while cut < len(line) and not line[cut].isspace():
                 cut += 1
         cells.append(line[begin:cut].strip())
         begin = cut
     return cells
+
+
+def gap_ends(line: str, start: int = 0) -> Iterator[int]:
+    """Where text starts after each gap of two or more blanks in the line, from `start` on (a run
+    of blanks at the end of the line, or before other white space, is no gap).
+
+    >>> list(gap_ends("R1  Vault   SRE  ")), list(gap_ends("a    b", 2))
+    ([4, 12], [5])
+    """
+    for run in BLANK_RUN_RE.finditer(line, start):
+        end = run.end()
+        if end < len(line) and not line[end].isspace():
+            yield end

@@ -81,7 +81,8 @@ INLINE_RE = re.compile(
     rf"|`(?<!{NOT_PRE}`)(?P<em3>[^\s`](?:[^`\n]*?[^\s`])?)`(?:_{{1,2}})?{POST}"
 )
 # A role's target in angle brackets: ":doc:`Install <install>`" shows "Install".
-ROLE_TARGET_RE = re.compile(r"[ \t]*<[^<>\n]*>$")
+# (From the start of a run of blanks only, and possessive: linear on a long run of them.)
+ROLE_TARGET_RE = re.compile(r"(?<![ \t])[ \t]*+<[^<>\n]*+>$")
 
 
 def sniff(text: str) -> float:

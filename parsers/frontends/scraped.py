@@ -33,12 +33,14 @@ OPEN_END_CHARS = frozenset(",:(/–—-")
 CONTINUING_STARTS = frozenset("/_.`)(,;")
 # Code-span markers inside a token: "pg_partman", "ops.operator", "/health/ready", "a::b".
 STRONG_CODE_RE = re.compile(r"[A-Za-z0-9][_./][A-Za-z0-9*]|^[/.]|::")
-# A token, split into opening punctuation, the word itself and closing punctuation.
-TOKEN_PARTS_RE = re.compile(r"^(?P<lead>[(\[\"'“‘]*)(?P<core>.*?)(?P<trail>[.,;:!?)\]\"'”’]*)\Z", re.DOTALL)
+# Punctuation that opens and closes a token around the word itself (`token_parts`).
+TOKEN_LEAD_CHARS = "([\"'“‘"
+TOKEN_TRAIL_CHARS = ".,;:!?)]\"'”’"
 # A comma glued to the code span after it: "/metrics,/health/live" (never "1,000").
 GLUED_COMMA_RE = re.compile(r",(?=[/_.A-Za-z])")
-# The letters a token ends with, where a glued word after a code span would be.
-TAIL_LETTERS_RE = re.compile(r"[A-Za-z]+\Z")
+# The letters a token ends with, where a glued word after a code span would be (tried from the
+# first letter of a run only).
+TAIL_LETTERS_RE = re.compile(r"(?<![A-Za-z])[A-Za-z]++\Z")
 # The lower-case letters a code token starts with, before its first code marker ("forops." -> "forops").
 HEAD_LETTERS_RE = re.compile(r"^[a-z]+(?=[._/])")
 # Purely alphabetic words, the document's own vocabulary for word-boundary decisions.
@@ -126,10 +128,9 @@ def prefix_words(lexicon: Lexicon) -> tuple[str, ...]:
 
 def _unglue(token: str, known: frozenset[str], prefixes: Sequence[str], *, line_start: bool) -> str:
     """One token with the spaces around a former code span restored, or unchanged when unsure."""
-    parts = TOKEN_PARTS_RE.match(token)
-    if not parts or not parts["core"] or "://" in token:
+    lead, core, trail = token_parts(token)
+    if not core or "://" in token:
         return token
-    core = parts["core"]
     strong = STRONG_CODE_RE.search(core) is not None
     # "/metrics,/health/live": a comma the scraper glued to the next code span.
     pieces = GLUED_COMMA_RE.split(core) if strong else [core]
@@ -139,7 +140,19 @@ def _unglue(token: str, known: frozenset[str], prefixes: Sequence[str], *, line_
         if split and STRONG_CODE_RE.search(piece.split(" ")[0]):
             piece = _split_prefix(piece, known, prefixes)
         fixed.append(piece)
-    return parts["lead"] + ", ".join(fixed) + parts["trail"]
+    return lead + ", ".join(fixed) + trail
+
+
+def token_parts(token: str) -> tuple[str, str, str]:
+    """A token split into opening punctuation, the word itself and closing punctuation (by
+    stripping from each end: a pattern with a lazy middle retries the end at every character).
+
+    >>> token_parts('("pg_partman"),'), token_parts("..."), token_parts("x")
+    (('("', 'pg_partman', '"),'), ('', '', '...'), ('', 'x', ''))
+    """
+    after = token.lstrip(TOKEN_LEAD_CHARS)
+    core = after.rstrip(TOKEN_TRAIL_CHARS)
+    return token[: len(token) - len(after)], core, after[len(core) :]
 
 
 def _split_suffix(piece: str, known: frozenset[str], *, line_start: bool) -> tuple[str, bool]:

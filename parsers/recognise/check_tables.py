@@ -28,7 +28,8 @@ class CheckColumns:
     """Where a checklist table keeps its items and their state."""
 
     item: int
-    state: int
+    state: int | None  # None: a table of checks that states no state (a review sheet)
+    group: int | None = None  # a column naming each group of rows on its first row only
 
 
 def check_columns(table: Table, fields: Sequence[str | None], ctx: Context) -> CheckColumns | None:
@@ -52,8 +53,8 @@ def check_columns(table: Table, fields: Sequence[str | None], ctx: Context) -> C
                 continue
             state = col
             break
-    if state is None or not _checklist_place(table, state, ctx):
-        return None
+    if state is None:
+        return _stateless(table, fields, ctx)
     item = next(
         (
             c
@@ -65,19 +66,38 @@ def check_columns(table: Table, fields: Sequence[str | None], ctx: Context) -> C
         ),
         None,
     )
-    return None if item is None else CheckColumns(item, state)
+    if item is None or not _checklist_place(table, item, state, ctx):
+        return None
+    return CheckColumns(item, state)
+
+
+def _stateless(table: Table, fields: Sequence[str | None], ctx: Context) -> CheckColumns | None:
+    """A table of checks with no state column, named as such by its headers (`Check | Sub-check
+    | Who | Completion date`): the most specific check column is the item (the last one whose
+    cells are all filled), a check column filled only on each group's first row is the group."""
+    if set(fields) & {"entry_id", "likelihood", "impact", "score", "severity", "status"}:
+        return None
+    named = [c for c, h in enumerate(table.header) if ctx.lexicon.is_word("check_item_labels", h)]
+    filled = {c: sum(1 for r in table.rows if c < len(r.cells) and r.cells[c].strip()) for c in named}
+    full = [c for c in named if filled[c] * 10 >= len(table.rows) * 9]
+    if not full:
+        return None
+    group = next((c for c in named if c < full[-1] and 0 < filled[c] * 10 < len(table.rows) * 9), None)
+    return CheckColumns(full[-1], None, group)
 
 
 def _boxes(cells: Sequence[str]) -> bool:
     return all(c.strip().startswith("[") for c in cells)
 
 
-def _checklist_place(table: Table, state: int, ctx: Context) -> bool:
+def _checklist_place(table: Table, item: int, state: int, ctx: Context) -> bool:
     """Whether a table whose state column holds marks or decision words stands where a checklist
     does: under (or captioned with) a sign-off, checklist or "... checks" heading, or in a
     document whose title reads as a readiness check or that has no title heading. A progress
     report's milestone table (`| Milestone | Stato |` with ✅/⬜) is not one; a column of task
-    boxes is a checklist wherever it stands."""
+    boxes is a checklist wherever it stands. With no title heading, a table whose items are
+    risks (`| ID | Risk | Status |` over `Open`, `Closed`) is a short register, not a checklist,
+    unless its state column holds marks."""
     cells = [r.cells[state] for r in table.rows if state < len(r.cells) and r.cells[state].strip()]
     if cells and _boxes(cells):
         return True
@@ -85,7 +105,9 @@ def _checklist_place(table: Table, state: int, ctx: Context) -> bool:
     if strong_heading(heading, ctx) or checks_heading(heading, ctx):
         return True
     title = table.path[0][1] if table.path and table.path[0][0] == 1 else None
-    return title is None or readiness_title(title, ctx)
+    if title is None:
+        return not (ctx.lexicon.mentions("register_words", table.header[item]) and not any(marked(c)[2] for c in cells))
+    return readiness_title(title, ctx)
 
 
 def check_entries(table: Table, fields: Sequence[str | None], columns: CheckColumns, ctx: Context) -> list[RawEntry]:
@@ -94,22 +116,29 @@ def check_entries(table: Table, fields: Sequence[str | None], columns: CheckColu
     entries = []
     width = len(table.header)
     section = section_name(table.caption) or nearest_section(table.path)
+    state = columns.state
     for row in table.rows:
         cells = [*row.cells, *[""] * (width - len(row.cells))][:width]
+        if columns.group is not None and cells[columns.group].strip():
+            section = cells[columns.group].strip()
         title = marked(cells[columns.item])[0].strip()
         if not title:
             continue
-        checked, _ = decision(cells[columns.state], ctx.lexicon)
+        checked = decision(cells[state], ctx.lexicon)[0] if state is not None else None
         values = {"title": title}
         headers = {"title": table.header[columns.item]}
         for col, fld in enumerate(fields):
-            if fld in CHECK_FIELDS and col not in (columns.item, columns.state) and not ctx.is_null(cells[col]):
+            if fld in CHECK_FIELDS and col not in (columns.item, state) and not ctx.is_null(cells[col]):
                 values.setdefault(fld, cells[col])
                 headers.setdefault(fld, table.header[col])
-        if fields[columns.state] == "status" and not ctx.is_null(cells[columns.state]):
-            values.setdefault("status", cells[columns.state])
-            headers.setdefault("status", table.header[columns.state])
-        used = {columns.item, *(c for c, f in enumerate(fields) if f in values and headers.get(f) == table.header[c])}
+        if state is not None and fields[state] == "status" and not ctx.is_null(cells[state]):
+            values.setdefault("status", cells[state])
+            headers.setdefault("status", table.header[state])
+        used = {
+            columns.item,
+            columns.group,
+            *(c for c, f in enumerate(fields) if f in values and headers.get(f) == table.header[c]),
+        }
         extra = {
             table.header[c] or f"column {c + 1}": cells[c]
             for c in range(width)

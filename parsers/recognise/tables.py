@@ -21,6 +21,7 @@ from parsers.model import Row, Table
 from parsers.recognise.check_tables import CheckColumns, check_columns
 from parsers.recognise.columns import column_fields, field_of_header, present, rating_pairs
 from parsers.recognise.common import Context, looks_like_id, nearest_section, section_name
+from parsers.recognise.headings import heading_parts
 from pipeline.textnorm import fold
 
 Kind = Literal["register", "card", "supplement", "checklist", "legend", "fields", "properties", "skip"]
@@ -89,7 +90,7 @@ def verdict(table: Table, ctx: Context) -> Verdict:
     named = present(fields)
     # What the table is called: its caption and the heading right above it (not the document's
     # title: "Payments Risk Register" does not make its glossary a register).
-    context = " ".join((table.caption, table.path[-1][1] if table.path and table.path[-1][0] > 1 else ""))
+    context = " ".join((table.caption, _heading_name(table, ctx)))
     header_text = " ".join(table.header)
     if (check := check_columns(table, fields, ctx)) is not None and not named & RATING_FIELDS:
         return Verdict("checklist", "a box, mark or decision column", fields, check)
@@ -124,6 +125,16 @@ def verdict(table: Table, ctx: Context) -> Verdict:
     if _is_legend_shape(table, ctx):
         return Verdict("legend", "first column is a scale", fields)
     return Verdict("skip", reason, fields)
+
+
+def _heading_name(table: Table, ctx: Context) -> str:
+    """The heading right above a table, when it names the table: not the document's title, and not
+    a risk's own heading ("### RR-003 — Regulatory Non-Compliance" over the risk's attribute table
+    names the risk, not a compliance mapping)."""
+    if not table.path or table.path[-1][0] <= 1:
+        return ""
+    heading = table.path[-1][1]
+    return "" if heading_parts(heading, ctx)[0] else heading
 
 
 def _says_legend(context: str, ctx: Context) -> bool:

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from parsers.frontends.textrows.header import Column, columns_of
 from parsers.frontends.textrows.rows import FoundRow
 from parsers.lexicon import RATING_FIELDS, Lexicon
+from pipeline import csvfields
 from pipeline.textnorm import squash
 
 # CSV delimiters, in the order tried: Excel writes ";" where "," is the decimal mark.
@@ -45,7 +46,7 @@ def split_record(record: str, sep: str) -> list[str] | None:
     ['W-1', 'Drops reads, in the cold', '4']
     """
     try:
-        return next(csv.reader([record.strip()], delimiter=sep), [])
+        return next(csvfields.reader([record.strip()], delimiter=sep), [])
     except csv.Error:
         return None
 

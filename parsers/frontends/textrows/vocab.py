@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from pipeline.config import Config
-from pipeline.matching import similarity
+from pipeline.owners import OwnerMatcher, owner_rules
 from pipeline.textnorm import fold, squash
 
 # A case change inside a word ("leadPer-vendor", "SRECo"): where a cell ran into the next,
@@ -124,19 +124,13 @@ class Vocabulary:
         self.words = words
         self.config = words.config
         self.extra_owners = tuple(dict.fromkeys(squash(o) for o in extra_owners if squash(o)))
-        # folded owner name -> canonical: the directory's aliases, then the document's own owners.
-        self.owner_index: dict[str, str] = {}
-        for row in self.config.owner_directory:
-            self.owner_index.setdefault(fold(row.alias), row.canonical)
-        for name in self.extra_owners:
-            self.owner_index.setdefault(fold(name), name)
-            self.owner_index.setdefault(self.strip_roles(fold(name)), name)
         # Owner cells the rows agree on up to a point where they part ("Platform SRE|Cloud VPN",
         # "Platform SRE|IaC"): good evidence of where an owner ends, though not a known name.
         self.told = frozenset(fold(t) for t in told if len(fold(t)) >= 2)
-        self.forms_by_letter: dict[str, list[tuple[str, str]]] = {}
-        for form, canonical in self.owner_index.items():
-            self.forms_by_letter.setdefault(form[:1], []).append((form, canonical))
+        directory = [(row.canonical, row.alias) for row in self.config.owner_directory]
+        self.matcher = OwnerMatcher(
+            [*directory, *((name, name) for name in self.extra_owners)], owner_rules(self.config), self.config.guards
+        )
         self._part_cache: dict[str, _PartCost | None] = {}
         self._folded: dict[str, str] = {}
         self._owner_cache: dict[str, tuple[str | None, str, float]] = {}
@@ -154,17 +148,19 @@ class Vocabulary:
         return Vocabulary(Words.of(config), extra_owners)
 
     def split_owners(self, owner: str) -> list[str]:
-        """Joint owners as written: "Lock domain lead + Security" -> two names.
+        """Joint owners as written, split as normalisation splits them (`pipeline.owners`):
+        "Lock domain lead + Security" -> two names, "R&D" one.
 
         >>> Vocabulary.of(Config()).split_owners("Lock domain lead + Security / QA and Legal")
         ['Lock domain lead', 'Security', 'QA', 'Legal']
         """
-        return [p for p in (squash(part).strip(" .;:-*_`") for part in self.words.joiner_re.split(owner)) if p]
+        return self.matcher.split(owner)
 
     def owner_match(self, name: str) -> tuple[str | None, str, float]:
-        """(canonical or None, method, score) of one owner name against the known owners: as
-        written, without role words ("Security lead"), without qualifiers ("Platform SRE"),
-        then by similar spelling ("Secruity") with the configured minimum score and margin.
+        """(canonical or None, "known" | "fuzzy" | "unknown", score) of one owner name against the
+        owner directory and the document's own owners, by the one owner matcher of the pipeline
+        (`pipeline.owners.OwnerMatcher`: as written, role words off, qualifiers off, acronyms,
+        then a guarded fuzzy match).
 
         >>> v = Vocabulary.of(Config(), ["Security", "SRE", "Lock domain"])
         >>> [v.owner_match(n)[:2] for n in ("Lock domain lead", "Platform SRE", "Secruity", "Securityretry")]
@@ -172,40 +168,16 @@ class Vocabulary:
         """
         found = self._owner_cache.get(name)
         if found is None:
-            found = self._owner_cache[name] = self._owner_match(name)
+            m = self.matcher.match(name)
+            method = (
+                "known"
+                if m.canonical and m.method in CUT_KNOWN
+                else "fuzzy"
+                if m.canonical and m.method == "fuzzy"
+                else "unknown"
+            )
+            found = self._owner_cache[name] = (m.canonical, method, m.score)
         return found
-
-    def _owner_match(self, name: str) -> tuple[str | None, str, float]:
-        folded = self.fold(name)
-        for form in self.role_forms(folded):
-            if form in self.owner_index:
-                return self.owner_index[form], "known", 100.0
-        words = self.strip_roles(folded).split()
-        bare = list(words)
-        while len(bare) > 1 and bare[0] in self.words.qualifier_keys:
-            bare = bare[1:]
-            if " ".join(bare) in self.owner_index:
-                return self.owner_index[" ".join(bare)], "known", 100.0
-        key = " ".join(words)
-        if len(key) < self.config.match_min_length or not self.owner_index:
-            return None, "unknown", 0.0
-        best: dict[str, float] = {}
-        # A typo seldom changes the first letter, and lengths too far apart cannot reach the
-        # minimum score: only those forms are compared.
-        for form, canonical in self.forms_by_letter.get(key[0], ()):
-            if abs(len(form) - len(key)) > 0.25 * max(len(form), len(key)):
-                continue
-            score = similarity(key, form)
-            if score > best.get(canonical, -1.0):
-                best[canonical] = score
-        if not best:
-            return None, "unknown", 0.0
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
-        top, top_score = ranked[0]
-        runner = ranked[1][1] if len(ranked) > 1 else 0.0
-        if top_score >= self.config.match_min_score and top_score - runner >= self.config.match_margin:
-            return top, "fuzzy", top_score
-        return None, "unknown", top_score
 
     def with_owners(self, owners: Iterable[str], told: Iterable[str] = ()) -> Vocabulary:
         """A copy that also knows these owner names (as written in the document), and the
@@ -259,6 +231,9 @@ class Vocabulary:
     def _part_cost(self, part: str) -> _PartCost | None:
         """What one owner name costs: nothing known, a little told or misspelt, more unknown;
         None when it cannot be a name."""
+        words = part.split()
+        if len(words) > 1 and len(words[-1]) == 1 and words[-1].islower():
+            return None  # "Compliance a|nd Security": cut inside a word, whatever it resembles
         canonical, method, score = self.owner_match(part)
         if method == "known":
             return _PartCost(None)
@@ -275,8 +250,6 @@ class Vocabulary:
     def _unknown_cost(self, part: str) -> float | None:
         """Cost of a name outside every vocabulary; None when it cannot be a name at all."""
         words = part.split()
-        if len(words) > 1 and len(words[-1]) == 1 and words[-1].islower():
-            return None  # "Compliance a|nd Security"
         if (
             not part[0].isalpha()
             or len(part) < 2
@@ -341,6 +314,12 @@ class Vocabulary:
                 elif len(words) > size and " ".join(words[:size]) in roles:
                     words, changed = words[size:], True
         return " ".join(words)
+
+
+# Matcher methods that make a name known where a cell boundary is being looked for. An abbreviation
+# ("Platform Eng"), an acronym or a reordering is a fine reading of a whole owner cell but a poor
+# witness of where one ends: a cell cut inside "Platform Engineering" reads as an abbreviation.
+CUT_KNOWN = frozenset({"exact", "role-words", "qualifier", "decision"})
 
 
 def phrase_re(phrases: Sequence[str]) -> re.Pattern[str]:
