@@ -28,6 +28,7 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
@@ -104,7 +105,8 @@ def ingest(
         # JSON lines for this machine's worker processes, which then need neither Arrow nor DuckDB.
         plan = Plan(scratch / "plan.duckdb", db, fingerprint, parquet=executor is not None or shard_dir is not None)
         try:
-            _list(plan, root, config)
+            with _timed(summary.stage_seconds, "discover"):
+                _list(plan, root, config)
             summary.documents_seen = plan.count("SELECT 1 FROM listing WHERE kind IN ('file', 'refused')")
             previous = plan.previous_run()
             same_rules = previous is not None and (previous.fingerprint, previous.decisions_sha256) == (
@@ -116,7 +118,7 @@ def ingest(
                 assert previous is not None
                 return _quiet(db, summary, previous.run_id, fingerprint, decisions_sha)
             files = _parse_and_normalise(plan, scratch, config, decisions, fingerprint, incremental, not same_rules,
-                                         workers, executor, progress)  # fmt: skip
+                                         workers, executor, progress, summary.stage_seconds)  # fmt: skip
             summary.documents_parsed = plan.count("SELECT 1 FROM run_docs WHERE status = 'parsed'")
             summary.documents_rejected = summary.documents_seen - summary.documents_parsed
             summary.documents_reused = plan.count("SELECT 1 FROM tonight WHERE NOT fresh")
@@ -126,11 +128,12 @@ def ingest(
         if dry_run:
             load.preview_run(db, scratch / "plan.duckdb", files, summary, fingerprint)
             return summary
-        con = load.connect(db, wait=load.LOCK_WAIT_SECONDS)
-        try:
-            load.write_run(con, scratch / "plan.duckdb", files, summary, fingerprint, decisions_sha)
-        finally:
-            con.close()
+        with _timed(summary.stage_seconds, "load"):
+            con = load.connect(db, wait=load.LOCK_WAIT_SECONDS)
+            try:
+                load.write_run(con, scratch / "plan.duckdb", files, summary, fingerprint, decisions_sha)
+            finally:
+                con.close()
     return summary
 
 
@@ -159,6 +162,7 @@ def _parse_and_normalise(
     workers: int | None,
     executor: Executor | None,
     progress: Callable[[int, int], None] | None,
+    stages: dict[str, float],
 ) -> load.RunFiles:
     """Steps 2-4 of the module docstring; returns the run's shards for the load."""
     matchers = RunMatchers(config, decisions.values)
@@ -181,19 +185,23 @@ def _parse_and_normalise(
     with _Runners(workers, executor, lambda: next(batches)) as runners:
         per_task = runners.per_task(todo)
         tasks = (ParseTask(next(batches), batch) for batch in _chunks(plan.to_parse(incremental), per_task))
-        _collect(runners.run(tasks, todo, context, _counter(progress, todo)), found)
-        plan.settle(found["documents"], full=not incremental, renormalise_all=renormalise_all)
-        decide.services(plan, matchers, config, decisions)
-        clusters = decide.owner_clusters(plan, matchers, found["raw_entries"])
-        if clusters is not None and incremental and not renormalise_all:
-            plan.rewrite(decide.owner_changes(plan, matchers))
-        again = decide.to_normalise(
-            plan, found["raw_entries"], scratch, per_task, context.normalise_when_parsed, lambda: next(batches)
-        )
+        with _timed(stages, "parse"):
+            _collect(runners.run(tasks, todo, context, _counter(progress, todo)), found)
+        with _timed(stages, "decide"):
+            plan.settle(found["documents"], full=not incremental, renormalise_all=renormalise_all)
+            decide.services(plan, matchers, config, decisions)
+            clusters = decide.owner_clusters(plan, matchers, found["raw_entries"])
+            if clusters is not None and incremental and not renormalise_all:
+                plan.rewrite(decide.owner_changes(plan, matchers))
+            again = decide.to_normalise(
+                plan, found["raw_entries"], scratch, per_task, context.normalise_when_parsed, lambda: next(batches)
+            )
         if again:
             count = plan.count("SELECT 1 FROM renormalise")
-            _collect(runners.run(again, count, replace(context, clusters=clusters)), found)
-    decide.merges(plan, decisions, found["entries"])
+            with _timed(stages, "normalise"):
+                _collect(runners.run(again, count, replace(context, clusters=clusters)), found)
+    with _timed(stages, "decide"):
+        decide.merges(plan, decisions, found["entries"])
     return load.RunFiles(found["raw_entries"], found["entries"], found["entry_matches"], plan.parquet)
 
 
@@ -273,6 +281,16 @@ def _quiet(db: Path, summary: RunSummary, previous: str, fingerprint: str, decis
         con.close()
     summary.changes = {"new": 0, "changed": 0, "retired": 0}
     return summary
+
+
+@contextlib.contextmanager
+def _timed(stages: dict[str, float], stage: str) -> Iterator[None]:
+    """Add the wall-clock seconds of the block to `stages[stage]`."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        stages[stage] = round(stages.get(stage, 0.0) + time.perf_counter() - start, 3)
 
 
 @contextlib.contextmanager
