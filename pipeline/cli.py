@@ -106,13 +106,21 @@ def main(verbose: int) -> None:
     "--workers",
     type=click.IntRange(min=1),
     default=None,
-    help="Processes for parsing (default: one per CPU; 1 parses in this process).",
+    help="Worker processes for parsing (default: one per CPU; under 64 documents to parse, this process parses).",
 )
 @click.option(
     "--dask",
     "dask_address",
     metavar="ADDRESS",
     help="Parse on a Dask cluster at ADDRESS (tcp://host:8786) instead of local processes. Needs the 'dask' extra.",
+)
+@click.option(
+    "--shards",
+    "shard_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder where workers write the run's Parquet shards, kept after the run under the run's id "
+    "(storage a Dask cluster's workers share). Default: a scratch folder beside --db, removed after the run.",
 )
 @click.option("--full", is_flag=True, help="Re-parse every document, ignoring the cache of unchanged ones.")
 @click.option(
@@ -128,6 +136,7 @@ def ingest(
     config_path: Path | None,
     workers: int | None,
     dask_address: str | None,
+    shard_dir: Path | None,
     full: bool,
     dry_run: bool,
     as_json: bool,
@@ -168,6 +177,7 @@ def ingest(
                 incremental=not full,
                 progress=progress,
                 dry_run=dry_run,
+                shard_dir=shard_dir,
             )
     except RiskregError as err:
         raise click.ClickException(str(err)) from err

@@ -33,6 +33,10 @@ class OwnerAlias:
     alias: str
 
 
+# Config attributes that do not change what a document gives, so do not key the parse cache.
+UNFINGERPRINTED = frozenset({"source", "decisions_path", "max_document_mb", "document_seconds"})
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything that changes how documents are read and normalised; every default is here.
@@ -75,6 +79,11 @@ class Config:
     # [lexicon] languages: the packs every document is read with, English first; empty: English
     # and the packs each document's own labels use (`pipeline.languages`).
     languages: tuple[str, ...] = ()
+    # [limits] max_document_mb: a larger file is rejected without being read; document_seconds: the
+    # time budget of one document (read, parse, normalise), after which it is rejected and the run
+    # goes on. Neither changes what a document that is read gives, so neither keys the parse cache.
+    max_document_mb: float = 20.0
+    document_seconds: float = 60.0
     # where the file was read from, for messages
     source: str = "<defaults>"
 
@@ -91,10 +100,15 @@ class Config:
         It covers the code too (the source of the pipeline and parsers packages), so an upgrade
         or a local fix never serves a parse made by older code.
         """
-        payload = {k: v for k, v in asdict(self).items() if k not in ("source", "decisions_path")}
+        payload = {k: v for k, v in asdict(self).items() if k not in UNFINGERPRINTED}
         payload["lexicon_files"] = [Path(f).read_text(encoding="utf-8") for f in self.lexicon_files]
         blob = json.dumps([__version__, code_fingerprint(), payload], sort_keys=True, default=str)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    @property
+    def max_document_bytes(self) -> int:
+        """`[limits] max_document_mb` in bytes."""
+        return int(self.max_document_mb * 2**20)
 
     def with_owner_directory(self, path: str | Path) -> Config:
         """A copy using the owner directory in a CSV file (columns canonical,alias)."""
@@ -191,6 +205,7 @@ _TOML_KEYS: dict[str, dict[str, str]] = {
     "values": {"null": "null_values"},
     "review": {"decisions": "decisions_path", "merge_min_score": "merge_min_score"},
     "lexicon": {"files": "lexicon_files", "languages": "languages"},
+    "limits": {"max_document_mb": "max_document_mb", "document_seconds": "document_seconds"},
 }
 # Allowed ranges of the numeric settings: attribute -> (lowest, highest).
 _RANGES: dict[str, tuple[float, float]] = {
@@ -199,6 +214,8 @@ _RANGES: dict[str, tuple[float, float]] = {
     "match_min_length": (1, 100),
     "match_max_edits": (0, 10),
     "merge_min_score": (0.0, 100.0),
+    "max_document_mb": (0.001, 4096.0),
+    "document_seconds": (0.1, 86400.0),
 }
 
 

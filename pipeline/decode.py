@@ -196,10 +196,18 @@ def _legacy(data: bytes, repairs: list[Repair]) -> tuple[str, str]:
     return "".join(out), encoding
 
 
+# C0 control characters other than the line and page breaks text uses (\n \t \f \v).
+CONTROL_RE = re.compile(r"[\x00-\x08\x0d-\x1f]")
+
+
 def _looks_binary(text: str) -> bool:
+    r"""Whether the start of a decoded text has more control characters than text has.
+
+    >>> _looks_binary("a\tb\n" * 100), _looks_binary("\x00\x01\x02" * 100)
+    (False, True)
+    """
     sample = text[:4096]
-    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\n\t\f\v")
-    return controls > max(8, len(sample) // 100)
+    return len(CONTROL_RE.findall(sample)) > max(8, len(sample) // 100)
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,12 +266,13 @@ def explanation(decoded: Decoded, path: str) -> list[str]:
     return out
 
 
-def decode_document(path: str, data: bytes) -> Document:
-    """A Document from raw bytes: decoded, then repaired (see pipeline.repair)."""
+def decode_document(path: str, data: bytes, sha256: str | None = None) -> Document:
+    """A Document from raw bytes: decoded, then repaired (see pipeline.repair). `sha256`: the
+    bytes' hash when the caller has it already."""
     decoded = decode_and_repair(data, path)
     return Document(
         path=path,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256 or hashlib.sha256(data).hexdigest(),
         size=len(data),
         text=decoded.text,
         encoding=decoded.encoding,

@@ -60,8 +60,29 @@ def configured(config: Config, languages: Sequence[str]) -> Config:
     True
     """
     languages = reading_languages(languages)
+    if languages == ENGLISH and not config.lexicon_files and config.languages == languages:
+        return config
+    key = (id(config), languages)
+    made = _CONFIGURED.get(key)
+    if made is not None and made[0] is config:
+        return made[1]
+    if len(_CONFIGURED) >= MAX_CONFIGURED:
+        _CONFIGURED.clear()
+    result = _configured(config, languages)
+    _CONFIGURED[key] = (config, result)
+    return result
+
+
+# Configs made by `configured`, by (id of the base config, languages): every document asks for
+# one, and a run has a handful. The base config is kept beside its result, so an id reused by a
+# new object after the old one died is never mistaken for it.
+_CONFIGURED: dict[tuple[int, tuple[str, ...]], tuple[Config, Config]] = {}
+MAX_CONFIGURED = 64
+
+
+def _configured(config: Config, languages: tuple[str, ...]) -> Config:
     if languages == ENGLISH and not config.lexicon_files:
-        return config if config.languages == languages else replace(config, languages=languages)
+        return replace(config, languages=languages)
     packs = lexicon_pack.load(languages, config.lexicon_files)
     english = vocab.ENGLISH
     changes: dict[str, object] = {

@@ -1,118 +1,106 @@
-"""Stage load: a run's results into DuckDB, through Arrow, in one transaction.
+"""Stage load: a run into DuckDB, in one transaction, from the run's shards and plan.
 
-The current-state tables (documents, entries, services, matches) are replaced as a whole, so
-the database always equals a full run over the tree as it is now, whatever order or
-increments got it there; `runs` and `rejections` are appended, and `entry_history` gains a
-version only for entries that changed (pipeline.history). DuckDB's `executemany` takes
-about 2k rows/s; registering an Arrow table and `INSERT ... SELECT` takes hundreds of thousands.
+Every row goes in through DuckDB itself (`INSERT ... SELECT` from Parquet shards and from the
+plan's tables): no row crosses into Python. The current-state tables end up exactly as a full
+run over the tree as it is now would leave them, whatever order or increments got them there:
+`documents`, `services`, `matches` and `skipped` are written whole (a row per document or per
+distinct value); `entries` and `entry_matches` only for the documents whose entries changed
+(the rows of the others stay, their service and merge re-mapped by a join); `runs` and
+`rejections` are appended, and `entry_history` gains a version only for entries that changed
+(pipeline.history). A night where nothing changed writes its `runs` row and its rejections,
+nothing else (`write_quiet_run`).
+
+The write lock is taken here, for the load only: readers query the last committed state while
+a run parses. A full disk, a read-only folder, a database held by a reader: each is a
+LoadError that says what happened and what to do, and a failed COMMIT is never hidden behind
+the error of the ROLLBACK that follows it.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict
+import errno
+import logging
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import duckdb
-import pyarrow as pa
 
-from pipeline import __version__, history
-from pipeline.dates import date_in_languages
+from pipeline import __version__, history, shards
 from pipeline.errors import LoadError
-from pipeline.records import (
-    DocumentResult,
-    Entry,
-    EntryChange,
-    Match,
-    RawEntry,
-    Rejection,
-    Repair,
-    RunSummary,
-    Skipped,
-    SourceLoc,
-)
+from pipeline.records import EntryChange, Rejection, RunSummary
+
+log = logging.getLogger(__name__)
 
 # 2: matches.occurrences/example, services.documents; 3: entry_history, changes, risk_rollup,
-# owner_load, risks.live, documents.updated_on, runs.entries_new/changed/retired, comments
-SCHEMA_VERSION = "3"
+# owner_load, risks.live, documents.updated_on, runs.entries_new/changed/retired, comments;
+# 4: the columnar parse cache (cache_documents, cache_entries), entry_matches, documents.path_bytes,
+# runs.decisions_sha256
+SCHEMA_VERSION = "4"
 # Views whose columns carry the comment of the same column of a table.
 VIEW_COMMENTS_FROM = {"risks": "entries", "checks": "entries"}
-
-ENTRY_SCHEMA = pa.schema(
-    [
-        ("entry_key", pa.string()),
-        ("kind", pa.string()),
-        ("service", pa.string()),
-        ("entry_id", pa.string()),
-        ("title", pa.string()),
-        ("likelihood", pa.int8()),
-        ("impact", pa.int8()),
-        ("score", pa.int8()),
-        ("severity", pa.string()),
-        ("status", pa.string()),
-        ("owners", pa.list_(pa.string())),
-        ("owner_raw", pa.string()),
-        ("mitigation", pa.string()),
-        ("section", pa.string()),
-        ("checked", pa.bool_()),
-        ("likelihood_raw", pa.string()),
-        ("impact_raw", pa.string()),
-        ("severity_raw", pa.string()),
-        ("status_raw", pa.string()),
-        ("score_raw", pa.string()),
-        ("severity_source", pa.string()),
-        ("source_path", pa.string()),
-        ("source_line", pa.int32()),
-        ("source_lines", pa.list_(pa.int32())),
-        ("parser", pa.string()),
-        ("confidence", pa.float64()),
-        ("notes", pa.list_(pa.string())),
-        ("extra", pa.string()),
-        ("run_id", pa.string()),
-        ("duplicate_of", pa.string()),
-    ]
-)
-DOCUMENT_SCHEMA = pa.schema(
-    [
-        ("path", pa.string()),
-        ("sha256", pa.string()),
-        ("size", pa.int64()),
-        ("format", pa.string()),
-        ("parsers", pa.list_(pa.string())),
-        ("sniff_scores", pa.string()),
-        ("encoding", pa.string()),
-        ("repairs", pa.string()),
-        ("repair_count", pa.int32()),
-        ("title", pa.string()),
-        ("service", pa.string()),
-        ("metadata", pa.string()),
-        ("owner", pa.string()),
-        ("last_updated", pa.string()),
-        ("entry_count", pa.int32()),
-        ("status", pa.string()),
-        ("entries_sha256", pa.string()),
-        ("run_id", pa.string()),
-        ("updated_on", pa.date32()),
-        ("languages", pa.list_(pa.string())),
-    ]
-)
+# How long to wait for readers to let go of the database before loading.
+LOCK_WAIT_SECONDS = 60.0
+# DuckDB's memory limit for a run's connections (the plan's and the load's).
+DUCKDB_MEMORY = "128MB"
 
 
-def connect(db: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) a riskreg database with its schema in place."""
+@dataclass(frozen=True, slots=True)
+class RunFiles:
+    """The shards of a run, by kind, and their format."""
+
+    raw_entries: Sequence[str]
+    entries: Sequence[str]
+    entry_matches: Sequence[str]
+    parquet: bool = False
+
+
+def check_writable(db: str | Path) -> None:
+    """Fail early, with a message, when --db cannot be written: before a night of parsing."""
+    db = Path(db)
+    parent = db.parent if str(db.parent) else Path(".")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise LoadError(f"cannot create the folder {parent} for the database: {err.strerror}", str(db)) from err
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise LoadError(f"cannot write in {parent} (read-only?): choose a --db in a folder you can write", str(db))
+    if db.exists() and not os.access(db, os.W_OK):
+        raise LoadError("the database file is read-only: make it writable or choose another --db", str(db))
+
+
+def connect(db: str | Path, read_only: bool = False, wait: float = 0.0) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) a riskreg database with its schema in place. `wait`: seconds to
+    keep trying while another process (a reader) holds the database."""
     db = Path(db)
     if not read_only:
-        db.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(db), read_only=read_only)
-    except duckdb.Error as err:
-        raise LoadError(f"cannot open database: {err}", str(db)) from err
+        check_writable(db)
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            con = duckdb.connect(str(db), read_only=read_only)
+            break
+        except duckdb.IOException as err:
+            if "lock" in str(err).lower() and time.monotonic() < deadline:
+                time.sleep(0.5)
+                continue
+            hint = " (another process holds it: wait for it, or stop it)" if "lock" in str(err).lower() else ""
+            raise LoadError(f"cannot open database{hint}: {err}", str(db)) from err
+        except duckdb.Error as err:
+            raise LoadError(f"cannot open database: {err}", str(db)) from err
+    limit_memory(con)
     if not read_only:
         apply_schema(con)
     return con
+
+
+def limit_memory(con: duckdb.DuckDBPyConnection) -> None:
+    """Keep DuckDB's working memory small: past it, joins and sorts spill to disk, so a run's
+    peak memory does not grow with the corpus."""
+    con.execute(f"SET memory_limit = '{os.environ.get('RISKREG_DUCKDB_MEMORY', DUCKDB_MEMORY)}'")
 
 
 def connect_for_preview(db: str | Path) -> duckdb.DuckDBPyConnection:
@@ -134,7 +122,9 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
         inherited = con.execute(
             "SELECT v.column_name, t.comment FROM duckdb_columns() v JOIN duckdb_columns() t "
             "ON t.column_name = v.column_name AND t.table_name = ? AND t.schema_name = v.schema_name "
-            "WHERE v.table_name = ? AND v.comment IS NULL AND t.comment IS NOT NULL",
+            "AND t.database_name = v.database_name "
+            "WHERE v.table_name = ? AND v.comment IS NULL AND t.comment IS NOT NULL AND v.database_name = "
+            "current_database()",
             [table, view],
         ).fetchall()
         for column, comment in inherited:
@@ -145,8 +135,28 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def upgrade(db: str | Path) -> None:
+    """Bring an existing database's schema up to date (briefly taking the write lock), so that
+    a run can read it read-only while it parses."""
+    db = Path(db)
+    if not db.exists():
+        return
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            row = con.execute("SELECT value FROM schema_info WHERE key = 'schema_version'").fetchone()
+        finally:
+            con.close()
+    except duckdb.CatalogException:
+        row = None
+    except duckdb.Error as err:
+        raise LoadError(f"cannot open database: {err}", str(db)) from err
+    if row is None or row[0] != SCHEMA_VERSION:
+        connect(db, wait=LOCK_WAIT_SECONDS).close()
+
+
 def _sql_literal(text: str) -> str:
-    """A SQL string literal (COMMENT ON takes no parameters).
+    """A SQL string literal (COMMENT ON and ATTACH take no parameters).
 
     >>> print(_sql_literal("the parser's view"))
     'the parser''s view'
@@ -154,285 +164,343 @@ def _sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def cached_results(
-    con: duckdb.DuckDBPyConnection, fingerprint: str, keys: Iterable[tuple[str, str]]
-) -> dict[tuple[str, str], DocumentResult]:
-    """Parse results of earlier runs for (path, sha256) pairs, made with the same config."""
-    wanted = pa.table({"path": [k[0] for k in keys], "sha256": [k[1] for k in keys]})
-    con.register("wanted_docs", wanted)
+def is_disk_full(err: BaseException) -> bool:
+    """Whether a database error comes from a full disk (or quota)."""
+    text = str(err).lower()
+    return "no space left" in text or "disk quota" in text or getattr(err, "errno", None) == errno.ENOSPC
+
+
+def transaction_failed(con: duckdb.DuckDBPyConnection, err: duckdb.Error, what: str) -> LoadError:
+    """Roll back after a failed statement (or COMMIT), keeping the failure as the error: a
+    ROLLBACK that fails too (the transaction is already gone) is only logged."""
     try:
-        rows = con.execute(
-            "SELECT c.path, c.sha256, c.result FROM parse_cache c JOIN wanted_docs w USING (path, sha256) "
-            "WHERE c.fingerprint = ?",
-            [fingerprint],
-        ).fetchall()
-    finally:
-        con.unregister("wanted_docs")
-    return {(path, sha): result_from_json(blob) for path, sha, blob in rows}
+        con.execute("ROLLBACK")
+    except duckdb.Error as again:
+        log.debug("rollback after a failed load: %s", again)
+    if is_disk_full(err):
+        return LoadError(f"{what} not loaded, database unchanged: the disk is full ({err}); free space and run again")
+    return LoadError(f"{what} not loaded, database unchanged: {err}")
 
 
-def previous_documents(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
-    """path -> (sha256, status) of the documents as the last run left them."""
-    return {p: (s, st) for p, s, st in con.execute("SELECT path, sha256, status FROM documents").fetchall()}
+def write_quiet_run(con: duckdb.DuckDBPyConnection, summary: RunSummary, previous: str, fingerprint: str,
+                    decisions_sha: str | None) -> None:  # fmt: skip
+    """A night where nothing changed: the run and its rejections (the previous run's, which are
+    tonight's too) are recorded; no other table is touched."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(
+            """INSERT INTO runs SELECT * REPLACE ($run AS run_id, $started::TIMESTAMP AS started_at,
+                   $finished::TIMESTAMP AS finished_at, $root AS root, $version AS riskreg_version,
+                   $fp AS config_fingerprint, documents_seen AS documents_reused, 0 AS entries_new,
+                   0 AS entries_changed, 0 AS entries_retired, $decisions AS decisions_sha256)
+            FROM runs WHERE run_id = $previous""",
+            {
+                "run": summary.run_id,
+                "started": summary.started_at,
+                "finished": summary.finished_at,
+                "root": summary.root,
+                "version": __version__,
+                "fp": fingerprint,
+                "decisions": decisions_sha,
+                "previous": previous,
+            },
+        )
+        con.execute(
+            "INSERT INTO rejections SELECT * REPLACE ($run AS run_id) FROM rejections WHERE run_id = $previous",
+            {"run": summary.run_id, "previous": previous},
+        )
+        con.execute("COMMIT")
+    except duckdb.Error as err:
+        raise transaction_failed(con, err, f"run {summary.run_id}") from err
+
+
+# The result each document of the run shows: this run's parse (`fresh`), or one from the parse
+# cache (an unchanged document's, or a stale document's last good one). `{cache}` names the
+# database holding the cache tables, `{plan}` the plan's tables, as seen from the connection.
+RESULTS_VIEW = """
+CREATE OR REPLACE TEMP VIEW results AS
+SELECT f.* FROM {plan}run_docs d JOIN {plan}fresh f ON d.source = 'fresh' AND f.path = d.path
+UNION ALL BY NAME
+SELECT c.* FROM {plan}run_docs d JOIN {cache}cache_documents c
+    ON d.source = 'cache' AND c.path = d.path AND c.sha256 = d.result_sha AND c.fingerprint = d.result_fp
+"""
+
+
+def raw_results_sql(plan: str, cache: str, parquet: bool) -> str:
+    """The RawEntries of each document's result, as `RESULTS_VIEW` chooses it (this run's raw
+    entry shards are the parameter `$raw`)."""
+    return f"""
+    SELECT e.* FROM {plan}run_docs d JOIN ({shards.source_sql("$raw", "raw_entries", parquet)}) e
+        ON d.source = 'fresh' AND e.path = d.path
+    UNION ALL BY NAME
+    SELECT e.* FROM {plan}run_docs d JOIN {cache}cache_entries e
+        ON d.source = 'cache' AND e.path = d.path AND e.sha256 = d.result_sha AND e.fingerprint = d.result_fp
+    """
+
+
+# The run's entries as the load will leave them, before `entries` is touched: the rows kept (their
+# service and merge re-mapped) and the new ones. History compares it with the current versions.
+STAGED_SQL = """
+SELECT e.* REPLACE (s.service AS service, t.duplicate_of AS duplicate_of)
+FROM entries e JOIN plan.run_docs d ON d.path = e.source_path AND NOT d.rewrite AND d.status IN ('parsed', 'stale')
+LEFT JOIN results r ON r.path = e.source_path
+LEFT JOIN plan.service_map s ON s.written = r.service_written
+LEFT JOIN plan.merge_targets t ON t.entry_key = e.entry_key
+UNION ALL BY NAME
+SELECT * FROM new_entries
+"""
+# Statements of the load, in order, after the new entries are staged and history recorded.
+LOAD_SQL = (
+    # the parse cache gains tonight's parses (a --full run parses cached documents again)
+    "DELETE FROM cache_entries WHERE (path, sha256, fingerprint) IN "
+    "(SELECT (path, sha256, fingerprint) FROM plan.fresh)",
+    "DELETE FROM cache_documents WHERE (path, sha256, fingerprint) IN "
+    "(SELECT (path, sha256, fingerprint) FROM plan.fresh)",
+    "INSERT INTO cache_documents BY NAME SELECT * FROM plan.fresh WHERE cacheable",
+    "INSERT INTO cache_entries BY NAME SELECT e.* FROM ({raw}) e "
+    "SEMI JOIN plan.fresh f ON f.path = e.path AND f.sha256 = e.sha256 AND f.cacheable",
+    # entries: the kept rows stay (service and merge re-mapped where they changed), the rest go
+    "CREATE TEMP TABLE kept_changes AS SELECT s.entry_key, s.service, s.duplicate_of FROM staged s "
+    "JOIN entries e USING (entry_key) WHERE e.service IS DISTINCT FROM s.service "
+    "OR e.duplicate_of IS DISTINCT FROM s.duplicate_of",
+    "DELETE FROM entries WHERE source_path NOT IN "
+    "(SELECT path FROM plan.run_docs WHERE NOT rewrite AND status IN ('parsed', 'stale'))",
+    "UPDATE entries SET service = k.service, duplicate_of = k.duplicate_of FROM kept_changes k "
+    "WHERE entries.entry_key = k.entry_key",
+    "INSERT INTO entries BY NAME SELECT * FROM new_entries",
+    "DELETE FROM entry_matches WHERE path NOT IN "
+    "(SELECT path FROM plan.run_docs WHERE NOT rewrite AND status IN ('parsed', 'stale'))",
+    "INSERT INTO entry_matches BY NAME SELECT m.* FROM ({tallies}) m "
+    "SEMI JOIN plan.run_docs d ON d.path = m.path AND d.rewrite",
+    # documents, services, matches, skipped: written whole (one row per document or distinct value)
+    "DELETE FROM documents",
+    """INSERT INTO documents BY NAME
+    SELECT d.path, d.sha256, r.size, r.format, r.parsers, r.sniff_scores, r.encoding, r.repairs, r.repair_count,
+           r.title, s.service, r.metadata, r.owner, r.last_updated, r.entry_count, d.status,
+           CASE WHEN r.entry_count > 0 THEN r.sha256 END AS entries_sha256, $run AS run_id, r.updated_on,
+           r.languages, d.path_bytes
+    FROM plan.run_docs d JOIN results r USING (path) LEFT JOIN plan.service_map s ON s.written = r.service_written""",
+    "DELETE FROM services",
+    "INSERT INTO services BY NAME SELECT * FROM plan.run_services",
+    "DELETE FROM matches",
+    """INSERT INTO matches BY NAME
+    SELECT vocabulary, raw, canonical, method, first(score ORDER BY path, ordinal) AS score,
+           first(runner_up ORDER BY path, ordinal) AS runner_up,
+           first(runner_up_score ORDER BY path, ordinal) AS runner_up_score,
+           first(needs_review ORDER BY path, ordinal) AS needs_review, sum(occurrences)::INTEGER AS occurrences,
+           first(example ORDER BY path, ordinal) AS example
+    FROM entry_matches GROUP BY vocabulary, raw, canonical, method""",
+    "INSERT INTO matches BY NAME SELECT * FROM plan.run_matches",
+    "DELETE FROM skipped",
+    """INSERT INTO skipped BY NAME
+    SELECT path, s.line, s.structure, s.reason, s.detail, $run AS run_id
+    FROM (SELECT path, unnest(skipped) AS s FROM results)""",
+    # tonight's rejections: what was refused, and what each document read tonight said
+    """INSERT INTO rejections BY NAME
+    SELECT $run AS run_id, path, NULL AS line, 'read' AS stage, reason, NULL AS detail
+    FROM plan.listing WHERE kind <> 'file'
+    UNION ALL BY NAME
+    SELECT $run AS run_id, path, x.line, x.stage, x.reason, x.detail
+    FROM (SELECT path, unnest(rejections) AS x FROM tonight_results)""",
+    # the cache keeps what a current document can use: its bytes, or its last good bytes
+    """DELETE FROM cache_documents c WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.path = c.path
+        AND ((c.sha256 = d.sha256 AND c.fingerprint = $fp) OR c.sha256 = d.entries_sha256))""",
+    """DELETE FROM cache_entries e WHERE NOT EXISTS (SELECT 1 FROM cache_documents c
+        WHERE c.path = e.path AND c.sha256 = e.sha256 AND c.fingerprint = e.fingerprint)""",
+)
+# Each document's result as read tonight (a stale document's is not the one it shows).
+TONIGHT_VIEW = """
+CREATE OR REPLACE TEMP VIEW tonight_results AS
+SELECT f.* FROM plan.tonight t JOIN plan.fresh f ON t.fresh AND f.path = t.path
+UNION ALL BY NAME
+SELECT c.* FROM plan.tonight t JOIN cache_documents c
+    ON NOT t.fresh AND c.path = t.path AND c.sha256 = t.sha256 AND c.fingerprint = $fp
+"""
+
+
+def _stage(con: duckdb.DuckDBPyConnection, plan_file: Path, files: RunFiles, run_id: str, fingerprint: str) -> None:
+    """Attach the plan and stage the run: `results`, `tonight_results`, `new_entries`, `staged`."""
+    con.execute(f"ATTACH {_sql_literal(str(plan_file))} AS plan (READ_ONLY)")
+    con.execute(RESULTS_VIEW.format(cache="", plan="plan."))
+    con.execute(TONIGHT_VIEW.replace("$fp", _sql_literal(fingerprint)))
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE new_entries AS
+        SELECT n.* REPLACE (s.service AS service, t.duplicate_of AS duplicate_of), $run AS run_id
+        FROM ({shards.source_sql("$entries", "entries", files.parquet)}) n
+        SEMI JOIN plan.run_docs d ON d.path = n.source_path AND d.rewrite
+        LEFT JOIN results r ON r.path = n.source_path
+        LEFT JOIN plan.service_map s ON s.written = r.service_written
+        LEFT JOIN plan.merge_targets t ON t.entry_key = n.entry_key""",
+        {"run": run_id, "entries": list(files.entries)},
+    )
+    con.execute(f"CREATE OR REPLACE TEMP VIEW staged AS {STAGED_SQL}")
+
+
+def _unstage(con: duckdb.DuckDBPyConnection) -> None:
+    for name in ("staged", "results", "tonight_results"):
+        con.execute(f"DROP VIEW IF EXISTS {name}")
+    con.execute("DROP TABLE IF EXISTS new_entries")
+    con.execute("DROP TABLE IF EXISTS kept_changes")
+    con.execute("DETACH DATABASE IF EXISTS plan")
 
 
 def write_run(
     con: duckdb.DuckDBPyConnection,
+    plan_file: Path,
+    files: RunFiles,
     summary: RunSummary,
     fingerprint: str,
-    results: Sequence[DocumentResult],
-    current_sha: Mapping[str, str],
-    statuses: Mapping[str, str],
-    services: Mapping[str, str | None],
-    entries: Sequence[Entry],
-    service_rows: Sequence[tuple[str, str, str, int]],
-    matches: Sequence[Match],
-    new_results: Sequence[DocumentResult],
+    decisions_sha: str | None,
 ) -> dict[str, int]:
-    """Replace the current state with this run's, add the versions of entries that changed, append
-    the run and its rejections: all or nothing. Returns the entries new, changed and retired."""
-    tables = {
-        "new_entries": entry_table(entries, summary.run_id),
-        "new_documents": document_table(results, current_sha, statuses, services, summary.run_id),
-        "new_services": service_table(service_rows),
-        "new_matches": match_table(matches),
-        "new_rejections": rejection_table(summary.rejections, summary.run_id),
-        "new_skipped": skipped_table(results, summary.run_id),
-        "new_cache": pa.table(
-            {
-                "sha256": [r.sha256 for r in new_results],
-                "path": [r.path for r in new_results],
-                "fingerprint": [fingerprint] * len(new_results),
-                "result": [result_to_json(r) for r in new_results],
-            }
-        ),
+    """Load the run: all or nothing. Returns the entries new, changed and retired."""
+    params = {
+        "run": summary.run_id,
+        "fp": fingerprint,
+        "raw": list(files.raw_entries),
+        "tallies": list(files.entry_matches),
     }
-    con.execute("BEGIN TRANSACTION")
     try:
-        for name, table in tables.items():
-            con.register(name, table)
-        history.record_versions(con, "new_entries", summary.run_id, history.previous_run(con))
-        changes = history.change_counts(con, summary.run_id)
-        con.execute("DELETE FROM entries")
-        con.execute("INSERT INTO entries BY NAME SELECT * FROM new_entries")
-        con.execute("DELETE FROM documents")
-        con.execute("INSERT INTO documents BY NAME SELECT * FROM new_documents")
-        con.execute("DELETE FROM services")
-        con.execute("INSERT INTO services BY NAME SELECT * FROM new_services")
-        con.execute("DELETE FROM matches")
-        con.execute("INSERT INTO matches BY NAME SELECT * FROM new_matches")
-        con.execute("INSERT INTO rejections BY NAME SELECT * FROM new_rejections")
-        con.execute("DELETE FROM skipped")
-        con.execute("INSERT INTO skipped BY NAME SELECT * FROM new_skipped")
-        con.execute("INSERT INTO parse_cache BY NAME SELECT * FROM new_cache")
-        # Keep only cache rows a current document can still use: its bytes, or its last good bytes.
-        con.execute(
-            "DELETE FROM parse_cache c WHERE c.fingerprint <> ? OR NOT EXISTS (SELECT 1 FROM documents d "
-            "WHERE d.path = c.path AND c.sha256 IN (d.sha256, d.entries_sha256))",
-            [fingerprint],
-        )
-        con.execute(
-            "INSERT INTO runs (run_id, started_at, finished_at, root, riskreg_version, config_fingerprint, "
-            "documents_seen, documents_parsed, documents_rejected, documents_reused, entries, risks, checks, "
-            "review_items, exit_code, skipped, entries_new, entries_changed, entries_retired) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                summary.run_id,
-                summary.started_at,
-                summary.finished_at,
-                summary.root,
-                __version__,
-                fingerprint,
-                summary.documents_seen,
-                summary.documents_parsed,
-                summary.documents_rejected,
-                summary.documents_reused,
-                summary.entries,
-                summary.entries_by_kind.get("risk", 0),
-                summary.entries_by_kind.get("check", 0),
-                summary.review_items,
-                summary.exit_code,
-                sum(summary.skipped.values()),
-                changes["new"],
-                changes["changed"],
-                changes["retired"],
-            ],
-        )
-        con.execute("COMMIT")
-    except duckdb.Error as err:
-        con.execute("ROLLBACK")
-        raise LoadError(f"run {summary.run_id} not loaded, database unchanged: {err}") from err
+        con.execute("BEGIN TRANSACTION")
+        try:
+            _stage(con, plan_file, files, summary.run_id, fingerprint)
+            history.record_versions(con, "staged", summary.run_id, history.previous_run(con))
+            changes = history.change_counts(con, summary.run_id)
+            sources = {
+                "raw": shards.source_sql("$raw", "raw_entries", files.parquet),
+                "tallies": shards.source_sql("$tallies", "entry_matches", files.parquet),
+            }
+            for template in LOAD_SQL:
+                sql = template.format(**sources) if "{" in template else template
+                con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
+            summary.changes = changes
+            read_summary(con, summary)
+            _record(con, summary, fingerprint, decisions_sha)
+            con.execute("COMMIT")
+        except duckdb.Error as err:
+            raise transaction_failed(con, err, f"run {summary.run_id}") from err
     finally:
-        for name in tables:
-            con.unregister(name)
+        _unstage(con)
     return changes
 
 
-def preview(con: duckdb.DuckDBPyConnection, entries: Sequence[Entry], run_id: str) -> list[EntryChange]:
-    """What writing this run's entries would add, change and retire: nothing is written."""
-    con.register("preview_entries", entry_table(entries, run_id))
+def read_summary(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> None:
+    """What the tables hold after the run, into the summary: entries, review items, skipped
+    structures, and the run's rejections."""
+    entries, risks, checks = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE kind = 'risk'), count(*) FILTER (WHERE kind = 'check') FROM entries"
+    ).fetchone()  # type: ignore[misc]
+    (review,) = con.execute("SELECT count(*) FROM matches WHERE needs_review").fetchone()  # type: ignore[misc]
+    skipped = con.execute("SELECT reason, count(*) FROM skipped GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
+    rejections = con.execute(
+        "SELECT path, stage, reason, line, detail FROM rejections WHERE run_id = ? "
+        "ORDER BY stage <> 'read', path, line NULLS FIRST",
+        [summary.run_id],
+    ).fetchall()
+    summary.rejections = [Rejection(p, s, r, ln, d or "") for p, s, r, ln, d in rejections]
+    summary.entries, summary.review_items = entries, review
+    summary.entries_by_kind = {k: n for k, n in (("risk", risks), ("check", checks)) if n}
+    summary.skipped = dict(skipped)
+
+
+def _record(con: duckdb.DuckDBPyConnection, summary: RunSummary, fingerprint: str, decisions_sha: str | None) -> None:
+    """The `runs` row."""
+    changes = summary.changes
+    con.execute(
+        "INSERT INTO runs (run_id, started_at, finished_at, root, riskreg_version, config_fingerprint, "
+        "documents_seen, documents_parsed, documents_rejected, documents_reused, entries, risks, checks, "
+        "review_items, exit_code, skipped, entries_new, entries_changed, entries_retired, decisions_sha256) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            summary.run_id,
+            summary.started_at,
+            summary.finished_at,
+            summary.root,
+            __version__,
+            fingerprint,
+            summary.documents_seen,
+            summary.documents_parsed,
+            summary.documents_rejected,
+            summary.documents_reused,
+            summary.entries,
+            summary.entries_by_kind.get("risk", 0),
+            summary.entries_by_kind.get("check", 0),
+            summary.review_items,
+            summary.exit_code,
+            sum(summary.skipped.values()),
+            changes["new"],
+            changes["changed"],
+            changes["retired"],
+            decisions_sha,
+        ],
+    )
+
+
+def preview_run(db: Path, plan_file: Path, files: RunFiles, summary: RunSummary, fingerprint: str) -> None:
+    """A dry run: what loading the run would add, change, retire and reject, into the summary;
+    nothing written (the database is opened read-only, or stands in memory when it does not exist)."""
+    con = connect_for_preview(db)
     try:
-        return history.preview(con, "preview_entries")
+        _stage(con, plan_file, files, summary.run_id, fingerprint)
+        summary.dry_run = True
+        summary.preview = preview(con, "staged")
+        summary.changes = history.counted(summary.preview)
+        entries, risks, checks = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE kind = 'risk'), count(*) FILTER (WHERE kind = 'check') FROM staged"
+        ).fetchone()  # type: ignore[misc]
+        summary.entries = entries
+        summary.entries_by_kind = {k: n for k, n in (("risk", risks), ("check", checks)) if n}
+        (summary.review_items,) = con.execute(
+            f"""SELECT count(*) FILTER (WHERE needs_review) FROM (
+                SELECT vocabulary, raw, canonical, method, bool_or(needs_review) AS needs_review FROM (
+                    SELECT m.* FROM entry_matches m SEMI JOIN plan.run_docs d
+                        ON d.path = m.path AND NOT d.rewrite AND d.status IN ('parsed', 'stale')
+                    UNION ALL BY NAME
+                    SELECT m.* FROM ({shards.source_sql("$tallies", "entry_matches", files.parquet)}) m
+                    SEMI JOIN plan.run_docs d ON d.path = m.path AND d.rewrite
+                ) GROUP BY ALL
+                UNION ALL SELECT vocabulary, raw, canonical, method, needs_review FROM plan.run_matches)""",
+            {"tallies": list(files.entry_matches)},
+        ).fetchone()  # type: ignore[misc]
+        skipped = con.execute(
+            "SELECT s.reason, count(*) FROM (SELECT unnest(skipped) AS s FROM results) GROUP BY 1 ORDER BY 2 DESC, 1"
+        ).fetchall()
+        summary.skipped = dict(skipped)
+        rejections = con.execute(
+            """SELECT * FROM (
+                SELECT path, 'read' AS stage, reason, NULL::INTEGER AS line, NULL AS detail FROM plan.listing
+                WHERE kind <> 'file'
+                UNION ALL
+                SELECT path, x.stage, x.reason, x.line, x.detail
+                FROM (SELECT path, unnest(rejections) AS x FROM tonight_results)
+            ) ORDER BY stage <> 'read', path, line NULLS FIRST"""
+        ).fetchall()
+        summary.rejections = [Rejection(p, s, r, ln, d or "") for p, s, r, ln, d in rejections]
+    finally:
+        _unstage(con)
+        con.close()
+
+
+def preview(con: duckdb.DuckDBPyConnection, staged: str) -> list[EntryChange]:
+    """What writing this run's entries (`staged`, a relation) would add, change and retire."""
+    try:
+        return history.preview(con, staged)
     except duckdb.Error as err:
         raise LoadError(f"cannot compare with the database (made by an older riskreg? ingest once): {err}") from err
-    finally:
-        con.unregister("preview_entries")
 
 
-def entry_table(entries: Sequence[Entry], run_id: str) -> pa.Table:
-    columns: dict[str, list[Any]] = {name: [] for name in ENTRY_SCHEMA.names}
-    for e in entries:
-        for name in ENTRY_SCHEMA.names:
-            if name == "run_id":
-                columns[name].append(run_id)
-            elif name == "extra":
-                columns[name].append(json.dumps(dict(e.extra), ensure_ascii=False) if e.extra else None)
-            else:
-                value = getattr(e, name)
-                columns[name].append(list(value) if isinstance(value, tuple) else value)
-    return pa.table(columns, schema=ENTRY_SCHEMA)
-
-
-def document_table(
-    results: Sequence[DocumentResult],
-    current_sha: Mapping[str, str],
-    statuses: Mapping[str, str],
-    services: Mapping[str, str | None],
-    run_id: str,
-) -> pa.Table:
-    """`documents` rows. A stale document's result is its last good parse: `sha256` is the
-    bytes as they are now, `entries_sha256` the bytes its entries come from."""
-    rows = []
-    for r in results:
-        rows.append(
-            {
-                "path": r.path,
-                "sha256": current_sha[r.path],
-                "entries_sha256": r.sha256 if r.entries else None,
-                "size": r.size,
-                "format": r.format,
-                "parsers": list(r.parsers),
-                "sniff_scores": json.dumps(dict(r.sniff_scores)) if r.sniff_scores else None,
-                "encoding": r.encoding,
-                "repairs": json.dumps([asdict(x) for x in r.repairs], ensure_ascii=False),
-                "repair_count": sum(x.count for x in r.repairs if not x.step.startswith(("bom:", "newlines:"))),
-                "title": r.title,
-                "service": services.get(r.path),
-                "metadata": json.dumps(dict(r.metadata), ensure_ascii=False) if r.metadata else None,
-                "owner": r.metadata.get("owner") or r.metadata.get("owners"),
-                "last_updated": (updated := _last_updated(r.metadata)),
-                "updated_on": date_in_languages(updated, r.languages) if updated else None,
-                "languages": list(r.languages) or None,
-                "entry_count": len(r.entries),
-                "status": statuses[r.path],
-                "run_id": run_id,
-            }
-        )
-    return pa.Table.from_pylist(rows, schema=DOCUMENT_SCHEMA)
-
-
-def _last_updated(metadata: Mapping[str, str]) -> str | None:
-    return metadata.get("last updated") or metadata.get("updated") or metadata.get("date")
-
-
-MATCH_SCHEMA = pa.schema(
-    [
-        ("vocabulary", pa.string()),
-        ("raw", pa.string()),
-        ("canonical", pa.string()),
-        ("method", pa.string()),
-        ("score", pa.float64()),
-        ("runner_up", pa.string()),
-        ("runner_up_score", pa.float64()),
-        ("needs_review", pa.bool_()),
-        ("occurrences", pa.int32()),
-        ("example", pa.string()),
-    ]
-)
-SERVICE_SCHEMA = pa.schema(
-    [("service", pa.string()), ("alias", pa.string()), ("key", pa.string()), ("documents", pa.int32())]
-)
-
-
-def match_table(matches: Sequence[Match]) -> pa.Table:
-    """`matches` rows: one per distinct raw -> canonical decision of the run."""
-    return pa.Table.from_pylist([asdict(m) for m in matches], schema=MATCH_SCHEMA)
-
-
-def service_table(rows: Sequence[tuple[str, str, str, int] | tuple[str, str, str]]) -> pa.Table:
-    """`services` rows: (service, alias, key, documents); a row without a count counts one document."""
-    return pa.Table.from_pylist(
-        [dict(zip(SERVICE_SCHEMA.names, (*r, 1)[:4], strict=True)) for r in rows], schema=SERVICE_SCHEMA
-    )
-
-
-def rejection_table(rejections: Sequence[Rejection], run_id: str) -> pa.Table:
-    return pa.Table.from_pylist(
-        [
-            {
-                "run_id": run_id,
-                "path": r.path,
-                "line": r.line,
-                "stage": r.stage,
-                "reason": r.reason,
-                "detail": r.detail or None,
-            }
-            for r in rejections
-        ],
-        schema=pa.schema(
-            [
-                ("run_id", pa.string()),
-                ("path", pa.string()),
-                ("line", pa.int32()),
-                ("stage", pa.string()),
-                ("reason", pa.string()),
-                ("detail", pa.string()),
-            ]
-        ),
-    )
-
-
-SKIPPED_SCHEMA = pa.schema(
-    [
-        ("path", pa.string()),
-        ("line", pa.int32()),
-        ("structure", pa.string()),
-        ("reason", pa.string()),
-        ("detail", pa.string()),
-        ("run_id", pa.string()),
-    ]
-)
-
-
-def skipped_table(results: Sequence[DocumentResult], run_id: str) -> pa.Table:
-    """`skipped` rows: what each document held and the recognisers left, with why."""
-    return pa.Table.from_pylist(
-        [
-            {"path": r.path, "line": s.line, "structure": s.structure, "reason": s.reason, "detail": s.detail or None}
-            | {"run_id": run_id}
-            for r in results
-            for s in r.skipped
-        ],
-        schema=SKIPPED_SCHEMA,
-    )
-
-
-# --- parse cache serialisation: DocumentResult <-> JSON (plain, inspectable, version-keyed) ---
-
-
-def result_to_json(result: DocumentResult) -> str:
-    return json.dumps(asdict(result), ensure_ascii=False)
-
-
-def result_from_json(blob: str) -> DocumentResult:
-    d = json.loads(blob)
-    d["skipped"] = tuple(Skipped(**x) for x in d.get("skipped", ()))
-    d["repairs"] = tuple(Repair(**x) for x in d["repairs"])
-    d["parsers"] = tuple(d["parsers"])
-    d["languages"] = tuple(d.get("languages", ()))
-    d["rejections"] = tuple(Rejection(**x) for x in d["rejections"])
-    d["entries"] = tuple(
-        RawEntry(**{**e, "loc": SourceLoc(**e["loc"]), "lines": tuple(e["lines"]), "notes": tuple(e["notes"])})
-        for e in d["entries"]
-    )
-    return DocumentResult(**d)
+__all__ = [
+    "RESULTS_VIEW",
+    "SCHEMA_VERSION",
+    "RunFiles",
+    "apply_schema",
+    "check_writable",
+    "connect",
+    "connect_for_preview",
+    "preview",
+    "preview_run",
+    "raw_results_sql",
+    "read_summary",
+    "upgrade",
+    "write_quiet_run",
+    "write_run",
+]

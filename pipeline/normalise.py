@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from pipeline.config import Config
@@ -62,47 +62,63 @@ def _key(path: str, ident: tuple[str, str, str], occurrence: int) -> str:
 
 
 def normalise(results: Sequence[DocumentResult], config: Config, decisions: Decisions | None = None) -> NormalisedRun:
-    """Normalise every entry of a run's documents, reading review decisions first."""
+    """Normalise every entry of a run's documents, reading review decisions first.
+
+    In memory, for a few documents (tests, `riskreg explain`); `pipeline.run` takes the same
+    steps over a whole tree in bounded memory: the run-wide decisions over distinct values
+    (services, owner clusters), then each document on its own (`normalise_document`)."""
     decisions = decisions or Decisions()
     run = NormalisedRun()
     matchers = RunMatchers(config, decisions.values)
-    written = {}
-    for r in results:
-        v = matchers.for_document(r)
-        written[r.path] = service_of_document(
-            r.title, r.metadata, r.path, v.type_words, v.generic_folders, v.title_words
-        )[0]
+    written = {r.path: written_service(r, matchers.for_document(r)) for r in results}
     names = canonical_services(written, matchers.run_type_words(results), config.guards, decisions.values)
     run.services, run.service_keys = names.of_path, names.keys
     run.service_aliases = names.aliases
-    matchers.cluster_owners(results)
+    matchers.cluster_owners(matchers.owner_cells(results))
 
     tally: dict[tuple[str, str, str | None, str], list] = {}  # match identity -> [match, count, example]
     for result in results:
-        vocabulary = matchers.for_document(result)
-        scales = document_scales(result, vocabulary.config.null_values)
-        vocabulary.levels = {}  # (field, raw) -> Match, on this document's scales
-        seen: Counter[tuple[str, str, str]] = Counter()
-        for raw in result.entries:
-            service = run.services.get(result.path)
-            entry, matches = normalise_entry(raw, service, scales, vocabulary.config, vocabulary, seen)
-            run.entries.append(entry)
-            for m in matches:
-                _count(tally, m, str(raw.loc))
+        entries, used = normalise_document(result, run.services.get(result.path), matchers.for_document(result))
+        run.entries.extend(entries)
+        for m, n, where in used:
+            counted = tally.setdefault((m.vocabulary, m.raw, m.canonical, m.method), [m, 0, where])
+            counted[1] += n
     run.matches = [replace(m, occurrences=n, example=where) for m, n, where in tally.values()]
     run.matches += names.matches + merge_matches(run.entries, decisions)
     run.entries = mark_duplicates(run.entries, decisions)
     return run
 
 
-def _count(tally: dict, m: Match, where: str) -> None:
-    """Add one use of a decision to the run's tally of distinct decisions."""
-    ident = (m.vocabulary, m.raw, m.canonical, m.method)
-    counted = tally.get(ident)
-    if counted is None:
-        tally[ident] = [m, 1, where]
-    else:
-        counted[1] += 1
+def written_service(result: DocumentResult, vocabulary: Vocabulary) -> str:
+    """The service a document names, as written (`services.service_of_document`), read with the
+    words of its languages: what the run's clustering takes."""
+    return service_of_document(
+        result.title, result.metadata, result.path, vocabulary.type_words, vocabulary.generic_folders,
+        vocabulary.title_words,
+    )[0]  # fmt: skip
+
+
+def normalise_document(
+    result: DocumentResult, service: str | None, vocabulary: Vocabulary
+) -> tuple[list[Entry], list[tuple[Match, int, str]]]:
+    """One document's entries normalised, and the distinct decisions they used with how often
+    and the first place, in order of first use. Depends on the run only through `vocabulary`
+    (its owner clusters) and `service`; everything else is the document's own."""
+    scales = document_scales(result, vocabulary.config.null_values)
+    vocabulary.levels = {}  # (field, raw) -> Match, on this document's scales
+    seen: Counter[tuple[str, str, str]] = Counter()
+    entries: list[Entry] = []
+    tally: dict[tuple[str, str, str | None, str], list] = {}
+    for raw in result.entries:
+        entry, matches = normalise_entry(raw, service, scales, vocabulary.config, vocabulary, seen)
+        entries.append(entry)
+        for m in matches:
+            counted = tally.get((m.vocabulary, m.raw, m.canonical, m.method))
+            if counted is None:
+                tally[(m.vocabulary, m.raw, m.canonical, m.method)] = [m, 1, str(raw.loc)]
+            else:
+                counted[1] += 1
+    return entries, [(m, n, where) for m, n, where in tally.values()]
 
 
 def document_scales(result: DocumentResult, null_values: tuple[str, ...]) -> dict[str, DocumentScale]:
@@ -219,7 +235,11 @@ def normalise_entry(
 def merge_matches(entries: Iterable[Entry], decisions: Decisions) -> list[Match]:
     """The merges people decided in review ("these two entries are one risk"), for the `matches`
     table: raw is the entry merged, canonical the entry it is merged into (see `mark_duplicates`)."""
-    where = {e.entry_key: f"{e.source_path}:{e.source_line}" for e in entries}
+    return merges_at({e.entry_key: f"{e.source_path}:{e.source_line}" for e in entries}, decisions)
+
+
+def merges_at(where: Mapping[str, str], decisions: Decisions) -> list[Match]:
+    """`merge_matches` from where each entry of the run is (entry_key -> "path:line")."""
     return [
         Match(RISK, a, b, "decision", 100.0, example=where[a])
         for a, b in sorted(decisions.merged_into.items())
@@ -228,12 +248,22 @@ def merge_matches(entries: Iterable[Entry], decisions: Decisions) -> list[Match]
 
 
 def mark_duplicates(entries: list[Entry], decisions: Decisions) -> list[Entry]:
-    """Entries with `duplicate_of` set where a person decided two risks are one.
+    """Entries with `duplicate_of` set where a person decided two risks are one (see
+    `duplicate_targets`)."""
+    targets = duplicate_targets({e.entry_key for e in entries}, decisions)
+    return [replace(e, duplicate_of=targets[e.entry_key]) if e.entry_key in targets else e for e in entries]
+
+
+def duplicate_targets(keys: Collection[str], decisions: Decisions) -> dict[str, str]:
+    """entry_key -> the entry_key it is a duplicate of, for the entries (`keys`) of a run.
 
     Chains are followed to the entry that stays (a -> b -> c: both a and b are duplicates of c),
     and a decision naming an entry that no longer exists changes nothing.
+
+    >>> d = Decisions(merged_into={"a": "b", "b": "c", "x": "gone"})
+    >>> duplicate_targets({"a", "b", "c", "x"}, d)
+    {'a': 'c', 'b': 'c'}
     """
-    keys = {e.entry_key for e in entries}
 
     def kept(key: str) -> str:
         seen = {key}
@@ -242,12 +272,11 @@ def mark_duplicates(entries: list[Entry], decisions: Decisions) -> list[Entry]:
             seen.add(key)
         return key
 
-    return [
-        replace(e, duplicate_of=target)
-        if e.entry_key in decisions.merged_into and (target := kept(e.entry_key)) != e.entry_key
-        else e
-        for e in entries
-    ]
+    found = {}
+    for key in sorted(decisions.merged_into):
+        if key in keys and (target := kept(key)) != key:
+            found[key] = target
+    return found
 
 
 def service_rows(run: NormalisedRun) -> list[tuple[str, str, str, int]]:
@@ -259,4 +288,14 @@ def service_rows(run: NormalisedRun) -> list[tuple[str, str, str, int]]:
     ]
 
 
-__all__ = ["NormalisedRun", "entry_key", "normalise", "normalise_entry", "service_rows"]
+__all__ = [
+    "NormalisedRun",
+    "duplicate_targets",
+    "entry_key",
+    "merges_at",
+    "normalise",
+    "normalise_document",
+    "normalise_entry",
+    "service_rows",
+    "written_service",
+]

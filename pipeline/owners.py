@@ -460,14 +460,7 @@ def owners_of(
     owners: list[str] = []
     matches: list[Match] = []
     for part in parts:
-        if matcher.has_directory:
-            m = matcher.match(part)
-        else:
-            m = (
-                matcher.decided(part)
-                or (clusters or {}).get(part)
-                or Match("owner", part, matcher.display_name(part), "cluster", 100.0)
-            )
+        m = matcher.match(part) if matcher.has_directory else cluster_match(part, matcher, clusters)
         name = m.canonical or matcher.display_name(part)
         matches.append(m)
         if name not in owners:
@@ -475,21 +468,24 @@ def owners_of(
     return tuple(owners), matches
 
 
-def owner_parts(raws: Iterable[str | None], matcher: OwnerMatcher, null_values: tuple[str, ...]) -> list[str]:
-    """Every joint owner's name in a run's owner cells, as written (for clustering); each distinct
-    cell is split once."""
-    cells = Counter(raw for raw in raws if raw is not None)
-    return [part for raw, n in cells.items() if not is_null(raw, null_values) for part in matcher.split(raw) * n]
+def cluster_match(part: str, matcher: OwnerMatcher, clusters: Mapping[str, Match] | None) -> Match:
+    """Without a directory: one owner name's decision, from review, else the run's clusters, else
+    its own cluster (the name as written, role words dropped)."""
+    return (
+        matcher.decided(part)
+        or (clusters or {}).get(part)
+        or Match("owner", part, matcher.display_name(part), "cluster", 100.0)
+    )
 
 
 __all__ = [
     "OwnerMatcher",
     "OwnerRules",
     "acronym",
+    "cluster_match",
     "cluster_owner_names",
     "fingerprint",
     "joiner_pattern",
-    "owner_parts",
     "owner_rules",
     "owners_of",
 ]

@@ -239,6 +239,9 @@ class RunSummary:
     changes: dict[str, int] = field(default_factory=dict)
     dry_run: bool = False  # nothing was written; `preview` lists what the run would change
     preview: list[EntryChange] = field(default_factory=list)
+    # Wall-clock seconds per stage of the run (discover, parse, decide, normalise, load), for
+    # `--json` and bench/benchmark.py.
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:

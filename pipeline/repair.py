@@ -272,6 +272,10 @@ def _neighbours(line: str, seqs: list[_Seq], k: int) -> tuple[str | None, str | 
     return sides[0], sides[1]
 
 
+# A C1 control character (U+0080-U+009F): a byte a legacy code page left undecoded.
+C1_CONTROL_RE = re.compile("[\x80-\x9f]")
+
+
 def _is_broken(line: str, seqs: Sequence[_Seq]) -> bool:
     """Evidence that the line is mojibake: a U+FFFD or a C1 control; a complete sequence
     decoding to a plausible character, of three or four bytes ("â€”") or from the Latin leads
@@ -279,7 +283,7 @@ def _is_broken(line: str, seqs: Sequence[_Seq]) -> bool:
     often than mojibake of "Д"); an incomplete sequence that can only be a common character
     ("âŒ", "ðŸ”" + a lost byte). In clean text a lead like "â" is followed by a letter, hardly
     ever by the punctuation cp1252 keeps in 0x80-0xBF."""
-    if REPLACEMENT in line or any(0x80 <= ord(c) <= 0x9F for c in line) or line.startswith(MOJIBAKE_BOM):
+    if REPLACEMENT in line or C1_CONTROL_RE.search(line) or line.startswith(MOJIBAKE_BOM):
         return True
     weak = 0
     for seq in seqs:

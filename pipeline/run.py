@@ -1,135 +1,70 @@
-"""The orchestrator: ingest(root, db, config) -> RunSummary. The only place that loops over
-documents, and the only place with a broad `except`, once per document and per parser.
+"""The orchestrator: ingest(root, db, config) -> RunSummary. The only loop over documents.
 
-Per document (pure: bytes + config in, DocumentResult out, so it runs in a process pool or on
-a Dask cluster): decode -> repair -> sniff -> parse (every parser that recognises the text) ->
-reconcile. Then, over the whole run: normalise -> load. Unchanged documents (same path, bytes
-and config fingerprint) reuse their cached parse, so a nightly run only parses what changed,
-and the database ends up exactly as a full run would leave it.
+A run, in bounded memory whatever the size of the tree:
+
+1. discover and hash: walk ROOT safely (`pipeline.discover`), hash each file a chunk at a time,
+   into the run's plan (`pipeline.plan`) beside last night's state (the database, read-only).
+   Nothing changed (same files, same bytes, same config and review decisions): record the run
+   and stop (`load.write_quiet_run`).
+2. parse: the files without a cached parse go in batches to workers, which read them by path
+   and write shards (`pipeline.worker`, `pipeline.pool`); with an owner directory they
+   normalise at once too.
+3. decide: the run-wide decisions over distinct values (`pipeline.decide`): service names,
+   owner clusters (without a directory), merges; which kept documents they change.
+4. normalise: the documents whose entries are written again and not normalised yet, in
+   batches, on the workers, into shards.
+5. load: one transaction (`pipeline.load`), the write lock taken for it alone.
+
+The database ends up exactly as a full run would leave it. A second `ingest` on the same
+database is refused while one runs (a lock file beside it).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
 import logging
 import os
-import traceback
+import shutil
+import tempfile
+import time
 import uuid
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor
 from dataclasses import replace
 from datetime import UTC, datetime
-from itertools import islice
 from pathlib import Path
+from typing import Any
 
-from parsers import reader
-from pipeline import history, load
+from pipeline import decide, load, shards
 from pipeline.config import Config
-from pipeline.decode import decode_document
-from pipeline.errors import DecodeError, ParseError
-from pipeline.normalise import normalise, service_rows
-from pipeline.reconcile import dropped_supplements, reconcile
-from pipeline.records import DocumentResult, RawEntry, Rejection, RunSummary
-from pipeline.review import read_decisions
+from pipeline.discover import Found, Refused, discover, file_sha256, walk
+from pipeline.errors import LoadError
+from pipeline.plan import Plan
+from pipeline.records import RawEntry, Rejection, RunSummary
+from pipeline.review import Decisions, read_decisions
+from pipeline.tasks import BatchDone, DocRef, ParseTask, RunContext, Task
+from pipeline.vocabularies import RunMatchers
 
 log = logging.getLogger(__name__)
 
-# Documents handed to the executor at a time: bounds memory (bytes in flight) on big trees.
-BATCH_SIZE = 2000
-# Below this many documents to parse, a process pool costs more than it saves.
+# Below this many documents to parse (or normalise), worker processes cost more than they save.
 MIN_DOCS_FOR_POOL = 64
+# Documents per task: enough to amortise a task's cost, few enough to keep every worker busy.
+MAX_PER_TASK = 64
+MIN_PER_TASK = 4
 
 
-def discover(root: Path) -> list[Path]:
-    """Every file under root, whatever its extension, skipping hidden files and folders
-    (.git, .venv); sorted, so runs see documents in the same order."""
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        found.extend(Path(dirpath) / f for f in sorted(filenames) if not f.startswith("."))
-    return found
+def __getattr__(name: str) -> Any:
+    """`pipeline.run.process_document` for the callers that take it from here: it lives in
+    `pipeline.document`, and is imported on demand so that a run whose parsing happens in worker
+    processes (or a night with nothing to parse) never loads the parsers."""
+    if name == "process_document":
+        from pipeline.document import process_document
 
-
-def process_document(path: str, data: bytes, config: Config) -> DocumentResult:
-    """Everything done to one document on its own: a pure function of its bytes and the config.
-
-    Never raises: what goes wrong becomes a Rejection naming the file, line and stage.
-    """
-    sha = hashlib.sha256(data).hexdigest()
-    base = DocumentResult(path=path, sha256=sha, size=len(data))
-    try:
-        doc = decode_document(path, data)
-    except DecodeError as err:
-        return replace(base, rejections=(Rejection(path, "decode", err.message, err.line),))
-    except Exception as err:  # noqa: BLE001 - the one broad catch: a bug must not stop the run
-        return replace(base, rejections=(_crash(path, "decode", err),))
-    base = replace(base, encoding=doc.encoding, repairs=doc.repairs)
-    return _read_tree(doc, config, base)
-
-
-def _read_tree(doc, config: Config, base: DocumentResult) -> DocumentResult:
-    """The document-model path: one front end builds the block tree, the recognisers read it."""
-    path = doc.path
-    try:
-        reading = reader.read(doc, config)
-    except ParseError as err:
-        return replace(base, rejections=(Rejection(path, "parse", err.message, err.line),))
-    except Exception as err:  # noqa: BLE001 - a parser bug is a rejection, never a crashed run
-        return replace(base, rejections=(_crash(path, "parse", err),))
-    parsed = reading.parsed
-    groups: dict[str, list[RawEntry]] = {}
-    for entry in parsed.entries:
-        groups.setdefault(entry.parser, []).append(entry)
-    entries = reconcile(list(groups.values()))
-    skipped = (*parsed.skipped, *dropped_supplements(parsed.entries, entries))
-    problems: tuple[Rejection, ...] = ()
-    if not entries:
-        reasons = Counter(s.reason for s in skipped)
-        seen = "; ".join(f"{n} x {reason}" for reason, n in reasons.most_common(4)) or "no tables, sections or lists"
-        problems = (
-            Rejection(
-                path,
-                "parse",
-                f"read as {parsed.syntax} but no entries found (skipped: {seen}); "
-                "run `riskreg explain` on it to see how it was read",
-            ),
-        )
-    return replace(
-        base,
-        format=parsed.syntax,
-        sniff_scores=reading.sniff_scores,
-        parsers=tuple(dict.fromkeys(e.parser for e in entries)),
-        title=parsed.title,
-        metadata=parsed.metadata,
-        stated_scales=parsed.stated_scales,
-        entries=tuple(entries),
-        rejections=problems,
-        skipped=tuple(sorted(skipped, key=lambda s: s.line)),
-        languages=parsed.languages,
-    )
-
-
-def _crash(path: str, stage: str, err: Exception, parser: str | None = None) -> Rejection:
-    where = f"{parser}: " if parser else ""
-    line = getattr(err, "line", None)
-    return Rejection(
-        path,
-        stage,
-        f"{where}internal error {type(err).__name__}: {err} (please report it)",  # type: ignore[arg-type]
-        line if isinstance(line, int) else None,
-        traceback.format_exc(limit=8),
-    )
-
-
-def _process_batch(batch: Sequence[tuple[str, bytes]], config: Config) -> list[DocumentResult]:
-    return [process_document(path, data, config) for path, data in batch]
-
-
-def _batched(items: Iterable[tuple[str, bytes]], size: int) -> Iterator[list[tuple[str, bytes]]]:
-    it = iter(items)
-    while batch := list(islice(it, size)):
-        yield batch
+        return process_document
+    raise AttributeError(name)
 
 
 def ingest(
@@ -142,136 +77,266 @@ def ingest(
     incremental: bool = True,
     progress: Callable[[int, int], None] | None = None,
     dry_run: bool = False,
+    shard_dir: str | Path | None = None,
 ) -> RunSummary:
     """Ingest every document under root into the database at db; returns what happened.
 
-    `executor`: any concurrent.futures.Executor (a Dask `client.get_executor()` included);
-    otherwise a process pool of `workers` (default: CPU count) when there is enough to do.
-    `progress(done, total)` is called as documents are parsed. `dry_run`: do everything but
-    write; `summary.preview` lists the entries the run would add, change and retire.
+    `workers`: processes for parsing (default: one per CPU); `executor`: any
+    concurrent.futures.Executor instead (a Dask client's), whose workers must reach `root` and
+    the shard folder by the same paths. `shard_dir`: where workers write the run's shards
+    (kept after the run, under the run's id); by default a folder beside the database, removed
+    at the end. `progress(done, total)` is called as documents are parsed. `dry_run`: do
+    everything but write; `summary.preview` lists the entries the run would add, change, retire.
     """
-    root = Path(root)
+    root, db = Path(root), Path(db)
     started = datetime.now(UTC)
-    summary = RunSummary(
-        run_id=started.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8],
-        root=str(root),
-        db=str(db),
-        started_at=started.isoformat(),
-    )
-    files = discover(root)
-    rel = {f: f.relative_to(root).as_posix() for f in files}
-    data: dict[str, bytes] = {}
-    read_failures: list[Rejection] = []
-    for f in files:
-        try:
-            data[rel[f]] = f.read_bytes()
-        except OSError as err:
-            read_failures.append(Rejection(rel[f], "read", f"cannot read file: {err.strerror}"))
-    current_sha = {path: hashlib.sha256(b).hexdigest() for path, b in data.items()}
-    summary.documents_seen = len(files)
-
+    run_id = started.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]
+    summary = RunSummary(run_id=run_id, root=str(root), db=str(db), started_at=started.isoformat())
+    if not dry_run:
+        load.check_writable(db)
     fingerprint = config.fingerprint()
-    con = load.connect_for_preview(db) if dry_run else load.connect(db)
-    try:
-        cached = load.cached_results(con, fingerprint, current_sha.items()) if incremental else {}
-        previous = load.previous_documents(con)
-        todo = [(p, data[p]) for p in sorted(data) if (p, current_sha[p]) not in cached]
-        summary.documents_reused = len(data) - len(todo)
-        log.info("%d documents, %d unchanged, %d to parse", len(data), summary.documents_reused, len(todo))
-        fresh = _run_documents(todo, config, workers, executor, progress)
-        by_path = {**{p: r for (p, _), r in cached.items()}, **{r.path: r for r in fresh}}
-
-        results: list[DocumentResult] = []
-        statuses: dict[str, str] = {}
-        for path in sorted(by_path):
-            result = by_path[path]
-            summary.rejections.extend(result.rejections)
-            if result.entries:
-                statuses[path] = "parsed"
-            else:
-                last_good = _last_good(con, fingerprint, path, previous.get(path), cached)
-                if last_good is not None:
-                    # A register that broke tonight keeps last night's rows, flagged stale.
-                    result, statuses[path] = last_good, "stale"
-                else:
-                    statuses[path] = "rejected"
-            results.append(result)
-        summary.rejections = read_failures + summary.rejections
-
-        run = normalise(results, config, read_decisions(config.decisions_file(db)))
-        summary.documents_parsed = sum(1 for s in statuses.values() if s == "parsed")
-        summary.documents_rejected = len(read_failures) + sum(1 for s in statuses.values() if s != "parsed")
-        summary.entries = len(run.entries)
-        summary.entries_by_kind = dict(Counter(e.kind for e in run.entries))
-        summary.review_items = sum(1 for m in run.matches if m.needs_review)
-        summary.skipped = dict(Counter(s.reason for r in results for s in r.skipped).most_common())
+    decisions_file = config.decisions_file(db)
+    decisions = read_decisions(decisions_file)
+    decisions_sha = hashlib.sha256(decisions_file.read_bytes()).hexdigest() if decisions_file.exists() else None
+    with _writer_lock(db, dry_run), _scratch(db, run_id, dry_run, shard_dir) as scratch:
+        if not dry_run:
+            load.upgrade(db)
+        # Parquet shards for a cluster's workers (which have Arrow loaded anyway) and for analysts;
+        # JSON lines for this machine's worker processes, which then need neither Arrow nor DuckDB.
+        plan = Plan(scratch / "plan.duckdb", db, fingerprint, parquet=executor is not None or shard_dir is not None)
+        try:
+            with _timed(summary.stage_seconds, "discover"):
+                _list(plan, root, config)
+            summary.documents_seen = plan.count("SELECT 1 FROM listing WHERE kind IN ('file', 'refused')")
+            previous = plan.previous_run()
+            same_rules = previous is not None and (previous.fingerprint, previous.decisions_sha256) == (
+                fingerprint,
+                decisions_sha,
+            )
+            if incremental and not dry_run and same_rules and plan.quiet():
+                plan.close()
+                assert previous is not None
+                return _quiet(db, summary, previous.run_id, fingerprint, decisions_sha)
+            files = _parse_and_normalise(plan, scratch, config, decisions, fingerprint, incremental, not same_rules,
+                                         workers, executor, progress, summary.stage_seconds)  # fmt: skip
+            summary.documents_parsed = plan.count("SELECT 1 FROM run_docs WHERE status = 'parsed'")
+            summary.documents_rejected = summary.documents_seen - summary.documents_parsed
+            summary.documents_reused = plan.count("SELECT 1 FROM tonight WHERE NOT fresh")
+        finally:
+            plan.close()
         summary.finished_at = datetime.now(UTC).isoformat()
         if dry_run:
-            summary.dry_run, summary.preview = True, load.preview(con, run.entries, summary.run_id)
-            summary.changes = history.counted(summary.preview)
+            load.preview_run(db, scratch / "plan.duckdb", files, summary, fingerprint)
             return summary
-        summary.changes = load.write_run(
-            con,
-            summary,
-            fingerprint,
-            results,
-            current_sha,
-            statuses,
-            run.services,
-            run.entries,
-            service_rows(run),
-            run.matches,
-            fresh,
-        )
-    finally:
-        con.close()
+        with _timed(summary.stage_seconds, "load"):
+            con = load.connect(db, wait=load.LOCK_WAIT_SECONDS)
+            try:
+                load.write_run(con, scratch / "plan.duckdb", files, summary, fingerprint, decisions_sha)
+            finally:
+                con.close()
     return summary
 
 
-def _last_good(
-    con, fingerprint: str, path: str, previous: tuple[str, str] | None, cached: dict
-) -> DocumentResult | None:
-    """The last parse of `path` that had entries, when the document was parsed before."""
-    if previous is None or previous[1] not in ("parsed", "stale"):
-        return None
-    rows = con.execute("SELECT d.entries_sha256 FROM documents d WHERE d.path = ?", [path]).fetchall()
-    if not rows or not rows[0][0]:
-        return None
-    found = load.cached_results(con, fingerprint, [(path, rows[0][0])])
-    result = found.get((path, rows[0][0]))
-    return result if result is not None and result.entries else None
+def _list(plan: Plan, root: Path, config: Config) -> None:
+    """Walk ROOT into the plan: each file with its sha256, everything refused with why."""
+    limit = config.max_document_bytes
+    for item in walk(root, limit):
+        if isinstance(item, Rejection):
+            plan.add_rejection(item)
+            continue
+        try:
+            plan.add(item, file_sha256(item.fs_path, limit), None)
+        except Refused as err:
+            plan.add(item, None, str(err))
+    plan.list_unlisted()
 
 
-def _run_documents(
-    todo: Sequence[tuple[str, bytes]],
+def _parse_and_normalise(
+    plan: Plan,
+    scratch: Path,
     config: Config,
+    decisions: Decisions,
+    fingerprint: str,
+    incremental: bool,
+    renormalise_all: bool,
     workers: int | None,
     executor: Executor | None,
     progress: Callable[[int, int], None] | None,
-) -> list[DocumentResult]:
-    """Process documents in the given executor, a process pool, or in this process."""
-    workers = workers or os.cpu_count() or 1
-    results: list[DocumentResult] = []
-    own_pool = None
-    if executor is None and workers > 1 and len(todo) >= MIN_DOCS_FOR_POOL:
-        executor = own_pool = ProcessPoolExecutor(max_workers=workers)
+    stages: dict[str, float],
+) -> load.RunFiles:
+    """Steps 2-4 of the module docstring; returns the run's shards for the load."""
+    matchers = RunMatchers(config, decisions.values)
+    context = RunContext(
+        config, fingerprint, str(scratch), decisions, normalise_when_parsed=matchers.has_directory, parquet=plan.parquet
+    )
+    batches = itertools.count()
+    found = {kind: [shards.empty(scratch, kind, plan.parquet)] for kind in shards.KINDS}
+    todo = plan.count(
+        "SELECT 1 FROM listing l WHERE kind = 'file'"
+        + (
+            " AND NOT EXISTS (SELECT 1 FROM prev.cache_documents c WHERE c.path = l.path AND c.sha256 = l.sha256 "
+            "AND c.fingerprint = $fp)"
+            if incremental
+            else ""
+        ),
+        {"fp": fingerprint} if incremental else {},
+    )
+    log.info("%d documents to parse", todo)
+    with _Runners(workers, executor, lambda: next(batches)) as runners:
+        per_task = runners.per_task(todo)
+        tasks = (ParseTask(next(batches), batch) for batch in _chunks(plan.to_parse(incremental), per_task))
+        with _timed(stages, "parse"):
+            _collect(runners.run(tasks, todo, context, _counter(progress, todo)), found)
+        with _timed(stages, "decide"):
+            plan.settle(found["documents"], full=not incremental, renormalise_all=renormalise_all)
+            decide.services(plan, matchers, config, decisions)
+            clusters = decide.owner_clusters(plan, matchers, found["raw_entries"])
+            if clusters is not None and incremental and not renormalise_all:
+                plan.rewrite(decide.owner_changes(plan, matchers))
+            again = decide.to_normalise(
+                plan, found["raw_entries"], scratch, per_task, context.normalise_when_parsed, lambda: next(batches)
+            )
+        if again:
+            count = plan.count("SELECT 1 FROM renormalise")
+            with _timed(stages, "normalise"):
+                _collect(runners.run(again, count, replace(context, clusters=clusters)), found)
+    with _timed(stages, "decide"):
+        decide.merges(plan, decisions, found["entries"])
+    return load.RunFiles(found["raw_entries"], found["entries"], found["entry_matches"], plan.parquet)
+
+
+def _collect(done: Iterable[BatchDone], found: dict[str, list[str]]) -> None:
+    for batch in done:
+        for kind, path in batch.shards.items():
+            found[kind].append(path)
+
+
+def _counter(progress: Callable[[int, int], None] | None, total: int) -> Callable[[int], None] | None:
+    if progress is None:
+        return None
+    done = [0]
+
+    def step(n: int) -> None:
+        done[0] += n
+        progress(done[0], total)
+
+    return step
+
+
+def _chunks(refs: Iterable[DocRef], size: int) -> Iterator[tuple[DocRef, ...]]:
+    it = iter(refs)
+    while batch := tuple(itertools.islice(it, size)):
+        yield batch
+
+
+class _Runners:
+    """Picks where a round of tasks runs: a given Executor, else worker processes when the round
+    is big enough, else this process. The process pool is started once and kept for the run."""
+
+    def __init__(self, workers: int | None, executor: Executor | None, next_batch: Callable[[], int]) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self.executor = executor
+        self.next_batch = next_batch
+        self._pool: Any = None  # pipeline.pool.ProcessPool, once started
+
+    def __enter__(self) -> _Runners:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.close()
+
+    def per_task(self, documents: int) -> int:
+        return max(MIN_PER_TASK, min(MAX_PER_TASK, -(-documents // (self.workers * 8))))
+
+    def run(self, tasks: Iterable[Task], documents: int, context: RunContext,
+            progress: Callable[[int], None] | None = None) -> Iterator[BatchDone]:  # fmt: skip
+        # Here, not at the top: the pool brings the parsers, which a night with nothing to parse
+        # never loads (start-up is most of such a night).
+        from pipeline.pool import ExecutorRunner, ProcessPool, in_process
+
+        if self.executor is not None:
+            return ExecutorRunner(self.executor).run(tasks, context, progress)
+        if documents < MIN_DOCS_FOR_POOL:
+            return in_process(tasks, context, progress)
+        if self._pool is None:
+            self._pool = ProcessPool(self.workers, self.next_batch)
+        return self._pool.run(tasks, context, progress)
+
+
+def _quiet(db: Path, summary: RunSummary, previous: str, fingerprint: str, decisions_sha: str | None) -> RunSummary:
+    """Record a night where nothing changed, and say what the tables hold."""
+    summary.finished_at = datetime.now(UTC).isoformat()
+    con = load.connect(db, wait=load.LOCK_WAIT_SECONDS)
     try:
-        # Small batches per task keep every worker busy; big outer batches bound memory.
-        per_task = max(1, min(50, len(todo) // (workers * 4) or 1))
-        for outer in _batched(todo, BATCH_SIZE):
-            tasks = list(_batched(outer, per_task))
-            if executor is None:
-                batches: Iterable[list[DocumentResult]] = (_process_batch(t, config) for t in tasks)
-            else:
-                batches = executor.map(_process_batch, tasks, [config] * len(tasks))
-            for batch in batches:
-                results.extend(batch)
-                if progress:
-                    progress(len(results), len(todo))
+        load.write_quiet_run(con, summary, previous, fingerprint, decisions_sha)
+        load.read_summary(con, summary)
+        row = con.execute(
+            "SELECT documents_seen, documents_parsed, documents_rejected, documents_reused FROM runs WHERE run_id = ?",
+            [summary.run_id],
+        ).fetchone()
+        if row:
+            summary.documents_seen, summary.documents_parsed, summary.documents_rejected, summary.documents_reused = row
     finally:
-        if own_pool is not None:
-            own_pool.shutdown()
-    return results
+        con.close()
+    summary.changes = {"new": 0, "changed": 0, "retired": 0}
+    return summary
 
 
-__all__ = ["RawEntry", "discover", "ingest", "process_document"]
+@contextlib.contextmanager
+def _timed(stages: dict[str, float], stage: str) -> Iterator[None]:
+    """Add the wall-clock seconds of the block to `stages[stage]`."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        stages[stage] = round(stages.get(stage, 0.0) + time.perf_counter() - start, 3)
+
+
+@contextlib.contextmanager
+def _writer_lock(db: Path, dry_run: bool) -> Iterator[None]:
+    """One ingest at a time per database: a lock file beside it, held for the run (readers are
+    never blocked by it; they only wait while the load holds DuckDB's write lock)."""
+    if dry_run:
+        yield
+        return
+    import fcntl
+
+    lock_path = db.with_name(db.name + ".lock")
+    with open(lock_path, "a+b") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as err:
+            raise LoadError("another `riskreg ingest` is running on this database; try again when it ends",
+                            str(db)) from err  # fmt: skip
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def _scratch(db: Path, run_id: str, dry_run: bool, shard_dir: str | Path | None) -> Iterator[Path]:
+    """The run's working folder: the plan and the shards. Beside the database (same disk), or
+    under `shard_dir` (kept, for a cluster's shared storage or for analysts), or a temporary
+    folder for a dry run (nothing is written near the database)."""
+    keep = shard_dir is not None
+    if keep:
+        folder = Path(shard_dir) / run_id  # type: ignore[arg-type]
+    elif dry_run:
+        folder = Path(tempfile.mkdtemp(prefix="riskreg-dry-run-"))
+    else:
+        for old in db.parent.glob(f".{db.name}.*.run"):  # left by a run that was killed (we hold the lock)
+            shutil.rmtree(old, ignore_errors=True)
+        folder = db.parent / f".{db.name}.{run_id}.run"
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        yield folder
+    finally:
+        if keep:
+            (folder / "plan.duckdb").unlink(missing_ok=True)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+__all__ = ["Found", "RawEntry", "discover", "ingest"]

@@ -33,6 +33,7 @@ ALTER TABLE runs ADD COLUMN IF NOT EXISTS skipped INTEGER;
 ALTER TABLE runs ADD COLUMN IF NOT EXISTS entries_new INTEGER;
 ALTER TABLE runs ADD COLUMN IF NOT EXISTS entries_changed INTEGER;
 ALTER TABLE runs ADD COLUMN IF NOT EXISTS entries_retired INTEGER;
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS decisions_sha256 VARCHAR;
 COMMENT ON TABLE runs IS 'One row per `riskreg ingest` run.';
 COMMENT ON COLUMN runs.run_id IS 'YYYYMMDDTHHMMSSZ-xxxxxxxx: start time and a random suffix.';
 COMMENT ON COLUMN runs.started_at IS 'When the run started, UTC.';
@@ -53,6 +54,7 @@ COMMENT ON COLUMN runs.skipped IS 'Tables, sections and rows read and not taken 
 COMMENT ON COLUMN runs.entries_new IS 'Entries first seen in this run (or back after being retired).';
 COMMENT ON COLUMN runs.entries_changed IS 'Entries with a field changed since the previous run.';
 COMMENT ON COLUMN runs.entries_retired IS 'Entries of the previous run that are in no document any more.';
+COMMENT ON COLUMN runs.decisions_sha256 IS 'sha256 of the review decisions file the run read (NULL: none); with config_fingerprint, says whether a night must normalise again.';
 
 CREATE TABLE IF NOT EXISTS documents (
     path            VARCHAR PRIMARY KEY,
@@ -76,9 +78,11 @@ CREATE TABLE IF NOT EXISTS documents (
 );
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS updated_on DATE;
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS languages VARCHAR[];
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS path_bytes BLOB;
+COMMENT ON COLUMN documents.path_bytes IS 'The file name''s bytes when they are not UTF-8 (path shows them as \xNN); NULL otherwise.';
 COMMENT ON COLUMN documents.languages IS 'The lexicon packs the document was read with, English first ([en, es]); NULL when it was not read.';
 COMMENT ON TABLE documents IS 'One row per file under the ingest root, as of the latest run.';
-COMMENT ON COLUMN documents.path IS 'Relative to the ingest root, POSIX separators.';
+COMMENT ON COLUMN documents.path IS 'Relative to the ingest root, POSIX separators; bytes of the name that are not UTF-8 written \xNN (see path_bytes).';
 COMMENT ON COLUMN documents.sha256 IS 'Of the bytes as they are now.';
 COMMENT ON COLUMN documents.size IS 'Bytes.';
 COMMENT ON COLUMN documents.format IS 'Detected format (best-scoring parser or front end); NULL if none recognised it.';
@@ -95,7 +99,7 @@ COMMENT ON COLUMN documents.last_updated IS 'The Last updated: metadata as writt
 COMMENT ON COLUMN documents.entry_count IS 'Entries taken from the document.';
 COMMENT ON COLUMN documents.status IS 'parsed, rejected, or stale (failed this run; last good entries kept).';
 COMMENT ON COLUMN documents.entries_sha256 IS 'sha256 of the bytes the entries come from (differs from sha256 when stale).';
-COMMENT ON COLUMN documents.run_id IS 'Latest run.';
+COMMENT ON COLUMN documents.run_id IS 'The run that last wrote the row (a night where nothing changed writes nothing).';
 COMMENT ON COLUMN documents.updated_on IS 'last_updated read as a date (2026-03-02, 2 March 2026, March 2, 2026, March 2026); NULL otherwise.';
 
 CREATE TABLE IF NOT EXISTS entries (
@@ -304,17 +308,124 @@ COMMENT ON COLUMN matches.needs_review IS 'True when a person should decide: a n
 COMMENT ON COLUMN matches.occurrences IS 'Entries (documents, for services) carrying the value.';
 COMMENT ON COLUMN matches.example IS 'path:line of the first of them.';
 
-CREATE TABLE IF NOT EXISTS parse_cache (
-    sha256       VARCHAR NOT NULL,
-    path         VARCHAR NOT NULL,
-    fingerprint  VARCHAR NOT NULL,
-    result       JSON NOT NULL
+-- The parse cache, columnar: a night reads back only the documents it normalises again (no
+-- JSON decode of every document). Replaces the JSON `parse_cache` of schema 3.
+DROP TABLE IF EXISTS parse_cache;
+CREATE TABLE IF NOT EXISTS cache_documents (
+    path             VARCHAR NOT NULL,
+    sha256           VARCHAR NOT NULL,
+    fingerprint      VARCHAR NOT NULL,
+    path_bytes       BLOB,
+    readable         BOOLEAN NOT NULL,
+    cacheable        BOOLEAN NOT NULL,
+    size             BIGINT,
+    encoding         VARCHAR,
+    repairs          VARCHAR,
+    repair_count     INTEGER,
+    format           VARCHAR,
+    parsers          VARCHAR[],
+    sniff_scores     VARCHAR,
+    title            VARCHAR,
+    metadata         VARCHAR,
+    owner            VARCHAR,
+    last_updated     VARCHAR,
+    updated_on       DATE,
+    languages        VARCHAR[],
+    stated_scales    VARCHAR,
+    entry_count      INTEGER,
+    service_written  VARCHAR,
+    rejections       STRUCT(stage VARCHAR, reason VARCHAR, line INTEGER, detail VARCHAR)[],
+    skipped          STRUCT(line INTEGER, structure VARCHAR, reason VARCHAR, detail VARCHAR)[]
 );
-COMMENT ON TABLE parse_cache IS 'Internal: per-document parse results, keyed by bytes and config, for incremental runs.';
-COMMENT ON COLUMN parse_cache.sha256 IS 'sha256 of the document bytes parsed.';
-COMMENT ON COLUMN parse_cache.path IS 'Document path.';
-COMMENT ON COLUMN parse_cache.fingerprint IS 'Configuration and code fingerprint the parse was made with.';
-COMMENT ON COLUMN parse_cache.result IS 'The DocumentResult as JSON.';
+COMMENT ON TABLE cache_documents IS 'Internal: per-document parse results (one row per path, bytes and fingerprint), for incremental runs.';
+COMMENT ON COLUMN cache_documents.path IS 'Document path, as documents.path.';
+COMMENT ON COLUMN cache_documents.sha256 IS 'sha256 of the bytes parsed.';
+COMMENT ON COLUMN cache_documents.fingerprint IS 'Configuration and code fingerprint the parse was made with.';
+COMMENT ON COLUMN cache_documents.path_bytes IS 'The name''s bytes when they are not UTF-8.';
+COMMENT ON COLUMN cache_documents.readable IS 'Always true here (documents not read are never cached).';
+COMMENT ON COLUMN cache_documents.cacheable IS 'Always true here (results over a time budget are never cached).';
+COMMENT ON COLUMN cache_documents.size IS 'Bytes.';
+COMMENT ON COLUMN cache_documents.encoding IS 'As documents.encoding.';
+COMMENT ON COLUMN cache_documents.repairs IS 'As documents.repairs.';
+COMMENT ON COLUMN cache_documents.repair_count IS 'As documents.repair_count.';
+COMMENT ON COLUMN cache_documents.format IS 'As documents.format.';
+COMMENT ON COLUMN cache_documents.parsers IS 'As documents.parsers.';
+COMMENT ON COLUMN cache_documents.sniff_scores IS 'As documents.sniff_scores.';
+COMMENT ON COLUMN cache_documents.title IS 'As documents.title.';
+COMMENT ON COLUMN cache_documents.metadata IS 'As documents.metadata.';
+COMMENT ON COLUMN cache_documents.owner IS 'As documents.owner.';
+COMMENT ON COLUMN cache_documents.last_updated IS 'As documents.last_updated.';
+COMMENT ON COLUMN cache_documents.updated_on IS 'As documents.updated_on.';
+COMMENT ON COLUMN cache_documents.languages IS 'As documents.languages.';
+COMMENT ON COLUMN cache_documents.stated_scales IS 'Scales the document states for itself (legends), as JSON: field -> {word: level}.';
+COMMENT ON COLUMN cache_documents.entry_count IS 'RawEntries found.';
+COMMENT ON COLUMN cache_documents.service_written IS 'The service the document names, as written (before clustering).';
+COMMENT ON COLUMN cache_documents.rejections IS 'Why the document (or a part) was not taken in.';
+COMMENT ON COLUMN cache_documents.skipped IS 'Structures read and not taken as entries (the skipped table''s rows).';
+
+CREATE TABLE IF NOT EXISTS cache_entries (
+    path         VARCHAR NOT NULL,
+    sha256       VARCHAR NOT NULL,
+    fingerprint  VARCHAR NOT NULL,
+    seq          INTEGER NOT NULL,
+    line         INTEGER NOT NULL,
+    parser       VARCHAR,
+    kind         VARCHAR,
+    fields       MAP(VARCHAR, VARCHAR),
+    headers      MAP(VARCHAR, VARCHAR),
+    extra        MAP(VARCHAR, VARCHAR),
+    section      VARCHAR,
+    checked      BOOLEAN,
+    lines        INTEGER[],
+    confidence   DOUBLE,
+    notes        VARCHAR[],
+    supplement   BOOLEAN
+);
+COMMENT ON TABLE cache_entries IS 'Internal: the RawEntries of each cached parse (cache_documents), every value as written.';
+COMMENT ON COLUMN cache_entries.path IS 'Document path.';
+COMMENT ON COLUMN cache_entries.sha256 IS 'sha256 of the bytes parsed.';
+COMMENT ON COLUMN cache_entries.fingerprint IS 'Fingerprint the parse was made with.';
+COMMENT ON COLUMN cache_entries.seq IS 'Order in the document.';
+COMMENT ON COLUMN cache_entries.line IS '1-based source line.';
+COMMENT ON COLUMN cache_entries.parser IS 'Front end and recogniser.';
+COMMENT ON COLUMN cache_entries.kind IS 'risk or check.';
+COMMENT ON COLUMN cache_entries.fields IS 'Canonical field -> value as written.';
+COMMENT ON COLUMN cache_entries.headers IS 'Canonical field -> label as written.';
+COMMENT ON COLUMN cache_entries.extra IS 'Columns with no canonical field: label -> value.';
+COMMENT ON COLUMN cache_entries.section IS 'Heading the entry sits under.';
+COMMENT ON COLUMN cache_entries.checked IS 'Checks: ticked, unticked, unknown (NULL).';
+COMMENT ON COLUMN cache_entries.lines IS 'Every source line describing the entry.';
+COMMENT ON COLUMN cache_entries.confidence IS 'Parser confidence 0-1.';
+COMMENT ON COLUMN cache_entries.notes IS 'Parser notes.';
+COMMENT ON COLUMN cache_entries.supplement IS 'A row completing an entry of the same id elsewhere.';
+
+CREATE TABLE IF NOT EXISTS entry_matches (
+    path             VARCHAR NOT NULL,
+    ordinal          INTEGER NOT NULL,
+    vocabulary       VARCHAR NOT NULL,
+    raw              VARCHAR NOT NULL,
+    canonical        VARCHAR,
+    method           VARCHAR NOT NULL,
+    score            DOUBLE,
+    runner_up        VARCHAR,
+    runner_up_score  DOUBLE,
+    needs_review     BOOLEAN,
+    occurrences      INTEGER,
+    example          VARCHAR
+);
+COMMENT ON TABLE entry_matches IS 'Internal: per document, the raw -> canonical decisions its entries used (matches is their sum).';
+COMMENT ON COLUMN entry_matches.path IS 'Document path.';
+COMMENT ON COLUMN entry_matches.ordinal IS 'Order of first use in the document.';
+COMMENT ON COLUMN entry_matches.vocabulary IS 'As matches.vocabulary.';
+COMMENT ON COLUMN entry_matches.raw IS 'As matches.raw.';
+COMMENT ON COLUMN entry_matches.canonical IS 'As matches.canonical.';
+COMMENT ON COLUMN entry_matches.method IS 'As matches.method.';
+COMMENT ON COLUMN entry_matches.score IS 'As matches.score.';
+COMMENT ON COLUMN entry_matches.runner_up IS 'As matches.runner_up.';
+COMMENT ON COLUMN entry_matches.runner_up_score IS 'As matches.runner_up_score.';
+COMMENT ON COLUMN entry_matches.needs_review IS 'As matches.needs_review.';
+COMMENT ON COLUMN entry_matches.occurrences IS 'Entries of the document using the decision.';
+COMMENT ON COLUMN entry_matches.example IS 'path:line of the first of them.';
 
 -- Views are made again on every connect (CREATE OR REPLACE), so their comments are too; the
 -- comments of `risks` and `checks` columns are copied from `entries` by pipeline.load.

@@ -230,6 +230,7 @@ class ServiceNames:
     aliases: dict[str, Counter[str]] = field(default_factory=dict)  # canonical -> written name -> documents
     keys: dict[str, str] = field(default_factory=dict)  # written name -> clustering key
     matches: list[Match] = field(default_factory=list)
+    canonical_of: dict[str, str] = field(default_factory=dict)  # written name -> canonical name
 
 
 def canonical_services(
@@ -246,8 +247,35 @@ def canonical_services(
     >>> s.of_path
     {'a.md': 'Lock Integration Service', 'b.txt': 'Lock Integration Service', 'c.md': 'Lock Integration 2'}
     """
-    decisions = decisions or {}
     counts = Counter(written.values())
+    first_path: dict[str, str] = {}
+    for path, name in sorted(written.items(), reverse=True):
+        first_path[name] = path
+    result = cluster_services(counts, first_path, type_words, guards, decisions)
+    result.of_path = {path: result.canonical_of[name] for path, name in written.items()}
+    return result
+
+
+def cluster_services(
+    counts: Mapping[str, int],
+    first_path: Mapping[str, str],
+    type_words: frozenset[str],
+    guards: Guards,
+    decisions: Mapping[tuple[str, str], str | None] | None = None,
+) -> ServiceNames:
+    """Cluster distinct written service names (name -> documents writing it, and the first of
+    them by path) into canonical names: the run-wide decision, taken over the distinct names
+    only, so that it costs the same for a thousand documents or a million. `of_path` is left
+    empty; `canonical_of` maps each written name.
+
+    >>> s = cluster_services({"Lock Integration Service": 2, "lock-integration-service": 1},
+    ...                      {"Lock Integration Service": "a.md", "lock-integration-service": "b.txt"},
+    ...                      frozenset({"service"}), Guards())
+    >>> s.canonical_of["lock-integration-service"]
+    'Lock Integration Service'
+    """
+    decisions = decisions or {}
+    counts = Counter({name: counts[name] for name in sorted(counts)})  # the same order however they came
     keys = {name: service_key(name, type_words) for name in counts}
     by_key: dict[str, Counter[str]] = {}
     for name, n in counts.items():
@@ -277,10 +305,7 @@ def canonical_services(
     display = {r: display_form(max(c, key=lambda f: (c[f], _readability(f), f))) for r, c in members.items()}
 
     result = ServiceNames(keys=keys)
-    canonical_of: dict[str, str] = {}
-    first_path = {}
-    for path, name in sorted(written.items(), reverse=True):
-        first_path[name] = path
+    canonical_of = result.canonical_of
     for name in counts:
         m = how[keys[name]]
         if ("service", fold(name)) in decisions:  # a person named it ("keep": its own name, apart)
@@ -307,7 +332,6 @@ def canonical_services(
                 )
             )
         result.aliases.setdefault(canonical_of[name], Counter())[name] += counts[name]
-    result.of_path = {path: canonical_of[name] for path, name in written.items()}
     return result
 
 
@@ -321,6 +345,7 @@ __all__ = [
     "ServiceNames",
     "TitleWords",
     "canonical_services",
+    "cluster_services",
     "display_form",
     "service_key",
     "service_of_document",

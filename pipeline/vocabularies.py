@@ -10,17 +10,18 @@ once per (language set, raw value). Owner clusters (no directory) are made acros
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from pipeline.config import Config
 from pipeline.languages import configured, reading_languages
-from pipeline.owners import OwnerMatcher, cluster_owner_names, owner_parts, owner_rules, owners_of
+from pipeline.owners import OwnerMatcher, cluster_owner_names, owner_rules, owners_of
 from pipeline.records import DocumentResult, Match
 from pipeline.scales import DocumentScale, RatingReader
 from pipeline.services import TitleWords, type_word_set
 from pipeline.statuses import StatusMatcher
-from pipeline.textnorm import fold
+from pipeline.textnorm import fold, is_null
 
 
 @dataclass(slots=True)
@@ -110,27 +111,54 @@ class RunMatchers:
     def for_document(self, result: DocumentResult) -> Vocabulary:
         return self.of(self.languages(result))
 
-    def cluster_owners(self, results: Iterable[DocumentResult]) -> None:
+    def cluster_owners(self, cells: Mapping[tuple[tuple[str, ...], str], int]) -> None:
         """Without a directory: cluster the run's owner names, each cell split with its document's
-        joiners ("Ana y Luis" in Spanish, "Ana en Luis" in Dutch), across every language."""
+        joiners ("Ana y Luis" in Spanish, "Ana en Luis" in Dutch), across every language.
+
+        `cells`: (reading languages, owner cell as written) -> entries carrying it: the distinct
+        cells of the run (`owner_cells`), so the decision costs what the distinct names cost."""
         english = self.of(())
         if english.owners.has_directory:
             return
-        cells: dict[tuple[str, ...], list[str | None]] = {}
-        for result in results:
-            cells.setdefault(self.languages(result), []).extend(e.fields.get("owner") for e in result.entries)
-        names: list[str] = []
-        for languages, raws in cells.items():
+        names: Counter[str] = Counter()
+        for (languages, raw), n in sorted(cells.items()):  # the same clusters whatever order documents came in
             vocabulary = self.of(languages)
-            names += owner_parts(raws, vocabulary.owners, vocabulary.config.null_values)
-        self.clusters = cluster_owner_names(names, english.owners)
+            if is_null(raw, vocabulary.config.null_values):
+                continue
+            for part in vocabulary.owners.split(raw):
+                names[part] += n
+        self.set_clusters(cluster_owner_names(names, english.owners))
+
+    def set_clusters(self, clusters: Mapping[str, Match] | None) -> None:
+        """Use the run's owner clusters (decided elsewhere: the driver of a run, for its workers)."""
+        self.clusters = clusters
         for vocabulary in self._by_languages.values():
-            vocabulary.clusters = self.clusters
+            vocabulary.clusters = clusters
+
+    @property
+    def has_directory(self) -> bool:
+        """Whether owners are matched on a directory (else they are clustered across the run)."""
+        return self.of(()).owners.has_directory
+
+    def owner_cells(self, results: Iterable[DocumentResult]) -> Counter[tuple[tuple[str, ...], str]]:
+        """The distinct owner cells of documents, with the languages each is split in, and how many
+        entries carry each: the input of `cluster_owners`."""
+        cells: Counter[tuple[tuple[str, ...], str]] = Counter()
+        for result in results:
+            languages = self.languages(result)
+            for e in result.entries:
+                if (raw := e.fields.get("owner")) is not None:
+                    cells[(languages, raw)] += 1
+        return cells
+
+    def type_words_of(self, language_sets: Iterable[Sequence[str]]) -> frozenset[str]:
+        """The document-type words of every language set of the run, for clustering service names."""
+        sets = {reading_languages(languages or self.config.languages) for languages in language_sets} or {("en",)}
+        return frozenset().union(*(self.of(lang).type_words for lang in sets))
 
     def run_type_words(self, results: Iterable[DocumentResult]) -> frozenset[str]:
         """The document-type words of every language of the run, for clustering service names."""
-        languages = {self.languages(r) for r in results} or {("en",)}
-        return frozenset().union(*(self.of(lang).type_words for lang in languages))
+        return self.type_words_of(r.languages for r in results)
 
 
 __all__ = ["RunMatchers", "Vocabulary"]

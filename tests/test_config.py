@@ -50,6 +50,10 @@ merge_min_score = 92
 [lexicon]
 files = ["team-words.toml"]
 languages = ["es"]
+
+[limits]
+max_document_mb = 5
+document_seconds = 12.5
 """
 
 
@@ -88,6 +92,7 @@ def test_every_documented_key_loads(tmp_path: Path) -> None:
     assert config.null_values == ("", "-", "n/a")
     assert config.decisions_file("x.duckdb") == tmp_path / "review" / "decisions.csv"
     assert config.merge_min_score == 92.0
+    assert config.max_document_bytes == 5 * 2**20 and config.document_seconds == 12.5
     assert config.lexicon.field_of("Custodian") == "owner" and config.lexicon.field_of("Steward") == "owner"
     assert config.languages == ("en", "es") and config.lexicon.field_of("Probabilidad") == "likelihood"
     # every key the loader knows is in this test's file

@@ -11,8 +11,9 @@ import duckdb
 import pytest
 
 from pipeline import history
-from pipeline.load import ENTRY_SCHEMA, connect
+from pipeline.load import connect
 from pipeline.report import build_report
+from pipeline.rows import ENTRY_COLUMNS
 from pipeline.since import CLOSED_STATUSES
 from tests.history_scenario import NIGHT_2_RISK_CHANGES, Scenario, edit_for_night_2, night_1, three_nights
 
@@ -242,7 +243,5 @@ def test_live_means_not_closed_everywhere(tmp_path: Path) -> None:
 
 
 def test_compared_fields_are_the_entry_columns_but_bookkeeping() -> None:
-    assert set(history.COMPARED_FIELDS) | set(history.LOCATION_FIELDS) | {"entry_key", "run_id"} == set(
-        ENTRY_SCHEMA.names
-    )
+    assert set(history.COMPARED_FIELDS) | set(history.LOCATION_FIELDS) | {"entry_key", "run_id"} == set(ENTRY_COLUMNS)
     assert not set(history.COMPARED_FIELDS) & set(history.LOCATION_FIELDS)

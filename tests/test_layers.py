@@ -25,6 +25,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "parsers.lexicon",
         "pipeline.config",
         "pipeline.languages",
+        "pipeline.discover",
+        "pipeline.deadline",
     ),
     ("parsers.model", "parsers.inline", "pipeline.decode", "pipeline.repair", "pipeline.plausible"),
     ("parsers.frontends",),
@@ -49,13 +51,23 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "pipeline.report",
         "pipeline.export",
         "pipeline.explain",
+        "pipeline.document",
+        "pipeline.rows",
+        "pipeline.shards",
+        "pipeline.tasks",
+        "pipeline.worker",
+        "pipeline.pool",
+        "pipeline.plan",
+        "pipeline.decide",
         "pipeline.run",
         "pipeline.cli",
     ),
 )
 # The CLI imports each command's module when the command runs, so that `riskreg --help` and a
 # mistyped option answer at once instead of loading DuckDB, lxml and markdown-it first.
-LAZY_IMPORTS_ALLOWED = ("pipeline.cli",)
+# pipeline.run imports the process pool (and with it the parsers) only when a run has documents to
+# parse: a night where nothing changed must answer in a second or two, start-up included.
+LAZY_IMPORTS_ALLOWED = ("pipeline.cli", "pipeline.run")
 
 
 def module_name(path: Path) -> str:

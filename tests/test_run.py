@@ -80,3 +80,26 @@ def test_dask_cluster_gives_the_same_database(tmp_path: Path) -> None:
         )
     assert result.exit_code in (0, 3), result.output
     assert entries(on_dask) == entries(local)
+
+
+def test_shards_folder_keeps_the_runs_parquet_for_analysts(tmp_path: Path) -> None:
+    """`riskreg ingest --shards DIR`: the workers' shards stay under DIR/<run_id> as Parquet, and
+    their entries are the rows the database loaded."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    db, shards = tmp_path / "r.duckdb", tmp_path / "shards"
+    result = CliRunner().invoke(main, ["ingest", str(FIXTURES), "--db", str(db), "--shards", str(shards), "--json"])
+    assert result.exit_code in (0, 3), result.output
+    (run,) = [p for p in shards.iterdir() if p.is_dir()]
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert run.name == con.execute("SELECT max(run_id) FROM runs").fetchone()[0]
+        loaded = con.execute("SELECT entry_key FROM entries ORDER BY entry_key").fetchall()
+        sharded = con.execute(
+            f"SELECT entry_key FROM read_parquet('{run.as_posix()}/entries/*.parquet') ORDER BY entry_key"
+        ).fetchall()
+    finally:
+        con.close()
+    assert loaded and sharded == loaded

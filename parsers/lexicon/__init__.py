@@ -343,9 +343,16 @@ def every_language() -> Lexicon:
 
 def available_languages(extra_files: tuple[str, ...] = ()) -> tuple[str, ...]:
     """Languages shipped as packs beside this module, and those the extra files declare."""
-    shipped = (p.stem for p in FOLDER.glob("*.toml"))
+    if not extra_files:
+        return shipped_languages()
     declared = (pack.language for p in extra_files if (pack := read_pack(Path(p))).language)
-    return tuple(sorted({*shipped, *declared}))
+    return tuple(sorted({*shipped_languages(), *declared}))
+
+
+@lru_cache(maxsize=1)
+def shipped_languages() -> tuple[str, ...]:
+    """The packs installed beside this module (listed once: every document asks)."""
+    return tuple(sorted(p.stem for p in FOLDER.glob("*.toml")))
 
 
 __all__ = [

@@ -90,10 +90,13 @@ def phrase_hits(candidates: Iterable[str], files: tuple[str, ...] = ()) -> dict[
     ['probabilidade', 'responsavel']
     """
     packs_of, longest = marker_index(files)
+    openers = marker_openers(files)
     hits: dict[str, set[str]] = {lang: set() for lang in lexicon_pack.available_languages(files) if lang != "en"}
     for text in dict.fromkeys(fold(c) for c in candidates):
         words = text.split()[:MAX_WORDS]
         for start in range(len(words)):
+            if words[start] not in openers:
+                continue  # no marker phrase starts with this word
             for end in range(start + 1, min(len(words), start + longest) + 1):
                 phrase = " ".join(words[start:end])
                 for lang in packs_of.get(phrase, ()):
@@ -171,6 +174,12 @@ def marker_index(files: tuple[str, ...] = ()) -> tuple[dict[str, frozenset[str]]
                 packs_of.setdefault(phrase, set()).add(lang)
     longest = max((len(p.split()) for p in packs_of), default=0)
     return {p: frozenset(langs) for p, langs in packs_of.items()}, longest
+
+
+@lru_cache(maxsize=8)
+def marker_openers(files: tuple[str, ...] = ()) -> frozenset[str]:
+    """The first words of every marker phrase: where a phrase can start."""
+    return frozenset(p.split()[0] for p in marker_index(files)[0] if p.split())
 
 
 @lru_cache(maxsize=8)
