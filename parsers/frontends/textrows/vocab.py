@@ -160,7 +160,8 @@ class Vocabulary:
         """(canonical or None, "known" | "fuzzy" | "unknown", score) of one owner name against the
         owner directory and the document's own owners, by the one owner matcher of the pipeline
         (`pipeline.owners.OwnerMatcher`: as written, role words off, qualifiers off, acronyms,
-        then a guarded fuzzy match).
+        then a guarded fuzzy match). The score is 0.0 without a canonical owner: a near miss's
+        is not looked for.
 
         >>> v = Vocabulary.of(Config(), ["Security", "SRE", "Lock domain"])
         >>> [v.owner_match(n)[:2] for n in ("Lock domain lead", "Platform SRE", "Secruity", "Securityretry")]
@@ -168,15 +169,12 @@ class Vocabulary:
         """
         found = self._owner_cache.get(name)
         if found is None:
-            m = self.matcher.match(name)
-            method = (
-                "known"
-                if m.canonical and m.method in CUT_KNOWN
-                else "fuzzy"
-                if m.canonical and m.method == "fuzzy"
-                else "unknown"
-            )
-            found = self._owner_cache[name] = (m.canonical, method, m.score)
+            m = self.matcher.resolved(name)
+            if m is None:
+                found = self._owner_cache[name] = (None, "unknown", 0.0)
+            else:
+                method = "known" if m.method in CUT_KNOWN else "fuzzy" if m.method == "fuzzy" else "unknown"
+                found = self._owner_cache[name] = (m.canonical, method, m.score)
         return found
 
     def with_owners(self, owners: Iterable[str], told: Iterable[str] = ()) -> Vocabulary:
