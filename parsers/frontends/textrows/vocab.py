@@ -25,6 +25,13 @@ from pipeline.textnorm import fold, squash
 INNER_CAPITAL_RE = re.compile(r"[a-z][A-Z]|[A-Z](?=[A-Z][a-z])")
 # Characters a name never holds: a cell with them is no owner ("lock_audit.payload", "v2;").
 NOT_IN_NAME = frozenset(";:.()_")
+# Prices a vocabulary remembers before it starts afresh: the one every document read with a config
+# shares (`Vocabulary.shared`) sees every owner prefix of a run, and memory must stay flat in the
+# size of the corpus.
+MAX_REMEMBERED = 50_000
+# Configs whose shared vocabulary is kept: the run's, and the few last ones (a document in another
+# language is read with a config of its own).
+SHARED_CONFIGS = 4
 
 
 class OwnerCost(NamedTuple):
@@ -127,14 +134,26 @@ class Vocabulary:
         # Owner cells the rows agree on up to a point where they part ("Platform SRE|Cloud VPN",
         # "Platform SRE|IaC"): good evidence of where an owner ends, though not a known name.
         self.told = frozenset(fold(t) for t in told if len(fold(t)) >= 2)
-        directory = [(row.canonical, row.alias) for row in self.config.owner_directory]
-        self.matcher = OwnerMatcher(
-            [*directory, *((name, name) for name in self.extra_owners)], owner_rules(self.config), self.config.guards
-        )
+        self.matcher = self._matcher()
         self._part_cache: dict[str, _PartCost | None] = {}
         self._folded: dict[str, str] = {}
         self._owner_cache: dict[str, tuple[str | None, str, float]] = {}
         self._cost_cache: dict[str, OwnerCost | None] = {}
+
+    def _matcher(self) -> OwnerMatcher:
+        directory = [(row.canonical, row.alias) for row in self.config.owner_directory]
+        return OwnerMatcher(
+            [*directory, *((name, name) for name in self.extra_owners)], owner_rules(self.config), self.config.guards
+        )
+
+    def _forget(self) -> None:
+        """Start afresh: drop every remembered price, fold and match (each is a pure function of
+        its text, so nothing read changes)."""
+        self._part_cache.clear()
+        self._folded.clear()
+        self._owner_cache.clear()
+        self._cost_cache.clear()
+        self.matcher = self._matcher()
 
     def fold(self, text: str) -> str:
         """`textnorm.fold`, remembered: the same names and words are folded over and over."""
@@ -146,6 +165,24 @@ class Vocabulary:
     @staticmethod
     def of(config: Config, extra_owners: Iterable[str] = ()) -> Vocabulary:
         return Vocabulary(Words.of(config), extra_owners)
+
+    @staticmethod
+    def shared(config: Config) -> Vocabulary:
+        """The vocabulary of `config` alone (no document's own owners), one per Config object, so
+        that every document read with it shares what was priced before: a price depends on the
+        config and the text alone. Built once, not once per document.
+
+        >>> c = Config()
+        >>> Vocabulary.shared(c) is Vocabulary.shared(c), Vocabulary.shared(c) is Vocabulary.shared(Config())
+        (True, False)
+        """
+        found = _SHARED.pop(id(config), None)
+        if found is None or found.config is not config:
+            found = Vocabulary(Words.of(config))
+        _SHARED[id(config)] = found  # the most recently used last
+        while len(_SHARED) > SHARED_CONFIGS:
+            del _SHARED[next(iter(_SHARED))]
+        return found
 
     def split_owners(self, owner: str) -> list[str]:
         """Joint owners as written, split as normalisation splits them (`pipeline.owners`):
@@ -196,6 +233,8 @@ class Vocabulary:
         """
         if owner in self._cost_cache:
             return self._cost_cache[owner]
+        if len(self._cost_cache) >= MAX_REMEMBERED:
+            self._forget()
         found = self._cost_cache[owner] = self._owner_cost(owner)
         return found
 
@@ -314,6 +353,10 @@ class Vocabulary:
         return " ".join(words)
 
 
+# The vocabulary of each of the last configs read with (`Vocabulary.shared`), by the config's id:
+# the config it holds keeps that id from being reused while the entry is here.
+_SHARED: dict[int, Vocabulary] = {}
+
 # Matcher methods that make a name known where a cell boundary is being looked for. An abbreviation
 # ("Platform Eng"), an acronym or a reordering is a fine reading of a whole owner cell but a poor
 # witness of where one ends: a cell cut inside "Platform Engineering" reads as an abbreviation.
@@ -332,4 +375,4 @@ def phrase_re(phrases: Sequence[str]) -> re.Pattern[str]:
     return re.compile("|".join(parts), re.IGNORECASE)
 
 
-__all__ = ["OwnerCost", "Vocabulary", "Words", "phrase_re"]
+__all__ = ["MAX_REMEMBERED", "OwnerCost", "Vocabulary", "Words", "phrase_re"]
