@@ -25,6 +25,8 @@ from pipeline.textnorm import fold, squash
 INNER_CAPITAL_RE = re.compile(r"[a-z][A-Z]|[A-Z](?=[A-Z][a-z])")
 # Characters a name never holds: a cell with them is no owner ("lock_audit.payload", "v2;").
 NOT_IN_NAME = frozenset(";:.()_")
+# The same, or a digit, in an ASCII text (where `str.isdigit` is 0-9): one scan instead of a loop.
+NOT_IN_ASCII_NAME_RE = re.compile(r"[;:.()_0-9]")
 # Prices a vocabulary remembers before it starts afresh: the one every document read with a config
 # shares (`Vocabulary.shared`) sees every owner prefix of a run, and memory must stay flat in the
 # size of the corpus.
@@ -239,8 +241,10 @@ class Vocabulary:
         return found
 
     def _owner_cost(self, owner: str) -> OwnerCost | None:
+        if squash(owner) != owner.strip():
+            return None
         parts = self.split_owners(owner)
-        if not parts or squash(owner) != owner.strip():
+        if not parts:
             return None
         # A joint owner costs what its least likely name costs (each name is a separate bet on
         # the same boundary, not a new one), plus a little per name.
@@ -292,7 +296,11 @@ class Vocabulary:
             or len(part) < 2
             or (len(part) < 3 and not part.isupper())
             or len(words) > 5
-            or any(c.isdigit() or c in NOT_IN_NAME for c in part)
+            or (
+                NOT_IN_ASCII_NAME_RE.search(part)
+                if part.isascii()
+                else any(c.isdigit() or c in NOT_IN_NAME for c in part)
+            )
         ):
             return None
         lowered = 1.0 if part[0].islower() else 0.0  # "product": a name, but one written carelessly
