@@ -29,6 +29,8 @@ from pathlib import Path
 import duckdb
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import pipeline.load
 import pipeline.pool
@@ -37,9 +39,11 @@ import pipeline.worker
 from pipeline import discover
 from pipeline.cli import main
 from pipeline.config import Config
+from pipeline.deadline import budget
 from pipeline.document import process_document
 from pipeline.errors import LoadError
 from pipeline.run import ingest
+from tests.fuzz_documents import Limits, fuzz_document, internal_errors, lines_outside
 
 # What a child process runs to be `riskreg` (no console script needed).
 RISKREG = (sys.executable, "-c", "from pipeline.cli import main; main()")
@@ -590,3 +594,25 @@ def test_a_list_nested_ten_deep_before_a_table_keeps_the_rest() -> None:
     deep = "> " * 60 + "- " * 60 + "x\n\n"  # far past the nesting the Markdown parser takes
     result = process_document("deep.md", (deep + text).encode(), Config())
     assert [e.fields.get("entry_id") for e in result.entries if e.kind == "risk"] == ["CK-1", "CK-2", "CK-3"]
+
+
+# --- 8. whole-document fuzzing (the long run is bench/fuzz.py) --------------------------------------
+
+SMALL = Limits(rows=6, depth=40, run=3000, mutations=4)
+# Anything a file may hold: generated and mutated registers, arbitrary text, arbitrary bytes.
+ANY_DOCUMENT = st.one_of(
+    st.randoms(use_true_random=False).map(lambda rnd: fuzz_document(rnd, SMALL)[0]),
+    st.randoms(use_true_random=False).map(lambda rnd: fuzz_document(rnd, SMALL)[0]),
+    st.text(max_size=400).map(lambda text: text.encode("utf-8", "surrogatepass")),
+    st.binary(max_size=400),
+)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(ANY_DOCUMENT)
+def test_any_document_is_read_without_raising_and_its_lines_are_inside_it(data: bytes) -> None:
+    with budget(20):  # finishes: a document that hangs fails the test instead of the suite
+        result = process_document("fuzz.md", data, Config())
+    assert not internal_errors(result)
+    assert not lines_outside(data, result)
+    assert result.entries or result.rejections  # nothing vanishes without a reason
