@@ -363,6 +363,28 @@ def test_non_utf8_file_name_loads_losslessly(tree: Path, db: Path) -> None:
     assert again.exit_code == 0 and again.changes == {"new": 0, "changed": 0, "retired": 0}
 
 
+def test_a_name_that_is_not_utf8_and_one_that_shows_the_same_both_load(tree: Path, db: Path) -> None:
+    """b'caf\\xe9.md' is shown as the text `caf\\xe9.md`, which another file may really be called:
+    both load, under names that differ, and neither stops the run (a duplicate `documents.path`
+    failed the whole load)."""
+    folder = os.fsencode(tree / "payments")
+    with open(folder + b"/caf\xe9.md", "wb") as out:
+        out.write(register("LATIN").encode())
+    write(tree, "payments/caf\\xe9.md", register("LITERAL"))
+    with open(folder + b"/caf\xe9.md (2)", "wb") as out:  # the name the first one would take next
+        out.write(register("TWO").encode())
+    summary = ingest(tree, db, Config(), workers=1)
+    assert summary.exit_code == 0, summary.rejections
+    stored = rows(db, "SELECT path, path_bytes FROM documents WHERE path LIKE 'payments/caf%' ORDER BY path")
+    assert len({path for path, _ in stored}) == 3
+    assert ("payments/caf\\xe9.md", None) in stored  # the real name keeps its name
+    by_bytes = {raw: path for path, raw in stored if raw is not None}
+    assert set(by_bytes) == {b"payments/caf\xe9.md", b"payments/caf\xe9.md (2)"}
+    assert {code for _, code in entry_ids(db)} >= {"LATIN-1", "LITERAL-1", "TWO-1"}
+    again = ingest(tree, db, Config(), workers=1)  # the same names night after night
+    assert again.changes == {"new": 0, "changed": 0, "retired": 0}
+
+
 # --- 4. what cannot be walked or read keeps last night's rows -----------------------------------------
 
 
