@@ -125,9 +125,8 @@ def walk(root: Path, max_bytes: int) -> Iterator[Found | Rejection]:
             with os.scandir(here) as it:
                 entries = sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
         except OSError as err:
-            yield Rejection(
-                shown_dir + "/", "read", f"cannot list folder: {err.strerror}; its documents keep last night's rows"
-            )
+            reason = f"cannot list folder: {err.strerror}; its documents keep last night's rows"
+            yield Rejection(f"{shown_dir or '.'}/", "read", reason)  # ROOT itself is ./
             continue
         shown = shown_names(e.name for e in entries)
         folders = []

@@ -107,8 +107,9 @@ def db(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def unprivileged() -> Callable[..., subprocess.CompletedProcess]:
-    """Runs `riskreg ARGS...` in a child process for which file modes hold (as root: without
-    root's capabilities, through setpriv); returns the completed process."""
+    """Runs a command (`riskreg ARGS...` when the first argument is not a program) in a child
+    process for which file modes hold (as root: without root's capabilities, through setpriv);
+    returns the completed process."""
     prefix: tuple[str, ...] = ()
     if os.geteuid() == 0:
         setpriv = shutil.which("setpriv")
@@ -120,7 +121,8 @@ def unprivileged() -> Callable[..., subprocess.CompletedProcess]:
             pytest.skip(f"running as root, and setpriv cannot drop root's capabilities here: {probe.stderr!r}")
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([*prefix, *RISKREG, *args], capture_output=True, text=True, timeout=120, check=False)
+        command = args if args[0] == sys.executable else (*RISKREG, *args)
+        return subprocess.run([*prefix, *command], capture_output=True, text=True, timeout=120, check=False)
 
     return run
 
@@ -415,6 +417,20 @@ def test_unreadable_directory_is_a_rejection(tree: Path, db: Path, unprivileged)
     # last night's documents in the folder keep their rows, marked stale
     assert documents(db) == {"payments/risks.md": "parsed", "secret/register.md": "stale"}
     assert ("secret/register.md", "SEC-1") in entry_ids(db)
+
+
+def test_unreadable_root_keeps_every_document_as_stale(tree: Path, db: Path, unprivileged) -> None:
+    """The CLI refuses a ROOT it cannot read (a usage error); the library's ingest, which a
+    scheduler calls, must not take an unreadable ROOT for an empty tree and retire everything."""
+    ingest(tree, db, Config(), workers=1)
+    library = "import sys; from pipeline.config import Config; from pipeline.run import ingest; "
+    library += "print(ingest(sys.argv[1], sys.argv[2], Config(), workers=1).exit_code)"
+    with mode(tree, 0):
+        done = unprivileged(sys.executable, "-c", library, str(tree), str(db))
+    assert done.returncode == 0 and done.stdout.strip() == "3", done.stderr
+    assert "cannot list folder: Permission denied" in last_rejections(db)["./"]
+    assert documents(db) == {"payments/risks.md": "stale"}
+    assert entry_ids(db) == {("payments/risks.md", "PAY-1")}
 
 
 def test_path_longer_than_path_max_is_a_rejection(tree: Path, db: Path) -> None:
