@@ -387,6 +387,18 @@ def test_a_name_that_is_not_utf8_and_one_that_shows_the_same_both_load(tree: Pat
     assert again.changes == {"new": 0, "changed": 0, "retired": 0}
 
 
+def test_a_file_name_with_terminal_escapes_is_shown_escaped(tree: Path, db: Path) -> None:
+    """A name (or a symlink's target) is printed in the run summary: its control characters must
+    not reach the terminal, where they could clear the screen or rewrite the lines above."""
+    name = "\x1b[2J\x1b[1;32mall good\x1b[0m\r.md"
+    os.mkfifo(tree / name)
+    result = CliRunner().invoke(main, ["ingest", str(tree), "--db", str(db), "--workers", "1"])
+    assert result.exit_code == 3
+    assert "\x1b" not in result.output and "\r" not in result.output
+    assert "\\x1b[2J\\x1b[1;32mall good\\x1b[0m\\x0d.md: read: a FIFO" in result.output
+    assert name in last_rejections(db)  # stored as it is
+
+
 # --- 4. what cannot be walked or read keeps last night's rows -----------------------------------------
 
 
