@@ -646,6 +646,15 @@ def test_a_list_nested_ten_deep_before_a_table_keeps_the_rest() -> None:
     assert [e.fields.get("entry_id") for e in result.entries if e.kind == "risk"] == ["CK-1", "CK-2", "CK-3"]
 
 
+def test_a_property_table_row_short_of_a_cell_is_not_a_crash() -> None:
+    """Found by bench/fuzz.py (--replay 1:18105): an HTML two-column table whose row lost its
+    second cell to a stray `<s-team` made the metadata reader index past the row (IndexError)."""
+    text = "<table>\n<tr><th>ID</th><th>Risk</th></tr>\n<tr><td>R-01<s-team</li><li>Status: </li></ul>\n"
+    result = process_document("page.html", text.encode(), Config())
+    assert not internal_errors(result)
+    assert result.entries or result.rejections
+
+
 # --- 8. whole-document fuzzing (the long run is bench/fuzz.py) --------------------------------------
 
 SMALL = Limits(rows=6, depth=40, run=3000, mutations=4)
