@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +28,9 @@ EXIT_REJECTED = 3
 SHOWN_REASONS = 4
 SHOWN_REJECTIONS = 20
 SHOWN_CHANGES = 50
+# Control characters (C0, DEL, C1), which a file name or a document may hold: printed as they
+# are, they would drive the terminal (clear it, move the cursor, rewrite the lines above).
+CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def _config(config_path: Path | None, owners: Path | None) -> Config:
@@ -194,6 +198,16 @@ def ingest(
     sys.exit(summary.exit_code)
 
 
+def printable(text: str) -> str:
+    """Text from the documents or the tree, safe to print on a terminal: control characters
+    written as `\\xNN` escapes.
+
+    >>> print(printable("ok.md"), printable("\\x1b[2Jclear\\r.md"))
+    ok.md \\x1b[2Jclear\\x0d.md
+    """
+    return CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def _print_summary(summary) -> None:
     kinds = ", ".join(f"{n} {k}s" for k, n in sorted(summary.entries_by_kind.items())) or "none"
     out = click.echo
@@ -219,7 +233,7 @@ def _print_summary(summary) -> None:
     if summary.rejections:
         out(f"{'would reject' if summary.dry_run else 'rejections'}: {len(summary.rejections)}")
         for rej in summary.rejections[:SHOWN_REJECTIONS]:
-            out(f"  {rej}")
+            out(f"  {printable(str(rej))}")
         if len(summary.rejections) > SHOWN_REJECTIONS:
             out(
                 f"  ... {len(summary.rejections) - SHOWN_REJECTIONS} more: SELECT * FROM rejections "
@@ -238,7 +252,7 @@ def _print_changes(summary) -> None:
         return
     click.echo(f"would change: {numbers}")
     for change in summary.preview[:SHOWN_CHANGES]:
-        click.echo(f"  {describe(change)}")
+        click.echo(f"  {printable(describe(change))}")
     if len(summary.preview) > SHOWN_CHANGES:
         click.echo(f"  ... {len(summary.preview) - SHOWN_CHANGES} more (--json lists them all)")
 

@@ -10,7 +10,9 @@ walked (their files are walked where they really are, and a link loop cannot tra
 
 File names are bytes on Linux and need not be UTF-8. A name is stored as text with every byte
 that is not UTF-8 written `\\xNN` (`display_path`), and its bytes are kept beside it
-(`Found.raw_path`), so any name the filesystem allows loads, losslessly.
+(`Found.raw_path`), so any name the filesystem allows loads, losslessly. Such a name may show as
+another file's real name (`caf\\xe9.md`): it then takes a number (`shown_names`), so that
+names as stored stay unique.
 
 Reading (`read_document_bytes`, `file_sha256`) opens with O_NONBLOCK and O_NOFOLLOW and checks
 the open file itself (fstat): a file swapped for a FIFO or a symlink after the walk is refused,
@@ -23,7 +25,7 @@ import errno
 import hashlib
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,41 +79,77 @@ def kind_of(mode: int) -> str | None:
     return next((name for test, name in FILE_TYPES if test(mode)), None)
 
 
+def shown_names(names: Iterable[str]) -> dict[str, str]:
+    """The names of one folder's entries as stored: a UTF-8 name as it is, any other with its
+    bytes written `\\xNN` (`display_path`); unique within the folder, since a name that is not
+    UTF-8 may show as another file's real name (`caf\\xe9.md`): such a one takes ` (2)`, ` (3)`...
+
+    >>> shown = shown_names(["b.md", os.fsdecode(b"caf\\xe9.md"), "caf\\\\xe9.md"])
+    >>> sorted(shown.values())
+    ['b.md', 'caf\\\\xe9.md', 'caf\\\\xe9.md (2)']
+    >>> shown[os.fsdecode(b"caf\\xe9.md")]
+    'caf\\\\xe9.md (2)'
+    """
+    names = sorted(names, key=os.fsencode)
+    displayed = {name: display_path(name) for name in names}
+    shown = {name: text for name, (text, raw) in displayed.items() if raw is None}
+    taken = set(shown.values())
+    clashes = []
+    for name, (text, raw) in displayed.items():
+        if raw is None:
+            continue
+        if text in taken:
+            clashes.append(name)
+        else:
+            shown[name] = text
+            taken.add(text)
+    for name in clashes:
+        text, n = displayed[name][0], 2
+        while f"{text} ({n})" in taken:
+            n += 1
+        shown[name] = f"{text} ({n})"
+        taken.add(shown[name])
+    return shown
+
+
 def walk(root: Path, max_bytes: int) -> Iterator[Found | Rejection]:
     """Every regular file under root (hidden names skipped), and a Rejection for everything
     else the tree holds that is not walked or read; sorted by name, folder by folder."""
     root_str = os.path.abspath(root)
     real_root = os.path.realpath(root_str)
-    stack = [""]
+    stack = [("", "")]  # a folder to list: its name relative to root, and as stored
     while stack:
-        rel_dir = stack.pop()
+        rel_dir, shown_dir = stack.pop()
         here = os.path.join(root_str, rel_dir) if rel_dir else root_str
         try:
             with os.scandir(here) as it:
                 entries = sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
         except OSError as err:
-            shown = display_path(rel_dir)[0] + "/"
-            yield Rejection(shown, "read", f"cannot list folder: {err.strerror}; its documents keep last night's rows")
+            reason = f"cannot list folder: {err.strerror}; its documents keep last night's rows"
+            yield Rejection(f"{shown_dir or '.'}/", "read", reason)  # ROOT itself is ./
             continue
+        shown = shown_names(e.name for e in entries)
         folders = []
         for entry in entries:
             rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            path = f"{shown_dir}/{shown[entry.name]}" if shown_dir else shown[entry.name]
             try:
-                found = _classify(entry, rel, real_root, max_bytes)
+                found = _classify(entry, rel, path, real_root, max_bytes)
             except Refused as err:
-                yield Rejection(display_path(rel)[0], "read", str(err))
+                yield Rejection(path, "read", str(err))
                 continue
             if found is None:
                 continue
             if found == "folder":
-                folders.append(rel)
+                folders.append((rel, path))
             else:
                 yield found
         stack.extend(reversed(folders))
 
 
-def _classify(entry: os.DirEntry, rel: str, real_root: str, max_bytes: int) -> Found | str | None:
-    """A Found file, "folder" to walk, None to pass over; raises Refused with the reason."""
+def _classify(entry: os.DirEntry, rel: str, path: str, real_root: str, max_bytes: int) -> Found | str | None:
+    """A Found file (`rel` its name relative to ROOT, `path` as stored), "folder" to walk, None to
+    pass over; raises Refused with the reason."""
     fs_path = os.fsencode(entry.path)
     if len(fs_path) >= PATH_MAX:
         raise Refused(f"path is {len(fs_path)} bytes, longer than the system allows ({PATH_MAX}); rename it")
@@ -136,8 +174,7 @@ def _classify(entry: os.DirEntry, rel: str, real_root: str, max_bytes: int) -> F
         raise Refused(f"{kind}, not a document; never opened")
     if info.st_size > max_bytes:
         raise Refused(too_big(info.st_size, max_bytes))
-    path, raw = display_path(rel)
-    return Found(path, raw, fs_path, info.st_size)
+    return Found(path, display_path(rel)[1], fs_path, info.st_size)
 
 
 def too_big(size: int, max_bytes: int) -> str:
@@ -214,4 +251,4 @@ def discover(root: str | Path, max_bytes: int = 1 << 62) -> list[Path]:
     ]
 
 
-__all__ = ["Found", "Refused", "discover", "display_path", "file_sha256", "read_document_bytes", "walk"]
+__all__ = ["Found", "Refused", "discover", "display_path", "file_sha256", "read_document_bytes", "shown_names", "walk"]

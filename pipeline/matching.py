@@ -30,6 +30,9 @@ DIGITS_RE = re.compile(r"\d+")
 SHORT_NAME = 10
 # From this length, one typing edit is a typo whatever the score ("mediun" scores 83 against "medium").
 ONE_TYPO_LENGTH = 5
+# How far below a cutoff a score found by a C loop is still scored again in Python: room for
+# floating point differences between two ways of computing one ratio.
+SCORE_SLACK = 1e-6
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +86,15 @@ def rank(key: str, index: Mapping[str, str], cutoff: float = 0.0) -> list[Candid
 def _scores(key: str, forms: Sequence[str], cutoff: float) -> Iterable[tuple[str, float]]:
     """(form, similarity) for forms scoring at least cutoff; rapidfuzz's C loops do the search."""
     if len(forms) <= 64:
-        for form in forms:
-            score = similarity(key, form)
+        # The Indel ratio is never below the OSA similarity (an OSA edit is at most two indels,
+        # and the length difference costs one each way), so `similarity` is the ratio, and the
+        # ratio's C loop finds every form that can reach the cutoff; each is scored again as
+        # `similarity` scores it, in the order of `forms`.
+        hits = process.extract(key, forms, scorer=fuzz.ratio, score_cutoff=max(0.0, cutoff - SCORE_SLACK), limit=None)
+        for k in sorted(k for _, _, k in hits):
+            score = similarity(key, forms[k])
             if score >= cutoff:
-                yield form, score
+                yield forms[k], score
         return
     found: dict[int, float] = {}
     for scorer, scale in ((fuzz.ratio, 1.0), (OSA.normalized_similarity, 100.0)):
@@ -94,6 +102,17 @@ def _scores(key: str, forms: Sequence[str], cutoff: float) -> Iterable[tuple[str
             found[k] = max(found.get(k, 0.0), score * scale)
     for k, score in found.items():
         yield forms[k], score
+
+
+def within_edits(key: str, forms: Sequence[str], limit: int) -> bool:
+    """Whether a form is at most `limit` typing edits from `key` (`edits`): without one, no fuzzy
+    decision can match `key`, whatever the scores (`decide` allows `max_edits`, at most
+    `Guards.max_edits`). One C loop.
+
+    >>> within_edits("securty", ["security", "sre"], 2), within_edits("securityretry", ["security"], 2)
+    (True, False)
+    """
+    return process.extractOne(key, forms, scorer=OSA.distance, score_cutoff=limit) is not None
 
 
 def negated(key: str, phrase: str, min_score: float) -> bool:
@@ -196,4 +215,5 @@ __all__ = [
     "negated_in",
     "rank",
     "similarity",
+    "within_edits",
 ]

@@ -29,9 +29,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from pipeline.config import Config
-from pipeline.matching import Guards, decide, rank
+from pipeline.matching import Guards, decide, rank, within_edits
 from pipeline.records import Match
-from pipeline.textnorm import fold, is_null, squash
+from pipeline.textnorm import NON_WORD_RE, fold, is_null, squash
 
 # "(ops team)", "[interim]": asides that are not part of the name.
 ASIDE_RE = re.compile(r"\s*[(\[][^)\]]*[)\]]")
@@ -96,6 +96,71 @@ def joiner_pattern(joiners: Sequence[str]) -> re.Pattern[str]:
     return re.compile("|".join(alternatives) or r"(?!)", re.IGNORECASE)
 
 
+@dataclass(frozen=True, slots=True)
+class EdgeWords:
+    """The first and last words of a word list (folded), to tell cheaply that a text has none of
+    them at its start or end: a pattern of `_words_pattern` then finds nothing to take off there.
+    Exact for ASCII words and texts only, where IGNORECASE is plain lower case."""
+
+    firsts: frozenset[str]
+    lasts: frozenset[str]
+
+    @staticmethod
+    def of(words: Iterable[str]) -> EdgeWords | None:
+        """The edge words of a word list; None when a word is not ASCII."""
+        split = [fold(w).split() for w in words if fold(w)]
+        if not all(w.isascii() for ws in split for w in ws):
+            return None
+        return EdgeWords(frozenset(ws[0] for ws in split), frozenset(ws[-1] for ws in split))
+
+    def absent(self, text: str, start: bool = True, end: bool = True) -> bool:
+        """Whether no word of the list can stand at the text's start (`start`) or end (`end`).
+
+        >>> e = EdgeWords.of(["lead", "head of", "on-call"])
+        >>> e.absent("Security lead"), e.absent("Head of SRE"), e.absent("SRE oncall"), e.absent("Leadership")
+        (False, False, True, True)
+        """
+        if not text.isascii():
+            return False
+        words = NON_WORD_RE.split(text.lower())
+        first = words[0]
+        last = words[-1] or (words[-2] if len(words) > 1 else "")
+        return not ((start and first in self.firsts) or (end and last in self.lasts))
+
+
+def joiner_starts_pattern(joiners: Sequence[str]) -> re.Pattern[str]:
+    """Zero-width pattern at every place a joiner's word or symbol starts, as `joiner_pattern` reads
+    them: each of its matches holds one there, after nothing but whitespace."""
+    tokens = sorted({re.escape(j.strip()) for j in joiners if j.strip()})
+    return re.compile(f"(?=(?:{'|'.join(tokens)}))" if tokens else r"(?!)", re.IGNORECASE)
+
+
+def joiner_matches(pattern: re.Pattern[str], starts: re.Pattern[str], raw: str) -> list[re.Match[str]]:
+    """`pattern.finditer(raw)` of a `joiner_pattern`, tried only where a match can start: in the
+    whitespace before a joiner's word or symbol (`starts`), or on it. The pattern itself has no
+    fixed first character, so a plain scan tries its every alternative at every position.
+
+    >>> p = ("+", "/", " and ")
+    >>> raw = "Security/DBA and  Legal + R&D"
+    >>> [m.group() for m in joiner_matches(joiner_pattern(p), joiner_starts_pattern(p), raw)]
+    ['/', ' and  ', ' + ']
+    """
+    found: list[re.Match[str]] = []
+    pos = 0
+    for token in starts.finditer(raw):
+        if token.start() < pos:
+            continue
+        first = token.start()
+        while first > pos and raw[first - 1].isspace():
+            first -= 1
+        for at in range(first, token.start() + 1):
+            if m := pattern.match(raw, at):
+                found.append(m)
+                pos = m.end()
+                break
+    return found
+
+
 class OwnerMatcher:
     """Matches owner names onto a directory; one instance per run, each distinct name once."""
 
@@ -110,6 +175,7 @@ class OwnerMatcher:
         self.guards = guards
         self.decisions = decisions or {}
         self.split_re = joiner_pattern(rules.joiners)
+        self.joiner_starts_re = joiner_starts_pattern(rules.joiners)
         roles = _words_pattern(rules.role_words)
         # A role word at the start or the end, never the whole name: "Security lead", "Head of SRE".
         self.role_edge_re = re.compile(rf"^(?:{roles})[\W_]+(?=\w)|(?<=\w)[\W_]+(?:{roles})[\W_]*$", re.IGNORECASE)
@@ -122,6 +188,9 @@ class OwnerMatcher:
             for w in rules.role_words
             if fold(w) and (one := _words_pattern([w]))
         ]
+        # A name with no role word or qualifier at its edges has none to take off: told cheaply.
+        self.role_edges = EdgeWords.of(rules.role_words)
+        self.qualifier_edges = EdgeWords.of(rules.qualifiers)
         self.index: dict[str, str] = {}  # folded alias -> canonical
         for canonical, alias in directory:
             if fold(alias):
@@ -138,6 +207,7 @@ class OwnerMatcher:
         for form, canonical in self.forms.items():
             prints.setdefault(fingerprint(form), set()).add(canonical)
         self.fingerprints = {k: next(iter(v)) for k, v in prints.items() if len(v) == 1}
+        self.form_list = list(self.forms)
         acronyms: dict[str, set[str]] = {}
         for alias, canonical in self.forms.items():
             if len(initials := acronym(alias)) >= 2:
@@ -153,6 +223,8 @@ class OwnerMatcher:
     @staticmethod
     def key(name: str) -> str:
         """The folded name without asides: "Carrier Relations (ops team)" -> "carrier relations"."""
+        if "(" not in name and "[" not in name:
+            return fold(name)  # no aside to take off
         return fold(ASIDE_RE.sub("", name)) or fold(name)
 
     def strip_roles(self, text: str, keep_titles: bool = True) -> str:
@@ -167,6 +239,8 @@ class OwnerMatcher:
         """
         if keep_titles and fold(text) in self.role_titles:
             return text
+        if self.role_edges and self.role_edges.absent(text):
+            return text.strip() or text  # what the loop below makes of it, without its patterns
         while (shorter := self.role_edge_re.sub("", text, count=1).strip()) != text and shorter:
             text = shorter
         return text
@@ -178,6 +252,8 @@ class OwnerMatcher:
         >>> m.role_variants("lock domain owner")
         ['lock domain', 'lock']
         """
+        if self.role_edges and self.role_edges.absent(key):
+            return []  # no role word at either end: nothing to take off
         seen: dict[str, None] = {}
         frontier = [key]
         while frontier:
@@ -194,6 +270,8 @@ class OwnerMatcher:
 
     def strip_qualifiers(self, text: str) -> str:
         """Remove qualifiers in front ("Platform SRE" -> "SRE"), keeping at least one word."""
+        if self.qualifier_edges and self.qualifier_edges.absent(text, end=False):
+            return text.strip() or text  # what the loop below makes of it, without its pattern
         while (shorter := self.qualifier_re.sub("", text, count=1).strip()) != text and shorter:
             text = shorter
         return text
@@ -227,7 +305,7 @@ class OwnerMatcher:
         if HANDLE_LIST_RE.fullmatch(raw):
             return [m.span() for m in HANDLE_RE.finditer(raw)]
         spans, start = [], 0
-        for joiner in self.split_re.finditer(raw):
+        for joiner in joiner_matches(self.split_re, self.joiner_starts_re, raw):
             spans.append((start, joiner.start()))
             start = joiner.end()
         return [*spans, (start, len(raw))]
@@ -262,10 +340,27 @@ class OwnerMatcher:
         (None, True)
         """
         if name not in self._cache:
-            self._cache[name] = self._match(name)
+            found = self._match(name)
+            assert found is not None  # only `resolved` lets `_match` stop short
+            self._cache[name] = found
         return self._cache[name]
 
-    def _match(self, name: str) -> Match:
+    def resolved(self, name: str) -> Match | None:
+        """`match(name)` when that names an owner, else None; cheaper than `match` for the many names
+        that do not (the text front end tries every prefix of a row as an owner cell), as their
+        nearest miss, the runner-up a person would review, is not looked for.
+
+        >>> m = OwnerMatcher([("Security", "Security")], OwnerRules(("lead",), (), (), ()), Guards())
+        >>> m.resolved("Securty lead").canonical, m.resolved("Securityretry"), m.resolved("Lock domain")
+        ('Security', None, None)
+        """
+        found = self._cache.get(name)
+        if found is None and (found := self._match(name, near_misses=False)) is not None:
+            self._cache[name] = found
+        return found if found is not None and found.canonical else None
+
+    def _match(self, name: str, near_misses: bool = True) -> Match | None:
+        """The match of `name`; None (only without `near_misses`) when no step can name an owner."""
         if decided := self.decided(name):
             return decided
         key = self.key(name)
@@ -289,6 +384,8 @@ class OwnerMatcher:
             return Match("owner", name, self.forms[plain], "qualifier", 95.0)
         if plain != bare and (by_acronym := self._acronym(name, plain)):
             return by_acronym
+        if not near_misses and not self._near_form(bare) and (plain == bare or not self._near_form(plain)):
+            return None  # no fuzzy step can name an owner: its nearest miss is not asked for
         cutoff = self.guards.min_score - 25
         fuzzy = decide("owner", name, bare, rank(bare, self.forms, cutoff), self.guards)
         if fuzzy.canonical or plain == bare:
@@ -297,6 +394,10 @@ class OwnerMatcher:
         if qualified.canonical or (qualified.runner_up_score or 0) > (fuzzy.runner_up_score or 0):
             return qualified
         return fuzzy
+
+    def _near_form(self, key: str) -> bool:
+        """Whether a form is near enough to `key` for a fuzzy match to be possible at all."""
+        return within_edits(key, self.form_list, self.guards.max_edits)
 
     def _acronym(self, name: str, key: str) -> Match | None:
         """The one owner whose name this key abbreviates ("QAS" for "Quality Assurance Services"), or
@@ -315,10 +416,12 @@ class OwnerMatcher:
 
     def expand(self, key: str) -> str:
         """A folded name with its abbreviations written out ("db admin" -> "database administration")."""
-        return " ".join(self.abbreviations.get(w, w) for w in key.split())
+        return " ".join([self.abbreviations.get(w, w) for w in key.split()])
 
     def decided(self, name: str) -> Match | None:
         """The decision recorded in `riskreg review` for this name, if any."""
+        if not self.decisions:
+            return None
         for form in (fold(name), self.key(name)):
             if ("owner", form) in self.decisions:
                 return Match("owner", name, self.decisions[("owner", form)], "decision", 100.0)
@@ -485,7 +588,9 @@ __all__ = [
     "cluster_match",
     "cluster_owner_names",
     "fingerprint",
+    "joiner_matches",
     "joiner_pattern",
+    "joiner_starts_pattern",
     "owner_rules",
     "owners_of",
 ]

@@ -93,7 +93,7 @@ class Plan:
     def list_unlisted(self) -> None:
         """The listing into its table, a line per file as walked (never all in memory); then the
         documents of folders that could not be listed tonight are listed as `unlisted`, so
-        that they keep last night's rows."""
+        that they keep last night's rows (every document, when ROOT itself, `./`, could not be)."""
         assert self._listing is not None, "the listing is closed"
         self._listing.close()
         self._listing = None
@@ -101,7 +101,8 @@ class Plan:
         self.con.execute(
             "INSERT INTO listing SELECT p.path, p.path_bytes, NULL, NULL, NULL, 'unlisted', "
             "'in a folder that cannot be listed (' || f.path || ': ' || f.reason || ')' "
-            "FROM prev.documents p JOIN listing f ON f.kind = 'folder' AND starts_with(p.path, f.path) "
+            "FROM prev.documents p JOIN listing f ON f.kind = 'folder' "
+            "AND (f.path = './' OR starts_with(p.path, f.path)) "
             "WHERE p.path NOT IN (SELECT path FROM listing)"
         )
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pipeline.config import Config
 from pipeline.languages import configured, reading_languages
@@ -79,11 +80,24 @@ class Vocabulary:
     @property
     def type_words(self) -> frozenset[str]:
         """The folded document-type words, for finding a service's name in a title."""
-        return type_word_set(self.config.service_type_words)
+        return _type_words(tuple(self.config.service_type_words))
 
     @property
     def generic_folders(self) -> frozenset[str]:
-        return frozenset(fold(f) for f in self.config.service_generic_folders)
+        """The folded folder names that name no service."""
+        return _folded(tuple(self.config.service_generic_folders))
+
+
+@lru_cache(maxsize=32)
+def _type_words(words: tuple[str, ...]) -> frozenset[str]:
+    """`services.type_word_set`, once per word list (every document asks)."""
+    return type_word_set(words)
+
+
+@lru_cache(maxsize=32)
+def _folded(words: tuple[str, ...]) -> frozenset[str]:
+    """Folded words, once per word list."""
+    return frozenset(fold(w) for w in words)
 
 
 class RunMatchers:

@@ -46,7 +46,7 @@ from parsers.frontends.textrows.header import (
 from parsers.frontends.textrows.legend import cell_legend_rows, run_legend_rows
 from parsers.frontends.textrows.reading import read_rows
 from parsers.frontends.textrows.rows import FoundRow, cell_rows, run_rows
-from parsers.frontends.textrows.vocab import Vocabulary, Words
+from parsers.frontends.textrows.vocab import Vocabulary
 from parsers.lexicon import Lexicon
 from parsers.model import Row, Table
 from pipeline.config import Config
@@ -76,7 +76,7 @@ class _Reader:
     @property
     def vocab(self) -> Vocabulary:
         if self._vocab is None:
-            plain = Vocabulary(Words.of(self.config))
+            plain = Vocabulary.shared(self.config)
             named = [part for value in document_owners(self.lines, self.lexicon) for part in plain.split_owners(value)]
             self._vocab = plain.with_owners(named) if named else plain
         return self._vocab

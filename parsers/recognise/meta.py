@@ -69,7 +69,9 @@ def metadata(tree: Tree, ctx: Context, property_tables: Sequence[Table] = ()) ->
     keys = ctx.lexicon.phrases("meta_keys")
     found: dict[str, str] = {k: v for k, v in tree.properties.items() if k != "title"}
     for table in property_tables:
-        for label, value in [(table.header[0], table.header[1]), *((r.cells[0], r.cells[1]) for r in table.rows)]:
+        # A row can be short of its second cell (an HTML row whose cell swallowed the rest).
+        pairs = [cells[:2] for cells in (table.header, *(r.cells for r in table.rows)) if len(cells) >= 2]
+        for label, value in pairs:
             if fold(label) in keys and squash(value):
                 found.setdefault(ctx.lexicon.meta_key(label), squash(value))
     pattern = meta_key_re(ctx)

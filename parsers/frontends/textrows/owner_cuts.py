@@ -33,15 +33,21 @@ def owner_cuts(
     fuzzy_ends: dict[int, tuple[str, float]] = {}
     guessed_ends: list[int] = []
     limit = min(len(text), start + MAX_OWNER_CHARS)
+    if (semicolon := text.find(";", start, limit)) >= 0:
+        limit = semicolon  # an owner never holds one
     filled = len(text.rstrip())  # past this, nothing is left for the next cells
+    edge: dict[int, float] = {}  # boundary_cost of each end that is a cut
+    count = 0  # words in text[start:end], counted as `end` moves on
     for end in range(start + 1, limit + 1):
+        if not text[end - 1].isspace() and (end - 1 == start or text[end - 2].isspace()):
+            count += 1
+            if count > MAX_OWNER_WORDS:
+                break
         owner = text[start:end]
-        if ";" in owner or len(owner.split()) > MAX_OWNER_WORDS:
-            break
         if (
             owner[-1].isspace()
             or owner[-1] in "+/&,(-"
-            or INNER_CAPITAL_END_RE.search(owner)
+            or INNER_CAPITAL_END_RE.search(text, max(start, end - 2), end)
             or words.open_joiner_end_re.search(owner)
         ):
             continue
@@ -51,6 +57,7 @@ def owner_cuts(
         if scored is None:
             continue
         cost, note, conf, known_end, fuzzy_end, last = scored
+        edge[end] = boundary_cost(text, end, spaced)
         if fuzzy_end:
             fuzzy_ends[end] = fuzzy_end
         rest = text[end : end + 40]
@@ -76,13 +83,7 @@ def owner_cuts(
             cost += 0.8  # the mitigation would be empty
         if known_end:
             exact_ends.append(end)
-        elif (
-            not fuzzy_end
-            and not anchored
-            and end < len(text)
-            and boundary_cost(text, end, spaced) > 0.0
-            and not vocab.is_told(last)
-        ):
+        elif not fuzzy_end and not anchored and end < len(text) and edge[end] > 0.0 and not vocab.is_told(last):
             # An unknown owner running into the mitigation with nothing to show where: a guess.
             conf = min(conf, 0.6)
             note = f"owner {owner!r} not in the owner vocabulary; where it ends is a guess"
@@ -100,8 +101,8 @@ def owner_cuts(
         peak = max((e for e in fuzzy_ends if not beaten_nearby(e, fuzzy_ends)), default=start)
         for c in cuts:
             c[1] += _fuzzy_penalty(text, c[0], peak, fuzzy_ends, exact_ends)
-    evidenced = [c[0] for c in cuts if boundary_cost(text, c[0], spaced) <= 0.1]
-    guessed_ends = [e for e in guessed_ends if boundary_cost(text, e, spaced) >= 0.5]
+    evidenced = [c[0] for c in cuts if edge[c[0]] <= 0.1]
+    guessed_ends = [e for e in guessed_ends if edge[e] >= 0.5]
     if evidenced and guessed_ends:
         # A guess inside a word before a cut the letter case supports ("Pla|tform SRE|Container"):
         # the name most likely runs on to the supported cut.
@@ -109,7 +110,7 @@ def owner_cuts(
         for c in cuts:
             if c[0] in guessed_ends and c[0] < top:
                 c[1] += 0.5
-    cuts.sort(key=lambda c: c[1] + boundary_cost(text, c[0], spaced))
+    cuts.sort(key=lambda c: c[1] + edge[c[0]])
     return [Cut(*c) for c in cuts[:MAX_OWNER_CUTS]]
 
 

@@ -25,6 +25,15 @@ from pipeline.textnorm import fold, squash
 INNER_CAPITAL_RE = re.compile(r"[a-z][A-Z]|[A-Z](?=[A-Z][a-z])")
 # Characters a name never holds: a cell with them is no owner ("lock_audit.payload", "v2;").
 NOT_IN_NAME = frozenset(";:.()_")
+# The same, or a digit, in an ASCII text (where `str.isdigit` is 0-9): one scan instead of a loop.
+NOT_IN_ASCII_NAME_RE = re.compile(r"[;:.()_0-9]")
+# Prices a vocabulary remembers before it starts afresh: the one every document read with a config
+# shares (`Vocabulary.shared`) sees every owner prefix of a run, and memory must stay flat in the
+# size of the corpus.
+MAX_REMEMBERED = 50_000
+# Configs whose shared vocabulary is kept: the run's, and the few last ones (a document in another
+# language is read with a config of its own).
+SHARED_CONFIGS = 4
 
 
 class OwnerCost(NamedTuple):
@@ -127,14 +136,26 @@ class Vocabulary:
         # Owner cells the rows agree on up to a point where they part ("Platform SRE|Cloud VPN",
         # "Platform SRE|IaC"): good evidence of where an owner ends, though not a known name.
         self.told = frozenset(fold(t) for t in told if len(fold(t)) >= 2)
-        directory = [(row.canonical, row.alias) for row in self.config.owner_directory]
-        self.matcher = OwnerMatcher(
-            [*directory, *((name, name) for name in self.extra_owners)], owner_rules(self.config), self.config.guards
-        )
+        self.matcher = self._matcher()
         self._part_cache: dict[str, _PartCost | None] = {}
         self._folded: dict[str, str] = {}
         self._owner_cache: dict[str, tuple[str | None, str, float]] = {}
         self._cost_cache: dict[str, OwnerCost | None] = {}
+
+    def _matcher(self) -> OwnerMatcher:
+        directory = [(row.canonical, row.alias) for row in self.config.owner_directory]
+        return OwnerMatcher(
+            [*directory, *((name, name) for name in self.extra_owners)], owner_rules(self.config), self.config.guards
+        )
+
+    def _forget(self) -> None:
+        """Start afresh: drop every remembered price, fold and match (each is a pure function of
+        its text, so nothing read changes)."""
+        self._part_cache.clear()
+        self._folded.clear()
+        self._owner_cache.clear()
+        self._cost_cache.clear()
+        self.matcher = self._matcher()
 
     def fold(self, text: str) -> str:
         """`textnorm.fold`, remembered: the same names and words are folded over and over."""
@@ -146,6 +167,24 @@ class Vocabulary:
     @staticmethod
     def of(config: Config, extra_owners: Iterable[str] = ()) -> Vocabulary:
         return Vocabulary(Words.of(config), extra_owners)
+
+    @staticmethod
+    def shared(config: Config) -> Vocabulary:
+        """The vocabulary of `config` alone (no document's own owners), one per Config object, so
+        that every document read with it shares what was priced before: a price depends on the
+        config and the text alone. Built once, not once per document.
+
+        >>> c = Config()
+        >>> Vocabulary.shared(c) is Vocabulary.shared(c), Vocabulary.shared(c) is Vocabulary.shared(Config())
+        (True, False)
+        """
+        found = _SHARED.pop(id(config), None)
+        if found is None or found.config is not config:
+            found = Vocabulary(Words.of(config))
+        _SHARED[id(config)] = found  # the most recently used last
+        while len(_SHARED) > SHARED_CONFIGS:
+            del _SHARED[next(iter(_SHARED))]
+        return found
 
     def split_owners(self, owner: str) -> list[str]:
         """Joint owners as written, split as normalisation splits them (`pipeline.owners`):
@@ -160,7 +199,8 @@ class Vocabulary:
         """(canonical or None, "known" | "fuzzy" | "unknown", score) of one owner name against the
         owner directory and the document's own owners, by the one owner matcher of the pipeline
         (`pipeline.owners.OwnerMatcher`: as written, role words off, qualifiers off, acronyms,
-        then a guarded fuzzy match).
+        then a guarded fuzzy match). The score is 0.0 without a canonical owner: a near miss's
+        is not looked for.
 
         >>> v = Vocabulary.of(Config(), ["Security", "SRE", "Lock domain"])
         >>> [v.owner_match(n)[:2] for n in ("Lock domain lead", "Platform SRE", "Secruity", "Securityretry")]
@@ -168,15 +208,12 @@ class Vocabulary:
         """
         found = self._owner_cache.get(name)
         if found is None:
-            m = self.matcher.match(name)
-            method = (
-                "known"
-                if m.canonical and m.method in CUT_KNOWN
-                else "fuzzy"
-                if m.canonical and m.method == "fuzzy"
-                else "unknown"
-            )
-            found = self._owner_cache[name] = (m.canonical, method, m.score)
+            m = self.matcher.resolved(name)
+            if m is None:
+                found = self._owner_cache[name] = (None, "unknown", 0.0)
+            else:
+                method = "known" if m.method in CUT_KNOWN else "fuzzy" if m.method == "fuzzy" else "unknown"
+                found = self._owner_cache[name] = (m.canonical, method, m.score)
         return found
 
     def with_owners(self, owners: Iterable[str], told: Iterable[str] = ()) -> Vocabulary:
@@ -198,12 +235,16 @@ class Vocabulary:
         """
         if owner in self._cost_cache:
             return self._cost_cache[owner]
+        if len(self._cost_cache) >= MAX_REMEMBERED:
+            self._forget()
         found = self._cost_cache[owner] = self._owner_cost(owner)
         return found
 
     def _owner_cost(self, owner: str) -> OwnerCost | None:
+        if squash(owner) != owner.strip():
+            return None
         parts = self.split_owners(owner)
-        if not parts or squash(owner) != owner.strip():
+        if not parts:
             return None
         # A joint owner costs what its least likely name costs (each name is a separate bet on
         # the same boundary, not a new one), plus a little per name.
@@ -255,7 +296,11 @@ class Vocabulary:
             or len(part) < 2
             or (len(part) < 3 and not part.isupper())
             or len(words) > 5
-            or any(c.isdigit() or c in NOT_IN_NAME for c in part)
+            or (
+                NOT_IN_ASCII_NAME_RE.search(part)
+                if part.isascii()
+                else any(c.isdigit() or c in NOT_IN_NAME for c in part)
+            )
         ):
             return None
         lowered = 1.0 if part[0].islower() else 0.0  # "product": a name, but one written carelessly
@@ -316,6 +361,10 @@ class Vocabulary:
         return " ".join(words)
 
 
+# The vocabulary of each of the last configs read with (`Vocabulary.shared`), by the config's id:
+# the config it holds keeps that id from being reused while the entry is here.
+_SHARED: dict[int, Vocabulary] = {}
+
 # Matcher methods that make a name known where a cell boundary is being looked for. An abbreviation
 # ("Platform Eng"), an acronym or a reordering is a fine reading of a whole owner cell but a poor
 # witness of where one ends: a cell cut inside "Platform Engineering" reads as an abbreviation.
@@ -334,4 +383,4 @@ def phrase_re(phrases: Sequence[str]) -> re.Pattern[str]:
     return re.compile("|".join(parts), re.IGNORECASE)
 
 
-__all__ = ["OwnerCost", "Vocabulary", "Words", "phrase_re"]
+__all__ = ["MAX_REMEMBERED", "OwnerCost", "Vocabulary", "Words", "phrase_re"]
