@@ -45,7 +45,7 @@ VIEW_COMMENTS_FROM = {"risks": "entries", "checks": "entries"}
 # How long to wait for readers to let go of the database before loading.
 LOCK_WAIT_SECONDS = 60.0
 # DuckDB's memory limit for a run's connections (the plan's and the load's).
-DUCKDB_MEMORY = "128MB"
+DUCKDB_MEMORY = "256MB"
 # DuckDB's threads for them: its JSON reader holds buffers per thread and file, and with two
 # threads over the ~800 JSON-lines shards of a 50,000-document run it ran out of its memory limit
 # (one thread read them in 1.4 s). The run's parallelism is in its worker processes anyway.
