@@ -231,7 +231,8 @@ def main() -> None:
                 [sys.executable, str(REPO / "bench" / "naive.py"), str(corpus), "--db", str(scratch / "n.db")]
             )
             naive.pop("stdout")
-            report("naive", rates(naive, len(files), size))
+            naive = rates(naive, len(files), size)
+            report("naive", naive)
         if "w1" not in skip:
             one = rates(ingest(corpus, scratch / "w1.duckdb", owners, 1, True), len(files), size)
             report("riskreg --full --workers 1", one)

@@ -141,7 +141,10 @@ class Plan:
         return changed is not None and changed[0] == 0
 
     def to_parse(self, incremental: bool, chunk: int = 1000) -> Iterator[DocRef]:
-        """The files to parse, by path: those without a result in the parse cache (all with --full)."""
+        """The files to parse: those without a result in the parse cache (all with --full), in
+        the order of their sha256, which spreads the costly kinds of document (scraped pages,
+        whose folders sort together) evenly over the batches, so no worker is left with a
+        batch of them at the end while the others wait."""
         cached = (
             "AND NOT EXISTS (SELECT 1 FROM prev.cache_documents c WHERE c.path = l.path AND c.sha256 = l.sha256 "
             "AND c.fingerprint = $fp)"
@@ -152,7 +155,7 @@ class Plan:
         try:
             cursor.execute(
                 f"SELECT path, path_bytes, fs_path, sha256, size FROM listing l WHERE kind = 'file' {cached} "
-                "ORDER BY path",
+                "ORDER BY sha256, path",
                 {"fp": self.fingerprint} if incremental else {},
             )
             while rows := cursor.fetchmany(chunk):

@@ -54,6 +54,9 @@ MIN_DOCS_FOR_POOL = 64
 # Documents per task: enough to amortise a task's cost, few enough to keep every worker busy.
 MAX_PER_TASK = 64
 MIN_PER_TASK = 4
+# Tasks per worker a run is cut into, at least: the last tasks are what a worker may still be busy
+# with while the others are done, so they must be short.
+TASKS_PER_WORKER = 32
 
 
 def __getattr__(name: str) -> Any:
@@ -247,7 +250,7 @@ class _Runners:
             self._pool.close()
 
     def per_task(self, documents: int) -> int:
-        return max(MIN_PER_TASK, min(MAX_PER_TASK, -(-documents // (self.workers * 8))))
+        return max(MIN_PER_TASK, min(MAX_PER_TASK, -(-documents // (self.workers * TASKS_PER_WORKER))))
 
     def run(self, tasks: Iterable[Task], documents: int, context: RunContext,
             progress: Callable[[int], None] | None = None) -> Iterator[BatchDone]:  # fmt: skip
