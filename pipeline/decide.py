@@ -23,22 +23,11 @@ from pipeline.owners import cluster_match
 from pipeline.plan import Plan
 from pipeline.records import Match
 from pipeline.review import Decisions
+from pipeline.rows import MATCH_COLUMNS
 from pipeline.services import cluster_services, service_key
 from pipeline.tasks import NormaliseTask
 from pipeline.vocabularies import RunMatchers
 
-MATCH_COLUMNS = {
-    "vocabulary": "VARCHAR",
-    "raw": "VARCHAR",
-    "canonical": "VARCHAR",
-    "method": "VARCHAR",
-    "score": "DOUBLE",
-    "runner_up": "VARCHAR",
-    "runner_up_score": "DOUBLE",
-    "needs_review": "BOOLEAN",
-    "occurrences": "INTEGER",
-    "example": "VARCHAR",
-}
 SERVICE_COLUMNS = {"service": "VARCHAR", "alias": "VARCHAR", "key": "VARCHAR", "documents": "INTEGER"}
 
 

@@ -105,9 +105,8 @@ ENTRY_COLUMNS = {
     "duplicate_of": "VARCHAR",
 }
 ENTRY_SHARD_COLUMNS = {k: v for k, v in ENTRY_COLUMNS.items() if k != "run_id"}
-TALLY_COLUMNS = {
-    "path": "VARCHAR",
-    "ordinal": "INTEGER",  # order of first use in the document
+# A decision on one raw value (the `matches` table's columns).
+MATCH_COLUMNS = {
     "vocabulary": "VARCHAR",
     "raw": "VARCHAR",
     "canonical": "VARCHAR",
@@ -118,6 +117,11 @@ TALLY_COLUMNS = {
     "needs_review": "BOOLEAN",
     "occurrences": "INTEGER",
     "example": "VARCHAR",
+}
+TALLY_COLUMNS = {
+    "path": "VARCHAR",
+    "ordinal": "INTEGER",  # order of first use in the document
+    **MATCH_COLUMNS,
 }
 
 
