@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 from parsers.frontends import front_matter
 from parsers.frontends.adoc_table import DELIMITER_RE, table_at
-from parsers.frontends.linescan import Builder, ItemDraft, render_inline
+from parsers.frontends.linescan import ItemDraft, LineReader, render_inline
 from parsers.model import Block, Box, Code, Heading, KeyValue, Paragraph, Rule, Tree, with_paths
 from pipeline.config import Config
 from pipeline.records import Document
@@ -140,16 +140,14 @@ def _link(m: re.Match[str]) -> tuple[str, str]:
     return render_inline(label, INLINE_RE, _link)
 
 
-class _Reader:
+class _Reader(LineReader):
     """One pass over the lines of an AsciiDoc document."""
 
     def __init__(self, lines: Sequence[str], properties: dict[str, str]) -> None:
-        self.lines = lines
+        super().__init__(lines)
         self.properties = properties
         self.title: str | None = None
         self.title_index = -2  # index of the `= Title` line
-        self.builder = Builder()
-        self.paragraph: list[tuple[int, str]] = []
         self.markers: list[str] = []  # list markers of the open list levels, outermost first
         self.item_open = False
         self.attach = False  # a "+" line: the next block belongs to the current item
@@ -157,13 +155,6 @@ class _Reader:
         self.caption = ""  # the block title waiting for its block
         self.header = True  # still in the document header (title, author, attributes)
         self.label: tuple[int, str] | None = None  # a "Term::" waiting for its value on the next line
-
-    def read(self) -> list[Block]:
-        i = 0
-        while i < len(self.lines):
-            i = self.line(i)
-        self.end_paragraph()
-        return self.builder.finish()
 
     def line(self, i: int) -> int:
         """Read the line at index i; the index to read next."""

@@ -97,6 +97,33 @@ class Builder:
         return [_finished(b, 0) for b in self.top if not _empty(b)]
 
 
+class LineReader:
+    """One pass over a document's lines, for the line-oriented front ends (org, wiki, AsciiDoc,
+    reST): a subclass reads the line at an index and says which to read next (`line`), gathers
+    paragraph lines in `paragraph` as (line number, text), and ends them (`end_paragraph`)."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self.lines = lines
+        self.builder = Builder()
+        self.paragraph: list[tuple[int, str]] = []
+
+    def read(self) -> list[Block]:
+        """Every line once, in order; the blocks."""
+        i = 0
+        while i < len(self.lines):
+            i = self.line(i)
+        self.end_paragraph()
+        return self.builder.finish()
+
+    def line(self, i: int) -> int:
+        """Read the line at index i; the index to read next."""
+        raise NotImplementedError
+
+    def end_paragraph(self) -> None:
+        """Turn the gathered paragraph lines, if any, into a block."""
+        raise NotImplementedError
+
+
 def _empty(part: ItemDraft | Block) -> bool:
     return isinstance(part, ItemDraft) and not part.text and not part.kids and part.box is None
 

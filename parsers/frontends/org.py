@@ -21,15 +21,15 @@ from dataclasses import replace
 
 from parsers.frontends import front_matter
 from parsers.frontends.linescan import (
-    Builder,
     ItemDraft,
+    LineReader,
     indent_of,
     is_pipe_row,
     pipe_table,
     render_inline,
 )
 from parsers.frontends.plain_tables import GRID_BORDER_RE, grid_table
-from parsers.model import Block, Box, Code, Heading, KeyValue, Paragraph, Rule, Table, Tree, with_paths
+from parsers.model import Box, Code, Heading, KeyValue, Paragraph, Rule, Table, Tree, with_paths
 from pipeline.config import Config
 from pipeline.records import Document
 
@@ -163,30 +163,21 @@ def heading_text(raw: str, todo_words: frozenset[str]) -> str:
     return COOKIE_RE.sub("", text).strip()
 
 
-class _Reader:
+class _Reader(LineReader):
     """One pass over the lines of an org document."""
 
     def __init__(self, lines: Sequence[str], *, titled: bool) -> None:
-        self.lines = lines
+        super().__init__(lines)
         self.shift = 1 if titled else 0
         self.title: str | None = None
         self.properties: dict[str, str] = {}
         self.todo_words = TODO_WORDS
-        self.builder = Builder()
-        self.paragraph: list[tuple[int, str]] = []
         self.paragraph_indent = 0
         self.item_open = False  # the current item takes the next indented line as more of its text
         self.blanks = 0
         self.caption = ""
         self.drawer_ends = _next_matching(lines, DRAWER_END_RE)
         self.headings = _next_matching(lines, HEADING_RE)
-
-    def read(self) -> list[Block]:
-        i = 0
-        while i < len(self.lines):
-            i = self.line(i)
-        self.end_paragraph()
-        return self.builder.finish()
 
     def line(self, i: int) -> int:
         """Read the line at index i; the index to read next."""

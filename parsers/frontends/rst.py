@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from parsers.frontends import front_matter
 from parsers.frontends.boxes import leading_box
-from parsers.frontends.linescan import Builder, ItemDraft, indent_of, render_inline
+from parsers.frontends.linescan import ItemDraft, LineReader, indent_of, render_inline
 from parsers.frontends.plain_tables import DASH_RULE_RE, GRID_BORDER_RE, aligned_table, grid_table
 from parsers.frontends.rst_tables import csv_table, dedented, list_table
 from parsers.model import Block, Code, Heading, KeyValue, Paragraph, Rule, Tree, with_paths
@@ -139,24 +139,15 @@ def _role(m: re.Match[str]) -> tuple[str, str]:
     return render_inline(ROLE_TARGET_RE.sub("", text), INLINE_RE, _role)
 
 
-class _Reader:
+class _Reader(LineReader):
     """One pass over the lines of a reST document."""
 
     def __init__(self, lines: Sequence[str]) -> None:
-        self.lines = lines
-        self.builder = Builder()
+        super().__init__(lines)
         self.styles: list[tuple[str, bool]] = []  # title adornments in order of first appearance
-        self.paragraph: list[tuple[int, str]] = []
         self.paragraph_indent = 0
         self.item_open = False
         self.literal_next = False  # the paragraph read last ended with "::": an indented block follows
-
-    def read(self) -> list[Block]:
-        i = 0
-        while i < len(self.lines):
-            i = self.line(i)
-        self.end_paragraph()
-        return self.builder.finish()
 
     def line(self, i: int) -> int:
         """Read the line at index i; the index to read next."""

@@ -21,8 +21,8 @@ from collections.abc import Sequence
 
 from parsers.frontends import front_matter
 from parsers.frontends.boxes import leading_box
-from parsers.frontends.linescan import Builder, ItemDraft, render_inline, tidy
-from parsers.model import Block, Code, Heading, Paragraph, Row, Rule, Table, Tree, with_paths
+from parsers.frontends.linescan import ItemDraft, LineReader, render_inline, tidy
+from parsers.model import Code, Heading, Paragraph, Row, Rule, Table, Tree, with_paths
 from pipeline.config import Config
 from pipeline.records import Document
 
@@ -182,22 +182,13 @@ def _runs_on(line: str) -> bool:
     return bool(s) and not s.startswith("|")
 
 
-class _Reader:
+class _Reader(LineReader):
     """One pass over the lines of a wiki-markup document."""
 
     def __init__(self, lines: Sequence[str]) -> None:
-        self.lines = lines
-        self.builder = Builder()
-        self.paragraph: list[tuple[int, str]] = []
+        super().__init__(lines)
         self.counts: list[int] = []  # how many items each open level of a list has had
         self.kinds = ""  # the markers of the item read last ("#*"): a level of another kind starts over
-
-    def read(self) -> list[Block]:
-        i = 0
-        while i < len(self.lines):
-            i = self.line(i)
-        self.end_paragraph()
-        return self.builder.finish()
 
     def line(self, i: int) -> int:
         """Read the line at index i; the index to read next."""
