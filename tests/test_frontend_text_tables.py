@@ -22,6 +22,7 @@ from parsers.frontends import choose, delimited
 from parsers.frontends.text_tables import document_owners, find_tables
 from parsers.frontends.textrows.header import header_columns, is_register
 from parsers.frontends.textrows.rows import learn_id_re
+from parsers.frontends.textrows.vocab import Vocabulary
 from parsers.inline import break_items
 from parsers.lexicon import Lexicon
 from parsers.model import Heading, Table
@@ -233,6 +234,34 @@ def test_unknown_owner_into_lower_case_mitigation_is_marked_a_guess() -> None:
     (row,) = register(page("KB-R01Ledger lock contention3412mitigatingTreasury opsretry with backoff"), Config()).rows
     assert row.confidence < 1.0
     assert any("guess" in n or "ambiguous" in n for n in row.notes)
+
+
+def test_owner_search_prices_no_end_inside_a_word_no_name_ends_with(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Pricing an owner end through the matcher is the dearest step of reading a scraped row: ends
+    # inside a lower-case word are priced only where a known name (or one a typo away) ends.
+    priced: list[str] = []
+    real = Vocabulary.owner_cost
+
+    def spy(self: Vocabulary, owner: str) -> object:
+        priced.append(owner)
+        return real(self, owner)
+
+    monkeypatch.setattr(Vocabulary, "owner_cost", spy)
+    got = fields(
+        register(
+            page(
+                "KB-R01Ledger lock contention3412mitigatingComplianceretention runbook reviewed every quarter",
+                "KB-R02Refund abuse428acceptedSecuirtyreplay protection on every webhook",
+            )
+        )
+    )
+    assert [(f["owner"], f["mitigation"]) for f in got] == [
+        ("Compliance", "retention runbook reviewed every quarter"),
+        ("Secuirty", "replay protection on every webhook"),
+    ]
+    inside = [o for o in priced if o[-1].islower() and not o.endswith(("Compliance", "Secuirty"))]
+    assert "Complianceretention runbook" in priced or "Complianceretention" in priced  # word ends are priced
+    assert not [o for o in inside if o.endswith(("runb", "retenti", "quart", "webho", "protec"))]
 
 
 def test_a_row_that_cannot_be_cut_keeps_its_text_in_the_last_cell() -> None:

@@ -53,6 +53,8 @@ def owner_cuts(
             continue
         if end < len(text) and anchored and not next_starts(text, end):
             continue
+        if end < len(text) and owner[-1].islower() and text[end].islower() and not vocab.may_end_name(owner):
+            continue  # inside a lower-case word no known name ends with, nor nearly: "Legalrunb|ook"
         scored = vocab.owner_cost(owner)
         if scored is None:
             continue
@@ -118,9 +120,12 @@ def _fuzzy_penalty(
     text: str, end: int, peak: int, fuzzy_ends: Mapping[int, tuple[str, float]], exact_ends: Sequence[int]
 ) -> float:
     """Extra cost of an owner end near misspelt-name ends: 1.0 where a neighbour reads the name
-    more closely, 0.5 for an end inside the same word as the best one, else nothing."""
+    more closely, 0.5 for an end inside the same word as the last one ("Sec|uirtyreplay", an
+    abbreviation of a misspelt "Secuirty"), else nothing."""
     if end in fuzzy_ends:
-        return 1.0 if beaten_nearby(end, fuzzy_ends) else 0.0
+        if beaten_nearby(end, fuzzy_ends):
+            return 1.0
+        return 0.5 if end < peak and text[end:peak].isalpha() else 0.0
     if end not in exact_ends and text[min(end, peak) : max(end, peak)].isalpha():
         return 0.5
     return 0.0

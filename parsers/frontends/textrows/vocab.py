@@ -16,7 +16,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from parsers.frontends.textrows.name_ends import NameEnds, name_words, near_words
 from pipeline.config import Config
+from pipeline.matching import max_edits
 from pipeline.owners import OwnerMatcher, owner_rules
 from pipeline.textnorm import fold, squash
 
@@ -129,7 +131,9 @@ class Vocabulary:
     lower-case mitigation ("Productanalytics-service") is read with what the other rows told.
     """
 
-    def __init__(self, words: Words, extra_owners: Iterable[str] = (), told: Iterable[str] = ()) -> None:
+    def __init__(
+        self, words: Words, extra_owners: Iterable[str] = (), told: Iterable[str] = (), parent: Vocabulary | None = None
+    ) -> None:
         self.words = words
         self.config = words.config
         self.extra_owners = tuple(dict.fromkeys(squash(o) for o in extra_owners if squash(o)))
@@ -137,6 +141,7 @@ class Vocabulary:
         # "Platform SRE|IaC"): good evidence of where an owner ends, though not a known name.
         self.told = frozenset(fold(t) for t in told if len(fold(t)) >= 2)
         self.matcher = self._matcher()
+        self.name_ends = self._name_ends(parent)
         self._part_cache: dict[str, _PartCost | None] = {}
         self._folded: dict[str, str] = {}
         self._owner_cache: dict[str, tuple[str | None, str, float]] = {}
@@ -156,6 +161,32 @@ class Vocabulary:
         self._owner_cache.clear()
         self._cost_cache.clear()
         self.matcher = self._matcher()
+
+    def _name_ends(self, parent: Vocabulary | None) -> NameEnds:
+        """The words that can end an owner name: the shared vocabulary's from the directory and
+        the owner rules; a document's copy adds its own names' and asks the shared one the rest."""
+        names = [*(fold(o) for o in self.extra_owners), *self.told]
+        own = name_words(names)
+        if parent is not None:
+            return NameEnds(own, near_words(names, self._edits), parent.name_ends)
+        m, w = self.matcher, self.words
+        names += [*m.forms, *m.index]
+        around = [*m.acronyms, *m.abbreviations, *m.abbreviations.values(), *w.role_keys, *w.qualifier_keys]
+        return NameEnds(name_words([*names, *around, *w.connectors]), near_words(names, self._edits))
+
+    def _edits(self, name: str) -> int:
+        return max_edits(name, self.config.guards)
+
+    def may_end_name(self, owner: str) -> bool:
+        """Whether the last word of `owner` can end a name (see `NameEnds`): "Legal" of
+        "Legalrunbook" can, "Legalrunb" cannot.
+
+        >>> v = Vocabulary.of(Config(), ["Legal", "Security"])
+        >>> v.may_end_name("SRE, Legal"), v.may_end_name("Legalrunb"), v.may_end_name("Securty")
+        (True, False, True)
+        """
+        words = self.fold(owner).split()
+        return bool(words) and words[-1] in self.name_ends
 
     def fold(self, text: str) -> str:
         """`textnorm.fold`, remembered: the same names and words are folded over and over."""
@@ -219,7 +250,7 @@ class Vocabulary:
     def with_owners(self, owners: Iterable[str], told: Iterable[str] = ()) -> Vocabulary:
         """A copy that also knows these owner names (as written in the document), and the
         owner cells the rows agree on (`told`)."""
-        return Vocabulary(self.words, (*self.extra_owners, *owners), (*self.told, *told))
+        return Vocabulary(self.words, (*self.extra_owners, *owners), (*self.told, *told), parent=self)
 
     def owner_cost(self, owner: str) -> OwnerCost | None:
         """What it costs to read `owner` as an owner cell (see OwnerCost); None when it cannot
