@@ -185,7 +185,7 @@ class Vocabulary:
         >>> v.may_end_name("SRE, Legal"), v.may_end_name("Legalrunb"), v.may_end_name("Securty")
         (True, False, True)
         """
-        words = self.fold(owner).split()
+        words = self.fold(owner[owner.rfind(" ") + 1 :]).split()  # the last word alone: folded once, remembered
         return bool(words) and words[-1] in self.name_ends
 
     def fold(self, text: str) -> str:
