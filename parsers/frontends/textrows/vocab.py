@@ -238,6 +238,8 @@ class Vocabulary:
         [('Lock domain', 'known'), ('SRE', 'known'), ('Security', 'fuzzy'), (None, 'unknown')]
         """
         found = self._owner_cache.get(name)
+        if found is None and self._names_nothing(name):
+            found = self._owner_cache[name] = (None, "unknown", 0.0)
         if found is None:
             m = self.matcher.resolved(name)
             if m is None:
@@ -246,6 +248,21 @@ class Vocabulary:
                 method = "known" if m.method in CUT_KNOWN else "fuzzy" if m.method == "fuzzy" else "unknown"
                 found = self._owner_cache[name] = (m.canonical, method, m.score)
         return found
+
+    def _names_nothing(self, name: str) -> bool:
+        """Whether a name of one or two words is certain to match no owner, without asking the
+        matcher: its last word is no word of a known name, nor a typo of one (`NameEnds`), and
+        there is no aside for the matcher to take off. (With three words or more the initials
+        can spell a known name: "Site Reliability Engineering".)
+
+        >>> v = Vocabulary.of(Config(), ["Security"])
+        >>> v._names_nothing("Runbook linked"), v._names_nothing("Securty"), v._names_nothing("Ops (Securty)")
+        (True, False, False)
+        """
+        if "(" in name or "[" in name:
+            return False
+        words = self.fold(name).split()
+        return 0 < len(words) <= 2 and words[-1] not in self.name_ends
 
     def with_owners(self, owners: Iterable[str], told: Iterable[str] = ()) -> Vocabulary:
         """A copy that also knows these owner names (as written in the document), and the
