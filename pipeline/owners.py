@@ -23,6 +23,7 @@ against more common keys) and each cluster is named by its most common written f
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -161,6 +162,46 @@ def joiner_matches(pattern: re.Pattern[str], starts: re.Pattern[str], raw: str) 
     return found
 
 
+@dataclass(frozen=True)
+class _RulePatterns:
+    """The patterns of a set of owner rules, which every matcher built with those rules shares."""
+
+    split_re: re.Pattern[str]
+    joiner_starts_re: re.Pattern[str]
+    role_edge_re: re.Pattern[str]  # a role word at the start or the end: "Security lead", "Head of SRE"
+    qualifier_re: re.Pattern[str]
+    role_titles: frozenset[str]
+    # One pattern per role word, for trying every way of removing them ("Lock domain owner" is
+    # "Lock domain" without "owner", or "Lock" without "domain owner": the directory decides).
+    one_role_res: tuple[re.Pattern[str], ...]
+    # A name with no role word or qualifier at its edges has none to take off: told cheaply.
+    role_edges: EdgeWords | None
+    qualifier_edges: EdgeWords | None
+
+
+@functools.lru_cache(maxsize=16)
+def _rule_patterns(
+    role_words: tuple[str, ...], qualifiers: tuple[str, ...], role_titles: tuple[str, ...], joiners: tuple[str, ...]
+) -> _RulePatterns:
+    """The patterns of owner rules, built once per rules: a document's reader builds a matcher
+    for its own owners, and compiling these cost more than the rest of it."""
+    roles = _words_pattern(role_words)
+    return _RulePatterns(
+        split_re=joiner_pattern(joiners),
+        joiner_starts_re=joiner_starts_pattern(joiners),
+        role_edge_re=re.compile(rf"^(?:{roles})[\W_]+(?=\w)|(?<=\w)[\W_]+(?:{roles})[\W_]*$", re.IGNORECASE),
+        qualifier_re=re.compile(rf"^(?:{_words_pattern(qualifiers)})[\W_]+(?=\w)", re.IGNORECASE),
+        role_titles=frozenset(fold(t) for t in role_titles),
+        one_role_res=tuple(
+            re.compile(rf"^(?:{one})[\W_]+(?=\w)|(?<=\w)[\W_]+(?:{one})[\W_]*$", re.IGNORECASE)
+            for w in role_words
+            if fold(w) and (one := _words_pattern([w]))
+        ),
+        role_edges=EdgeWords.of(role_words),
+        qualifier_edges=EdgeWords.of(qualifiers),
+    )
+
+
 class OwnerMatcher:
     """Matches owner names onto a directory; one instance per run, each distinct name once."""
 
@@ -174,23 +215,15 @@ class OwnerMatcher:
         self.rules = rules
         self.guards = guards
         self.decisions = decisions or {}
-        self.split_re = joiner_pattern(rules.joiners)
-        self.joiner_starts_re = joiner_starts_pattern(rules.joiners)
-        roles = _words_pattern(rules.role_words)
-        # A role word at the start or the end, never the whole name: "Security lead", "Head of SRE".
-        self.role_edge_re = re.compile(rf"^(?:{roles})[\W_]+(?=\w)|(?<=\w)[\W_]+(?:{roles})[\W_]*$", re.IGNORECASE)
-        self.qualifier_re = re.compile(rf"^(?:{_words_pattern(rules.qualifiers)})[\W_]+(?=\w)", re.IGNORECASE)
-        self.role_titles = {fold(t) for t in rules.role_titles}
-        # One pattern per role word, for trying every way of removing them ("Lock domain owner" is
-        # "Lock domain" without "owner", or "Lock" without "domain owner": the directory decides).
-        self.one_role_res = [
-            re.compile(rf"^(?:{one})[\W_]+(?=\w)|(?<=\w)[\W_]+(?:{one})[\W_]*$", re.IGNORECASE)
-            for w in rules.role_words
-            if fold(w) and (one := _words_pattern([w]))
-        ]
-        # A name with no role word or qualifier at its edges has none to take off: told cheaply.
-        self.role_edges = EdgeWords.of(rules.role_words)
-        self.qualifier_edges = EdgeWords.of(rules.qualifiers)
+        patterns = _rule_patterns(*map(tuple, (rules.role_words, rules.qualifiers, rules.role_titles, rules.joiners)))
+        self.split_re = patterns.split_re
+        self.joiner_starts_re = patterns.joiner_starts_re
+        self.role_edge_re = patterns.role_edge_re
+        self.qualifier_re = patterns.qualifier_re
+        self.role_titles = patterns.role_titles
+        self.one_role_res = patterns.one_role_res
+        self.role_edges = patterns.role_edges
+        self.qualifier_edges = patterns.qualifier_edges
         self.index: dict[str, str] = {}  # folded alias -> canonical
         for canonical, alias in directory:
             if fold(alias):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from parsers.frontends.textrows.cuts import INNER_CAPITAL_END_RE, Cut, boundary_cost
+from parsers.frontends.textrows.cuts import Cut, boundary_cost
 from parsers.frontends.textrows.vocab import Vocabulary
 
 # Longest owner cell tried, in characters and words.
@@ -43,14 +43,16 @@ def owner_cuts(
             count += 1
             if count > MAX_OWNER_WORDS:
                 break
-        owner = text[start:end]
+        end_char = text[end - 1]
         if (
-            owner[-1].isspace()
-            or owner[-1] in "+/&,(-"
-            or INNER_CAPITAL_END_RE.search(text, max(start, end - 2), end)
-            or words.open_joiner_end_re.search(owner)
+            end_char.isspace()
+            or end_char in "+/&,(-"
+            # just after the next cell's capital ("Security leadS|ignature"), as INNER_CAPITAL_END_RE
+            or (end - 2 >= start and "a" <= text[end - 2] <= "z" and "A" <= end_char <= "Z")
+            or words.open_joiner_end_re.search(text, max(start, end - words.open_joiner_reach), end)
         ):
             continue
+        owner = text[start:end]
         if end < len(text) and anchored and not next_starts(text, end):
             continue
         if end < len(text) and owner[-1].islower() and text[end].islower() and not vocab.may_end_name(owner):

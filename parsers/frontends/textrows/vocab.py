@@ -78,6 +78,7 @@ class Words:
     joiner_start_re: re.Pattern[str]  # what goes on from a known owner to a joint one
     fragment_joiner_re: re.Pattern[str]  # a word's tail, then a joiner: the owner was cut in a word
     open_joiner_end_re: re.Pattern[str]  # an owner cell ending on a joining word
+    open_joiner_reach: int  # the longest text that pattern matches: where to search from
     connectors: frozenset[str]  # small words inside names ("Head of Security")
 
     @staticmethod
@@ -120,6 +121,7 @@ class Words:
                 rf"[^\W\d_]+\s*[+/&]\s|[^\W\d_]{{1,4}}(?:,|\s+(?:{tail_words})\s)", re.IGNORECASE
             ),
             open_joiner_end_re=re.compile(rf"\s(?:{open_words})$", re.IGNORECASE),
+            open_joiner_reach=1 + max(map(len, lexicon.phrases("open_joiner_words")), default=0),
             connectors=lexicon.phrases("name_connectors"),
         )
 
