@@ -22,7 +22,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from pipeline.records import Match
-from pipeline.vocab import NEGATION_PREFIXES, NEGATION_WORDS
+from pipeline.vocab import negations
 
 # Runs of digits: two names only match fuzzily when they carry the same numbers.
 DIGITS_RE = re.compile(r"\d+")
@@ -123,7 +123,8 @@ def negated(key: str, phrase: str, min_score: float) -> bool:
     >>> negated("mitigated", "mitigated", 85), negated("notable", "table", 85)
     (False, False)
     """
-    rests = [key.removeprefix(w + " ") for w in NEGATION_WORDS] + [key.removeprefix(p) for p in NEGATION_PREFIXES]
+    words, prefixes = negations()
+    rests = [key.removeprefix(w + " ") for w in words] + [key.removeprefix(p) for p in prefixes]
     return any(rest != key and len(rest) >= 3 and similarity(rest, phrase) >= min_score for rest in rests)
 
 
@@ -134,7 +135,7 @@ def negated_in(phrase: str, key: str) -> bool:
     (True, False)
     """
     padded = f" {key} "
-    return any(f" {neg} {phrase} " in padded for neg in NEGATION_WORDS)
+    return any(f" {neg} {phrase} " in padded for neg in negations()[0])
 
 
 def edits(a: str, b: str) -> int:

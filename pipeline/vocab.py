@@ -12,6 +12,8 @@ Keys are compared after `pipeline.textnorm.fold` (lower case, punctuation to spa
 
 from __future__ import annotations
 
+import functools
+
 from parsers import lexicon
 
 ENGLISH = lexicon.load(("en",))
@@ -60,13 +62,24 @@ SEVERITY_BANDS: tuple[tuple[int, str], ...] = ((6, "low"), (9, "medium"), (15, "
 STATUSES: tuple[str, ...] = ("open", "mitigating", "mitigated", "monitoring", "accepted", "closed")
 STATUS_SYNONYMS: dict[str, tuple[str, ...]] = {status: ENGLISH.status.get(status, ()) for status in STATUSES}
 
+
 # Words (and glued prefixes) that turn a value around when they come just before it: "not
 # mitigated" is not mitigated, "unacceptable" is not acceptable. A cell like that is never
 # matched, exactly or fuzzily, to the word it negates. Fuzzy matching runs on every language
 # alike, so these are every pack's negations ("no", "não", "nicht", "niet"...).
-_EVERY_PACK = lexicon.every_language()
-NEGATION_WORDS: tuple[str, ...] = tuple(sorted(_EVERY_PACK.phrases("negation_words")))
-NEGATION_PREFIXES: tuple[str, ...] = tuple(sorted(_EVERY_PACK.phrases("negation_prefixes")))
+# Read when first needed: reading every pack takes a tenth of a second, which a night with
+# nothing to parse should not spend.
+@functools.lru_cache(maxsize=1)
+def negations() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(negation words, negation prefixes) of every pack.
+
+    >>> words, prefixes = negations()
+    >>> "not" in words and "nicht" in words, "un" in prefixes
+    (True, True)
+    """
+    every = lexicon.every_language()
+    return tuple(sorted(every.phrases("negation_words"))), tuple(sorted(every.phrases("negation_prefixes")))
+
 
 # Words around an owner's name that do not change who the owner is: "Security lead" is Security.
 OWNER_ROLE_WORDS: tuple[str, ...] = ENGLISH.words["owner_role_words"]
