@@ -19,7 +19,7 @@ from typing import NamedTuple
 from parsers.frontends.textrows.name_ends import NameEnds, name_words, near_words
 from pipeline.config import Config
 from pipeline.matching import max_edits
-from pipeline.owners import OwnerMatcher, owner_rules
+from pipeline.owners import ACRONYM_SKIP, OwnerMatcher, owner_rules
 from pipeline.textnorm import fold, squash
 
 # A case change inside a word ("leadPer-vendor", "SRECo"): where a cell ran into the next,
@@ -252,19 +252,23 @@ class Vocabulary:
         return found
 
     def _names_nothing(self, name: str) -> bool:
-        """Whether a name of one or two words is certain to match no owner, without asking the
-        matcher: its last word is no word of a known name, nor a typo of one (`NameEnds`), and
-        there is no aside for the matcher to take off. (With three words or more the initials
-        can spell a known name: "Site Reliability Engineering".)
+        """Whether a name is certain to match no owner, without asking the matcher: its last word
+        is no word of a known name, nor a typo of one (`NameEnds`), no run of its initials spells
+        a known name ("Site Reliability Engineering"), and it has no aside for the matcher to
+        take off.
 
-        >>> v = Vocabulary.of(Config(), ["Security"])
-        >>> v._names_nothing("Runbook linked"), v._names_nothing("Securty"), v._names_nothing("Ops (Securty)")
-        (True, False, False)
+        >>> v = Vocabulary.of(Config(), ["Security", "SRE"])
+        >>> [v._names_nothing(n) for n in ("Runbook linked", "Securty", "Ops (Securty)", "Site Reliability Eng")]
+        [True, False, False, False]
         """
         if "(" in name or "[" in name:
             return False
         words = self.fold(name).split()
-        return 0 < len(words) <= 2 and words[-1] not in self.name_ends
+        if not words or words[-1] in self.name_ends:
+            return False
+        initials = "".join(w[0] for w in words if w not in ACRONYM_SKIP)
+        runs = (initials[a:b] for a in range(len(initials) - 2) for b in range(a + 3, len(initials) + 1))
+        return not any(run in self.matcher.forms for run in runs)
 
     def with_owners(self, owners: Iterable[str], told: Iterable[str] = ()) -> Vocabulary:
         """A copy that also knows these owner names (as written in the document), and the
