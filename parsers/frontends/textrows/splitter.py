@@ -352,6 +352,8 @@ class _Search:
             self.best = min(self.best, total)
             return
         for cut in sp.cuts(text, k, pos, self.owner_cuts):
+            if cost + cut.cost >= self.best + AMBIGUITY_MARGIN:
+                continue  # dropped at the next step whatever the boundary costs: not worth its cell
             cell = squash(text[pos : cut.end])
             step = cut.cost
             if cell and 0 < cut.end < len(text) and k + 1 < len(sp.columns):
