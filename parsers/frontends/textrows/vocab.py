@@ -11,6 +11,7 @@ Everything comes from the Config (`status_synonyms`, `scale_words`, `owner_direc
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -142,12 +143,21 @@ class Vocabulary:
         # Owner cells the rows agree on up to a point where they part ("Platform SRE|Cloud VPN",
         # "Platform SRE|IaC"): good evidence of where an owner ends, though not a known name.
         self.told = frozenset(fold(t) for t in told if len(fold(t)) >= 2)
-        self.matcher = self._matcher()
-        self.name_ends = self._name_ends(parent)
+        self._parent = parent
         self._part_cache: dict[str, _PartCost | None] = {}
         self._folded: dict[str, str] = {}
         self._owner_cache: dict[str, tuple[str | None, str, float]] = {}
         self._cost_cache: dict[str, OwnerCost | None] = {}
+
+    @functools.cached_property
+    def matcher(self) -> OwnerMatcher:
+        """The owner matcher of the directory and these owners; built when first asked, as a
+        richer vocabulary is often built only to find it adds nothing."""
+        return self._matcher()
+
+    @functools.cached_property
+    def name_ends(self) -> NameEnds:
+        return self._name_ends(self._parent)
 
     def _matcher(self) -> OwnerMatcher:
         directory = [(row.canonical, row.alias) for row in self.config.owner_directory]
