@@ -42,8 +42,11 @@ FENCE_RE = re.compile(r"^ {0,3}(?:```|~~~)", re.MULTILINE)
 # scanned once, not once per bracket.)
 INLINE_MARKUP_RE = re.compile(r"\*\*[^*\n]+\*\*|__[^_\n]+__|\[[^\[\]\n]+\]\([^()\n]+\)")
 # The header rule of an org-mode or psql table ("|----+-----|", "-----+------"): rewritten as a
-# GFM delimiter row before parsing, no line added or removed.
-PLUS_RULE_RE = re.compile(r"^[ \t]*(?:\|[ \t]*)?:?-+:?[ \t]*(?:\+[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$", re.MULTILINE)
+# GFM delimiter row before parsing, no line added or removed. (Every run is possessive: what
+# follows each can never start with what it holds, so giving some back never helps, and a rule
+# followed by 64K tabs and one more character fails in one pass instead of trying every split of
+# the tabs between two runs.)
+PLUS_RULE_RE = re.compile(r"^[ \t]*+(?:\|[ \t]*+)?:?-++:?[ \t]*+(?:\+[ \t]*+:?-++:?[ \t]*+)+\|?[ \t]*$", re.MULTILINE)
 # A code span: a whole run of backticks (none before it, all of it), the shortest text, the same
 # run again (one line). Tried from the start of a run only: a greedy run tried from each of its
 # backticks would make a line of 64,000 backticks quadratic.
