@@ -20,6 +20,7 @@ import markdown_it_pyrs
 
 from parsers.frontends import front_matter, html
 from parsers.frontends.boxes import BOX_RE, leading_box
+from parsers.frontends.panics import quiet_panics
 from parsers.frontends.plain_tables import find_tables
 from parsers.inline import code, escape
 from parsers.model import Block, Code, Heading, ListItem, Paragraph, Quote, Row, Rule, Table, Tree, with_paths
@@ -94,11 +95,15 @@ def blocks(doc: Document, config: Config) -> Tree:
 
 
 def _parse(source: str, path: str) -> markdown_it_pyrs.Node:
-    """markdown-it-pyrs's tree of the text. The Rust parser panics on a few inputs (an unclosed
-    backtick run before a table rule, markdown-it-rust issue #40); a panic reaches Python as a
-    BaseException that no ordinary handler sees, so it becomes a ParseError here, which rejects
-    the document with its reason instead of stopping the run."""
+    """markdown-it-pyrs's tree of the text. The Rust parser panics on a few inputs (a backtick
+    run in a link label that nothing closes, "[`x"; markdown-it-rust issue #40); a panic reaches
+    Python as a BaseException that no ordinary handler sees, so it becomes a ParseError here,
+    which rejects the document with its reason instead of stopping the run. Text that holds both
+    a "[" and a backtick is parsed with Rust's panic report kept off the terminal (`quiet_panics`);
+    other text cannot panic that way and is parsed as it is."""
     try:
+        if "[" in source and "`" in source:
+            return quiet_panics(lambda: PARSER.tree(source))
         return PARSER.tree(source)
     except (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError):
         raise
