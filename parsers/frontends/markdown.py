@@ -55,6 +55,8 @@ CODE_SPAN_RE = re.compile(r"(?<!`)(?P<ticks>`++)(?P<code>[^`\n]+?)(?P=ticks)(?!`
 # `<br>` written inside a paragraph or cell: a line break.
 BR_TAG_RE = re.compile(r"^<br\s*/?>$", re.IGNORECASE)
 NEWLINE_RE = re.compile(rb"\n")
+# A backslash escape (taken whole, so that the character it escapes is left alone), or a backtick.
+ESCAPE_OR_BACKTICK_RE = re.compile(r"\\.|`")
 # A line that opens more than MAX_NESTING containers (`> > > ...`, `- - - ...`, `1. 1. ...`):
 # what it keeps (the first MAX_NESTING markers), then the marker past them. markdown-it-pyrs
 # takes time quadratic in the containers one line opens (a 100 KB line of "- " ran past 10 s),
@@ -87,20 +89,30 @@ def blocks(doc: Document, config: Config) -> Tree:
     if "\r" in text:  # markdown-it takes a lone "\r" for a line break; lines here are counted by "\n"
         text = text.replace("\r", " ")
     source = _capped_nesting(_escape_code_span_pipes(_plus_rules_as_pipes(text)))
+    try:
+        parsed = _parse(source, doc.path)
+    except _Panicked:  # read again with no code span at all: backticks then cannot panic
+        source = _escape_backticks(source)
+        parsed = _parse(source, doc.path)
     data = source.encode("utf-8", "surrogatepass")
     walker = _Walker([0, *(m.end() for m in NEWLINE_RE.finditer(data))], config)
-    found = list(walker.blocks(_parse(source, doc.path).children))
+    found = list(walker.blocks(parsed.children))
     found = _with_plain_tables(found, text.split("\n"), walker.code_lines)
     return Tree(NAME, with_paths(found), declared_title=properties.pop("title", None), properties=properties)
+
+
+class _Panicked(ParseError):
+    """markdown-it-pyrs panicked on the text."""
 
 
 def _parse(source: str, path: str) -> markdown_it_pyrs.Node:
     """markdown-it-pyrs's tree of the text. The Rust parser panics on a few inputs (a backtick
     run in a link label that nothing closes, "[`x"; markdown-it-rust issue #40); a panic reaches
-    Python as a BaseException that no ordinary handler sees, so it becomes a ParseError here,
-    which rejects the document with its reason instead of stopping the run. Text that holds both
-    a "[" and a backtick is parsed with Rust's panic report kept off the terminal (`quiet_panics`);
-    other text cannot panic that way and is parsed as it is."""
+    Python as a BaseException that no ordinary handler sees, so it becomes a ParseError here
+    (`_Panicked`: `blocks` then reads the text again with its backticks escaped, and a second
+    panic rejects the document with its reason instead of stopping the run). Text that holds
+    both a "[" and a backtick is parsed with Rust's panic report kept off the terminal
+    (`quiet_panics`); other text cannot panic that way and is parsed as it is."""
     try:
         if "[" in source and "`" in source:
             return quiet_panics(lambda: PARSER.tree(source))
@@ -110,7 +122,7 @@ def _parse(source: str, path: str) -> markdown_it_pyrs.Node:
     except BaseException as err:
         if type(err).__name__ != "PanicException":
             raise
-        raise ParseError(f"the Markdown parser failed on this text ({err}); please report it", path) from err
+        raise _Panicked(f"the Markdown parser failed on this text ({err}); please report it", path) from err
 
 
 class _Walker:
@@ -358,6 +370,26 @@ def _capped_nesting(text: str) -> str:
     (True, '> > x')
     """
     return DEEP_LINE_RE.sub(r"\g<kept>\\", text)
+
+
+def _escape_backticks(text: str) -> str:
+    r"""Every backtick escaped (read as a plain backtick: no code span), except on the lines that
+    open or close a code fence; an escape already there stays as it is. For text on which the
+    parser panicked: its code spans read as text, but the rest of it reads.
+
+    >>> print(_escape_backticks(r"see [`x and `y` \` \\`"))
+    see [\`x and \`y\` \` \\\`
+    >>> _escape_backticks("```\ncode`\n```").split("\n")
+    ['```', 'code\\`', '```']
+    """
+    return "\n".join(
+        line if FENCE_RE.match(line) else ESCAPE_OR_BACKTICK_RE.sub(_escaped_backtick, line)
+        for line in text.split("\n")
+    )
+
+
+def _escaped_backtick(m: re.Match[str]) -> str:
+    return "\\`" if m.group() == "`" else m.group()
 
 
 def _escape_code_span_pipes(text: str) -> str:
