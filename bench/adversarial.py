@@ -4,7 +4,8 @@
     python bench/adversarial.py                           # every shape, auto + every front end, 1 KB..10 MB
     python bench/adversarial.py --shapes spaces_line,pipes --frontends markdown --max-kb 1000
     python bench/adversarial.py --memory 1100000          # peak RSS reading a pipe table of 1.1 M rows
-    python bench/adversarial.py --markdown                # the table as Markdown, for the README
+    python bench/adversarial.py --markdown                # the table as Markdown
+    python bench/adversarial.py --summary                 # per shape, the worst front end at each size (README)
 
 Each shape is a hostile document (a line of 64,000 spaces, 10 MB of pipes, a list nested
 thousands deep, a table of a million rows...) grown to each size and read by
@@ -239,6 +240,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget", type=float, default=60.0, help="seconds per size before a row is cut short")
     parser.add_argument("--memory", type=int, metavar="ROWS", help="only measure peak memory for a table of ROWS rows")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    parser.add_argument(
+        "--summary", action="store_true", help="then a Markdown table: per shape, the worst front end at each size"
+    )
     args = parser.parse_args(argv)
     if args.memory:
         kb, seconds, peak = memory(args.memory)
@@ -253,9 +257,11 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print("ms per KB".ljust(36) + "".join(h.rjust(10) for h in heads[2:]))
     worst = 0.0
+    rows: dict[str, list[tuple[str, list[str]]]] = {}
     for shape in shapes:
         for name in names:
             cells = measure(shape, None if name == "auto" else name, sizes, args.budget)
+            rows.setdefault(shape, []).append((name, cells))
             numbers = [float(c.rstrip("r")) for c in cells if c.rstrip("r").replace(".", "").isdigit()]
             if len(numbers) >= 2 and numbers[0] > 0:
                 worst = max(worst, numbers[-1] / max(numbers[0], 1e-9))
@@ -264,7 +270,40 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 print(f"{shape:<24}{name:<12}" + "".join(c.rjust(10) for c in cells), flush=True)
     print(f"\nworst growth of ms/KB from the smallest to the largest size: x{worst:.1f}", file=sys.stderr)
+    if args.summary:
+        print("\n" + summary(rows, sizes))
     return 0
+
+
+def summary(rows: dict[str, list[tuple[str, list[str]]]], sizes: list[int]) -> str:
+    """A Markdown table: per shape, the most ms per KB any front end took at each size, and which.
+
+    >>> print(summary({"pipes": [("html", ["0.5", "0.4"]), ("text", ["0.7", ">60s"])]}, [1, 10]))
+    | shape | 1 KB | 10 KB |
+    |---|---|---|
+    | pipes | 0.700 (text) | >60s (text) |
+    """
+    lines = ["| shape | " + " | ".join(f"{s:,} KB" for s in sizes) + " |", "|---|" + "---|" * len(sizes)]
+    for shape, measured in rows.items():
+        cells = []
+        for k in range(len(sizes)):
+            at = [(name, row[k]) for name, row in measured if row[k] != "-"]
+            if not at:
+                cells.append("-")
+                continue
+            name, cell = max(at, key=lambda nc: _weight(nc[1]))
+            cells.append(f"{float(cell.rstrip('r')):.3f} ({name})" if _is_figure(cell) else f"{cell} ({name})")
+        lines.append(f"| {shape} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _is_figure(cell: str) -> bool:
+    return cell.rstrip("r").replace(".", "", 1).isdigit()
+
+
+def _weight(cell: str) -> float:
+    """How bad a cell is: its ms per KB; a row cut short by the budget is worse than any figure."""
+    return float(cell.rstrip("r")) if _is_figure(cell) else float("inf")
 
 
 if __name__ == "__main__":

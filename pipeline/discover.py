@@ -16,7 +16,10 @@ names as stored stay unique.
 
 Reading (`read_document_bytes`, `file_sha256`) opens with O_NONBLOCK and O_NOFOLLOW and checks
 the open file itself (fstat): a file swapped for a FIFO or a symlink after the walk is refused,
-and a file that grew past the limit is never read whole.
+and a file that grew past the limit is never read whole. O_NOFOLLOW guards only the last part of
+a path, so a run's reads start from ROOT (`root`, its real path) and open each folder below it
+in turn, relative to the one before, with O_NOFOLLOW | O_DIRECTORY (`_open_beneath`): a folder
+swapped for a symlink out of ROOT between the walk and the read is refused, not followed.
 """
 
 from __future__ import annotations
@@ -112,15 +115,21 @@ def shown_names(names: Iterable[str]) -> dict[str, str]:
     return shown
 
 
+def real_root(root: str | Path) -> bytes:
+    """ROOT's real path (symlinks resolved), as bytes: where a run's reads start from
+    (`read_document_bytes(..., root=)`); every `Found.fs_path` of `walk` is below it."""
+    return os.fsencode(os.path.realpath(root))
+
+
 def walk(root: Path, max_bytes: int) -> Iterator[Found | Rejection]:
     """Every regular file under root (hidden names skipped), and a Rejection for everything
-    else the tree holds that is not walked or read; sorted by name, folder by folder."""
-    root_str = os.path.abspath(root)
-    real_root = os.path.realpath(root_str)
+    else the tree holds that is not walked or read; sorted by name, folder by folder. Walked
+    from ROOT's real path, so that every file's `fs_path` lies below `real_root(root)`."""
+    real = os.fsdecode(real_root(root))
     stack = [("", "")]  # a folder to list: its name relative to root, and as stored
     while stack:
         rel_dir, shown_dir = stack.pop()
-        here = os.path.join(root_str, rel_dir) if rel_dir else root_str
+        here = os.path.join(real, rel_dir) if rel_dir else real
         try:
             with os.scandir(here) as it:
                 entries = sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
@@ -134,7 +143,7 @@ def walk(root: Path, max_bytes: int) -> Iterator[Found | Rejection]:
             rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
             path = f"{shown_dir}/{shown[entry.name]}" if shown_dir else shown[entry.name]
             try:
-                found = _classify(entry, rel, path, real_root, max_bytes)
+                found = _classify(entry, rel, path, real, max_bytes)
             except Refused as err:
                 yield Rejection(path, "read", str(err))
                 continue
@@ -147,7 +156,7 @@ def walk(root: Path, max_bytes: int) -> Iterator[Found | Rejection]:
         stack.extend(reversed(folders))
 
 
-def _classify(entry: os.DirEntry, rel: str, path: str, real_root: str, max_bytes: int) -> Found | str | None:
+def _classify(entry: os.DirEntry, rel: str, path: str, real: str, max_bytes: int) -> Found | str | None:
     """A Found file (`rel` its name relative to ROOT, `path` as stored), "folder" to walk, None to
     pass over; raises Refused with the reason."""
     fs_path = os.fsencode(entry.path)
@@ -156,7 +165,7 @@ def _classify(entry: os.DirEntry, rel: str, path: str, real_root: str, max_bytes
     try:
         if entry.is_symlink():
             target = os.path.realpath(entry.path)
-            if os.path.commonpath([target, real_root]) != real_root:
+            if os.path.commonpath([target, real]) != real:
                 raise Refused(f"symlink to {target}, outside the folder ingested; not followed")
             if not os.path.exists(target):
                 raise Refused(f"broken symlink (to {target})")
@@ -189,10 +198,61 @@ def too_big(size: int, max_bytes: int) -> str:
     )
 
 
-def _open_regular(fs_path: bytes, max_bytes: int) -> tuple[int, int]:
-    """An open descriptor on a regular file within the size limit, and its size."""
+# Flags of each folder opened on the way down from ROOT: never through a symlink.
+FOLDER_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+# Flags of the document itself: never through a symlink, never blocking on a FIFO.
+FILE_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def below(root: bytes, fs_path: bytes) -> list[bytes]:
+    """The parts of `fs_path` below `root`, folders then the file; raises Refused for a path
+    that is not below it (or that climbs with "..").
+
+    >>> below(b"/srv/docs", b"/srv/docs/payments/risks.md")
+    [b'payments', b'risks.md']
+    >>> below(b"/srv/docs", b"/srv/docs/../etc/passwd")
+    Traceback (most recent call last):
+    ...
+    pipeline.discover.Refused: not below the folder ingested (/srv/docs); not read
+    """
+    prefix = root.rstrip(b"/") + b"/"
+    parts = fs_path[len(prefix) :].split(b"/") if fs_path.startswith(prefix) else []
+    if not parts or any(part in (b"", b".", b"..") for part in parts):
+        raise Refused(f"not below the folder ingested ({os.fsdecode(root)}); not read")
+    return parts
+
+
+def _open_beneath(root: bytes, fs_path: bytes) -> int:
+    """`fs_path` opened from `root` down, one folder at a time relative to the one before, none
+    of them through a symlink: what O_NOFOLLOW on the whole path cannot promise (it looks at the
+    last part only), and what openat2's RESOLVE_BENEATH does, which Python does not offer."""
+    *folders, name = below(root, fs_path)
     try:
-        fd = os.open(fs_path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+        here = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as err:
+        raise Refused(f"cannot open the folder ingested: {err.strerror}") from err
+    try:
+        for k, folder in enumerate(folders):
+            try:
+                inner = os.open(folder, FOLDER_FLAGS, dir_fd=here)
+            except OSError as err:
+                shown = os.fsdecode(b"/".join(folders[: k + 1]))
+                if err.errno in (errno.ELOOP, errno.ENOTDIR):
+                    raise Refused(f"folder {shown} became a symlink since it was found; not followed") from err
+                raise Refused(f"cannot read folder {shown}: {err.strerror}") from err
+            os.close(here)
+            here = inner
+        return os.open(name, FILE_FLAGS, dir_fd=here)
+    finally:
+        os.close(here)
+
+
+def _open_regular(fs_path: bytes, max_bytes: int, root: bytes | None = None) -> tuple[int, int]:
+    """An open descriptor on a regular file within the size limit, and its size. With `root`,
+    opened from there down (`_open_beneath`); without, by its whole path (the last part only
+    is checked not to be a symlink)."""
+    try:
+        fd = os.open(fs_path, FILE_FLAGS) if root is None else _open_beneath(root, fs_path)
     except OSError as err:
         if err.errno == errno.ELOOP:
             raise Refused("became a symlink since it was found; not followed") from err
@@ -207,10 +267,11 @@ def _open_regular(fs_path: bytes, max_bytes: int) -> tuple[int, int]:
     return fd, info.st_size
 
 
-def read_document_bytes(fs_path: bytes, max_bytes: int) -> bytes:
+def read_document_bytes(fs_path: bytes, max_bytes: int, root: bytes | None = None) -> bytes:
     """A document's bytes; raises Refused when it is not a regular file or is over the limit
-    (never reading more than the limit, even from a file growing as it is read)."""
-    fd, size = _open_regular(fs_path, max_bytes)
+    (never reading more than the limit, even from a file growing as it is read), or, with
+    `root` (`real_root`), when a folder on its way from there is a symlink."""
+    fd, size = _open_regular(fs_path, max_bytes, root)
     try:
         chunks, total = [], 0
         while chunk := os.read(fd, max(CHUNK, size + 1)):
@@ -225,9 +286,9 @@ def read_document_bytes(fs_path: bytes, max_bytes: int) -> bytes:
         os.close(fd)
 
 
-def file_sha256(fs_path: bytes, max_bytes: int) -> str:
+def file_sha256(fs_path: bytes, max_bytes: int, root: bytes | None = None) -> str:
     """sha256 of a file's bytes, read a chunk at a time; raises Refused as `read_document_bytes`."""
-    fd, _ = _open_regular(fs_path, max_bytes)
+    fd, _ = _open_regular(fs_path, max_bytes, root)
     digest, total = hashlib.sha256(), 0
     try:
         while chunk := os.read(fd, CHUNK):
@@ -251,4 +312,14 @@ def discover(root: str | Path, max_bytes: int = 1 << 62) -> list[Path]:
     ]
 
 
-__all__ = ["Found", "Refused", "discover", "display_path", "file_sha256", "read_document_bytes", "shown_names", "walk"]
+__all__ = [
+    "Found",
+    "Refused",
+    "discover",
+    "display_path",
+    "file_sha256",
+    "read_document_bytes",
+    "real_root",
+    "shown_names",
+    "walk",
+]

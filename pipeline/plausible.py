@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Literal
 
@@ -95,6 +96,7 @@ BLOCK_SCORES: tuple[tuple[int, int, float], ...] = (
 )
 
 
+@lru_cache(maxsize=8192)  # a document asks about few distinct characters, many times each
 def char_score(char: str) -> float:
     """How plausible a character is in a register, before looking at its neighbours.
 

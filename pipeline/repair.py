@@ -24,48 +24,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from itertools import combinations, product
-from types import MappingProxyType
-from typing import NamedTuple
 
 import ftfy
 
 from pipeline.plausible import Page, char_score, context_score
 from pipeline.records import Repair
+from pipeline.sequences import BYTE_OF, MOJIBAKE_RE, REPLACEMENT, Seq, iter_sequences, sequences
 
-# Bytes each code page has no character for: what editors drop, replace or keep as C1.
-UNDEFINED: Mapping[str, bytes] = MappingProxyType(
-    {
-        "cp1252": b"\x81\x8d\x8f\x90\x9d",
-        "cp1254": b"\x81\x8d\x8e\x8f\x90\x9d\x9e",
-        "unknown": b"\x81\x8d\x8e\x8f\x90\x9d\x9e",
-    }
-)
-REPLACEMENT = "\ufffd"  # what `errors="replace"` leaves for one undefined byte
-
-
-def _byte_table() -> Mapping[str, int]:
-    """Character -> byte for text read through cp1252 or cp1254 (the two never disagree on a
-    character), with C1 controls standing for themselves (ftfy's "sloppy" reading)."""
-    table = {chr(b): b for b in range(0x80, 0x100)}
-    for page in ("cp1252", "cp1254"):
-        for b in range(0x80, 0x100):
-            try:
-                table[bytes([b]).decode(page)] = b
-            except UnicodeDecodeError:
-                continue
-    return MappingProxyType(table)
-
-
-BYTE_OF = _byte_table()
-LEADS = "".join(sorted(c for c, b in BYTE_OF.items() if 0xC2 <= b <= 0xF4))
-CONTINUATIONS = "".join(sorted(c for c, b in BYTE_OF.items() if 0x80 <= b <= 0xBF)) + REPLACEMENT
-# Pre-check: a code-page character that starts a UTF-8 sequence, then one that continues it.
-# Every mojibake sequence has this shape; most clean text has none, and clean text that
-# does ("café’s") costs one look at that line, which then comes back unchanged.
-MOJIBAKE_RE = re.compile(f"[{re.escape(LEADS)}][{re.escape(CONTINUATIONS)}]")
 # A UTF-8 byte-order mark that went through cp1252 itself: "ï»¿" at the start of the text.
 MOJIBAKE_BOM = "\u00ef\u00bb\u00bf"
 
@@ -123,28 +90,6 @@ class LineRepair:
     ftfy_steps: tuple[str, ...] = ()  # "encode:sloppy-windows-1252", "decode:utf-8"; ours start "riskreg:"
 
 
-class Candidate(NamedTuple):
-    """One way to complete a sequence: its bytes, which were put back, what it decodes to."""
-
-    utf8: bytes
-    filled: tuple[int, ...]  # indexes into utf8 of the bytes that were put back
-    char: str
-    nbsp: bool = False  # the space after the sequence was its 0xA0 (an editor turned NBSP into a space)
-
-
-@dataclass(slots=True)
-class _Seq:
-    """A UTF-8 sequence as read through the code page: known bytes, gaps (None), candidates."""
-
-    start: int
-    end: int
-    lead: int
-    known: list[int | None]  # lead and continuation bytes; None where U+FFFD stood
-    length: int  # bytes the lead calls for
-    candidates: list[Candidate]
-    choice: int | None = None
-
-
 def needs_repair(text: str) -> bool:
     """Cheap pre-check: could the text contain mojibake at all?
 
@@ -152,15 +97,6 @@ def needs_repair(text: str) -> bool:
     (False, True, True)
     """
     return MOJIBAKE_RE.search(text) is not None
-
-
-def utf8_length(lead: int) -> int:
-    """Bytes in a UTF-8 sequence starting with `lead` (0 when it cannot start one).
-
-    >>> utf8_length(0xC3), utf8_length(0xE2), utf8_length(0xF0), utf8_length(0x9D)
-    (2, 3, 4, 0)
-    """
-    return 2 if 0xC2 <= lead <= 0xDF else 3 if 0xE0 <= lead <= 0xEF else 4 if 0xF0 <= lead <= 0xF4 else 0
 
 
 def guess_page(text: str) -> Page:
@@ -179,84 +115,7 @@ def guess_page(text: str) -> Page:
     return "cp1252" if western else "unknown"
 
 
-def _sequences(line: str, page: Page, broken_line: bool) -> list[_Seq]:
-    """Every UTF-8 sequence the line spells through the code page, complete or not.
-
-    A lead with no continuation at all ("Ã" before "lvaro") counts only on a line already
-    known to be broken: on a clean line it is just a capital letter.
-    """
-    seqs: list[_Seq] = []
-    undefined = UNDEFINED[page]
-    i = 0
-    while i < len(line):
-        lead = BYTE_OF.get(line[i])
-        n = utf8_length(lead) if lead is not None else 0
-        if not n:
-            i += 1
-            continue
-        known: list[int | None] = [lead]
-        j = i + 1
-        while len(known) < n and j < len(line):
-            b = BYTE_OF.get(line[j])
-            if line[j] == REPLACEMENT:
-                known.append(None)
-            elif b is not None and 0x80 <= b <= 0xBF:
-                known.append(b)
-            else:
-                break
-            j += 1
-        if len(known) == 1 and not broken_line:
-            i += 1
-            continue
-        gapped = len(known) < n or None in known
-        cands = _candidates(known, n, undefined) if gapped else _complete(known)
-        if gapped and len(known) == n - 1 and None not in known and line[j : j + 1] == " ":
-            cands += [c._replace(nbsp=True) for c in _complete([*known, 0xA0])]
-        if cands:
-            seqs.append(_Seq(i, j, lead, known, n, cands))
-            i = j
-        else:
-            i += 1
-    return seqs
-
-
-def _complete(known: Sequence[int | None]) -> list[Candidate]:
-    data = bytes(b for b in known if b is not None)
-    try:
-        return [Candidate(data, (), data.decode("utf-8"))]
-    except UnicodeDecodeError:
-        return []
-
-
-def _candidates(known: Sequence[int | None], n: int, undefined: bytes) -> list[Candidate]:
-    """Every valid single character the sequence could have been, gaps filled from `undefined`.
-
-    >>> [c.char for c in _candidates([0xE2, 0x8C], 3, UNDEFINED["cp1252"])]
-    ['⁌', '⍌', '⏌', '␌', '❌', '⌁', '⌍', '⌏', '⌐', '⌝']
-    """
-    missing = n - len(known)
-    found: list[Candidate] = []
-    for places in combinations(range(1, n), missing):
-        slots: list[int | None] = list(known[:1])
-        rest = iter(known[1:])
-        for k in range(1, n):
-            slots.append(None if k in places else next(rest))
-        holes = tuple(k for k, b in enumerate(slots) if b is None)
-        for fill in product(undefined, repeat=len(holes)):
-            filled = list(slots)
-            for k, b in zip(holes, fill, strict=True):
-                filled[k] = b
-            data = bytes(filled)  # type: ignore[arg-type]
-            try:
-                char = data.decode("utf-8")
-            except UnicodeDecodeError:
-                continue
-            if unicodedata.category(char) not in ("Cn", "Co", "Cs", "Cc"):
-                found.append(Candidate(data, holes, char))
-    return found
-
-
-def _neighbours(line: str, seqs: list[_Seq], k: int) -> tuple[str | None, str | None]:
+def _neighbours(line: str, seqs: list[Seq], k: int) -> tuple[str | None, str | None]:
     """The characters beside sequence k as they currently read: decoded where decided, None
     where the neighbour is a gap not decided yet, "" at the ends of the line."""
     seq = seqs[k]
@@ -276,30 +135,34 @@ def _neighbours(line: str, seqs: list[_Seq], k: int) -> tuple[str | None, str | 
 C1_CONTROL_RE = re.compile("[\x80-\x9f]")
 
 
-def _is_broken(line: str, seqs: Sequence[_Seq]) -> bool:
+def _is_broken(line: str, seqs: Iterable[Seq]) -> bool:
     """Evidence that the line is mojibake: a U+FFFD or a C1 control; a complete sequence
     decoding to a plausible character, of three or four bytes ("â€”") or from the Latin leads
     Â Ã Ä Å ("Ã©"), or two from other leads (a lone "Ğ”" is a Turkish letter and a quote more
     often than mojibake of "Д"); an incomplete sequence that can only be a common character
     ("âŒ", "ðŸ”" + a lost byte). In clean text a lead like "â" is followed by a letter, hardly
-    ever by the punctuation cp1252 keeps in 0x80-0xBF."""
+    ever by the punctuation cp1252 keeps in 0x80-0xBF. Stops at the first evidence: `seqs` may
+    be lazy (`iter_sequences`)."""
     if REPLACEMENT in line or C1_CONTROL_RE.search(line) or line.startswith(MOJIBAKE_BOM):
         return True
     weak = 0
     for seq in seqs:
-        if _gapped(seq):
-            best = max(char_score(c.char) for c in seq.candidates)
-            if (len(seq.known) > 1 and best >= ACCEPT_EVIDENCE) or (len(seq.known) > 2 and best >= ACCEPT):
+        shape = seq.shape
+        if shape.gapped:
+            known = len(shape.known)
+            if (known > 1 and shape.best >= ACCEPT_EVIDENCE) or (known > 2 and shape.best >= ACCEPT):
                 return True  # "âŒ", "ðŸŸ" + a space that was 0xA0
-            if seq.known[:2] == [0xEF, 0xB8]:  # "ï¸": U+FE0F without its 0x8F
+            if shape.known[:2] == (0xEF, 0xB8):  # "ï¸": U+FE0F without its 0x8F
                 return True
             continue
-        if char_score(seq.candidates[0][2]) < ACCEPT:
+        if shape.best < ACCEPT:  # a complete sequence has one candidate: `best` is its score
             continue
-        if seq.length > 2 or 0xC2 <= seq.lead <= 0xC5:
+        if shape.length > 2 or 0xC2 <= shape.lead <= 0xC5:
             return True
         weak += 1
-    return weak >= 2
+        if weak >= 2:
+            return True
+    return False
 
 
 def is_broken(line: str, page: Page) -> bool:
@@ -308,7 +171,7 @@ def is_broken(line: str, page: Page) -> bool:
     >>> is_broken("Status âœ… done", "unknown"), is_broken("café’s «Bogotá»", "unknown")
     (True, False)
     """
-    return _is_broken(line, _sequences(line, page, False))
+    return _is_broken(line, iter_sequences(line, page, False))
 
 
 def recover_line(line: str, number: int, page: Page, letters: frozenset[str]) -> tuple[str, list[Recovery]]:
@@ -322,22 +185,13 @@ def recover_line(line: str, number: int, page: Page, letters: frozenset[str]) ->
     """
     if not is_broken(line, page):
         return line, []
-    seqs = _sequences(line, page, True)
+    seqs = sequences(line, page, True)
     for seq in seqs:
-        seq.choice = None if _gapped(seq) else 0
-    gapped = [k for k, s in enumerate(seqs) if _gapped(s)]
+        seq.choice = None if seq.shape.gapped else 0
+    gapped = [k for k, s in enumerate(seqs) if s.shape.gapped]
     if not gapped:
         return line, []
-    for _ in range(ICM_ROUNDS):
-        for k in gapped:
-            prev, nxt = _neighbours(line, seqs, k)
-            scores = [
-                char_score(c.char) + context_score(c.char, prev, nxt, page, letters) - NBSP_COST * c.nbsp
-                for c in seqs[k].candidates
-            ]
-            best = max(range(len(scores)), key=lambda m: (scores[m], -m))
-            floor = ACCEPT if len(seqs[k].known) > 1 else ACCEPT_EVIDENCE
-            seqs[k].choice = best if scores[best] >= floor else None
+    choose_all(line, seqs, gapped, page, letters)
     out, recoveries, pos = [], [], 0
     for k in gapped:
         seq = seqs[k]
@@ -355,6 +209,51 @@ def recover_line(line: str, number: int, page: Page, letters: frozenset[str]) ->
     return "".join(out), recoveries
 
 
+def choose_all(line: str, seqs: list[Seq], gapped: Sequence[int], page: Page, letters: frozenset[str]) -> int:
+    """Choose a candidate (or none) for every gapped sequence (`gapped`: their indexes in
+    `seqs`), each against its neighbours' current choices, in rounds (`ICM_ROUNDS`); returns
+    how many choices were scored (`_choose` calls), a measure of the work done.
+
+    A choice depends only on the sequence's shape and on its neighbours as they read, so it is
+    scored once per distinct (shape, neighbours): a line of thousands of one sequence costs a
+    look-up each. (Shapes come from a cache, so equal windows share one Shape: `id` tells them
+    apart, and every one stays alive in `seqs`.) A round that changes no choice is a fixed
+    point: the rounds after it would repeat it.
+
+    >>> line = "âŒ " * 1000  # the first, the middle ones, the last (its window is shorter)
+    >>> seqs = sequences(line, "cp1252", True)
+    >>> len(seqs), choose_all(line, seqs, range(len(seqs)), "cp1252", frozenset())
+    (1000, 3)
+    >>> {seq.candidates[seq.choice].char for seq in seqs}
+    {'❌'}
+    """
+    decided: dict[tuple[int, str | None, str | None], int | None] = {}
+    for _ in range(ICM_ROUNDS):
+        changed = False
+        for k in gapped:
+            prev, nxt = _neighbours(line, seqs, k)
+            key = (id(seqs[k].shape), prev, nxt)
+            if key not in decided:
+                decided[key] = _choose(seqs[k], prev, nxt, page, letters)
+            changed = changed or seqs[k].choice != decided[key]
+            seqs[k].choice = decided[key]
+        if not changed:
+            break
+    return len(decided)
+
+
+def _choose(seq: Seq, prev: str | None, nxt: str | None, page: Page, letters: frozenset[str]) -> int | None:
+    """The best candidate for a gapped sequence between these neighbours, or None when even
+    the best is not plausible enough."""
+    scores = [
+        char_score(c.char) + context_score(c.char, prev, nxt, page, letters) - NBSP_COST * c.nbsp
+        for c in seq.candidates
+    ]
+    best = max(range(len(scores)), key=lambda m: (scores[m], -m))
+    floor = ACCEPT if len(seq.known) > 1 else ACCEPT_EVIDENCE
+    return best if scores[best] >= floor else None
+
+
 def decode_sequences(line: str, page: Page) -> str:
     """Every complete, plausible sequence of a broken line decoded in place: the fallback for
     lines ftfy leaves (partly) undecoded, for instance when one sequence on them is beyond repair.
@@ -362,13 +261,13 @@ def decode_sequences(line: str, page: Page) -> str:
     >>> decode_sequences("â•‘ ok â•‘ ï¸ x", "cp1252")
     '║ ok ║ ï¸ x'
     """
-    seqs = _sequences(line, page, False)
+    seqs = sequences(line, page, False)
     if not _is_broken(line, seqs):
         return line
     out, pos = [], 0
     for seq in seqs:
         char = seq.candidates[0][2]
-        if _gapped(seq) or (char_score(char) < ACCEPT and not 0x80 <= ord(char) <= 0xBF):
+        if seq.shape.gapped or (char_score(char) < ACCEPT and not 0x80 <= ord(char) <= 0xBF):
             continue
         out.append(line[pos : seq.start])
         out.append(char)
@@ -398,22 +297,22 @@ def peel(line: str) -> str | None:
         return None
     if inner == line or REPLACEMENT not in inner or not MOJIBAKE_RE.search(inner):
         return None  # only a U+FFFD inside proves a second layer: "Ğ”" is cp1254 mojibake of Д, or Ğ”
-    seqs = _sequences(inner, "unknown", True)
-    return inner if any(_gapped(seq) for seq in seqs) and _is_broken(inner, seqs) else None
-
-
-def _gapped(seq: _Seq) -> bool:
-    return len(seq.known) < seq.length or None in seq.known
+    seqs = sequences(inner, "unknown", True)
+    return inner if any(seq.shape.gapped for seq in seqs) and _is_broken(inner, seqs) else None
 
 
 def _document_letters(text: str) -> frozenset[str]:
     """Letters the complete mojibake of the document spells ("Ä‘" is đ), for `context_score`:
     a recovered letter of the same language fits better. Letters of the code page itself
     ("ğ" in "ğŸ") say nothing about the language, so only decoded ones count."""
-    found = set()
+    found, seen = set(), set()
     for match in MOJIBAKE_RE.finditer(text):
+        pair = match.group()
+        if pair in seen:  # a run of one mojibake pair ("Ã©Ã©...") is decoded once
+            continue
+        seen.add(pair)
         try:
-            char = bytes(BYTE_OF[c] for c in match.group()).decode("utf-8")
+            char = bytes(BYTE_OF[c] for c in pair).decode("utf-8")
         except (UnicodeDecodeError, KeyError):
             continue
         if char.isalpha():

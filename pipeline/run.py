@@ -39,7 +39,7 @@ from typing import Any
 
 from pipeline import decide, load, shards
 from pipeline.config import Config
-from pipeline.discover import Found, Refused, discover, file_sha256, walk
+from pipeline.discover import Found, Refused, discover, file_sha256, real_root, walk
 from pipeline.errors import LoadError
 from pipeline.plan import Plan
 from pipeline.records import RawEntry, Rejection, RunSummary
@@ -121,7 +121,8 @@ def ingest(
                 assert previous is not None
                 return _quiet(db, summary, previous.run_id, fingerprint, decisions_sha)
             files = _parse_and_normalise(plan, scratch, config, decisions, fingerprint, incremental, not same_rules,
-                                         workers, executor, progress, summary.stage_seconds)  # fmt: skip
+                                         workers, executor, progress, summary.stage_seconds,
+                                         real_root(root))  # fmt: skip
             summary.documents_parsed = plan.count("SELECT 1 FROM run_docs WHERE status = 'parsed'")
             summary.documents_rejected = summary.documents_seen - summary.documents_parsed
             summary.documents_reused = plan.count("SELECT 1 FROM tonight WHERE NOT fresh")
@@ -142,13 +143,13 @@ def ingest(
 
 def _list(plan: Plan, root: Path, config: Config) -> None:
     """Walk ROOT into the plan: each file with its sha256, everything refused with why."""
-    limit = config.max_document_bytes
+    limit, real = config.max_document_bytes, real_root(root)
     for item in walk(root, limit):
         if isinstance(item, Rejection):
             plan.add_rejection(item)
             continue
         try:
-            plan.add(item, file_sha256(item.fs_path, limit), None)
+            plan.add(item, file_sha256(item.fs_path, limit, real), None)
         except Refused as err:
             plan.add(item, None, str(err))
     plan.list_unlisted()
@@ -166,11 +167,19 @@ def _parse_and_normalise(
     executor: Executor | None,
     progress: Callable[[int, int], None] | None,
     stages: dict[str, float],
+    root: bytes,
 ) -> load.RunFiles:
-    """Steps 2-4 of the module docstring; returns the run's shards for the load."""
+    """Steps 2-4 of the module docstring; returns the run's shards for the load. Workers read
+    from `root` (ROOT's real path) down."""
     matchers = RunMatchers(config, decisions.values)
     context = RunContext(
-        config, fingerprint, str(scratch), decisions, normalise_when_parsed=matchers.has_directory, parquet=plan.parquet
+        config,
+        fingerprint,
+        str(scratch),
+        decisions,
+        normalise_when_parsed=matchers.has_directory,
+        parquet=plan.parquet,
+        root=root,
     )
     batches = itertools.count()
     found = {kind: [shards.empty(scratch, kind, plan.parquet)] for kind in shards.KINDS}

@@ -38,6 +38,7 @@ class RunContext:
     normalise_when_parsed: bool = False  # normalise right after parsing: no run-wide owner decision
     parquet: bool = False  # shards as Parquet (a cluster's, or kept for analysts); else JSON lines
     clusters: Mapping[str, Match] | None = None  # the run's owner clusters (no owner directory)
+    root: bytes | None = None  # ROOT's real path: reads start there (`discover.real_root`); None: by whole path
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,7 +63,7 @@ class Worker:
         try:
             with budget(config.document_seconds):
                 try:
-                    data = read_document_bytes(ref.fs_path, config.max_document_bytes)
+                    data = read_document_bytes(ref.fs_path, config.max_document_bytes, ctx.root)
                 except Refused as err:
                     out["documents"].append(unread_row(ref, ctx.fingerprint, "read", str(err)))
                     return

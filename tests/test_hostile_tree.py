@@ -217,6 +217,55 @@ def test_file_swapped_for_a_symlink_after_the_walk_is_refused(tmp_path: Path) ->
         discover.read_document_bytes(os.fsencode(link), 1 << 20)
 
 
+def swap_folder_for_symlink(folder: Path, target: Path) -> None:
+    """`folder` moved aside and a symlink to `target` put in its place: what a hostile tree can
+    do between the walk and the read."""
+    folder.rename(folder.with_name(folder.name + ".was"))
+    os.symlink(target, folder)
+
+
+def test_folder_swapped_for_a_symlink_out_of_root_after_the_walk_is_refused(tmp_path: Path) -> None:
+    """O_NOFOLLOW checks only the last part of a path: a folder on the way must be checked too."""
+    tree, outside = tmp_path / "docs", tmp_path / "outside"
+    write(tree, "payments/q3/risks.md", register("PAY"))
+    write(outside, "q3/risks.md", register("OUT"))
+    root = discover.real_root(tree)
+    (found,) = (f for f in discover.walk(tree, 1 << 20) if isinstance(f, discover.Found))
+    assert discover.read_document_bytes(found.fs_path, 1 << 20, root).startswith(b"# PAY")
+    swap_folder_for_symlink(tree / "payments", outside)  # the top folder
+    with pytest.raises(discover.Refused, match="folder payments became a symlink"):
+        discover.read_document_bytes(found.fs_path, 1 << 20, root)
+    with pytest.raises(discover.Refused, match="folder payments became a symlink"):
+        discover.file_sha256(found.fs_path, 1 << 20, root)
+    os.unlink(tree / "payments")
+    (tree / "payments.was").rename(tree / "payments")
+    swap_folder_for_symlink(tree / "payments" / "q3", outside / "q3")  # a folder deeper down
+    with pytest.raises(discover.Refused, match="folder payments/q3 became a symlink"):
+        discover.read_document_bytes(found.fs_path, 1 << 20, root)
+    # ... while reading by the whole path (no root) would have followed it out of the tree
+    assert discover.read_document_bytes(found.fs_path, 1 << 20).startswith(b"# OUT")
+    with pytest.raises(discover.Refused, match="not below the folder ingested"):
+        discover.read_document_bytes(os.fsencode(outside / "q3" / "risks.md"), 1 << 20, root)
+
+
+def test_folder_swapped_for_a_symlink_between_walk_and_parse_stores_nothing_from_outside(
+    tree: Path, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, "outside/risks.md", register("OUT"))
+    listed = pipeline.run._list
+
+    def list_then_swap(*args, **kwargs):  # the walk (and hash) done, then the tree changes
+        listed(*args, **kwargs)
+        swap_folder_for_symlink(tree / "payments", tmp_path / "outside")
+
+    monkeypatch.setattr(pipeline.run, "_list", list_then_swap)
+    ingest(tree, db, Config(), workers=1)
+    reason = last_rejections(db)["payments/risks.md"]
+    assert reason == "folder payments became a symlink since it was found; not followed"
+    assert entry_ids(db) == set()
+    assert rows(db, "SELECT count(*) FROM cache_entries") == [(0,)]  # nothing read from outside, even unloaded
+
+
 def test_symlink_inside_root_is_read_under_its_own_name(tree: Path, db: Path) -> None:
     os.symlink("payments/risks.md", tree / "alias.md")
     os.symlink("payments", tree / "folder-alias")  # a folder link inside ROOT is not walked twice
@@ -239,9 +288,9 @@ def test_file_over_the_size_limit_is_rejected_without_reading_it(
     opened: list[bytes] = []
     real_open = discover._open_regular
 
-    def spy(fs_path: bytes, max_bytes: int):
+    def spy(fs_path: bytes, max_bytes: int, root: bytes | None = None):
         opened.append(fs_path)
-        return real_open(fs_path, max_bytes)
+        return real_open(fs_path, max_bytes, root)
 
     monkeypatch.setattr(discover, "_open_regular", spy)
     summary = ingest(tree, db, replace(Config(), max_document_mb=1.0), workers=1)

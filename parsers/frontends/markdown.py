@@ -20,6 +20,7 @@ import markdown_it_pyrs
 
 from parsers.frontends import front_matter, html
 from parsers.frontends.boxes import BOX_RE, leading_box
+from parsers.frontends.panics import quiet_panics
 from parsers.frontends.plain_tables import find_tables
 from parsers.inline import code, escape
 from parsers.model import Block, Code, Heading, ListItem, Paragraph, Quote, Row, Rule, Table, Tree, with_paths
@@ -42,8 +43,11 @@ FENCE_RE = re.compile(r"^ {0,3}(?:```|~~~)", re.MULTILINE)
 # scanned once, not once per bracket.)
 INLINE_MARKUP_RE = re.compile(r"\*\*[^*\n]+\*\*|__[^_\n]+__|\[[^\[\]\n]+\]\([^()\n]+\)")
 # The header rule of an org-mode or psql table ("|----+-----|", "-----+------"): rewritten as a
-# GFM delimiter row before parsing, no line added or removed.
-PLUS_RULE_RE = re.compile(r"^[ \t]*(?:\|[ \t]*)?:?-+:?[ \t]*(?:\+[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$", re.MULTILINE)
+# GFM delimiter row before parsing, no line added or removed. (Every run is possessive: what
+# follows each can never start with what it holds, so giving some back never helps, and a rule
+# followed by 64K tabs and one more character fails in one pass instead of trying every split of
+# the tabs between two runs.)
+PLUS_RULE_RE = re.compile(r"^[ \t]*+(?:\|[ \t]*+)?:?-++:?[ \t]*+(?:\+[ \t]*+:?-++:?[ \t]*+)+\|?[ \t]*$", re.MULTILINE)
 # A code span: a whole run of backticks (none before it, all of it), the shortest text, the same
 # run again (one line). Tried from the start of a run only: a greedy run tried from each of its
 # backticks would make a line of 64,000 backticks quadratic.
@@ -51,6 +55,8 @@ CODE_SPAN_RE = re.compile(r"(?<!`)(?P<ticks>`++)(?P<code>[^`\n]+?)(?P=ticks)(?!`
 # `<br>` written inside a paragraph or cell: a line break.
 BR_TAG_RE = re.compile(r"^<br\s*/?>$", re.IGNORECASE)
 NEWLINE_RE = re.compile(rb"\n")
+# A backslash escape (taken whole, so that the character it escapes is left alone), or a backtick.
+ESCAPE_OR_BACKTICK_RE = re.compile(r"\\.|`")
 # A line that opens more than MAX_NESTING containers (`> > > ...`, `- - - ...`, `1. 1. ...`):
 # what it keeps (the first MAX_NESTING markers), then the marker past them. markdown-it-pyrs
 # takes time quadratic in the containers one line opens (a 100 KB line of "- " ran past 10 s),
@@ -83,26 +89,40 @@ def blocks(doc: Document, config: Config) -> Tree:
     if "\r" in text:  # markdown-it takes a lone "\r" for a line break; lines here are counted by "\n"
         text = text.replace("\r", " ")
     source = _capped_nesting(_escape_code_span_pipes(_plus_rules_as_pipes(text)))
+    try:
+        parsed = _parse(source, doc.path)
+    except _Panicked:  # read again with no code span at all: backticks then cannot panic
+        source = _escape_backticks(source)
+        parsed = _parse(source, doc.path)
     data = source.encode("utf-8", "surrogatepass")
     walker = _Walker([0, *(m.end() for m in NEWLINE_RE.finditer(data))], config)
-    found = list(walker.blocks(_parse(source, doc.path).children))
+    found = list(walker.blocks(parsed.children))
     found = _with_plain_tables(found, text.split("\n"), walker.code_lines)
     return Tree(NAME, with_paths(found), declared_title=properties.pop("title", None), properties=properties)
 
 
+class _Panicked(ParseError):
+    """markdown-it-pyrs panicked on the text."""
+
+
 def _parse(source: str, path: str) -> markdown_it_pyrs.Node:
-    """markdown-it-pyrs's tree of the text. The Rust parser panics on a few inputs (an unclosed
-    backtick run before a table rule, markdown-it-rust issue #40); a panic reaches Python as a
-    BaseException that no ordinary handler sees, so it becomes a ParseError here, which rejects
-    the document with its reason instead of stopping the run."""
+    """markdown-it-pyrs's tree of the text. The Rust parser panics on a few inputs (a backtick
+    run in a link label that nothing closes, "[`x"; markdown-it-rust issue #40); a panic reaches
+    Python as a BaseException that no ordinary handler sees, so it becomes a ParseError here
+    (`_Panicked`: `blocks` then reads the text again with its backticks escaped, and a second
+    panic rejects the document with its reason instead of stopping the run). Text that holds
+    both a "[" and a backtick is parsed with Rust's panic report kept off the terminal
+    (`quiet_panics`); other text cannot panic that way and is parsed as it is."""
     try:
+        if "[" in source and "`" in source:
+            return quiet_panics(lambda: PARSER.tree(source))
         return PARSER.tree(source)
     except (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError):
         raise
     except BaseException as err:
         if type(err).__name__ != "PanicException":
             raise
-        raise ParseError(f"the Markdown parser failed on this text ({err}); please report it", path) from err
+        raise _Panicked(f"the Markdown parser failed on this text ({err}); please report it", path) from err
 
 
 class _Walker:
@@ -350,6 +370,26 @@ def _capped_nesting(text: str) -> str:
     (True, '> > x')
     """
     return DEEP_LINE_RE.sub(r"\g<kept>\\", text)
+
+
+def _escape_backticks(text: str) -> str:
+    r"""Every backtick escaped (read as a plain backtick: no code span), except on the lines that
+    open or close a code fence; an escape already there stays as it is. For text on which the
+    parser panicked: its code spans read as text, but the rest of it reads.
+
+    >>> print(_escape_backticks(r"see [`x and `y` \` \\`"))
+    see [\`x and \`y\` \` \\\`
+    >>> _escape_backticks("```\ncode`\n```").split("\n")
+    ['```', 'code\\`', '```']
+    """
+    return "\n".join(
+        line if FENCE_RE.match(line) else ESCAPE_OR_BACKTICK_RE.sub(_escaped_backtick, line)
+        for line in text.split("\n")
+    )
+
+
+def _escaped_backtick(m: re.Match[str]) -> str:
+    return "\\`" if m.group() == "`" else m.group()
 
 
 def _escape_code_span_pipes(text: str) -> str:

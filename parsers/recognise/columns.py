@@ -9,6 +9,7 @@ Pure functions on `parsers.model.Table`; the decision whether a table is a regis
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from parsers.lexicon import RATING_FIELDS, label_key
@@ -16,8 +17,6 @@ from parsers.model import Table
 from parsers.recognise.common import NUMBER_CELL_RE, Context
 from pipeline.textnorm import fold
 
-# A header naming two rating fields in one column: "Likelihood / Impact", "L/I", "P / I".
-PAIR_HEADER_RE = re.compile(r"^\s*(?P<a>[^/]+?)\s*/\s*(?P<b>[^/]+?)\s*$")
 # A cell of such a column: two short ratings apart by a slash, "H / M", "Medium/High", "3/4".
 PAIR_CELL_RE = re.compile(r"^\s*(?P<a>[^/\s](?:[^/]{0,20}?))\s*/\s*(?P<b>[^/\s](?:[^/]{0,20}?))\s*$")
 # A cell of an "L × I" column that shows its working: "3 × 4 = 12", "4x2=8", "3 * 4".
@@ -64,6 +63,24 @@ def field_of_header(header: str, ctx: Context) -> str | None:
     return None
 
 
+def pair_header(header: str) -> tuple[str, str] | None:
+    """The two names of a header naming two rating fields in one column, apart by its only slash
+    ("Likelihood / Impact", "L/I", "P / I"), stripped of the spaces around them; None for any
+    other header. A part that is only spaces is its last space, as the pattern this replaces,
+    `^\\s*([^/]+?)\\s*/\\s*([^/]+?)\\s*$`, read it; that pattern took time cubic in a run of
+    spaces (a header of 64K tabs: minutes), this takes one pass.
+
+    >>> pair_header(" Likelihood / Impact "), pair_header("L/I"), pair_header("a/b/c"), pair_header("L /")
+    (('Likelihood', 'Impact'), ('L', 'I'), None, None)
+    >>> pair_header("  / I")
+    (' ', 'I')
+    """
+    left, slash, right = header.partition("/")
+    if not slash or not left or not right or "/" in right:
+        return None
+    return left.strip() or left[-1], right.strip() or right[-1]
+
+
 def column_fields(table: Table, ctx: Context) -> list[str | None]:
     """The canonical field of each column, ambiguous headers settled by content, no field twice.
 
@@ -72,10 +89,13 @@ def column_fields(table: Table, ctx: Context) -> list[str | None]:
     the rows (1, 2, 3 ... in some order) is a rank, not a severity.
     """
     fields = [field_of_header(h, ctx) for h in table.header]
+    impacts = fields.count("impact")  # kept up to date below: a look-up per column, not a scan of them
+    paired = _impact_pairs(table)
     for col, header in enumerate(table.header):
         key = label_key(header)
         values = column_values(table, col, ctx)
-        if key == "p" and fields[col] == "likelihood" and "impact" not in fields and not _pairs_impact(table, col):
+        pairs_elsewhere = len(paired) > (col in paired)  # another column reads "L / I"
+        if key == "p" and fields[col] == "likelihood" and not impacts and not pairs_elsewhere:
             fields[col] = "severity"
             continue
         choices = ctx.lexicon.choices(header)
@@ -84,6 +104,7 @@ def column_fields(table: Table, ctx: Context) -> list[str | None]:
             continue
         if not choices:
             continue
+        impacts -= fields[col] == "impact"  # about to become another field
         rating_share = sum(map(ctx.is_rating, values)) / len(values) if values else 0.0
         if choices[0] == "title":
             # "Risk" holding "🟢 LOW" is a rating column beside a "Component" title column.
@@ -113,12 +134,9 @@ def _is_rank(values: Sequence[str]) -> bool:
     return sorted(int(v) for v in values) == list(range(1, len(values) + 1))
 
 
-def _pairs_impact(table: Table, col: int) -> bool:
-    """Whether another column names impact together with likelihood ("L / I")."""
-    return any(
-        c != col and (m := PAIR_HEADER_RE.match(h)) and "i" in {label_key(m["a"]), label_key(m["b"])}
-        for c, h in enumerate(table.header)
-    )
+def _impact_pairs(table: Table) -> set[int]:
+    """The columns that name impact together with likelihood ("L / I")."""
+    return {c for c, h in enumerate(table.header) if (pair := pair_header(h)) and "i" in {label_key(p) for p in pair}}
 
 
 def _drop_repeats(fields: list[str | None], headers: Sequence[str]) -> list[str | None]:
@@ -183,19 +201,23 @@ def rating_pairs(
     [('likelihood', 'impact', 'score')]
     """
     pairs: dict[int, tuple[re.Pattern[str], tuple[str, ...]]] = {}
+    named_by = Counter(fields)  # counted once: a header of thousands of columns stays linear
+
+    def elsewhere(field: str, col: int) -> bool:
+        """Whether a column other than `col` names `field`."""
+        return named_by[field] - (fields[col] == field) > 0
+
     for col, header in enumerate(table.header):
-        others = {f for c, f in enumerate(fields) if c != col}
-        if {"likelihood", "impact"} & others:
+        if elsewhere("likelihood", col) or elsewhere("impact", col):
             continue
-        values = column_values(table, col, ctx)
-        if m := PAIR_HEADER_RE.match(header):
-            named = (ctx.lexicon.field_of(m["a"]), ctx.lexicon.field_of(m["b"]))
-            if set(named) == {"likelihood", "impact"} and _most_match(PAIR_CELL_RE, values):
+        if pair := pair_header(header):
+            named = (ctx.lexicon.field_of(pair[0]), ctx.lexicon.field_of(pair[1]))
+            if set(named) == {"likelihood", "impact"} and _most_match(PAIR_CELL_RE, column_values(table, col, ctx)):
                 pairs[col] = (PAIR_CELL_RE, (str(named[0]), str(named[1])))
-        elif label_key(header) in PRODUCT_HEADERS and _most_match(PRODUCT_CELL_RE, values):
+        elif label_key(header) in PRODUCT_HEADERS and _most_match(PRODUCT_CELL_RE, column_values(table, col, ctx)):
             pairs[col] = (
                 PRODUCT_CELL_RE,
-                ("likelihood", "impact", "score") if "score" not in others else ("likelihood", "impact"),
+                ("likelihood", "impact", "score") if not elsewhere("score", col) else ("likelihood", "impact"),
             )
     return pairs
 

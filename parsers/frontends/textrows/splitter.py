@@ -13,28 +13,31 @@ run is not, an owner outside every vocabulary costs more than a known one) and t
 wins; when another reading with different cells comes close, the row is marked ambiguous
 instead of being guessed silently. The search is bounded by what the vocabulary allows at each
 position, and readings that cannot come within the ambiguity margin of the best are dropped
-as soon as their cost says so.
+as soon as their cost says so. Two more bounds keep the search from walking, again and again,
+into what cannot end: a cell of a typed column holds a few letters and digits at most (a
+rating one, a status phrase its own), so free text followed by typed cells ends only where
+what is left fits them (`Search.first_end`); and a column and position from which the rest of
+the row cannot be read is remembered as such (`Search.dead`). Neither changes a reading.
 Takes a row's text, returns a Reading; pure.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import accumulate
 
 from parsers.frontends.textrows.cuts import INNER_CAPITAL_END_RE, Cut, boundary_cost, skip_space
 from parsers.frontends.textrows.header import Column
-from parsers.frontends.textrows.owner_cuts import owner_cuts
+from parsers.frontends.textrows.owner_cuts import MAX_OWNER_CHARS
+from parsers.frontends.textrows.search import AMBIGUITY_MARGIN, MAX_WALKS, Search, SearchPath
 from parsers.frontends.textrows.vocab import Vocabulary
 from pipeline.matching import similarity
 from pipeline.textnorm import fold, squash
 
-# Two readings closer than this (in cost) with different cells make the row ambiguous.
-AMBIGUITY_MARGIN = 0.5
-# Cap on complete readings of one row: a guard against pathological text, never reached by rows.
-MAX_READINGS = 5000
 # A row longer than this is not cut (no register row is; a hostile one would cost time): its
 # text is kept whole.
 MAX_ROW_CHARS = 3000
@@ -76,15 +79,6 @@ class Reading:
     starts: tuple[int, ...] = ()  # where each cell starts in the row's text
 
 
-@dataclass(frozen=True, slots=True)
-class _Path:
-    cells: tuple[str, ...]
-    cost: float
-    notes: tuple[str, ...]
-    confidence: float
-    starts: tuple[int, ...]
-
-
 class RowSplitter:
     """Reads rows of one table: its columns, id pattern and vocabulary."""
 
@@ -100,16 +94,19 @@ class RowSplitter:
         self.starters = [self._starter(k) for k in range(len(self.columns))]
         self.first_chars = [self._first_chars(k) for k in range(len(self.columns))]
         self.owner_column = next((k for k, c in enumerate(self.columns) if c.kind == "owner"), -1)
+        # Most letters and digits columns k.. can hold together (inf: no bound).
+        widths = [self._width(k) for k in range(len(self.columns))]
+        self.tails = [*reversed(list(accumulate(reversed(widths)))), 0.0]
 
     def read(self, text: str) -> Reading:
         """The best reading of one row's text, with confidence and notes."""
         if len(text) > MAX_ROW_CHARS:
             return self.unsplit(text, f"row of {len(text)} characters is too long to cut into cells")
-        search = _Search(self, text)
-        search.walk(0, 0, (), 0.0, (), 1.0, ())
+        search = self.search(text)
         paths = search.paths
         if not paths:
-            return self.unsplit(text, "row could not be cut into the header's columns")
+            why = "row has more ways to be cut than were tried" if search.cut_short else "row could not be cut"
+            return self.unsplit(text, f"{why} into the header's columns")
         paths.sort(key=lambda p: p.cost)
         best = paths[0]
         notes, confidence = list(best.notes), best.confidence
@@ -118,7 +115,16 @@ class RowSplitter:
         if ambiguous:
             confidence = min(confidence, 0.5)
             notes.append("ambiguous split; also possible: " + self._difference(best, rival))
+        if search.cut_short:  # hostile text, never a register row: see `search`
+            ambiguous, confidence = True, min(confidence, 0.5)
+            notes.append(f"row has more ways to be cut than the {MAX_WALKS}-step search tried; read from those found")
         return Reading(best.cells, round(confidence, 2), tuple(dict.fromkeys(notes)), ambiguous, best.starts)
+
+    def search(self, text: str) -> Search:
+        """Every reading of the row worth keeping (`Search.paths`), and what it took to find them."""
+        search = Search(self, text)
+        search.walk(0, 0, (), 0.0, (), 1.0, ())
+        return search
 
     def unsplit(self, text: str, why: str) -> Reading:
         """A row that does not read: its id when it starts with one, and its whole text kept in
@@ -156,7 +162,7 @@ class RowSplitter:
         }[kind]
         return not pattern or any(p.fullmatch(cell) for p in pattern if p is not None)
 
-    def _difference(self, best: _Path, rival: _Path) -> str:
+    def _difference(self, best: SearchPath, rival: SearchPath) -> str:
         return "; ".join(
             f"{c.header or c.field} {r!r}"
             for c, b, r in zip(self.columns, best.cells, rival.cells, strict=True)
@@ -164,8 +170,11 @@ class RowSplitter:
         )
 
     # ---- what each column can read ----------------------------------------------------------
-    def cuts(self, text: str, k: int, pos: int, owner_ends: Callable[[int], list[Cut]]) -> list[Cut]:
-        """Every way column k can read from pos."""
+    def cuts(
+        self, text: str, k: int, pos: int, owner_ends: Callable[[int], list[Cut]], min_end: int = 0
+    ) -> Iterable[Cut]:
+        """Every way column k can read from pos; free text leaves out ends before `min_end` (where
+        the next columns cannot take what would be left)."""
         col = self.columns[k]
         start = skip_space(text, pos)
         last = k + 1 == len(self.columns)
@@ -186,7 +195,7 @@ class RowSplitter:
         if col.kind == "status":
             return self._status_cuts(text, start, col)
         if col.kind == "date":
-            return self._date_cuts(text, start, k, last)
+            return self._date_cuts(text, start, k, last, min_end)
         if col.kind == "owner":
             return [Cut(len(text), 0.0)] if last else owner_ends(start)
         # Free text: the rest of the row, or up to wherever the next column can start.
@@ -194,16 +203,18 @@ class RowSplitter:
             if text[start:].strip():
                 return [Cut(len(text), 0.0)]
             return [Cut(len(text), 0.8, f"{col.header} is empty", 0.9)]
-        return self.free_cuts(text, start, k)
+        return self.free_cuts(text, start, k, min_end)
 
-    def _date_cuts(self, text: str, start: int, k: int, last: bool) -> list[Cut]:
+    def _date_cuts(self, text: str, start: int, k: int, last: bool, min_end: int) -> Iterator[Cut]:
         """A date column ("Date raised", "Review date"): a date, else empty, else free text."""
         m = self.date_re.match(text, start)
         if m:
-            return [Cut(m.end(), 0.0)]
-        if last:
-            return [Cut(len(text), 0.0 if not text[start:].strip() else 0.3)]
-        return [Cut(start, 0.3), *(replace(c, cost=c.cost + 0.3) for c in self.free_cuts(text, start, k))]
+            yield Cut(m.end(), 0.0)
+        elif last:
+            yield Cut(len(text), 0.0 if not text[start:].strip() else 0.3)
+        else:
+            yield Cut(start, 0.3)
+            yield from (replace(c, cost=c.cost + 0.3) for c in self.free_cuts(text, start, k, min_end))
 
     def _word_cuts(self, pattern: re.Pattern[str], text: str, start: int) -> list[Cut]:
         m = pattern.match(text, start)
@@ -256,14 +267,15 @@ class RowSplitter:
         spaced = self.spaced
         return lambda t, q: boundary_cost(t, q, spaced) <= 0.1 and not (t[q - 1].isdigit() and t[q].isdigit())
 
-    def free_cuts(self, text: str, start: int, k: int) -> list[Cut]:
-        """Where free text from `start` (column k) can end: wherever column k+1 can start."""
+    def free_cuts(self, text: str, start: int, k: int, min_end: int = 0) -> Iterator[Cut]:
+        """Where free text from `start` (column k) can end: wherever column k+1 can start (from
+        `min_end` on), from left to right; lazily, so that a search that stops early has not
+        looked at the whole row for each cut it took."""
         starts = self.starters[k + 1]
         nxt = self.columns[k + 1]
         guessed = nxt.kind in ("text", "owner")
         note = f"{self.columns[k].header} | {nxt.header} boundary guessed from letter case" if guessed else ""
-        cuts = []
-        for q in self._candidates(text, start + 1, k + 1):
+        for q in self._candidates(text, max(start + 1, min_end), k + 1):
             if not starts(text, q) or (guessed and INNER_CAPITAL_END_RE.search(text, q - 2, q)):
                 continue
             q_end = q
@@ -274,16 +286,37 @@ class RowSplitter:
             # the reading that leaves the digits to the ratings is preferred when both add up.
             if text[q_end - 1].isdigit() and text[q].isdigit():
                 cost += 0.2
-            cuts.append(Cut(q, cost, note, 0.7 if guessed else 1.0))
-        return cuts
+            yield Cut(q, cost, note, 0.7 if guessed else 1.0)
 
-    def _candidates(self, text: str, first: int, k: int) -> range | list[int]:
+    def _candidates(self, text: str, first: int, k: int) -> Iterable[int]:
         """Positions from `first` where column k may start: for a typed cell, only where its
         first character can stand (a digit, a status word's first letter), found in one scan."""
         pattern = self.first_chars[k]
         if pattern is None:
             return range(first, len(text))
-        return [m.start() for m in pattern.finditer(text, first)]
+        return (m.start() for m in pattern.finditer(text, first))
+
+    def _width(self, k: int) -> float:
+        """The most letters and digits (`str.isalnum`) a cell of column k can hold, whatever cut
+        `cuts` makes: a rating one digit or a scale phrase, a score two digits, a status its
+        phrase or a misspelling two longer, an owner followed by another cell `MAX_OWNER_CHARS`;
+        inf for free text, an id, a date (it may be read as free text) and a last column (it
+        takes the rest). Phrases are folded (letters, digits, spaces) and match letter for
+        letter, with only punctuation between their words."""
+        kind, last = self.columns[k].kind, k + 1 == len(self.columns)
+        scale = max((len(p) for p in self.words.scale_phrases), default=0)
+        status = max((len(p) for p in self.words.status_phrases), default=0)  # fuzzy_status among them
+        if kind == "level":
+            return max(1, scale)
+        if kind == "score":
+            return 2
+        if kind == "severity":
+            return max(2, scale)
+        if kind == "status":
+            return status + 2
+        if kind == "owner" and not last:
+            return MAX_OWNER_CHARS
+        return math.inf
 
     def _first_chars(self, k: int) -> re.Pattern[str] | None:
         """The characters a cell of column k can start with, as a pattern; None for any."""
@@ -310,65 +343,6 @@ class RowSplitter:
         return 0.0, (), 1.0
 
 
-class _Search:
-    """The readings of one row worth keeping: depth first, cheapest cuts as each column lists
-    them, a reading dropped as soon as it cannot come within the margin of the best so far."""
-
-    def __init__(self, splitter: RowSplitter, text: str) -> None:
-        self.splitter = splitter
-        self.text = text
-        self.paths: list[_Path] = []
-        self.best = float("inf")
-        self._owners: dict[int, list[Cut]] = {}
-
-    def owner_cuts(self, start: int) -> list[Cut]:
-        """The owner column's cuts from `start`, once per start."""
-        if start not in self._owners:
-            sp = self.splitter
-            k = sp.owner_column
-            anchored = sp.columns[k + 1].kind not in ("text", "owner")
-            self._owners[start] = owner_cuts(self.text, start, sp.starters[k + 1], anchored, sp.vocab, sp.spaced)
-        return self._owners[start]
-
-    def walk(
-        self,
-        k: int,
-        pos: int,
-        cells: tuple[str, ...],
-        cost: float,
-        notes: tuple[str, ...],
-        confidence: float,
-        starts: tuple[int, ...],
-    ) -> None:
-        sp, text = self.splitter, self.text
-        if len(self.paths) >= MAX_READINGS or cost >= self.best + AMBIGUITY_MARGIN:
-            return
-        if k == len(sp.columns):
-            if text[pos:].strip():
-                return
-            extra_cost, extra_notes, conf = sp.consistency(cells)
-            total = cost + extra_cost
-            self.paths.append(_Path(cells, total, notes + extra_notes, min(confidence, conf), starts))
-            self.best = min(self.best, total)
-            return
-        for cut in sp.cuts(text, k, pos, self.owner_cuts):
-            if cost + cut.cost >= self.best + AMBIGUITY_MARGIN:
-                continue  # dropped at the next step whatever the boundary costs: not worth its cell
-            cell = squash(text[pos : cut.end])
-            step = cut.cost
-            if cell and 0 < cut.end < len(text) and k + 1 < len(sp.columns):
-                step += boundary_cost(text, cut.end, sp.spaced)
-            self.walk(
-                k + 1,
-                cut.end,
-                (*cells, cell),
-                cost + step,
-                notes + ((cut.note,) if cut.note else ()),
-                min(confidence, cut.confidence),
-                (*starts, skip_space(text, pos)),
-            )
-
-
 def _prefixes(pattern: re.Pattern[str], text: str, start: int) -> list[re.Match[str]]:
     """Every match of `pattern` at `start`, shortest to longest ("1" and "12" of "12...")."""
     found = []
@@ -392,4 +366,4 @@ def _rating(cell: str | None, scale_words: Mapping[str, int]) -> int | None:
     return scale_words.get(fold(cell))
 
 
-__all__ = ["AMBIGUITY_MARGIN", "Cut", "Reading", "RowSplitter", "boundary_cost", "date_re"]
+__all__ = ["AMBIGUITY_MARGIN", "Cut", "Reading", "RowSplitter", "Search", "boundary_cost", "date_re"]

@@ -66,6 +66,7 @@ class Words:
     config: Config
     status_re: re.Pattern[str]  # any status phrase at a position
     status_by_letter: dict[str, list[re.Pattern[str]]]  # each phrase alone, by its first letter
+    status_phrases: tuple[str, ...]  # folded, longest first
     fuzzy_status: tuple[str, ...]  # phrases long enough to be matched by similar spelling
     scale_re: re.Pattern[str]  # any scale or severity word at a position
     scale_phrases: tuple[str, ...]
@@ -105,6 +106,7 @@ class Words:
             config=config,
             status_re=phrase_re(status_phrases),
             status_by_letter=by_letter,
+            status_phrases=tuple(status_phrases),
             fuzzy_status=tuple(p for p in status_phrases if len(p) >= 4),
             scale_re=phrase_re(sorted(scale, key=len, reverse=True)),
             scale_phrases=tuple(scale),

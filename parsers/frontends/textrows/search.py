@@ -1,0 +1,148 @@
+"""The search behind the row splitter: every reading of one row worth keeping, and its bounds.
+
+Depth first, cheapest cuts as each column lists them (`RowSplitter.cuts`); a reading is dropped
+as soon as its cost cannot come within `AMBIGUITY_MARGIN` of the best so far. Cells travel as
+spans of the text and are squashed only in a complete reading.
+
+Bounds that change no reading (and no order of finding them), because they leave out only what
+cannot end in one:
+- past `first_end[k]` what is left of the row fits columns k.. (it holds at most
+  `RowSplitter.tails[k]` letters and digits): free text followed by typed cells (ratings, a
+  status) is cut only where what is left fits them;
+- a (column, position) from which the rest could not be read, the search not cut short there,
+  is `dead` for every way of coming back to it.
+
+Bounds on the work, never reached by a register row (the most any row of the test corpora,
+the real documents and the acceptance seeds takes is in brackets) and reached by hostile text:
+`MAX_WALKS` steps (273), `MAX_OWNER_STARTS` owner cells priced from different starts (12),
+`MAX_READINGS` complete readings (53). A search that reaches one stops where it is (`cut_short`)
+and the row is read from what was found, marked ambiguous. Free-text cuts come lazily, so that a
+search stopped early has not listed the cuts it never took.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import accumulate
+from typing import TYPE_CHECKING
+
+from parsers.frontends.textrows.cuts import Cut, boundary_cost, skip_space
+from parsers.frontends.textrows.owner_cuts import owner_cuts
+from pipeline.textnorm import squash
+
+if TYPE_CHECKING:
+    from parsers.frontends.textrows.splitter import RowSplitter
+
+# Two readings closer than this (in cost) with different cells make the row ambiguous.
+AMBIGUITY_MARGIN = 0.5
+# Complete readings kept for one row.
+MAX_READINGS = 5000
+# Steps (calls of `Search.walk`) of one row's search.
+MAX_WALKS = 2000
+# Starts from which owner cells are priced in one row's search (each prices up to
+# `owner_cuts.MAX_OWNER_CHARS` ends against the owner vocabulary: the dearest step there is).
+MAX_OWNER_STARTS = 32
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPath:
+    """One complete reading: its cells, cost, notes, confidence and where each cell starts."""
+
+    cells: tuple[str, ...]
+    cost: float
+    notes: tuple[str, ...]
+    confidence: float
+    starts: tuple[int, ...]
+
+
+class Search:
+    """The readings of one row worth keeping (`paths`), found by `walk` (see the module doc);
+    `walks` and `cut_short` say what it took."""
+
+    def __init__(self, splitter: RowSplitter, text: str) -> None:
+        self.splitter = splitter
+        self.text = text
+        self.paths: list[SearchPath] = []
+        self.best = float("inf")
+        self.walks = 0
+        self.cut_short = False  # a bound on the work stopped the search
+        self.dead: set[tuple[int, int]] = set()
+        self.owners: dict[int, list[Cut]] = {}
+        self._cells: dict[tuple[int, int], str] = {}
+        # Non-space characters before each position: whether a cell has any text, in one step.
+        self._filled = [0, *accumulate(not c.isspace() for c in text)]
+        letters = [i for i, c in enumerate(text) if c.isalnum()]
+        self.first_end = [0 if tail >= len(letters) else letters[-int(tail) - 1] + 1 for tail in splitter.tails]
+
+    def owner_cuts(self, start: int) -> list[Cut]:
+        """The owner column's cuts from `start`, once per start; none once `MAX_OWNER_STARTS`
+        starts have been priced (the search is then cut short)."""
+        if start not in self.owners:
+            if len(self.owners) >= MAX_OWNER_STARTS:
+                self.cut_short = True
+                return []
+            sp = self.splitter
+            k = sp.owner_column
+            anchored = sp.columns[k + 1].kind not in ("text", "owner")
+            self.owners[start] = owner_cuts(self.text, start, sp.starters[k + 1], anchored, sp.vocab, sp.spaced)
+        return self.owners[start]
+
+    def cell(self, span: tuple[int, int]) -> str:
+        """The text of a cell, squashed, once per span."""
+        if span not in self._cells:
+            self._cells[span] = squash(self.text[span[0] : span[1]])
+        return self._cells[span]
+
+    def walk(
+        self,
+        k: int,
+        pos: int,
+        spans: tuple[tuple[int, int], ...],
+        cost: float,
+        notes: tuple[str, ...],
+        confidence: float,
+        starts: tuple[int, ...],
+    ) -> bool:
+        """Read columns k.. from pos; False when no reading of the rest exists from there (and
+        the search was not cut short below), which is then remembered in `dead`."""
+        self.walks += 1
+        if self.walks > MAX_WALKS or len(self.paths) >= MAX_READINGS:
+            self.cut_short = True
+        sp, text = self.splitter, self.text
+        if self.cut_short or cost >= self.best + AMBIGUITY_MARGIN:
+            return True  # cut short: says nothing of what could be read from here
+        if pos < self.first_end[k] or (k, pos) in self.dead:
+            return False
+        if k == len(sp.columns):
+            if text[pos:].strip():
+                return False
+            cells = tuple(map(self.cell, spans))
+            extra_cost, extra_notes, conf = sp.consistency(cells)
+            total = cost + extra_cost
+            self.paths.append(SearchPath(cells, total, notes + extra_notes, min(confidence, conf), starts))
+            self.best = min(self.best, total)
+            return True
+        alive = False
+        owner_ends: Callable[[int], list[Cut]] = self.owner_cuts
+        for cut in sp.cuts(text, k, pos, owner_ends, self.first_end[k + 1]):
+            step = cut.cost
+            if self._filled[cut.end] > self._filled[pos] and 0 < cut.end < len(text) and k + 1 < len(sp.columns):
+                step += boundary_cost(text, cut.end, sp.spaced)
+            alive |= self.walk(
+                k + 1,
+                cut.end,
+                (*spans, (pos, cut.end)),
+                cost + step,
+                notes + ((cut.note,) if cut.note else ()),
+                min(confidence, cut.confidence),
+                (*starts, skip_space(text, pos)),
+            )
+            if self.cut_short:
+                return True
+        if not alive and not self.cut_short:
+            self.dead.add((k, pos))
+        return alive or self.cut_short
+
+
+__all__ = ["AMBIGUITY_MARGIN", "MAX_OWNER_STARTS", "MAX_READINGS", "MAX_WALKS", "Search", "SearchPath"]
