@@ -253,13 +253,29 @@ def raw_results_sql(plan: str, cache: str, parquet: bool) -> str:
     """
 
 
+# The night's shards, each kind read into a table of its own before anything joins them: DuckDB's
+# JSON reader holds a 32 MiB buffer it cannot spill, which, in a statement with joins, came on top
+# of their hash tables (issue 12: a changed night ran out of memory at any size of tree).
+NIGHT_TABLES = {"entries": "night_entries", "raw_entries": "night_raw", "entry_matches": "night_tallies"}
+# Each document of the run: whether its entries are written again, and its service as the run
+# maps it; the one table the entries join with, rather than the joins behind `results`.
+DOC_SERVICES_SQL = """
+SELECT d.path, d.status, d.rewrite, s.service
+FROM plan.run_docs d LEFT JOIN results r USING (path) LEFT JOIN plan.service_map s ON s.written = r.service_written
+"""
+# The entries the night writes again, with their service and merge.
+NEW_ENTRIES_SQL = """
+SELECT n.* REPLACE (d.service AS service, t.duplicate_of AS duplicate_of), $run AS run_id
+FROM night_entries n JOIN doc_services d ON d.path = n.source_path AND d.rewrite
+LEFT JOIN plan.merge_targets t ON t.entry_key = n.entry_key
+"""
 # The run's entries as the load will leave them, before `entries` is touched: the rows kept (their
-# service and merge re-mapped) and the new ones. History compares it with the current versions.
+# service and merge re-mapped) and the new ones. History compares it with the current versions. It
+# is a table, not a view: each statement that reads it then makes one join that can spill, rather
+# than a pipeline of joins over every entry whose hash tables all stay in memory at once.
 STAGED_SQL = """
-SELECT e.* REPLACE (s.service AS service, t.duplicate_of AS duplicate_of)
-FROM entries e JOIN plan.run_docs d ON d.path = e.source_path AND NOT d.rewrite AND d.status IN ('parsed', 'stale')
-LEFT JOIN results r ON r.path = e.source_path
-LEFT JOIN plan.service_map s ON s.written = r.service_written
+SELECT e.* REPLACE (d.service AS service, t.duplicate_of AS duplicate_of)
+FROM entries e JOIN doc_services d ON d.path = e.source_path AND NOT d.rewrite AND d.status IN ('parsed', 'stale')
 LEFT JOIN plan.merge_targets t ON t.entry_key = e.entry_key
 UNION ALL BY NAME
 SELECT * FROM new_entries
@@ -272,7 +288,7 @@ LOAD_SQL = (
     "DELETE FROM cache_documents WHERE (path, sha256, fingerprint) IN "
     "(SELECT (path, sha256, fingerprint) FROM plan.fresh)",
     "INSERT INTO cache_documents BY NAME SELECT * FROM plan.fresh WHERE cacheable",
-    "INSERT INTO cache_entries BY NAME SELECT e.* FROM ({raw}) e "
+    "INSERT INTO cache_entries BY NAME SELECT e.* FROM night_raw e "
     "SEMI JOIN plan.fresh f ON f.path = e.path AND f.sha256 = e.sha256 AND f.cacheable",
     # entries: the kept rows stay (service and merge re-mapped where they changed), the rest go
     "CREATE TEMP TABLE kept_changes AS SELECT s.entry_key, s.service, s.duplicate_of FROM staged s "
@@ -285,7 +301,7 @@ LOAD_SQL = (
     "INSERT INTO entries BY NAME SELECT * FROM new_entries",
     "DELETE FROM entry_matches WHERE path NOT IN "
     "(SELECT path FROM plan.run_docs WHERE NOT rewrite AND status IN ('parsed', 'stale'))",
-    "INSERT INTO entry_matches BY NAME SELECT m.* FROM ({tallies}) m "
+    "INSERT INTO entry_matches BY NAME SELECT m.* FROM night_tallies m "
     "SEMI JOIN plan.run_docs d ON d.path = m.path AND d.rewrite",
     # documents, services, matches, skipped: written whole (one row per document or distinct value)
     "DELETE FROM documents",
@@ -334,28 +350,26 @@ SELECT c.* FROM plan.tonight t JOIN cache_documents c
 
 
 def _stage(con: duckdb.DuckDBPyConnection, plan_file: Path, files: RunFiles, run_id: str, fingerprint: str) -> None:
-    """Attach the plan and stage the run: `results`, `tonight_results`, `new_entries`, `staged`."""
+    """Attach the plan and stage the run: the views `results` and `tonight_results`; the tables
+    of the night's shards (`NIGHT_TABLES`), `doc_services`, `new_entries` and `staged`."""
     con.execute(f"ATTACH {_sql_literal(str(plan_file))} AS plan (READ_ONLY)")
     con.execute(RESULTS_VIEW.format(cache="", plan="plan."))
     con.execute(TONIGHT_VIEW.replace("$fp", _sql_literal(fingerprint)))
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE new_entries AS
-        SELECT n.* REPLACE (s.service AS service, t.duplicate_of AS duplicate_of), $run AS run_id
-        FROM ({shards.source_sql("$entries", "entries", files.parquet)}) n
-        SEMI JOIN plan.run_docs d ON d.path = n.source_path AND d.rewrite
-        LEFT JOIN results r ON r.path = n.source_path
-        LEFT JOIN plan.service_map s ON s.written = r.service_written
-        LEFT JOIN plan.merge_targets t ON t.entry_key = n.entry_key""",
-        {"run": run_id, "entries": list(files.entries)},
-    )
-    con.execute(f"CREATE OR REPLACE TEMP VIEW staged AS {STAGED_SQL}")
+    for kind, table in NIGHT_TABLES.items():
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table} AS {shards.source_sql('$files', kind, files.parquet)}",
+            {"files": list(getattr(files, kind))},
+        )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE doc_services AS {DOC_SERVICES_SQL}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE new_entries AS {NEW_ENTRIES_SQL}", {"run": run_id})
+    con.execute(f"CREATE OR REPLACE TEMP TABLE staged AS {STAGED_SQL}")
 
 
 def _unstage(con: duckdb.DuckDBPyConnection) -> None:
-    for name in ("staged", "results", "tonight_results"):
+    for name in ("results", "tonight_results"):
         con.execute(f"DROP VIEW IF EXISTS {name}")
-    con.execute("DROP TABLE IF EXISTS new_entries")
-    con.execute("DROP TABLE IF EXISTS kept_changes")
+    for name in (*NIGHT_TABLES.values(), "doc_services", "new_entries", "staged", "kept_changes"):
+        con.execute(f"DROP TABLE IF EXISTS {name}")
     con.execute("DETACH DATABASE IF EXISTS plan")
 
 
@@ -368,24 +382,14 @@ def write_run(
     decisions_sha: str | None,
 ) -> dict[str, int]:
     """Load the run: all or nothing. Returns the entries new, changed and retired."""
-    params = {
-        "run": summary.run_id,
-        "fp": fingerprint,
-        "raw": list(files.raw_entries),
-        "tallies": list(files.entry_matches),
-    }
+    params = {"run": summary.run_id, "fp": fingerprint}
     try:
         con.execute("BEGIN TRANSACTION")
         try:
             _stage(con, plan_file, files, summary.run_id, fingerprint)
             history.record_versions(con, "staged", summary.run_id, history.previous_run(con))
             changes = history.change_counts(con, summary.run_id)
-            sources = {
-                "raw": shards.source_sql("$raw", "raw_entries", files.parquet),
-                "tallies": shards.source_sql("$tallies", "entry_matches", files.parquet),
-            }
-            for template in LOAD_SQL:
-                sql = template.format(**sources) if "{" in template else template
+            for sql in LOAD_SQL:
                 con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
             summary.changes = changes
             read_summary(con, summary)
@@ -465,16 +469,14 @@ def preview_run(db: Path, plan_file: Path, files: RunFiles, summary: RunSummary,
         summary.entries = entries
         summary.entries_by_kind = {k: n for k, n in (("risk", risks), ("check", checks)) if n}
         (summary.review_items,) = con.execute(
-            f"""SELECT count(*) FILTER (WHERE needs_review) FROM (
+            """SELECT count(*) FILTER (WHERE needs_review) FROM (
                 SELECT vocabulary, raw, canonical, method, bool_or(needs_review) AS needs_review FROM (
                     SELECT m.* FROM entry_matches m SEMI JOIN plan.run_docs d
                         ON d.path = m.path AND NOT d.rewrite AND d.status IN ('parsed', 'stale')
                     UNION ALL BY NAME
-                    SELECT m.* FROM ({shards.source_sql("$tallies", "entry_matches", files.parquet)}) m
-                    SEMI JOIN plan.run_docs d ON d.path = m.path AND d.rewrite
+                    SELECT m.* FROM night_tallies m SEMI JOIN plan.run_docs d ON d.path = m.path AND d.rewrite
                 ) GROUP BY ALL
-                UNION ALL SELECT vocabulary, raw, canonical, method, needs_review FROM plan.run_matches)""",
-            {"tallies": list(files.entry_matches)},
+                UNION ALL SELECT vocabulary, raw, canonical, method, needs_review FROM plan.run_matches)"""
         ).fetchone()  # type: ignore[misc]
         skipped = con.execute(
             "SELECT s.reason, count(*) FROM (SELECT unnest(skipped) AS s FROM results) GROUP BY 1 ORDER BY 2 DESC, 1"
