@@ -102,8 +102,9 @@ def connect(db: str | Path, read_only: bool = False, wait: float = 0.0) -> duckd
 
 
 def limit_memory(con: duckdb.DuckDBPyConnection) -> None:
-    """Keep DuckDB's working memory small: past it, joins and sorts spill to disk, so a run's
-    peak memory does not grow with the corpus (`RISKREG_DUCKDB_MEMORY`, `RISKREG_DUCKDB_THREADS`)."""
+    """Keep DuckDB's working memory small: past it, joins, sorts and tables spill to disk (the
+    temp_directory: for a run, in its scratch folder), so a run's peak memory does not grow with
+    the corpus (`RISKREG_DUCKDB_MEMORY`, `RISKREG_DUCKDB_THREADS`)."""
     con.execute(f"SET memory_limit = '{os.environ.get('RISKREG_DUCKDB_MEMORY', DUCKDB_MEMORY)}'")
     con.execute(f"SET threads = {int(os.environ.get('RISKREG_DUCKDB_THREADS', DUCKDB_THREADS))}")
 
@@ -257,16 +258,18 @@ def raw_results_sql(plan: str, cache: str, parquet: bool) -> str:
 # JSON reader holds a 32 MiB buffer it cannot spill, which, in a statement with joins, came on top
 # of their hash tables (issue 12: a changed night ran out of memory at any size of tree).
 NIGHT_TABLES = {"entries": "night_entries", "raw_entries": "night_raw", "entry_matches": "night_tallies"}
-# Each document of the run: whether its entries are written again, and its service as the run
-# maps it; the one table the entries join with, rather than the joins behind `results`.
-DOC_SERVICES_SQL = """
-SELECT d.path, d.status, d.rewrite, s.service
+# The folder of the run's scratch folder that DuckDB spills into during the load.
+SPILL_FOLDER = "spill"
+# Each document of the run (`plan.run_docs`) with its service as the run maps it: the one table
+# the entries and documents join with, rather than the joins behind `results` and the service map.
+RUN_DOCUMENTS_SQL = """
+SELECT d.*, s.service
 FROM plan.run_docs d LEFT JOIN results r USING (path) LEFT JOIN plan.service_map s ON s.written = r.service_written
 """
 # The entries the night writes again, with their service and merge.
 NEW_ENTRIES_SQL = """
 SELECT n.* REPLACE (d.service AS service, t.duplicate_of AS duplicate_of), $run AS run_id
-FROM night_entries n JOIN doc_services d ON d.path = n.source_path AND d.rewrite
+FROM night_entries n JOIN run_documents d ON d.path = n.source_path AND d.rewrite
 LEFT JOIN plan.merge_targets t ON t.entry_key = n.entry_key
 """
 # The run's entries as the load will leave them, before `entries` is touched: the rows kept (their
@@ -275,11 +278,31 @@ LEFT JOIN plan.merge_targets t ON t.entry_key = n.entry_key
 # than a pipeline of joins over every entry whose hash tables all stay in memory at once.
 STAGED_SQL = """
 SELECT e.* REPLACE (d.service AS service, t.duplicate_of AS duplicate_of)
-FROM entries e JOIN doc_services d ON d.path = e.source_path AND NOT d.rewrite AND d.status IN ('parsed', 'stale')
+FROM entries e JOIN run_documents d ON d.path = e.source_path AND NOT d.rewrite AND d.status IN ('parsed', 'stale')
 LEFT JOIN plan.merge_targets t ON t.entry_key = e.entry_key
 UNION ALL BY NAME
 SELECT * FROM new_entries
 """
+# The rows of `entries` whose service or merge the run re-maps, as `staged` has them.
+KEPT_CHANGES_SQL = """
+SELECT s.entry_key, s.service, s.duplicate_of FROM staged s JOIN entries e USING (entry_key)
+WHERE e.service IS DISTINCT FROM s.service OR e.duplicate_of IS DISTINCT FROM s.duplicate_of
+"""
+# The rows of `staged` that can differ from what `entries` holds: the entries written again and
+# the re-mapped ones. Every other row of `staged` is a row of `entries` as it is, so history and a
+# dry run compare only these (`history.record_versions`).
+TOUCHED_SQL = """
+SELECT s.* FROM staged s
+WHERE s.entry_key IN (SELECT entry_key FROM new_entries UNION ALL SELECT entry_key FROM kept_changes)
+"""
+# A row of `documents` per document of the run and its result (`RESULTS_VIEW`), those of tonight's
+# parses and those of the parse cache in a statement each: one join apiece.
+DOCUMENTS_SQL = """INSERT INTO documents BY NAME
+SELECT d.path, d.sha256, r.size, r.format, r.parsers, r.sniff_scores, r.encoding, r.repairs, r.repair_count,
+       r.title, d.service, r.metadata, r.owner, r.last_updated, r.entry_count, d.status,
+       CASE WHEN r.entry_count > 0 THEN r.sha256 END AS entries_sha256, $run AS run_id, r.updated_on,
+       r.languages, d.path_bytes
+FROM run_documents d JOIN {result}"""
 # Statements of the load, in order, after the new entries are staged and history recorded.
 LOAD_SQL = (
     # the parse cache gains tonight's parses (a --full run parses cached documents again)
@@ -291,9 +314,6 @@ LOAD_SQL = (
     "INSERT INTO cache_entries BY NAME SELECT e.* FROM night_raw e "
     "SEMI JOIN plan.fresh f ON f.path = e.path AND f.sha256 = e.sha256 AND f.cacheable",
     # entries: the kept rows stay (service and merge re-mapped where they changed), the rest go
-    "CREATE TEMP TABLE kept_changes AS SELECT s.entry_key, s.service, s.duplicate_of FROM staged s "
-    "JOIN entries e USING (entry_key) WHERE e.service IS DISTINCT FROM s.service "
-    "OR e.duplicate_of IS DISTINCT FROM s.duplicate_of",
     "DELETE FROM entries WHERE source_path NOT IN "
     "(SELECT path FROM plan.run_docs WHERE NOT rewrite AND status IN ('parsed', 'stale'))",
     "UPDATE entries SET service = k.service, duplicate_of = k.duplicate_of FROM kept_changes k "
@@ -305,12 +325,11 @@ LOAD_SQL = (
     "SEMI JOIN plan.run_docs d ON d.path = m.path AND d.rewrite",
     # documents, services, matches, skipped: written whole (one row per document or distinct value)
     "DELETE FROM documents",
-    """INSERT INTO documents BY NAME
-    SELECT d.path, d.sha256, r.size, r.format, r.parsers, r.sniff_scores, r.encoding, r.repairs, r.repair_count,
-           r.title, s.service, r.metadata, r.owner, r.last_updated, r.entry_count, d.status,
-           CASE WHEN r.entry_count > 0 THEN r.sha256 END AS entries_sha256, $run AS run_id, r.updated_on,
-           r.languages, d.path_bytes
-    FROM plan.run_docs d JOIN results r USING (path) LEFT JOIN plan.service_map s ON s.written = r.service_written""",
+    DOCUMENTS_SQL.format(result="plan.fresh r ON d.source = 'fresh' AND r.path = d.path"),
+    DOCUMENTS_SQL.format(
+        result="cache_documents r ON d.source = 'cache' AND r.path = d.path AND r.sha256 = d.result_sha "
+        "AND r.fingerprint = d.result_fp"
+    ),
     "DELETE FROM services",
     "INSERT INTO services BY NAME SELECT * FROM plan.run_services",
     "DELETE FROM matches",
@@ -351,7 +370,14 @@ SELECT c.* FROM plan.tonight t JOIN cache_documents c
 
 def _stage(con: duckdb.DuckDBPyConnection, plan_file: Path, files: RunFiles, run_id: str, fingerprint: str) -> None:
     """Attach the plan and stage the run: the views `results` and `tonight_results`; the tables
-    of the night's shards (`NIGHT_TABLES`), `doc_services`, `new_entries` and `staged`."""
+    of the night's shards (`NIGHT_TABLES`), `run_documents`, `new_entries`, `staged`,
+    `kept_changes` and `touched`.
+
+    What does not fit in DuckDB's memory limit spills into the run's scratch folder (beside the
+    database, and removed with it, even after a run that was killed), rather than where DuckDB
+    would put it: `<db>.tmp` beside the database, or `.tmp` in the working directory for a
+    database in memory, where a dry run must write nothing."""
+    con.execute(f"SET temp_directory = {_sql_literal(str(plan_file.parent / SPILL_FOLDER))}")
     con.execute(f"ATTACH {_sql_literal(str(plan_file))} AS plan (READ_ONLY)")
     con.execute(RESULTS_VIEW.format(cache="", plan="plan."))
     con.execute(TONIGHT_VIEW.replace("$fp", _sql_literal(fingerprint)))
@@ -360,15 +386,17 @@ def _stage(con: duckdb.DuckDBPyConnection, plan_file: Path, files: RunFiles, run
             f"CREATE OR REPLACE TEMP TABLE {table} AS {shards.source_sql('$files', kind, files.parquet)}",
             {"files": list(getattr(files, kind))},
         )
-    con.execute(f"CREATE OR REPLACE TEMP TABLE doc_services AS {DOC_SERVICES_SQL}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE run_documents AS {RUN_DOCUMENTS_SQL}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE new_entries AS {NEW_ENTRIES_SQL}", {"run": run_id})
     con.execute(f"CREATE OR REPLACE TEMP TABLE staged AS {STAGED_SQL}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE kept_changes AS {KEPT_CHANGES_SQL}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE touched AS {TOUCHED_SQL}")
 
 
 def _unstage(con: duckdb.DuckDBPyConnection) -> None:
     for name in ("results", "tonight_results"):
         con.execute(f"DROP VIEW IF EXISTS {name}")
-    for name in (*NIGHT_TABLES.values(), "doc_services", "new_entries", "staged", "kept_changes"):
+    for name in (*NIGHT_TABLES.values(), "run_documents", "new_entries", "staged", "kept_changes", "touched"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     con.execute("DETACH DATABASE IF EXISTS plan")
 
@@ -387,7 +415,7 @@ def write_run(
         con.execute("BEGIN TRANSACTION")
         try:
             _stage(con, plan_file, files, summary.run_id, fingerprint)
-            history.record_versions(con, "staged", summary.run_id, history.previous_run(con))
+            history.record_versions(con, "staged", summary.run_id, history.previous_run(con), "touched")
             changes = history.change_counts(con, summary.run_id)
             for sql in LOAD_SQL:
                 con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
@@ -461,7 +489,7 @@ def preview_run(db: Path, plan_file: Path, files: RunFiles, summary: RunSummary,
     try:
         _stage(con, plan_file, files, summary.run_id, fingerprint)
         summary.dry_run = True
-        summary.preview = preview(con, "staged")
+        summary.preview = preview(con, "staged", "touched")
         summary.changes = history.counted(summary.preview)
         entries, risks, checks = con.execute(
             "SELECT count(*), count(*) FILTER (WHERE kind = 'risk'), count(*) FILTER (WHERE kind = 'check') FROM staged"
@@ -497,10 +525,11 @@ def preview_run(db: Path, plan_file: Path, files: RunFiles, summary: RunSummary,
         con.close()
 
 
-def preview(con: duckdb.DuckDBPyConnection, staged: str) -> list[EntryChange]:
-    """What writing this run's entries (`staged`, a relation) would add, change and retire."""
+def preview(con: duckdb.DuckDBPyConnection, staged: str, touched: str | None = None) -> list[EntryChange]:
+    """What writing this run's entries (`staged`, a relation; `touched`, the rows of it that can
+    differ from `entries`) would add, change and retire."""
     try:
-        return history.preview(con, staged)
+        return history.preview(con, staged, touched)
     except duckdb.Error as err:
         raise LoadError(f"cannot compare with the database (made by an older riskreg? ingest once): {err}") from err
 
