@@ -19,8 +19,8 @@ from pipeline.config import Config
 from pipeline.run import ingest
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "raw"
-# Enough teams for a tree of some fifty documents, parsed in this process (under run.MIN_DOCS_FOR_POOL).
-TEAMS = 4
+# Teams for a tree of 39 documents, parsed in this process (under run.MIN_DOCS_FOR_POOL).
+TEAMS = 3
 # Below what the load needed before the fix, even for this small tree; DuckDB's JSON reader alone
 # takes a 32 MiB buffer.
 LOW_LIMIT = "48MB"
@@ -69,3 +69,41 @@ def test_a_changed_night_loads_under_a_low_memory_limit(tmp_path: Path, monkeypa
     monkeypatch.delenv("RISKREG_DUCKDB_MEMORY")
     ingest(root, reference, config, workers=1, incremental=False)
     assert entries(db) == entries(reference)
+
+
+REGISTER = """# Payments — Risk Register
+
+Service: {service}
+
+| ID | Risk | Likelihood | Impact | Owner | Status |
+|---|---|---|---|---|---|
+| {prefix}-1 | Card processor outage stops checkout | High | Critical | SRE | Open |
+| {prefix}-2 | Settlement file arrives late | Low | Medium | Finance | Open |
+"""
+
+
+def test_history_sees_a_kept_document_whose_service_the_night_renames(tmp_path: Path) -> None:
+    """History compares only the rows that can differ from `entries`: those written again, and
+    the kept ones whose service (or merge) the night maps anew, as here, where two new registers
+    make "Payments Gateway" the cluster's most common spelling."""
+    root = tmp_path / "docs"
+    root.mkdir()
+    (root / "a.md").write_text(REGISTER.format(service="payments gateway", prefix="A"), encoding="utf-8")
+    ingest(root, tmp_path / "nightly.duckdb", Config(), workers=1)
+    for name in ("b", "c"):
+        (root / f"{name}.md").write_text(REGISTER.format(service="Payments Gateway", prefix=name), encoding="utf-8")
+    night = ingest(root, tmp_path / "nightly.duckdb", Config(), workers=1)
+
+    assert night.documents_reused == 1
+    assert night.changes == {"new": 4, "changed": 2, "retired": 0}
+    con = duckdb.connect(str(tmp_path / "nightly.duckdb"), read_only=True)
+    try:
+        renamed = con.execute(
+            "SELECT source_path, field, old_value, new_value FROM changes WHERE run_id = ? AND change = 'changed'",
+            [night.run_id],
+        ).fetchall()
+    finally:
+        con.close()
+    assert renamed == [("a.md", "service", "payments gateway", "Payments Gateway")] * 2
+    ingest(root, tmp_path / "full.duckdb", Config(), workers=1, incremental=False)
+    assert entries(tmp_path / "nightly.duckdb") == entries(tmp_path / "full.duckdb")
