@@ -147,13 +147,22 @@ def previous_run(con: duckdb.DuckDBPyConnection) -> str | None:
     return row[0] if row else None
 
 
-def record_versions(con: duckdb.DuckDBPyConnection, staged: str, run_id: str, previous: str | None) -> None:
+def record_versions(
+    con: duckdb.DuckDBPyConnection, staged: str, run_id: str, previous: str | None, touched: str | None = None
+) -> None:
     """Close the versions this run no longer sees as they were, and add the new ones.
 
     `staged` names a registered relation with this run's `entries` rows. Call inside the run's
     transaction, before `entries` is replaced (a database made before history existed is seeded
     from it first, so its next run lists only real changes). Writes O(changes) rows.
+
+    `touched`, when given, names the rows of `staged` that can differ from what `entries` holds
+    (the entries written again, those whose service or merge the run re-maps): every other row
+    is the row of `entries` as it is, whose current version the run that wrote it recorded, so
+    only these are compared with their versions, and the comparison costs O(changes) rather than
+    a join of every entry with its version, wide rows on both sides.
     """
+    compared = touched or staged
     con.execute(
         "INSERT INTO entry_history BY NAME SELECT * EXCLUDE (run_id), 1 AS version, run_id AS first_seen_run "
         "FROM entries WHERE NOT EXISTS (SELECT 1 FROM entry_history)"
@@ -164,14 +173,15 @@ def record_versions(con: duckdb.DuckDBPyConnection, staged: str, run_id: str, pr
         {"previous": previous, "run": run_id},
     )
     con.execute(
-        f"UPDATE entry_history AS h SET last_seen_run = $previous FROM {staged} AS n "
+        f"UPDATE entry_history AS h SET last_seen_run = $previous FROM {compared} AS n "
         f"WHERE h.last_seen_run IS NULL AND h.entry_key = n.entry_key AND {differs_sql('h', 'n')}",
         {"previous": previous},
     )
     con.execute(
         f"""INSERT INTO entry_history BY NAME
         SELECT n.* EXCLUDE (run_id), coalesce(v.top, 0) + 1 AS version, $run AS first_seen_run
-        FROM {staged} n LEFT JOIN (SELECT entry_key, max(version) AS top FROM entry_history GROUP BY entry_key) v
+        FROM {compared} n LEFT JOIN (SELECT entry_key, max(version) AS top FROM entry_history
+                                    WHERE entry_key IN (SELECT entry_key FROM {compared}) GROUP BY entry_key) v
             ON v.entry_key = n.entry_key
         WHERE n.entry_key NOT IN (SELECT entry_key FROM entry_history WHERE last_seen_run IS NULL)""",
         {"run": run_id},
@@ -214,19 +224,21 @@ def entry_changes(con: duckdb.DuckDBPyConnection, run_id: str) -> list[EntryChan
     return [_entry_change(row) for row in rows]
 
 
-def preview(con: duckdb.DuckDBPyConnection, staged: str) -> list[EntryChange]:
+def preview(con: duckdb.DuckDBPyConnection, staged: str, touched: str | None = None) -> list[EntryChange]:
     """What loading `staged` (this run's entries rows) would change, against the current `entries`:
-    the same answer the `changes` view gives after the load, computed without writing."""
+    the same answer the `changes` view gives after the load, computed without writing. `touched`:
+    as for `record_versions` (the other rows of `staged` are rows of `entries` as they are)."""
+    compared = touched or staged
     diff = field_changes_sql("c", "n")
     rows = con.execute(f"""
         SELECT 'new', {", ".join("n." + c for c in _ENTRY_COLUMNS.split(", "))}, []
-        FROM {staged} n WHERE n.entry_key NOT IN (SELECT entry_key FROM entries)
+        FROM {compared} n WHERE n.entry_key NOT IN (SELECT entry_key FROM entries)
         UNION ALL
         SELECT 'retired', {", ".join("c." + c for c in _ENTRY_COLUMNS.split(", "))}, []
         FROM entries c WHERE c.entry_key NOT IN (SELECT entry_key FROM {staged})
         UNION ALL
         SELECT 'changed', {", ".join("n." + c for c in _ENTRY_COLUMNS.split(", "))}, {diff}
-        FROM entries c JOIN {staged} n ON n.entry_key = c.entry_key WHERE {differs_sql("c", "n")}
+        FROM entries c JOIN {compared} n ON n.entry_key = c.entry_key WHERE {differs_sql("c", "n")}
         ORDER BY 1, 9, 10, 2""").fetchall()
     return [_entry_change(row) for row in rows]
 

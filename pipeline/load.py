@@ -102,8 +102,9 @@ def connect(db: str | Path, read_only: bool = False, wait: float = 0.0) -> duckd
 
 
 def limit_memory(con: duckdb.DuckDBPyConnection) -> None:
-    """Keep DuckDB's working memory small: past it, joins and sorts spill to disk, so a run's
-    peak memory does not grow with the corpus (`RISKREG_DUCKDB_MEMORY`, `RISKREG_DUCKDB_THREADS`)."""
+    """Keep DuckDB's working memory small: past it, joins, sorts and tables spill to disk (the
+    temp_directory: for a run, in its scratch folder), so a run's peak memory does not grow with
+    the corpus (`RISKREG_DUCKDB_MEMORY`, `RISKREG_DUCKDB_THREADS`)."""
     con.execute(f"SET memory_limit = '{os.environ.get('RISKREG_DUCKDB_MEMORY', DUCKDB_MEMORY)}'")
     con.execute(f"SET threads = {int(os.environ.get('RISKREG_DUCKDB_THREADS', DUCKDB_THREADS))}")
 
@@ -253,17 +254,55 @@ def raw_results_sql(plan: str, cache: str, parquet: bool) -> str:
     """
 
 
+# The night's shards, each kind read into a table of its own before anything joins them: DuckDB's
+# JSON reader holds a 32 MiB buffer it cannot spill, which, in a statement with joins, came on top
+# of their hash tables (issue 12: a changed night ran out of memory at any size of tree).
+NIGHT_TABLES = {"entries": "night_entries", "raw_entries": "night_raw", "entry_matches": "night_tallies"}
+# The folder of the run's scratch folder that DuckDB spills into during the load.
+SPILL_FOLDER = "spill"
+# Each document of the run (`plan.run_docs`) with its service as the run maps it: the one table
+# the entries and documents join with, rather than the joins behind `results` and the service map.
+RUN_DOCUMENTS_SQL = """
+SELECT d.*, s.service
+FROM plan.run_docs d LEFT JOIN results r USING (path) LEFT JOIN plan.service_map s ON s.written = r.service_written
+"""
+# The entries the night writes again, with their service and merge.
+NEW_ENTRIES_SQL = """
+SELECT n.* REPLACE (d.service AS service, t.duplicate_of AS duplicate_of), $run AS run_id
+FROM night_entries n JOIN run_documents d ON d.path = n.source_path AND d.rewrite
+LEFT JOIN plan.merge_targets t ON t.entry_key = n.entry_key
+"""
 # The run's entries as the load will leave them, before `entries` is touched: the rows kept (their
-# service and merge re-mapped) and the new ones. History compares it with the current versions.
+# service and merge re-mapped) and the new ones. History compares it with the current versions. It
+# is a table, not a view: each statement that reads it then makes one join that can spill, rather
+# than a pipeline of joins over every entry whose hash tables all stay in memory at once.
 STAGED_SQL = """
-SELECT e.* REPLACE (s.service AS service, t.duplicate_of AS duplicate_of)
-FROM entries e JOIN plan.run_docs d ON d.path = e.source_path AND NOT d.rewrite AND d.status IN ('parsed', 'stale')
-LEFT JOIN results r ON r.path = e.source_path
-LEFT JOIN plan.service_map s ON s.written = r.service_written
+SELECT e.* REPLACE (d.service AS service, t.duplicate_of AS duplicate_of)
+FROM entries e JOIN run_documents d ON d.path = e.source_path AND NOT d.rewrite AND d.status IN ('parsed', 'stale')
 LEFT JOIN plan.merge_targets t ON t.entry_key = e.entry_key
 UNION ALL BY NAME
 SELECT * FROM new_entries
 """
+# The rows of `entries` whose service or merge the run re-maps, as `staged` has them.
+KEPT_CHANGES_SQL = """
+SELECT s.entry_key, s.service, s.duplicate_of FROM staged s JOIN entries e USING (entry_key)
+WHERE e.service IS DISTINCT FROM s.service OR e.duplicate_of IS DISTINCT FROM s.duplicate_of
+"""
+# The rows of `staged` that can differ from what `entries` holds: the entries written again and
+# the re-mapped ones. Every other row of `staged` is a row of `entries` as it is, so history and a
+# dry run compare only these (`history.record_versions`).
+TOUCHED_SQL = """
+SELECT s.* FROM staged s
+WHERE s.entry_key IN (SELECT entry_key FROM new_entries UNION ALL SELECT entry_key FROM kept_changes)
+"""
+# A row of `documents` per document of the run and its result (`RESULTS_VIEW`), those of tonight's
+# parses and those of the parse cache in a statement each: one join apiece.
+DOCUMENTS_SQL = """INSERT INTO documents BY NAME
+SELECT d.path, d.sha256, r.size, r.format, r.parsers, r.sniff_scores, r.encoding, r.repairs, r.repair_count,
+       r.title, d.service, r.metadata, r.owner, r.last_updated, r.entry_count, d.status,
+       CASE WHEN r.entry_count > 0 THEN r.sha256 END AS entries_sha256, $run AS run_id, r.updated_on,
+       r.languages, d.path_bytes
+FROM run_documents d JOIN {result}"""
 # Statements of the load, in order, after the new entries are staged and history recorded.
 LOAD_SQL = (
     # the parse cache gains tonight's parses (a --full run parses cached documents again)
@@ -272,12 +311,9 @@ LOAD_SQL = (
     "DELETE FROM cache_documents WHERE (path, sha256, fingerprint) IN "
     "(SELECT (path, sha256, fingerprint) FROM plan.fresh)",
     "INSERT INTO cache_documents BY NAME SELECT * FROM plan.fresh WHERE cacheable",
-    "INSERT INTO cache_entries BY NAME SELECT e.* FROM ({raw}) e "
+    "INSERT INTO cache_entries BY NAME SELECT e.* FROM night_raw e "
     "SEMI JOIN plan.fresh f ON f.path = e.path AND f.sha256 = e.sha256 AND f.cacheable",
     # entries: the kept rows stay (service and merge re-mapped where they changed), the rest go
-    "CREATE TEMP TABLE kept_changes AS SELECT s.entry_key, s.service, s.duplicate_of FROM staged s "
-    "JOIN entries e USING (entry_key) WHERE e.service IS DISTINCT FROM s.service "
-    "OR e.duplicate_of IS DISTINCT FROM s.duplicate_of",
     "DELETE FROM entries WHERE source_path NOT IN "
     "(SELECT path FROM plan.run_docs WHERE NOT rewrite AND status IN ('parsed', 'stale'))",
     "UPDATE entries SET service = k.service, duplicate_of = k.duplicate_of FROM kept_changes k "
@@ -285,16 +321,15 @@ LOAD_SQL = (
     "INSERT INTO entries BY NAME SELECT * FROM new_entries",
     "DELETE FROM entry_matches WHERE path NOT IN "
     "(SELECT path FROM plan.run_docs WHERE NOT rewrite AND status IN ('parsed', 'stale'))",
-    "INSERT INTO entry_matches BY NAME SELECT m.* FROM ({tallies}) m "
+    "INSERT INTO entry_matches BY NAME SELECT m.* FROM night_tallies m "
     "SEMI JOIN plan.run_docs d ON d.path = m.path AND d.rewrite",
     # documents, services, matches, skipped: written whole (one row per document or distinct value)
     "DELETE FROM documents",
-    """INSERT INTO documents BY NAME
-    SELECT d.path, d.sha256, r.size, r.format, r.parsers, r.sniff_scores, r.encoding, r.repairs, r.repair_count,
-           r.title, s.service, r.metadata, r.owner, r.last_updated, r.entry_count, d.status,
-           CASE WHEN r.entry_count > 0 THEN r.sha256 END AS entries_sha256, $run AS run_id, r.updated_on,
-           r.languages, d.path_bytes
-    FROM plan.run_docs d JOIN results r USING (path) LEFT JOIN plan.service_map s ON s.written = r.service_written""",
+    DOCUMENTS_SQL.format(result="plan.fresh r ON d.source = 'fresh' AND r.path = d.path"),
+    DOCUMENTS_SQL.format(
+        result="cache_documents r ON d.source = 'cache' AND r.path = d.path AND r.sha256 = d.result_sha "
+        "AND r.fingerprint = d.result_fp"
+    ),
     "DELETE FROM services",
     "INSERT INTO services BY NAME SELECT * FROM plan.run_services",
     "DELETE FROM matches",
@@ -334,28 +369,35 @@ SELECT c.* FROM plan.tonight t JOIN cache_documents c
 
 
 def _stage(con: duckdb.DuckDBPyConnection, plan_file: Path, files: RunFiles, run_id: str, fingerprint: str) -> None:
-    """Attach the plan and stage the run: `results`, `tonight_results`, `new_entries`, `staged`."""
+    """Attach the plan and stage the run: the views `results` and `tonight_results`; the tables
+    of the night's shards (`NIGHT_TABLES`), `run_documents`, `new_entries`, `staged`,
+    `kept_changes` and `touched`.
+
+    What does not fit in DuckDB's memory limit spills into the run's scratch folder (beside the
+    database, and removed with it, even after a run that was killed), rather than where DuckDB
+    would put it: `<db>.tmp` beside the database, or `.tmp` in the working directory for a
+    database in memory, where a dry run must write nothing."""
+    con.execute(f"SET temp_directory = {_sql_literal(str(plan_file.parent / SPILL_FOLDER))}")
     con.execute(f"ATTACH {_sql_literal(str(plan_file))} AS plan (READ_ONLY)")
     con.execute(RESULTS_VIEW.format(cache="", plan="plan."))
     con.execute(TONIGHT_VIEW.replace("$fp", _sql_literal(fingerprint)))
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE new_entries AS
-        SELECT n.* REPLACE (s.service AS service, t.duplicate_of AS duplicate_of), $run AS run_id
-        FROM ({shards.source_sql("$entries", "entries", files.parquet)}) n
-        SEMI JOIN plan.run_docs d ON d.path = n.source_path AND d.rewrite
-        LEFT JOIN results r ON r.path = n.source_path
-        LEFT JOIN plan.service_map s ON s.written = r.service_written
-        LEFT JOIN plan.merge_targets t ON t.entry_key = n.entry_key""",
-        {"run": run_id, "entries": list(files.entries)},
-    )
-    con.execute(f"CREATE OR REPLACE TEMP VIEW staged AS {STAGED_SQL}")
+    for kind, table in NIGHT_TABLES.items():
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table} AS {shards.source_sql('$files', kind, files.parquet)}",
+            {"files": list(getattr(files, kind))},
+        )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE run_documents AS {RUN_DOCUMENTS_SQL}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE new_entries AS {NEW_ENTRIES_SQL}", {"run": run_id})
+    con.execute(f"CREATE OR REPLACE TEMP TABLE staged AS {STAGED_SQL}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE kept_changes AS {KEPT_CHANGES_SQL}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE touched AS {TOUCHED_SQL}")
 
 
 def _unstage(con: duckdb.DuckDBPyConnection) -> None:
-    for name in ("staged", "results", "tonight_results"):
+    for name in ("results", "tonight_results"):
         con.execute(f"DROP VIEW IF EXISTS {name}")
-    con.execute("DROP TABLE IF EXISTS new_entries")
-    con.execute("DROP TABLE IF EXISTS kept_changes")
+    for name in (*NIGHT_TABLES.values(), "run_documents", "new_entries", "staged", "kept_changes", "touched"):
+        con.execute(f"DROP TABLE IF EXISTS {name}")
     con.execute("DETACH DATABASE IF EXISTS plan")
 
 
@@ -368,24 +410,14 @@ def write_run(
     decisions_sha: str | None,
 ) -> dict[str, int]:
     """Load the run: all or nothing. Returns the entries new, changed and retired."""
-    params = {
-        "run": summary.run_id,
-        "fp": fingerprint,
-        "raw": list(files.raw_entries),
-        "tallies": list(files.entry_matches),
-    }
+    params = {"run": summary.run_id, "fp": fingerprint}
     try:
         con.execute("BEGIN TRANSACTION")
         try:
             _stage(con, plan_file, files, summary.run_id, fingerprint)
-            history.record_versions(con, "staged", summary.run_id, history.previous_run(con))
+            history.record_versions(con, "staged", summary.run_id, history.previous_run(con), "touched")
             changes = history.change_counts(con, summary.run_id)
-            sources = {
-                "raw": shards.source_sql("$raw", "raw_entries", files.parquet),
-                "tallies": shards.source_sql("$tallies", "entry_matches", files.parquet),
-            }
-            for template in LOAD_SQL:
-                sql = template.format(**sources) if "{" in template else template
+            for sql in LOAD_SQL:
                 con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
             summary.changes = changes
             read_summary(con, summary)
@@ -457,7 +489,7 @@ def preview_run(db: Path, plan_file: Path, files: RunFiles, summary: RunSummary,
     try:
         _stage(con, plan_file, files, summary.run_id, fingerprint)
         summary.dry_run = True
-        summary.preview = preview(con, "staged")
+        summary.preview = preview(con, "staged", "touched")
         summary.changes = history.counted(summary.preview)
         entries, risks, checks = con.execute(
             "SELECT count(*), count(*) FILTER (WHERE kind = 'risk'), count(*) FILTER (WHERE kind = 'check') FROM staged"
@@ -465,16 +497,14 @@ def preview_run(db: Path, plan_file: Path, files: RunFiles, summary: RunSummary,
         summary.entries = entries
         summary.entries_by_kind = {k: n for k, n in (("risk", risks), ("check", checks)) if n}
         (summary.review_items,) = con.execute(
-            f"""SELECT count(*) FILTER (WHERE needs_review) FROM (
+            """SELECT count(*) FILTER (WHERE needs_review) FROM (
                 SELECT vocabulary, raw, canonical, method, bool_or(needs_review) AS needs_review FROM (
                     SELECT m.* FROM entry_matches m SEMI JOIN plan.run_docs d
                         ON d.path = m.path AND NOT d.rewrite AND d.status IN ('parsed', 'stale')
                     UNION ALL BY NAME
-                    SELECT m.* FROM ({shards.source_sql("$tallies", "entry_matches", files.parquet)}) m
-                    SEMI JOIN plan.run_docs d ON d.path = m.path AND d.rewrite
+                    SELECT m.* FROM night_tallies m SEMI JOIN plan.run_docs d ON d.path = m.path AND d.rewrite
                 ) GROUP BY ALL
-                UNION ALL SELECT vocabulary, raw, canonical, method, needs_review FROM plan.run_matches)""",
-            {"tallies": list(files.entry_matches)},
+                UNION ALL SELECT vocabulary, raw, canonical, method, needs_review FROM plan.run_matches)"""
         ).fetchone()  # type: ignore[misc]
         skipped = con.execute(
             "SELECT s.reason, count(*) FROM (SELECT unnest(skipped) AS s FROM results) GROUP BY 1 ORDER BY 2 DESC, 1"
@@ -495,10 +525,11 @@ def preview_run(db: Path, plan_file: Path, files: RunFiles, summary: RunSummary,
         con.close()
 
 
-def preview(con: duckdb.DuckDBPyConnection, staged: str) -> list[EntryChange]:
-    """What writing this run's entries (`staged`, a relation) would add, change and retire."""
+def preview(con: duckdb.DuckDBPyConnection, staged: str, touched: str | None = None) -> list[EntryChange]:
+    """What writing this run's entries (`staged`, a relation; `touched`, the rows of it that can
+    differ from `entries`) would add, change and retire."""
     try:
-        return history.preview(con, staged)
+        return history.preview(con, staged, touched)
     except duckdb.Error as err:
         raise LoadError(f"cannot compare with the database (made by an older riskreg? ingest once): {err}") from err
 
