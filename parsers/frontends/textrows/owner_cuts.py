@@ -43,6 +43,8 @@ def owner_cuts(
             count += 1
             if count > MAX_OWNER_WORDS:
                 break
+        if end < len(text) and anchored and not next_starts(text, end):
+            continue  # (asked first: the cheapest test, and the one most ends fail)
         owner = text[start:end]
         if (
             owner[-1].isspace()
@@ -50,8 +52,6 @@ def owner_cuts(
             or INNER_CAPITAL_END_RE.search(text, max(start, end - 2), end)
             or words.open_joiner_end_re.search(owner)
         ):
-            continue
-        if end < len(text) and anchored and not next_starts(text, end):
             continue
         scored = vocab.owner_cost(owner)
         if scored is None:
