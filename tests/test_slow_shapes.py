@@ -17,8 +17,10 @@ from hypothesis import strategies as st
 import pipeline.repair
 from parsers.frontends import adoc_table
 from parsers.frontends.markdown import PLUS_RULE_RE
+from parsers.frontends.textrows import reading
 from parsers.frontends.textrows import search as row_search
 from parsers.frontends.textrows.header import Column
+from parsers.frontends.textrows.rows import FoundRow
 from parsers.frontends.textrows.splitter import RowSplitter
 from parsers.frontends.textrows.vocab import Vocabulary
 from parsers.model import Row, Table
@@ -150,6 +152,16 @@ def test_a_hostile_row_stops_at_the_work_bounds_and_is_marked() -> None:
     assert reading.ambiguous and reading.confidence <= 0.5
     assert reading.cells[0] == "R4" and reading.cells[-2:] == ("High", "Low")
     assert any("more ways to be cut" in note for note in reading.notes)
+
+
+def test_a_row_of_hundreds_of_lines_tries_dropping_a_few_of_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """--replay 1:32384: rows that ran on over hundreds of lines ("- level 0", "- level 1"...) were
+    read again without their last line, then the last two... one search per line of the row."""
+    searched = count_calls(monkeypatch, RowSplitter, "read")
+    parts = tuple(f"- level {n}" for n in range(300))
+    row = FoundRow(line=1, lines=tuple(range(1, 301)), text=" ".join(parts), parts=parts)
+    reading._without_trailing_lines(splitter(), row)
+    assert searched[0] <= 1 + reading.MAX_TRAILING_LINES
 
 
 class _DeadNeverRemembered(set):

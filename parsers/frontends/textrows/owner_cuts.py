@@ -43,6 +43,8 @@ def owner_cuts(
             count += 1
             if count > MAX_OWNER_WORDS:
                 break
+        if end < len(text) and anchored and not next_starts(text, end):
+            continue  # (asked first: the cheapest test, and the one most ends fail)
         end_char = text[end - 1]
         if (
             end_char.isspace()
@@ -53,8 +55,6 @@ def owner_cuts(
         ):
             continue
         owner = text[start:end]
-        if end < len(text) and anchored and not next_starts(text, end):
-            continue
         if end < len(text) and owner[-1].islower() and text[end].islower() and not vocab.may_end_name(owner):
             continue  # inside a lower-case word no known name ends with, nor nearly: "Legalrunb|ook"
         scored = vocab.owner_cost(owner)

@@ -32,6 +32,9 @@ MAX_OWNER_PASSES = 2
 ROW_CONFIDENCE = 0.6
 # A row that went on over lines reads without its last lines only this surely.
 TRAILING_CONFIDENCE = 0.8
+# Most lines dropped from the end of a row to make it read ("Add new item", a footnote): each
+# try is a search of the row, and a row of hundreds of lines must not cost hundreds of searches.
+MAX_TRAILING_LINES = 3
 # A shared prefix that ends on the capital that starts the next cell: "Lock domain leadH".
 BRANCH_CAPITAL_END_RE = re.compile(r"[a-z0-9][A-Z]$")
 # What follows an owner where a new cell starts: nothing, a capital, a digit or a symbol joiner
@@ -135,13 +138,14 @@ def _merged_record(columns: Sequence[Column], row: FoundRow, splitter: RowSplitt
 
 def _without_trailing_lines(splitter: RowSplitter, row: FoundRow) -> Reading | None:
     """The reading of a row that went on over lines, when it only reads without its last lines
-    (a page's "Add new item" or a footnote taken for a cell's second line); else None."""
+    (a page's "Add new item" or a footnote taken for a cell's second line; `MAX_TRAILING_LINES`
+    at most); else None."""
     if len(row.parts) < 2:
         return None
     whole = splitter.read(row.text)
     if whole.confidence >= 0.5:
         return whole
-    for keep in range(len(row.parts) - 1, 0, -1):
+    for keep in range(len(row.parts) - 1, max(0, len(row.parts) - 1 - MAX_TRAILING_LINES), -1):
         shorter = splitter.read(" ".join(row.parts[:keep]))
         if shorter.confidence >= 0.5 and not shorter.ambiguous:
             dropped = ", ".join(str(n) for n in row.lines[keep:])

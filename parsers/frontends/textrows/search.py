@@ -22,9 +22,10 @@ search stopped early has not listed the cuts it never took.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, compress
 from typing import TYPE_CHECKING
 
 from parsers.frontends.textrows.cuts import Cut, boundary_cost, skip_space
@@ -71,8 +72,9 @@ class Search:
         self.owners: dict[int, list[Cut]] = {}
         self._cells: dict[tuple[int, int], str] = {}
         # Non-space characters before each position: whether a cell has any text, in one step.
-        self._filled = [0, *accumulate(not c.isspace() for c in text)]
-        letters = [i for i, c in enumerate(text) if c.isalnum()]
+        # (Built by C loops, map and accumulate: a search may run on a 3,000-character row.)
+        self._filled = [0, *accumulate(map(operator.not_, map(str.isspace, text)))]
+        letters = list(compress(range(len(text)), map(str.isalnum, text)))
         self.first_end = [0 if tail >= len(letters) else letters[-int(tail) - 1] + 1 for tail in splitter.tails]
 
     def owner_cuts(self, start: int) -> list[Cut]:
