@@ -1,7 +1,8 @@
 """The run-wide decisions, taken over distinct values: which canonical name each written service
 name gets, how owner names cluster (without an owner directory), which entries people merged.
 
-Each reads the run's documents through the plan (`pipeline.plan`) as DISTINCT values with
+Each reads the run's documents through the plan (`pipeline.plan`), whose tables hold the night's
+shards (`Plan.read_shards`: never read inside a join), as DISTINCT values with
 their counts, so it costs what the distinct names cost, whether the run holds a thousand
 documents or a million; the answers go back into the plan as small tables the load joins with
 (`service_map`, `merge_targets`, `run_services`, `run_matches`). The decisions are the same
@@ -14,10 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, astuple
 from pathlib import Path
 
-from pipeline import shards
 from pipeline.config import Config
 from pipeline.languages import reading_languages
-from pipeline.load import raw_results_sql
 from pipeline.normalise import duplicate_targets, merges_at
 from pipeline.owners import cluster_match
 from pipeline.plan import Plan
@@ -70,11 +69,11 @@ def owner_clusters(plan: Plan, matchers: RunMatchers, raw_shards: Sequence[str])
     of every document the run keeps); None with a directory."""
     if matchers.has_directory:
         return None
+    plan.read_shards("raw_entries", raw_shards)
     rows = plan.con.execute(
-        f"""SELECT r.languages, e.fields['owner'] AS owner_cell, count(*)
-        FROM ({raw_results_sql("", "prev.", plan.parquet)}) e JOIN results r USING (path)
-        WHERE owner_cell IS NOT NULL GROUP BY ALL""",
-        {"raw": list(raw_shards)},
+        """SELECT r.languages, e.fields['owner'] AS owner_cell, count(*)
+        FROM run_raw e JOIN results r USING (path)
+        WHERE owner_cell IS NOT NULL GROUP BY ALL"""
     ).fetchall()
     cells: dict[tuple[tuple[str, ...], str], int] = {}
     for languages, owner, n in rows:
@@ -128,15 +127,16 @@ def merges(plan: Plan, decisions: Decisions, entry_shards: Sequence[str]) -> Non
     if not keys:
         plan.insert("merge_targets", columns, ())
         return
+    night_entries = plan.read_shards("entries", entry_shards)
     rows = con.execute(
         f"""SELECT e.entry_key, e.source_path || ':' || e.source_line FROM prev.entries e
         JOIN run_docs d ON d.path = e.source_path AND NOT d.rewrite AND d.status IN ('parsed', 'stale')
         WHERE e.entry_key IN (SELECT unnest($keys))
         UNION ALL
         SELECT n.entry_key, n.source_path || ':' || n.source_line
-        FROM ({shards.source_sql("$shards", "entries", plan.parquet)}) n
+        FROM {night_entries} n
         JOIN run_docs d ON d.path = n.source_path AND d.rewrite WHERE n.entry_key IN (SELECT unnest($keys))""",
-        {"keys": keys, "shards": list(entry_shards)},
+        {"keys": keys},
     ).fetchall()
     where = dict(rows)
     targets = duplicate_targets(set(where), decisions)
@@ -166,11 +166,10 @@ def to_normalise(plan: Plan, raw_shards: Sequence[str], directory: Path, per_tas
         f"COPY (SELECT r.* REPLACE (hex(r.path_bytes) AS path_bytes), n.chunk FROM results r JOIN renormalise n "
         f"USING (path)) TO {_literal(docs_dir)} (FORMAT {kind}, PARTITION_BY (chunk), OVERWRITE_OR_IGNORE)"
     )
-    raw = raw_results_sql("", "prev.", plan.parquet)
+    plan.read_shards("raw_entries", raw_shards)
     con.execute(
-        f"COPY (SELECT e.*, n.chunk FROM ({raw}) e JOIN renormalise n USING (path)) TO {_literal(raw_dir)} "
-        f"(FORMAT {kind}, PARTITION_BY (chunk), OVERWRITE_OR_IGNORE)",
-        {"raw": list(raw_shards)},
+        f"COPY (SELECT e.*, n.chunk FROM run_raw e JOIN renormalise n USING (path)) TO {_literal(raw_dir)} "
+        f"(FORMAT {kind}, PARTITION_BY (chunk), OVERWRITE_OR_IGNORE)"
     )
     tasks = []
     for (chunk,) in chunks:
