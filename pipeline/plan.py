@@ -12,10 +12,10 @@ lock for the load only). Everything that grows with the corpus lives in it, not 
 - `night_raw`, `night_entries`: the night's shards of RawEntries and of entries, each read by a
   statement of its own (`read_shards`) before anything joins them.
 
-Every statement reads shards into a table and nothing else: DuckDB's JSON reader holds a 32 MiB
-buffer it cannot spill, and in a statement with joins it came on top of their hash tables, so
-that a changed night without an owner directory ran out of memory in the plan (issue 12, as
-the load did). A DuckDB error in the plan is a LoadError (`plan_failed`): the database is untouched.
+A statement that reads shards does nothing else: DuckDB's JSON reader holds a 32 MiB buffer it
+cannot spill, and in a statement with joins it came on top of their hash tables, so that a
+changed night without an owner directory ran out of memory in the plan (issue 12, as the load
+did). A DuckDB error in the plan is a LoadError (`plan_failed`): the database is untouched.
 
 A document's entries stay as they are when the rows in `entries` were made from the same
 RawEntries (`documents.entries_sha256`) with the same configuration and code (fingerprint), the
@@ -91,7 +91,7 @@ class Plan:
             self.con.execute(f"USE {_literal(path.stem)}")
         self._listing_file = self.folder / "listing.jsonl"
         self._listing: IO[str] | None = self._listing_file.open("w", encoding="utf-8")
-        self._read: set[str] = set()  # the NIGHT_TABLES read so far
+        self._night_tables: set[str] = set()  # those of NIGHT_TABLES read so far
 
     def close(self) -> None:
         if self._listing is not None:
@@ -247,12 +247,12 @@ class Plan:
         that does nothing else, once a run (the decisions that need them call it); returns the
         table's name. For RawEntries, also the view `run_raw` (`RUN_RAW_VIEW`) over it."""
         table = NIGHT_TABLES[kind]
-        if table not in self._read:
+        if table not in self._night_tables:
             self.con.execute(f"CREATE OR REPLACE TABLE {table} AS {shards.source_sql('$files', kind, self.parquet)}",
                              {"files": list(files)})  # fmt: skip
             if kind == "raw_entries":
                 self.con.execute(RUN_RAW_VIEW)
-            self._read.add(table)
+            self._night_tables.add(table)
         return table
 
     def rewrite(self, paths: Sequence[str]) -> None:
