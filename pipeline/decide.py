@@ -28,6 +28,15 @@ from pipeline.tasks import NormaliseTask
 from pipeline.vocabularies import RunMatchers
 
 SERVICE_COLUMNS = {"service": "VARCHAR", "alias": "VARCHAR", "key": "VARCHAR", "documents": "INTEGER"}
+# The owner cells of the run's documents (per document, with their count) and each document's
+# languages, as plan tables made by a statement each: in one statement with the joins behind
+# `run_raw` and `results`, their hash tables together ran out of DuckDB's memory limit (issue 12:
+# a 1%-changed night of 10,000 documents at 64 MB); apart, each fits or spills (24 MB is enough).
+OWNER_CELLS_SQL = (
+    """CREATE OR REPLACE TABLE owner_cells AS
+    SELECT path, fields['owner'] AS owner_cell, count(*) AS n FROM run_raw WHERE owner_cell IS NOT NULL GROUP BY ALL""",
+    "CREATE OR REPLACE TABLE run_languages AS SELECT path, languages FROM results",
+)
 
 
 def services(plan: Plan, matchers: RunMatchers, config: Config, decisions: Decisions) -> None:
@@ -70,10 +79,11 @@ def owner_clusters(plan: Plan, matchers: RunMatchers, raw_shards: Sequence[str])
     if matchers.has_directory:
         return None
     plan.read_shards("raw_entries", raw_shards)
+    for sql in OWNER_CELLS_SQL:
+        plan.con.execute(sql)
     rows = plan.con.execute(
-        """SELECT r.languages, e.fields['owner'] AS owner_cell, count(*)
-        FROM run_raw e JOIN results r USING (path)
-        WHERE owner_cell IS NOT NULL GROUP BY ALL"""
+        "SELECT l.languages, c.owner_cell, sum(c.n)::BIGINT FROM owner_cells c JOIN run_languages l USING (path) "
+        "GROUP BY ALL"
     ).fetchall()
     cells: dict[tuple[tuple[str, ...], str], int] = {}
     for languages, owner, n in rows:
@@ -90,14 +100,15 @@ def _reading(matchers: RunMatchers, languages: Sequence[str] | None) -> tuple[st
 
 def owner_changes(plan: Plan, matchers: RunMatchers) -> list[str]:
     """Documents kept as they are whose owner decisions the run's clusters change: their entries
-    are written again. (Each kept document's decisions are in `entry_matches`.)"""
+    are written again. (Each kept document's decisions are in `entry_matches`; its languages in
+    `run_languages`, which `owner_clusters` made.)"""
     if matchers.has_directory:
         return []
     rows = plan.con.execute(
         """SELECT DISTINCT r.languages, m.raw, m.canonical, m.method, m.score, m.runner_up, m.runner_up_score,
                   m.needs_review
         FROM prev.entry_matches m JOIN run_docs d ON d.path = m.path AND NOT d.rewrite
-        JOIN results r ON r.path = m.path WHERE m.vocabulary = 'owner'"""
+        JOIN run_languages r ON r.path = m.path WHERE m.vocabulary = 'owner'"""
     ).fetchall()
     changed = []
     for languages, raw, *stored in rows:
@@ -111,7 +122,7 @@ def owner_changes(plan: Plan, matchers: RunMatchers) -> list[str]:
         p
         for (p,) in plan.con.execute(
             """SELECT DISTINCT m.path FROM prev.entry_matches m JOIN run_docs d ON d.path = m.path AND NOT d.rewrite
-            JOIN results r ON r.path = m.path
+            JOIN run_languages r ON r.path = m.path
             JOIN changed_cells c ON c.raw = m.raw AND c.languages = coalesce(r.languages, [])
             WHERE m.vocabulary = 'owner'"""
         ).fetchall()
