@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from pipeline.cli import main
 from pipeline.config import Config
 from pipeline.errors import LoadError
+from pipeline.review import Decision, record
 from pipeline.run import ingest
 from tests.test_load_memory import LOW_LIMIT, SAMPLES, TEAMS, change_a_risk, entries, sample_tree
 
@@ -72,3 +73,27 @@ def test_a_plan_out_of_memory_is_a_clean_error_and_the_database_is_unchanged(
     assert "planning the run failed" in result.output and "Traceback" not in result.output
     assert not isinstance(result.exception, duckdb.Error)
     assert {t: table(db, f"SELECT * FROM {t} ORDER BY ALL") for t in before} == before
+
+
+def test_a_night_with_a_merge_decided_in_review_plans_under_a_low_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`decide.merges` reads the night's entries (as a plan table) when people merged entries."""
+    root, db, reference = tmp_path / "docs", tmp_path / "nightly.duckdb", tmp_path / "full.duckdb"
+    sample_tree(root)
+    ingest(root, db, Config(), workers=1)
+    (kept, duplicate), *_ = table(
+        db,
+        "SELECT min(entry_key), max(entry_key) FROM entries WHERE source_path LIKE 'team-0/payment-gateway%' "
+        "AND kind = 'risk'",
+    )
+    for target in (db, reference):
+        record(Config().decisions_file(target), Decision("risk", duplicate, kept, "merge"))
+    change_a_risk(root)
+
+    monkeypatch.setenv("RISKREG_DUCKDB_MEMORY", LOW_LIMIT)
+    ingest(root, db, Config(), workers=1)
+    monkeypatch.delenv("RISKREG_DUCKDB_MEMORY")
+    ingest(root, reference, Config(), workers=1, incremental=False)
+    assert table(db, f"SELECT duplicate_of FROM entries WHERE entry_key = '{duplicate}'") == [(kept,)]
+    assert entries(db) == entries(reference)
