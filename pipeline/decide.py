@@ -1,7 +1,8 @@
 """The run-wide decisions, taken over distinct values: which canonical name each written service
 name gets, how owner names cluster (without an owner directory), which entries people merged.
 
-Each reads the run's documents through the plan (`pipeline.plan`) as DISTINCT values with
+Each reads the run's documents through the plan (`pipeline.plan`), whose tables hold the night's
+shards (`Plan.read_shards`: never read inside a join), as DISTINCT values with
 their counts, so it costs what the distinct names cost, whether the run holds a thousand
 documents or a million; the answers go back into the plan as small tables the load joins with
 (`service_map`, `merge_targets`, `run_services`, `run_matches`). The decisions are the same
@@ -14,10 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, astuple
 from pathlib import Path
 
-from pipeline import shards
 from pipeline.config import Config
 from pipeline.languages import reading_languages
-from pipeline.load import raw_results_sql
 from pipeline.normalise import duplicate_targets, merges_at
 from pipeline.owners import cluster_match
 from pipeline.plan import Plan
@@ -29,6 +28,15 @@ from pipeline.tasks import NormaliseTask
 from pipeline.vocabularies import RunMatchers
 
 SERVICE_COLUMNS = {"service": "VARCHAR", "alias": "VARCHAR", "key": "VARCHAR", "documents": "INTEGER"}
+# The owner cells of the run's documents (per document, with their count) and each document's
+# languages, as plan tables made by a statement each: in one statement with the joins behind
+# `run_raw` and `results`, their hash tables together ran out of DuckDB's memory limit (issue 12:
+# a 1%-changed night of 10,000 documents at 64 MB); apart, each fits or spills (24 MB is enough).
+OWNER_CELLS_SQL = (
+    """CREATE OR REPLACE TABLE owner_cells AS
+    SELECT path, fields['owner'] AS owner_cell, count(*) AS n FROM run_raw WHERE owner_cell IS NOT NULL GROUP BY ALL""",
+    "CREATE OR REPLACE TABLE run_languages AS SELECT path, languages FROM results",
+)
 
 
 def services(plan: Plan, matchers: RunMatchers, config: Config, decisions: Decisions) -> None:
@@ -70,11 +78,12 @@ def owner_clusters(plan: Plan, matchers: RunMatchers, raw_shards: Sequence[str])
     of every document the run keeps); None with a directory."""
     if matchers.has_directory:
         return None
+    plan.read_shards("raw_entries", raw_shards)
+    for sql in OWNER_CELLS_SQL:
+        plan.con.execute(sql)
     rows = plan.con.execute(
-        f"""SELECT r.languages, e.fields['owner'] AS owner_cell, count(*)
-        FROM ({raw_results_sql("", "prev.", plan.parquet)}) e JOIN results r USING (path)
-        WHERE owner_cell IS NOT NULL GROUP BY ALL""",
-        {"raw": list(raw_shards)},
+        "SELECT l.languages, c.owner_cell, sum(c.n)::BIGINT FROM owner_cells c JOIN run_languages l USING (path) "
+        "GROUP BY ALL"
     ).fetchall()
     cells: dict[tuple[tuple[str, ...], str], int] = {}
     for languages, owner, n in rows:
@@ -91,14 +100,15 @@ def _reading(matchers: RunMatchers, languages: Sequence[str] | None) -> tuple[st
 
 def owner_changes(plan: Plan, matchers: RunMatchers) -> list[str]:
     """Documents kept as they are whose owner decisions the run's clusters change: their entries
-    are written again. (Each kept document's decisions are in `entry_matches`.)"""
+    are written again. (Each kept document's decisions are in `entry_matches`; its languages in
+    `run_languages`, which `owner_clusters` made.)"""
     if matchers.has_directory:
         return []
     rows = plan.con.execute(
         """SELECT DISTINCT r.languages, m.raw, m.canonical, m.method, m.score, m.runner_up, m.runner_up_score,
                   m.needs_review
         FROM prev.entry_matches m JOIN run_docs d ON d.path = m.path AND NOT d.rewrite
-        JOIN results r ON r.path = m.path WHERE m.vocabulary = 'owner'"""
+        JOIN run_languages r ON r.path = m.path WHERE m.vocabulary = 'owner'"""
     ).fetchall()
     changed = []
     for languages, raw, *stored in rows:
@@ -112,7 +122,7 @@ def owner_changes(plan: Plan, matchers: RunMatchers) -> list[str]:
         p
         for (p,) in plan.con.execute(
             """SELECT DISTINCT m.path FROM prev.entry_matches m JOIN run_docs d ON d.path = m.path AND NOT d.rewrite
-            JOIN results r ON r.path = m.path
+            JOIN run_languages r ON r.path = m.path
             JOIN changed_cells c ON c.raw = m.raw AND c.languages = coalesce(r.languages, [])
             WHERE m.vocabulary = 'owner'"""
         ).fetchall()
@@ -128,15 +138,16 @@ def merges(plan: Plan, decisions: Decisions, entry_shards: Sequence[str]) -> Non
     if not keys:
         plan.insert("merge_targets", columns, ())
         return
+    night_entries = plan.read_shards("entries", entry_shards)
     rows = con.execute(
         f"""SELECT e.entry_key, e.source_path || ':' || e.source_line FROM prev.entries e
         JOIN run_docs d ON d.path = e.source_path AND NOT d.rewrite AND d.status IN ('parsed', 'stale')
         WHERE e.entry_key IN (SELECT unnest($keys))
         UNION ALL
         SELECT n.entry_key, n.source_path || ':' || n.source_line
-        FROM ({shards.source_sql("$shards", "entries", plan.parquet)}) n
+        FROM {night_entries} n
         JOIN run_docs d ON d.path = n.source_path AND d.rewrite WHERE n.entry_key IN (SELECT unnest($keys))""",
-        {"keys": keys, "shards": list(entry_shards)},
+        {"keys": keys},
     ).fetchall()
     where = dict(rows)
     targets = duplicate_targets(set(where), decisions)
@@ -166,11 +177,10 @@ def to_normalise(plan: Plan, raw_shards: Sequence[str], directory: Path, per_tas
         f"COPY (SELECT r.* REPLACE (hex(r.path_bytes) AS path_bytes), n.chunk FROM results r JOIN renormalise n "
         f"USING (path)) TO {_literal(docs_dir)} (FORMAT {kind}, PARTITION_BY (chunk), OVERWRITE_OR_IGNORE)"
     )
-    raw = raw_results_sql("", "prev.", plan.parquet)
+    plan.read_shards("raw_entries", raw_shards)
     con.execute(
-        f"COPY (SELECT e.*, n.chunk FROM ({raw}) e JOIN renormalise n USING (path)) TO {_literal(raw_dir)} "
-        f"(FORMAT {kind}, PARTITION_BY (chunk), OVERWRITE_OR_IGNORE)",
-        {"raw": list(raw_shards)},
+        f"COPY (SELECT e.*, n.chunk FROM run_raw e JOIN renormalise n USING (path)) TO {_literal(raw_dir)} "
+        f"(FORMAT {kind}, PARTITION_BY (chunk), OVERWRITE_OR_IGNORE)"
     )
     tasks = []
     for (chunk,) in chunks:

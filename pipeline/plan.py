@@ -8,7 +8,14 @@ lock for the load only). Everything that grows with the corpus lives in it, not 
 - `fresh`: the documents this run parsed (the workers' `documents` shards);
 - `run_docs`: per document the run keeps, its status (parsed, stale, rejected), which result
   it shows (tonight's, or its last good one), and whether its entries are written again
-  (`rewrite`) or stay as they are in `entries`.
+  (`rewrite`) or stay as they are in `entries`;
+- `night_raw`, `night_entries`: the night's shards of RawEntries and of entries, each read by a
+  statement of its own (`read_shards`) before anything joins them.
+
+A statement that reads shards does nothing else: DuckDB's JSON reader holds a 32 MiB buffer it
+cannot spill, and in a statement with joins it came on top of their hash tables, so that a
+changed night without an owner directory ran out of memory in the plan (issue 12, as the load
+did). A DuckDB error in the plan is a LoadError (`plan_failed`): the database is untouched.
 
 A document's entries stay as they are when the rows in `entries` were made from the same
 RawEntries (`documents.entries_sha256`) with the same configuration and code (fingerprint), the
@@ -18,6 +25,7 @@ re-mapped by a join at load; its owners' clusters are compared name by name, `pi
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +35,8 @@ import duckdb
 
 from pipeline import shards
 from pipeline.discover import Found
-from pipeline.load import RESULTS_VIEW, apply_schema, limit_memory
+from pipeline.errors import LoadError
+from pipeline.load import DUCKDB_MEMORY, RESULTS_VIEW, apply_schema, limit_memory
 from pipeline.records import Rejection
 from pipeline.rows import json_row, read_json_sql
 from pipeline.tasks import DocRef
@@ -41,6 +50,18 @@ LISTING_COLUMNS = {
     "kind": "VARCHAR",  # file (read), refused (not read), folder (not listed), unlisted (in such a folder)
     "reason": "VARCHAR",
 }
+
+# The plan's tables of the night's shards, by kind of shard (`Plan.read_shards`).
+NIGHT_TABLES = {"raw_entries": "night_raw", "entries": "night_entries"}
+# The RawEntries of each document's result, as `RESULTS_VIEW` chooses it: tonight's parse (the
+# table `night_raw`) or the parse cache's.
+RUN_RAW_VIEW = """
+CREATE OR REPLACE TEMP VIEW run_raw AS
+SELECT e.* FROM run_docs d JOIN night_raw e ON d.source = 'fresh' AND e.path = d.path
+UNION ALL BY NAME
+SELECT e.* FROM run_docs d JOIN prev.cache_entries e
+    ON d.source = 'cache' AND e.path = d.path AND e.sha256 = d.result_sha AND e.fingerprint = d.result_fp
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +91,7 @@ class Plan:
             self.con.execute(f"USE {_literal(path.stem)}")
         self._listing_file = self.folder / "listing.jsonl"
         self._listing: IO[str] | None = self._listing_file.open("w", encoding="utf-8")
+        self._night_tables: set[str] = set()  # those of NIGHT_TABLES read so far
 
     def close(self) -> None:
         if self._listing is not None:
@@ -220,6 +242,19 @@ class Plan:
         )
         con.execute(RESULTS_VIEW.format(cache="prev.", plan=""))
 
+    def read_shards(self, kind: str, files: Sequence[str]) -> str:
+        """The night's shards of a kind into their plan table (`NIGHT_TABLES`), by a statement
+        that does nothing else, once a run (the decisions that need them call it); returns the
+        table's name. For RawEntries, also the view `run_raw` (`RUN_RAW_VIEW`) over it."""
+        table = NIGHT_TABLES[kind]
+        if table not in self._night_tables:
+            self.con.execute(f"CREATE OR REPLACE TABLE {table} AS {shards.source_sql('$files', kind, self.parquet)}",
+                             {"files": list(files)})  # fmt: skip
+            if kind == "raw_entries":
+                self.con.execute(RUN_RAW_VIEW)
+            self._night_tables.add(table)
+        return table
+
     def rewrite(self, paths: Sequence[str]) -> None:
         """Write these documents' entries again (a run-wide decision they use changed)."""
         if paths:
@@ -227,8 +262,20 @@ class Plan:
                              {"paths": list(paths)})  # fmt: skip
 
 
+def plan_failed(err: duckdb.Error, run_id: str) -> LoadError:
+    """A DuckDB error while planning the run, as the error the CLI reports (exit 1): what
+    happened, that the database is unchanged (the plan is a scratch database), and, when DuckDB
+    ran out of its memory limit, what to raise."""
+    hint = ""
+    if isinstance(err, duckdb.OutOfMemoryException):
+        limit = os.environ.get("RISKREG_DUCKDB_MEMORY", DUCKDB_MEMORY)
+        hint = f" (DuckDB's memory limit, RISKREG_DUCKDB_MEMORY, is {limit}: raise it and run again)"
+    first_line = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return LoadError(f"run {run_id} not loaded, database unchanged: planning the run failed: {first_line}{hint}")
+
+
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-__all__ = ["LISTING_COLUMNS", "Plan", "PreviousRun"]
+__all__ = ["LISTING_COLUMNS", "NIGHT_TABLES", "RUN_RAW_VIEW", "Plan", "PreviousRun", "plan_failed"]

@@ -37,11 +37,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from pipeline import decide, load, shards
 from pipeline.config import Config
 from pipeline.discover import Found, Refused, discover, file_sha256, real_root, walk
 from pipeline.errors import LoadError
-from pipeline.plan import Plan
+from pipeline.plan import Plan, plan_failed
 from pipeline.records import RawEntry, Rejection, RunSummary
 from pipeline.review import Decisions, read_decisions
 from pipeline.tasks import BatchDone, DocRef, ParseTask, RunContext, Task
@@ -106,28 +108,31 @@ def ingest(
             load.upgrade(db)
         # Parquet shards for a cluster's workers (which have Arrow loaded anyway) and for analysts;
         # JSON lines for this machine's worker processes, which then need neither Arrow nor DuckDB.
-        plan = Plan(scratch / "plan.duckdb", db, fingerprint, parquet=executor is not None or shard_dir is not None)
+        with _planning(run_id):
+            plan = Plan(scratch / "plan.duckdb", db, fingerprint, parquet=executor is not None or shard_dir is not None)
         try:
-            with _timed(summary.stage_seconds, "discover"):
-                _list(plan, root, config)
-            summary.documents_seen = plan.count("SELECT 1 FROM listing WHERE kind IN ('file', 'refused')")
-            previous = plan.previous_run()
-            same_rules = previous is not None and (previous.fingerprint, previous.decisions_sha256) == (
-                fingerprint,
-                decisions_sha,
-            )
-            if incremental and not dry_run and same_rules and plan.quiet():
-                plan.close()
-                assert previous is not None
-                return _quiet(db, summary, previous.run_id, fingerprint, decisions_sha)
-            files = _parse_and_normalise(plan, scratch, config, decisions, fingerprint, incremental, not same_rules,
-                                         workers, executor, progress, summary.stage_seconds,
-                                         real_root(root))  # fmt: skip
-            summary.documents_parsed = plan.count("SELECT 1 FROM run_docs WHERE status = 'parsed'")
-            summary.documents_rejected = summary.documents_seen - summary.documents_parsed
-            summary.documents_reused = plan.count("SELECT 1 FROM tonight WHERE NOT fresh")
+            with _planning(run_id):
+                with _timed(summary.stage_seconds, "discover"):
+                    _list(plan, root, config)
+                summary.documents_seen = plan.count("SELECT 1 FROM listing WHERE kind IN ('file', 'refused')")
+                previous = plan.previous_run()
+                same_rules = previous is not None and (previous.fingerprint, previous.decisions_sha256) == (
+                    fingerprint,
+                    decisions_sha,
+                )
+                quiet = incremental and not dry_run and same_rules and plan.quiet()
+                if not quiet:
+                    files = _parse_and_normalise(plan, scratch, config, decisions, fingerprint, incremental,
+                                                 not same_rules, workers, executor, progress, summary.stage_seconds,
+                                                 real_root(root))  # fmt: skip
+                    summary.documents_parsed = plan.count("SELECT 1 FROM run_docs WHERE status = 'parsed'")
+                    summary.documents_rejected = summary.documents_seen - summary.documents_parsed
+                    summary.documents_reused = plan.count("SELECT 1 FROM tonight WHERE NOT fresh")
         finally:
             plan.close()
+        if quiet:
+            assert previous is not None
+            return _quiet(db, summary, previous.run_id, fingerprint, decisions_sha)
         summary.finished_at = datetime.now(UTC).isoformat()
         if dry_run:
             load.preview_run(db, scratch / "plan.duckdb", files, summary, fingerprint)
@@ -303,6 +308,16 @@ def _timed(stages: dict[str, float], stage: str) -> Iterator[None]:
         yield
     finally:
         stages[stage] = round(stages.get(stage, 0.0) + time.perf_counter() - start, 3)
+
+
+@contextlib.contextmanager
+def _planning(run_id: str) -> Iterator[None]:
+    """A DuckDB error of the plan's (discover, settle, decide) as the project's error, never a
+    traceback: nothing has been written to the database yet (`plan.plan_failed`)."""
+    try:
+        yield
+    except duckdb.Error as err:
+        raise plan_failed(err, run_id) from err
 
 
 @contextlib.contextmanager
