@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import pipeline.repair
 from parsers.frontends import adoc_table
+from parsers.frontends.linescan import ItemDraft
 from parsers.frontends.markdown import PLUS_RULE_RE
 from parsers.frontends.textrows import reading
 from parsers.frontends.textrows import search as row_search
@@ -214,6 +215,29 @@ def test_a_header_of_thousands_of_columns_is_read_column_by_column(monkeypatch: 
     fields = columns.column_fields(table, ctx)
     columns.rating_pairs(table, fields, ctx)
     assert calls[0] <= 2 * len(header)
+
+
+# --- list items carried on over lines (parsers/frontends/linescan.py) ------------------------
+
+
+def text_carried_on_plainly(first: str, rest: list[tuple[str, str]]) -> str:
+    """`ItemDraft.add_text` as it was: the text copied again for every line."""
+    text = first
+    for joiner, piece in rest:
+        text = f"{text}{joiner}{piece}" if text and piece else text or piece
+    return text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["", "a"]), st.lists(st.tuples(st.sampled_from([" ", "\n"]), st.sampled_from(["", "b", "c d"]))))
+def test_an_item_carried_on_reads_as_when_its_text_was_copied_per_line(first: str, rest: list) -> None:
+    """bench/adversarial.py org_table through asciidoc: "* Risks" then 30,000 table lines, each
+    carrying the list item on, copied the item's text once per line (quadratic)."""
+    draft = ItemDraft(1, 1, 0, first, first.upper())
+    for n, (joiner, piece) in enumerate(rest, 2):
+        draft.add_text(piece, piece.upper(), n, joiner)
+    plain = text_carried_on_plainly(first, rest)
+    assert draft.joined() == (plain, text_carried_on_plainly(first.upper(), [(j, p.upper()) for j, p in rest]))
 
 
 # --- Markdown, AsciiDoc, reconcile ---------------------------------------------------------------
