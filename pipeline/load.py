@@ -242,18 +242,6 @@ SELECT c.* FROM {plan}run_docs d JOIN {cache}cache_documents c
 """
 
 
-def raw_results_sql(plan: str, cache: str, parquet: bool) -> str:
-    """The RawEntries of each document's result, as `RESULTS_VIEW` chooses it (this run's raw
-    entry shards are the parameter `$raw`)."""
-    return f"""
-    SELECT e.* FROM {plan}run_docs d JOIN ({shards.source_sql("$raw", "raw_entries", parquet)}) e
-        ON d.source = 'fresh' AND e.path = d.path
-    UNION ALL BY NAME
-    SELECT e.* FROM {plan}run_docs d JOIN {cache}cache_entries e
-        ON d.source = 'cache' AND e.path = d.path AND e.sha256 = d.result_sha AND e.fingerprint = d.result_fp
-    """
-
-
 # The night's shards, each kind read into a table of its own before anything joins them: DuckDB's
 # JSON reader holds a 32 MiB buffer it cannot spill, which, in a statement with joins, came on top
 # of their hash tables (issue 12: a changed night ran out of memory at any size of tree).
@@ -544,7 +532,6 @@ __all__ = [
     "connect_for_preview",
     "preview",
     "preview_run",
-    "raw_results_sql",
     "read_summary",
     "upgrade",
     "write_quiet_run",

@@ -17,6 +17,7 @@ import pytest
 
 from pipeline.config import Config
 from pipeline.run import ingest
+from tests.test_run import entries
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "raw"
 # Teams for a tree of 39 documents, parsed in this process (under run.MIN_DOCS_FOR_POOL).
@@ -43,14 +44,6 @@ def change_a_risk(root: Path) -> None:
     edited = text.replace("| Security | Mitigated |", "| Security | Closed |")
     assert edited != text
     register.write_text(edited, encoding="utf-8")
-
-
-def entries(db: Path) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute("SELECT * EXCLUDE (run_id) FROM entries ORDER BY entry_key").fetchall()
-    finally:
-        con.close()
 
 
 def test_a_changed_night_loads_under_a_low_memory_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
