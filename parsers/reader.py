@@ -12,7 +12,9 @@ never a checklist item.
 A document is read in English and the languages its labels use (`parsers.recognise.language`,
 unless riskreg.toml's `[lexicon] languages` says): the tree the front end built with English
 tells them, and a document in another language is then read again with its packs' words
-(`pipeline.languages.configured`), since a front end cutting plain text into cells goes by the labels.
+(`pipeline.languages.configured`) by a front end whose tree depends on them (READS_LEXICON: the
+plain-text and delimited ones cut cells by the labels; a Markdown or HTML tree is the same in any
+language, and is not built twice).
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ def read(doc: Document, config: Config, syntax: str | None = None) -> Reading:
     if not forced:
         languages = document_languages(tree, config.lexicon_files)
         config = configured(config, languages)
-        if len(languages) > 1:
+        if len(languages) > 1 and frontend.READS_LEXICON:
             tree = frontend.blocks(doc, config)
     ctx = Context(doc.path, tree.syntax, config)
     tables = [b for b in walk(tree.blocks) if isinstance(b, Table) and not b.chrome]

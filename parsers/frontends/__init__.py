@@ -1,7 +1,8 @@
 """Front ends: one per input syntax, each turning a decoded document into the block tree.
 
-Each module has NAME, `sniff(text) -> float` (cheap: a few patterns, never a parse) and
-`blocks(doc, lexicon) -> Tree`. A document is read by the one front end whose sniff scores
+Each module has NAME, `sniff(text) -> float` (cheap: a few patterns, never a parse),
+`blocks(doc, config) -> Tree` and READS_LEXICON (whether the tree depends on the configured
+lexicon's labels, so that a document found to be in another language must be read again). A document is read by the one front end whose sniff scores
 highest (ties: this order); a syntax embedded in another (an HTML table in a Markdown file) is
 read by the front end of the outer syntax, which calls on the other for that part.
 """

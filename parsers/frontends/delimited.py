@@ -24,6 +24,8 @@ from pipeline.config import Config
 from pipeline.records import Document
 
 NAME = "delimited"
+# Its cells are cut by the lexicon's labels: a document in another language is read again with its packs.
+READS_LEXICON = True
 
 # What sniff reads: the start of the text, and lines of it.
 SNIFF_CHARS = 100_000

@@ -21,6 +21,8 @@ from pipeline.errors import ParseError
 from pipeline.records import Document
 
 NAME = "html"
+# Its tree does not depend on the lexicon: a document in another language is not read again.
+READS_LEXICON = False
 
 # Markers of a whole HTML page, looked for near the top only.
 HTML_PAGE_RE = re.compile(r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)

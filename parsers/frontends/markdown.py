@@ -29,6 +29,8 @@ from pipeline.errors import ParseError
 from pipeline.records import Document
 
 NAME = "markdown"
+# Its tree does not depend on the lexicon: a document in another language is not read again.
+READS_LEXICON = False
 
 PARSER = markdown_it_pyrs.MarkdownIt("commonmark").enable_many(["table", "strikethrough"])
 

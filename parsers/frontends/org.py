@@ -34,6 +34,8 @@ from pipeline.config import Config
 from pipeline.records import Document
 
 NAME = "org"
+# Its tree does not depend on the lexicon: a document in another language is not read again.
+READS_LEXICON = False
 SNIFF_CHARS = 200_000
 
 # Signs of org-mode (sniff): a `#+KEY:` keyword line or block, a drawer, a heading with a

@@ -28,6 +28,8 @@ from pipeline.config import Config
 from pipeline.records import Document
 
 NAME = "rst"
+# Its tree does not depend on the lexicon: a document in another language is not read again.
+READS_LEXICON = False
 SNIFF_CHARS = 200_000
 
 # Signs of reStructuredText (sniff): a directive; a title over- and underlined alike; a title

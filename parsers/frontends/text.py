@@ -41,6 +41,8 @@ from pipeline.config import Config
 from pipeline.records import Document
 
 NAME = "text"
+# Its cells are cut by the lexicon's labels: a document in another language is read again with its packs.
+READS_LEXICON = True
 # Plain text reads anything; every other front end beats it where its signs are.
 SNIFF_SCORE = 0.3
 

@@ -27,6 +27,8 @@ from pipeline.config import Config
 from pipeline.records import Document
 
 NAME = "wiki"
+# Its tree does not depend on the lexicon: a document in another language is not read again.
+READS_LEXICON = False
 SNIFF_CHARS = 200_000
 
 # Signs of wiki markup (sniff): a heading, a header row, a block macro, a status macro.
