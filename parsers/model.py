@@ -170,9 +170,14 @@ def with_paths(blocks: Iterable[Block]) -> tuple[Block, ...]:
 
 
 def _with_path(block: Block, path: tuple[tuple[int, str], ...]) -> Block:
+    # A block that already has its path (a front end that sets paths as it reads) is kept as it
+    # is: copying every block of a tree is a large share of reading a document.
     kids = children(block)
     if kids:
-        return replace(block, path=path, children=tuple(_with_path(k, path) for k in kids))  # type: ignore[call-arg]
+        placed = tuple(_with_path(k, path) for k in kids)
+        if block.path == path and all(new is old for new, old in zip(placed, kids, strict=True)):
+            return block
+        return replace(block, path=path, children=placed)  # type: ignore[call-arg]
     return replace(block, path=path) if block.path != path else block
 
 

@@ -2,9 +2,10 @@
 
 Each module has NAME, `sniff(text) -> float` (cheap: a few patterns, never a parse),
 `blocks(doc, config) -> Tree` and READS_LEXICON (whether the tree depends on the configured
-lexicon's labels, so that a document found to be in another language must be read again). A document is read by the one front end whose sniff scores
-highest (ties: this order); a syntax embedded in another (an HTML table in a Markdown file) is
-read by the front end of the outer syntax, which calls on the other for that part.
+lexicon's labels, so that a document found to be in another language must be read again).
+A document is read by the one front end whose sniff scores highest (ties: this order); a syntax
+embedded in another (an HTML table in a Markdown file) is read by the front end of the outer
+syntax, which calls on the other for that part.
 """
 
 from __future__ import annotations

@@ -100,6 +100,8 @@ def blocks(doc: Document, config: Config) -> Tree:
     walker = _Walker([0, *(m.end() for m in NEWLINE_RE.finditer(data))], config)
     found = list(walker.blocks(parsed.children))
     found = _with_plain_tables(found, text.split("\n"), walker.code_lines)
+    # The walker set every block's heading path; with_paths only mends what was added after it
+    # (HTML fragments, grid tables in place of paragraphs).
     return Tree(NAME, with_paths(found), declared_title=properties.pop("title", None), properties=properties)
 
 
@@ -128,13 +130,16 @@ def _parse(source: str, path: str) -> markdown_it_pyrs.Node:
 
 
 class _Walker:
-    """Turns markdown-it-pyrs nodes into blocks; knows how to map byte offsets to lines."""
+    """Turns markdown-it-pyrs nodes into blocks; knows how to map byte offsets to lines, and the
+    headings above the node it is at (each block is made with its `path`, as `with_paths` sets it)."""
 
     def __init__(self, line_starts: list[int], config: Config) -> None:
         self.line_starts = line_starts
         self.config = config
         self.code_lines: set[int] = set()  # 0-based lines inside code blocks and HTML blocks
         self.nesting = 0  # lists and quotes we are inside of
+        self.headings: list[tuple[int, str]] = []  # (level, text) of the open top-level headings
+        self.path: tuple[tuple[int, str], ...] = ()  # the same, as the blocks made now hold it
 
     def span(self, node: markdown_it_pyrs.Node) -> tuple[int, int]:
         """(first line, last line), 1-based, of a node."""
@@ -152,11 +157,19 @@ class _Walker:
         first, last = self.span(node)
         if name in ("heading", "lheading"):
             plain, marked = render(node.children)
-            yield Heading(line=first, end=last, level=int(node.meta.get("level", 1)), text=plain, marked=marked)
+            level = int(node.meta.get("level", 1))
+            if self.nesting:  # a heading in a list or quote opens no section (as with_paths reads it)
+                yield Heading(line=first, end=last, level=level, text=plain, marked=marked, path=self.path)
+                return
+            while self.headings and self.headings[-1][0] >= level:
+                self.headings.pop()
+            yield Heading(line=first, end=last, level=level, text=plain, marked=marked, path=tuple(self.headings))
+            self.headings.append((level, plain))
+            self.path = tuple(self.headings)
         elif name == "paragraph":
             yield from self.paragraph(node, first, last, depth)
         elif name in ("bullet_list", "ordered_list", "blockquote") and self.nesting >= MAX_NESTING:
-            yield _flattened(node, first, last)
+            yield _flattened(node, first, last, self.path)
         elif name in ("bullet_list", "ordered_list"):
             start = int(node.meta.get("start", 1)) if name == "ordered_list" else None
             for k, item in enumerate(node.children):
@@ -165,15 +178,17 @@ class _Walker:
             yield self.table(node, first, last)
         elif name in ("fence", "code_block"):
             self.code_lines.update(range(first - 1, last))
-            yield Code(line=first, end=last, text=node.meta.get("content", ""), lang=node.meta.get("info", ""))
+            yield Code(
+                line=first, end=last, text=node.meta.get("content", ""), lang=node.meta.get("info", ""), path=self.path
+            )
         elif name == "blockquote":
             self.nesting += 1
             try:
-                yield Quote(line=first, end=last, children=tuple(self.blocks(node.children, depth)))
+                yield Quote(line=first, end=last, children=tuple(self.blocks(node.children, depth)), path=self.path)
             finally:
                 self.nesting -= 1
         elif name == "hr":
-            yield Rule(line=first, end=last)
+            yield Rule(line=first, end=last, path=self.path)
         elif name == "html_block":
             self.code_lines.update(range(first - 1, last))
             yield from html.fragment_blocks(node.meta.get("content", ""), first, self.config)
@@ -186,9 +201,12 @@ class _Walker:
             for k, (own, mark) in enumerate(zip(plain.split("\n"), lines, strict=False)):
                 box, own_text = leading_box(own)
                 _, own_marked = leading_box(mark)
-                yield ListItem(line=first + k, end=first + k, text=own_text, marked=own_marked, box=box, depth=depth)
+                line = first + k
+                yield ListItem(
+                    line=line, end=line, text=own_text, marked=own_marked, box=box, depth=depth, path=self.path
+                )
             return
-        yield Paragraph(line=first, end=last, text=plain, marked=marked)
+        yield Paragraph(line=first, end=last, text=plain, marked=marked, path=self.path)
 
     def item(self, node: markdown_it_pyrs.Node, number: int | None, depth: int) -> ListItem:
         first, last = self.span(node)
@@ -212,7 +230,15 @@ class _Walker:
         finally:
             self.nesting -= 1
         return ListItem(
-            line=first, end=last, text=plain, marked=marked, box=box, number=number, depth=depth, children=nested
+            line=first,
+            end=last,
+            text=plain,
+            marked=marked,
+            box=box,
+            number=number,
+            depth=depth,
+            children=nested,
+            path=self.path,
         )
 
     def table(self, node: markdown_it_pyrs.Node, first: int, last: int) -> Table:
@@ -225,7 +251,7 @@ class _Walker:
                     header = tuple(c.replace("\n", " ") for c in cells)
                 else:
                     rows.append(Row(self.span(tr)[0], cells))
-        return Table(line=first, end=last, header=header, rows=tuple(rows), layout="pipe")
+        return Table(line=first, end=last, header=header, rows=tuple(rows), layout="pipe", path=self.path)
 
 
 # Lists and quotes nested deeper than this are read as one paragraph of their text: no register
@@ -234,7 +260,7 @@ class _Walker:
 MAX_NESTING = 40
 
 
-def _flattened(node: markdown_it_pyrs.Node, first: int, last: int) -> Paragraph:
+def _flattened(node: markdown_it_pyrs.Node, first: int, last: int, path: tuple[tuple[int, str], ...]) -> Paragraph:
     """The text of a whole subtree as one paragraph, read without recursion."""
     pieces: list[str] = []
     stack = [node]
@@ -247,7 +273,7 @@ def _flattened(node: markdown_it_pyrs.Node, first: int, last: int) -> Paragraph:
             pieces.append(" ")
         stack.extend(reversed(current.children))
     text = _tidy(" ".join(pieces))
-    return Paragraph(line=first, end=last, text=text, marked=escape(text))
+    return Paragraph(line=first, end=last, text=text, marked=escape(text), path=path)
 
 
 # Node names of blocks that may sit in a list item after its inline text.
