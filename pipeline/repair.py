@@ -22,6 +22,7 @@ repairs made. Three steps, each only on lines that need it:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -35,6 +36,9 @@ from pipeline.sequences import BYTE_OF, MOJIBAKE_RE, REPLACEMENT, Seq, iter_sequ
 
 # A UTF-8 byte-order mark that went through cp1252 itself: "ï»¿" at the start of the text.
 MOJIBAKE_BOM = "\u00ef\u00bb\u00bf"
+# U+FFFD (EF BF BD) read through cp1252 or cp1254 (the same three letters in both): what an
+# inner layer of mojibake that lost bytes shows through the outer one (`peel`).
+DOUBLE_REPLACEMENT = "\u00ef\u00bf\u00bd"
 
 ACCEPT = 3.0  # lowest score a recovered character may have
 # ... when nothing else says the line is broken (no U+FFFD, no other mojibake on it), or when
@@ -185,6 +189,11 @@ def recover_line(line: str, number: int, page: Page, letters: frozenset[str]) ->
     """
     if not is_broken(line, page):
         return line, []
+    return _recover(line, number, page, letters)
+
+
+def _recover(line: str, number: int, page: Page, letters: frozenset[str]) -> tuple[str, list[Recovery]]:
+    """`recover_line` on a line already known to show mojibake."""
     seqs = sequences(line, page, True)
     for seq in seqs:
         seq.choice = None if seq.shape.gapped else 0
@@ -290,6 +299,8 @@ def peel(line: str) -> str | None:
     >>> peel("- âŒ failed"), peel("Ã¢â‚¬â€ dash"), peel("clean ✅ Ã¢ï¿½Å’")
     (None, None, None)
     """
+    if DOUBLE_REPLACEMENT not in line:  # no U+FFFD can come out of the inner layer
+        return None
     try:
         data = bytes(ord(c) if ord(c) < 0x80 else BYTE_OF[c] for c in line)
         inner = data.decode("utf-8")
@@ -337,26 +348,52 @@ def explain_repairs(text: str) -> tuple[str, list[LineRepair]]:
     for k, line in enumerate(lines):
         if not MOJIBAKE_RE.search(line) or not is_broken(line, page):
             continue  # ftfy too is only asked about lines that show mojibake: "ç‘ś" stays
-        fixed, recoveries = recover_line(line, k + 1, page, letters)
-        if (inner := peel(fixed)) is not None:  # encoded twice, the inner layer lost bytes
-            fixed, more = recover_line(inner, k + 1, page, letters)
-            recoveries = [*recoveries, *more]
-        fixed, plan = ftfy.fix_encoding_and_explain(fixed, FTFY_CONFIG)
-        steps = tuple(f"{step.action}:{step.parameter}" for step in plan or ())
-        if inner is not None:
-            steps = ("riskreg:peel-double-encoding", *steps)
-        if not plan and MOJIBAKE_RE.search(fixed):
-            # Only where ftfy gave up on the line: after a decode, what still looks like mojibake
-            # is text ("“Ğ”" is a quoted Ğ, not cp1254 mojibake of Д).
-            decoded = decode_sequences(fixed, page)
-            if decoded != fixed:
-                fixed, steps = decoded, (*steps, "riskreg:decode-sequences")
+        if len(line) <= MAX_CACHED_LINE:
+            fixed, recoveries, steps = _repaired_line(line, page, letters)
+            if recoveries:
+                recoveries = tuple(replace(r, line=k + 1) for r in recoveries)
+        else:
+            fixed, recoveries, steps = _repair_line(line, k + 1, page, letters)
         if k == 0 and fixed.startswith("\ufeff"):
             fixed, steps = fixed[1:], (*steps, "riskreg:strip-byte-order-mark")
         if fixed != line:
             lines[k] = fixed
             changes.append(LineRepair(k + 1, line, fixed, tuple(recoveries), steps))
     return "\n".join(lines), changes
+
+
+# Lines up to this long have their repair cached (`_repaired_line`): documents made from one
+# template repeat their broken lines ("- **Status:** âš ï¸ monitoring"), in the corpus of the
+# benchmark 8 times each on average, and a long line is seldom repeated and would hold memory.
+MAX_CACHED_LINE = 1_000
+
+
+@functools.lru_cache(maxsize=4096)
+def _repaired_line(line: str, page: Page, letters: frozenset[str]) -> tuple[str, tuple[Recovery, ...], tuple[str, ...]]:
+    """`_repair_line` of a line, its recoveries numbered 0 (the caller numbers them)."""
+    return _repair_line(line, 0, page, letters)
+
+
+def _repair_line(
+    line: str, number: int, page: Page, letters: frozenset[str]
+) -> tuple[str, tuple[Recovery, ...], tuple[str, ...]]:
+    """A line that shows mojibake, repaired: (the line, the lost bytes recovered on it, the steps
+    taken, ftfy's and ours)."""
+    fixed, recoveries = _recover(line, number, page, letters)
+    if (inner := peel(fixed)) is not None:  # encoded twice, the inner layer lost bytes
+        fixed, more = recover_line(inner, number, page, letters)
+        recoveries = [*recoveries, *more]
+    fixed, plan = ftfy.fix_encoding_and_explain(fixed, FTFY_CONFIG)
+    steps = tuple(f"{step.action}:{step.parameter}" for step in plan or ())
+    if inner is not None:
+        steps = ("riskreg:peel-double-encoding", *steps)
+    if not plan and MOJIBAKE_RE.search(fixed):
+        # Only where ftfy gave up on the line: after a decode, what still looks like mojibake
+        # is text ("“Ğ”" is a quoted Ğ, not cp1254 mojibake of Д).
+        decoded = decode_sequences(fixed, page)
+        if decoded != fixed:
+            fixed, steps = decoded, (*steps, "riskreg:decode-sequences")
+    return fixed, tuple(recoveries), steps
 
 
 def summarise(changes: Sequence[LineRepair]) -> list[Repair]:
