@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +29,9 @@ from pipeline.textnorm import fold
 
 FOLDER = Path(__file__).resolve().parent
 T = TypeVar("T")
+
+# Answers kept per table of `Lexicon.remembered` (some MB at most).
+MAX_REMEMBERED = 20_000
 
 FIELDS: tuple[str, ...] = (
     "entry_id",
@@ -192,6 +195,23 @@ class Lexicon:
         found = self._cache.get(key)
         if found is None:
             found = self._cache[key] = build()
+        return found
+
+    def remembered(self, table: str, key: Hashable, compute: Callable[[], T]) -> T:
+        """The answer of a pure function of (`key`, this lexicon), computed once and kept in the
+        named table (at most MAX_REMEMBERED answers each): recognisers ask the same questions of
+        the same lines many times in one document, and in every document of a template.
+
+        >>> lex, calls = Lexicon(labels={}), []
+        >>> [lex.remembered("t", "x", lambda: calls.append(1) or len(calls)) for _ in range(3)], calls
+        ([1, 1, 1], [1])
+        """
+        answers: dict[Hashable, Any] = self.cached(f"remembered:{table}", dict)
+        if key in answers:
+            return answers[key]
+        if len(answers) >= MAX_REMEMBERED:
+            answers.clear()
+        found = answers[key] = compute()
         return found
 
     # ---- word lists -----------------------------------------------------------------------

@@ -101,23 +101,11 @@ def label_of(line: str, ctx: Context, *, plain_labels: bool) -> tuple[str, str] 
     (('Owner', 'Ana'), None, None)
     """
     # A pure function of the line and the lexicon, asked of the same line more than once (a list
-    # item's first line, then its lines) and of the same lines in every document of a template:
-    # its answers are kept per lexicon, a bounded number of them.
-    memo: dict[tuple[str, bool], tuple[str, str] | None] = ctx.lexicon.cached("label_of", dict)
-    key = (line, plain_labels)
-    if key in memo:
-        return memo[key]
-    if len(memo) >= MAX_REMEMBERED_LINES:
-        memo.clear()
-    found = memo[key] = _label_of(line, ctx, plain_labels=plain_labels)
-    return found
+    # item's first line, then its lines) and of the same lines in every document of a template.
+    return ctx.lexicon.remembered("label_of", (line, plain_labels), lambda: _label_of(line, ctx, plain_labels))
 
 
-# Lines whose label_of answer a lexicon keeps (some MB at most).
-MAX_REMEMBERED_LINES = 20_000
-
-
-def _label_of(line: str, ctx: Context, *, plain_labels: bool) -> tuple[str, str] | None:
+def _label_of(line: str, ctx: Context, plain_labels: bool) -> tuple[str, str] | None:
     if m := BOLD_LABEL_RE.match(line):
         return _label(m["label"]), m["value"].strip()
     if (m := WRAPPED_LABEL_RE.match(line)) and field_of_header(_label(m["label"]), ctx):
