@@ -7,8 +7,6 @@ import unicodedata
 
 # Runs of anything that is not a letter or digit (emoji, punctuation, spaces, markup).
 NON_WORD_RE = re.compile(r"[\W_]+", re.UNICODE)
-# Runs of whitespace, including the non-breaking kinds scraped pages are full of.
-SPACE_RE = re.compile(r"\s+")
 
 
 def fold(text: str) -> str:
@@ -22,6 +20,8 @@ def fold(text: str) -> str:
     'resume'
     """
     if text.isascii():  # the common case, 5-10x faster; the same result (NFKD and casefold are no-ops)
+        if text.isalnum():  # one word, letters and digits only: nothing to take out (faster still)
+            return text.lower()
         return NON_WORD_RE.sub(" ", text.lower()).strip()
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
@@ -34,7 +34,10 @@ def squash(text: str) -> str:
     >>> squash(" a\\n  b\\u00a0c ")
     'a b c'
     """
-    return SPACE_RE.sub(" ", text).strip()
+    # str.split() splits at the characters `\s` matches (Unicode's whitespace) and drops the
+    # ends: the same result as replacing each run of `\s+` with a space and stripping, at a
+    # third of the cost.
+    return " ".join(text.split())
 
 
 def is_null(text: str | None, null_values: tuple[str, ...]) -> bool:
