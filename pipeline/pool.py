@@ -39,7 +39,10 @@ from multiprocessing.connection import wait as wait_for
 from pipeline import shards
 from pipeline.errors import RiskregError
 from pipeline.tasks import BatchDone, ParseTask, RunContext, Task
-from pipeline.worker import Worker, run_task, unread_row
+
+# pipeline.worker (and with it every parser) is imported where a task runs, not here: the driver
+# of a pooled run never parses, and importing the parsers costs it 0.4 s of serial time
+# (tests/test_layers.py allows this module its lazy imports for that reason).
 
 PR_SET_PDEATHSIG = 1
 # How often a worker checks that its parent lives, where PR_SET_PDEATHSIG is not available.
@@ -88,6 +91,8 @@ def _worker_main(conn: Connection, parent_pid: int) -> None:
     # whether they are pandas objects): 50 MB and a second per worker, for nothing a worker
     # does. A worker process is ours alone: pandas is made unimportable in it.
     sys.meta_path.insert(0, _WithoutPandas())
+    from pipeline.worker import Worker
+
     worker: Worker | None = None
     while True:
         try:
@@ -112,6 +117,8 @@ def _worker_main(conn: Connection, parent_pid: int) -> None:
 
 def in_process(tasks: Iterable[Task], context: RunContext, progress: Progress | None = None) -> Iterator[BatchDone]:
     """Run tasks here, one after another (small runs: a pool would cost more than it saves)."""
+    from pipeline.worker import Worker
+
     worker = Worker(context)
     for task in tasks:
         done = worker.run(task)
@@ -231,6 +238,8 @@ class ProcessPool:
             retry.appendleft(ParseTask(self.next_batch(), rest))
         context = self._context
         assert context is not None
+        from pipeline.worker import unread_row
+
         row = unread_row(ref, context.fingerprint, stage, reason, readable=True)
         batch = self.next_batch()
         shard = shards.write(context.shard_dir, "documents", batch, [row], context.parquet)
@@ -267,6 +276,8 @@ class ExecutorRunner:
         self.in_flight = in_flight
 
     def run(self, tasks: Iterable[Task], context: RunContext, progress: Progress | None = None) -> Iterator[BatchDone]:
+        from pipeline.worker import run_task
+
         pending = iter(tasks)
         running: set[Future] = set()
         while True:
