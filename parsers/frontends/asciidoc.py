@@ -104,14 +104,16 @@ def sniff(text: str) -> float:
     (0.5, 0.0, 0.0)
     """
     head = text[:SNIFF_CHARS]
-    section = SECTION_SIGN_RE.search(head) is not None
-    if TABLE_SIGN_RE.search(head) or (section and TITLE_SIGN_RE.match(head)):
+    # (Each pattern is searched only when the text holds what it cannot match without: a pattern
+    # anchored at line starts is tried at every character of a text, which is most of a sniff.)
+    section = "==" in head and SECTION_SIGN_RE.search(head) is not None
+    if ("===" in head and TABLE_SIGN_RE.search(head)) or (section and TITLE_SIGN_RE.match(head)):
         return 0.95
     if section and not head.lstrip().startswith("#"):
         return 0.9
-    if ATTRIBUTES_SIGN_RE.search(head):
+    if "[" in head and ATTRIBUTES_SIGN_RE.search(head):
         return 0.8
-    return 0.5 if LABEL_SIGN_RE.search(head) else 0.0
+    return 0.5 if "::" in head and LABEL_SIGN_RE.search(head) else 0.0
 
 
 def blocks(doc: Document, config: Config) -> Tree:

@@ -126,9 +126,16 @@ def sniff(text: str) -> float:
     (0.0, 0.0)
     """
     head = text[:SNIFF_CHARS]
-    if KEYWORD_SIGN_RE.search(head) or DRAWER_SIGN_RE.search(head) or COOKIE_HEADING_RE.search(head):
+    # (Each pattern is searched only when the text holds what it cannot match without: a pattern
+    # anchored at line starts is tried at every character of a text, which is most of a sniff.)
+    headings = head.startswith("*") or "\n*" in head
+    if (
+        ("#+" in head and KEYWORD_SIGN_RE.search(head))
+        or ((":PROPERTIES:" in head or ":LOGBOOK:" in head) and DRAWER_SIGN_RE.search(head))
+        or (headings and "[" in head and COOKIE_HEADING_RE.search(head))
+    ):
         return 0.95
-    return 0.9 if TODO_HEADING_RE.search(head) else 0.0
+    return 0.9 if headings and TODO_HEADING_RE.search(head) else 0.0
 
 
 def blocks(doc: Document, config: Config) -> Tree:

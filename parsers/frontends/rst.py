@@ -38,6 +38,8 @@ SNIFF_CHARS = 200_000
 DIRECTIVE_SIGN_RE = re.compile(r"^[ \t]*\.\.[ \t]+[A-Za-z][\w:-]*::", re.MULTILINE)
 OVERLINE_SIGN_RE = re.compile(r"^(?P<a>([=\-~^\"'`#*+:.])\2{2,})[ \t]*\n(?P<title>[^\n]+)\n(?P=a)[ \t]*$", re.MULTILINE)
 UNDERLINE_SIGN_RE = re.compile(r"^(?P<title>[^\s\n][^\n]*)\n(?P<u>[=\-~^\"'`#*+:])(?P=u){2,}[ \t]*$", re.MULTILINE)
+# The characters OVERLINE_SIGN_RE and UNDERLINE_SIGN_RE take for an adornment (a run of three or more).
+ADORNMENT_CHARS = "=-~^\"'`#*+:."
 FIELD_SIGN_RE = re.compile(r"^:[A-Za-z][\w -]{0,30}:[ \t]+\S", re.MULTILINE)
 LITERAL_SIGN_RE = re.compile(r"``[^`\n]+``")
 MARKDOWN_LINK_RE = re.compile(r"\]\([^)\s]+\)")
@@ -98,12 +100,15 @@ def sniff(text: str) -> float:
     (0.6, 0.0, 0.0)
     """
     head = front_matter.split(text[:SNIFF_CHARS])[1]
-    if DIRECTIVE_SIGN_RE.search(head) or any(
-        len(m["a"]) >= len(m["title"].strip()) for m in OVERLINE_SIGN_RE.finditer(head)
+    # (Each pattern is searched only when the text holds what it cannot match without: a pattern
+    # anchored at line starts is tried at every character of a text, which is most of a sniff.)
+    adorned = any(c * 3 in head for c in ADORNMENT_CHARS)
+    if (".." in head and DIRECTIVE_SIGN_RE.search(head)) or (
+        adorned and any(len(m["a"]) >= len(m["title"].strip()) for m in OVERLINE_SIGN_RE.finditer(head))
     ):
         return 0.95
-    field = FIELD_SIGN_RE.search(head) is not None
-    for m in UNDERLINE_SIGN_RE.finditer(head):
+    field = (head.startswith(":") or "\n:" in head) and FIELD_SIGN_RE.search(head) is not None
+    for m in UNDERLINE_SIGN_RE.finditer(head) if adorned else ():
         title, rule = m["title"].rstrip(), m.group(0).split("\n", 1)[1].rstrip()
         if len(rule) == len(title) or (len(rule) > len(title) and m["u"] not in "=-"):
             if MARKDOWN_LINK_RE.search(head):

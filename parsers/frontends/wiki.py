@@ -108,11 +108,17 @@ def sniff(text: str) -> float:
     (0.7, 0.0)
     """
     head = text[:SNIFF_CHARS]
-    if HEADING_SIGN_RE.search(head) or HEADER_ROW_SIGN_RE.search(head):
+    # (Each pattern is searched only when the text holds what it cannot match without: a pattern
+    # anchored at line starts is tried at every character of a text, which is most of a sniff.)
+    if ((head.startswith("h") or "\nh" in head) and HEADING_SIGN_RE.search(head)) or (
+        "||" in head and HEADER_ROW_SIGN_RE.search(head)
+    ):
         return 0.95
+    if "{" not in head:
+        return 0.0
     if MACRO_SIGN_RE.search(head):
         return 0.9
-    return 0.7 if STATUS_SIGN_RE.search(head) else 0.0
+    return 0.7 if "{status:" in head and STATUS_SIGN_RE.search(head) else 0.0
 
 
 def blocks(doc: Document, config: Config) -> Tree:
