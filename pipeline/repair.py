@@ -365,7 +365,7 @@ def explain_repairs(text: str) -> tuple[str, list[LineRepair]]:
 # Lines up to this long have their repair cached (`_repaired_line`): documents made from one
 # template repeat their broken lines ("- **Status:** âš ï¸ monitoring"), in the corpus of the
 # benchmark 8 times each on average, and a long line is seldom repeated and would hold memory.
-MAX_CACHED_LINE = 1_000
+MAX_CACHED_LINE = 400
 
 
 @functools.lru_cache(maxsize=4096)

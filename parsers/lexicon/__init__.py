@@ -30,8 +30,10 @@ from pipeline.textnorm import fold
 FOLDER = Path(__file__).resolve().parent
 T = TypeVar("T")
 
-# Answers kept per table of `Lexicon.remembered` (some MB at most).
-MAX_REMEMBERED = 20_000
+# Answers kept per table of `Lexicon.remembered`, and the longest text whose answer is kept: a
+# table holds a few MB at most, whatever the documents (a long line is seldom asked about again).
+MAX_REMEMBERED = 4096
+MAX_REMEMBERED_TEXT = 200
 
 FIELDS: tuple[str, ...] = (
     "entry_id",
@@ -197,15 +199,18 @@ class Lexicon:
             found = self._cache[key] = build()
         return found
 
-    def remembered(self, table: str, key: Hashable, compute: Callable[[], T]) -> T:
-        """The answer of a pure function of (`key`, this lexicon), computed once and kept in the
-        named table (at most MAX_REMEMBERED answers each): recognisers ask the same questions of
-        the same lines many times in one document, and in every document of a template.
+    def remembered(self, table: str, text: str, key: Hashable, compute: Callable[[], T]) -> T:
+        """The answer of a pure function of (`key`, this lexicon) about `text` (held in `key`),
+        computed once and kept in the named table (at most MAX_REMEMBERED answers, about texts of
+        at most MAX_REMEMBERED_TEXT characters): recognisers ask the same questions of the same
+        lines many times in one document, and in every document of a template.
 
         >>> lex, calls = Lexicon(labels={}), []
-        >>> [lex.remembered("t", "x", lambda: calls.append(1) or len(calls)) for _ in range(3)], calls
+        >>> [lex.remembered("t", "x", "x", lambda: calls.append(1) or len(calls)) for _ in range(3)], calls
         ([1, 1, 1], [1])
         """
+        if len(text) > MAX_REMEMBERED_TEXT:
+            return compute()
         answers: dict[Hashable, Any] = self.cached(f"remembered:{table}", dict)
         if key in answers:
             return answers[key]

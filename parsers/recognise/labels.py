@@ -102,7 +102,7 @@ def label_of(line: str, ctx: Context, *, plain_labels: bool) -> tuple[str, str] 
     """
     # A pure function of the line and the lexicon, asked of the same line more than once (a list
     # item's first line, then its lines) and of the same lines in every document of a template.
-    return ctx.lexicon.remembered("label_of", (line, plain_labels), lambda: _label_of(line, ctx, plain_labels))
+    return ctx.lexicon.remembered("label_of", line, (line, plain_labels), lambda: _label_of(line, ctx, plain_labels))
 
 
 def _label_of(line: str, ctx: Context, plain_labels: bool) -> tuple[str, str] | None:

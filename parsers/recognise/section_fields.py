@@ -246,7 +246,7 @@ def _with_overall(found: list[Label], ctx: Context) -> list[Label]:
 
 def _phase_title(line: str, ctx: Context) -> Phase | None:
     """The stage a one-line block names when it is only a stage's title ("**Inherent risk**")."""
-    return ctx.lexicon.remembered("phase_title", line, lambda: _phase_of_line(line, ctx))
+    return ctx.lexicon.remembered("phase_title", line, line, lambda: _phase_of_line(line, ctx))
 
 
 def _phase_of_line(line: str, ctx: Context) -> Phase | None:
