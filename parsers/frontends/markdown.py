@@ -303,7 +303,11 @@ def render(nodes: Sequence[markdown_it_pyrs.Node]) -> tuple[str, str]:
     plain: list[str] = []
     marked: list[str] = []
     _render(nodes, plain, marked)
-    return _tidy("".join(plain)), _tidy("".join(marked))
+    plain_text, marked_text = "".join(plain), "".join(marked)
+    # Most inline text has nothing escaped and no markup: then both forms are the same string,
+    # tidied once.
+    tidy_plain = _tidy(plain_text)
+    return tidy_plain, (tidy_plain if marked_text == plain_text else _tidy(marked_text))
 
 
 # Markers of the inline nodes that keep their markup in the marked form (struck text in both).
@@ -354,6 +358,9 @@ SPACE_RUN_RE = re.compile(r"[ \t\u00a0]+")
 def _tidy(text: str) -> str:
     """Spaces squashed and trimmed on each line; blank lines dropped."""
     if "\n" not in text:
+        # A line with no run to squash (the usual case) needs only its ends trimmed.
+        if "  " not in text and "\t" not in text and "\u00a0" not in text:
+            return text.strip()
         return SPACE_RUN_RE.sub(" ", text).strip()
     return "\n".join(s for line in text.split("\n") if (s := SPACE_RUN_RE.sub(" ", line).strip()))
 
