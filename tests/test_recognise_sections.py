@@ -130,6 +130,44 @@ def test_reading_raises_only_parse_error_and_lines_are_inside(text: str) -> None
         assert e.parser.endswith("/sections") and e.kind in ("risk", "check")
 
 
+# Lines that open, close or hide sections: headings of every level, headings inside lists and
+# quotes (they open none), HTML blocks and grid tables (their blocks are made outside the walker).
+PATH_LINES = st.sampled_from(
+    [
+        "# A",
+        "## B",
+        "### C",
+        "#### D",
+        "Setext",
+        "===",
+        "- item",
+        "  - nested",
+        "- ## In a list",
+        "> ## Quoted",
+        "> text",
+        "<div>x</div>",
+        "<h2>Raw</h2>",
+        "+---+---+",
+        "| a | b |",
+        "|---|---|",
+        "```",
+        "    code",
+        "",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(PATH_LINES, FRAGMENTS), max_size=30).map("\n".join))
+def test_markdown_blocks_carry_the_paths_with_paths_gives(text: str) -> None:
+    # The walker makes each block with its heading path and skips with_paths when it placed all.
+    try:
+        tree = markdown.blocks(doc(text), CONFIG)
+    except ParseError:
+        return
+    assert with_paths(tree.blocks) == tree.blocks
+
+
 WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=9)
 TITLE = (
     st.lists(WORD, min_size=1, max_size=5)

@@ -98,11 +98,12 @@ def blocks(doc: Document, config: Config) -> Tree:
         parsed = _parse(source, doc.path)
     data = source.encode("utf-8", "surrogatepass")
     walker = _Walker([0, *(m.end() for m in NEWLINE_RE.finditer(data))], config)
-    found = list(walker.blocks(parsed.children))
-    found = _with_plain_tables(found, text.split("\n"), walker.code_lines)
-    # The walker set every block's heading path; with_paths only mends what was added after it
-    # (HTML fragments, grid tables in place of paragraphs).
-    return Tree(NAME, with_paths(found), declared_title=properties.pop("title", None), properties=properties)
+    walked = list(walker.blocks(parsed.children))
+    found = _with_plain_tables(walked, text.split("\n"), walker.code_lines)
+    # The walker made every block with its heading path: only blocks made outside it (HTML
+    # fragments, grid tables in place of paragraphs) need with_paths to place them.
+    placed = tuple(walked) if found is walked and not walker.html_blocks else with_paths(found)
+    return Tree(NAME, placed, declared_title=properties.pop("title", None), properties=properties)
 
 
 class _Panicked(ParseError):
@@ -137,6 +138,7 @@ class _Walker:
         self.line_starts = line_starts
         self.config = config
         self.code_lines: set[int] = set()  # 0-based lines inside code blocks and HTML blocks
+        self.html_blocks = False  # whether an HTML block was read (its blocks come without paths)
         self.nesting = 0  # lists and quotes we are inside of
         self.headings: list[tuple[int, str]] = []  # (level, text) of the open top-level headings
         self.path: tuple[tuple[int, str], ...] = ()  # the same, as the blocks made now hold it
@@ -191,6 +193,7 @@ class _Walker:
             yield Rule(line=first, end=last, path=self.path)
         elif name == "html_block":
             self.code_lines.update(range(first - 1, last))
+            self.html_blocks = True
             yield from html.fragment_blocks(node.meta.get("content", ""), first, self.config)
 
     def paragraph(self, node: markdown_it_pyrs.Node, first: int, last: int, depth: int) -> Iterator[Block]:
@@ -210,7 +213,7 @@ class _Walker:
 
     def item(self, node: markdown_it_pyrs.Node, number: int | None, depth: int) -> ListItem:
         first, last = self.span(node)
-        kids = list(node.children)
+        kids = node.children  # a fresh list on each access
         # A tight list's item holds its inline nodes directly; a loose one opens with a paragraph.
         if kids and kids[0].name == "paragraph":
             plain, marked = render(kids[0].children)
@@ -224,11 +227,13 @@ class _Walker:
         box, plain = leading_box(plain)
         if box is not None:
             marked = leading_box(marked)[1]
-        self.nesting += 1
-        try:
-            nested = tuple(self.blocks(kids, depth + 1))
-        finally:
-            self.nesting -= 1
+        nested: tuple[Block, ...] = ()
+        if kids:
+            self.nesting += 1
+            try:
+                nested = tuple(self.blocks(kids, depth + 1))
+            finally:
+                self.nesting -= 1
         return ListItem(
             line=first,
             end=last,
@@ -300,10 +305,18 @@ def render(nodes: Sequence[markdown_it_pyrs.Node]) -> tuple[str, str]:
     >>> render(PARSER.tree("**Likelihood:** ~~High~~ Low `a*b` [x](y) 2\\\\*3<br>next").children[0].children)
     ('Likelihood: ~~High~~ Low a*b x 2*3\\nnext', '**Likelihood:** ~~High~~ Low `a*b` x 2\\\\*3\\nnext')
     """
-    plain: list[str] = []
-    marked: list[str] = []
-    _render(nodes, plain, marked)
-    return _tidy("".join(plain)), _tidy("".join(marked))
+    if len(nodes) == 1 and nodes[0].name == "text":  # most items and cells: one run of text
+        plain_text = nodes[0].meta.get("content", "")
+        marked_text = escape(plain_text)
+    else:
+        plain: list[str] = []
+        marked: list[str] = []
+        _render(nodes, plain, marked)
+        plain_text, marked_text = "".join(plain), "".join(marked)
+    # Most inline text has nothing escaped and no markup: then both forms are the same string,
+    # tidied once.
+    tidy_plain = _tidy(plain_text)
+    return tidy_plain, (tidy_plain if marked_text == plain_text else _tidy(marked_text))
 
 
 # Markers of the inline nodes that keep their markup in the marked form (struck text in both).
@@ -354,6 +367,9 @@ SPACE_RUN_RE = re.compile(r"[ \t\u00a0]+")
 def _tidy(text: str) -> str:
     """Spaces squashed and trimmed on each line; blank lines dropped."""
     if "\n" not in text:
+        # A line with no run to squash (the usual case) needs only its ends trimmed.
+        if "  " not in text and "\t" not in text and "\u00a0" not in text:
+            return text.strip()
         return SPACE_RUN_RE.sub(" ", text).strip()
     return "\n".join(s for line in text.split("\n") if (s := SPACE_RUN_RE.sub(" ", line).strip()))
 
