@@ -29,8 +29,8 @@ from pipeline.rows import (
     ENTRY_SHARD_COLUMNS,
     RAW_ENTRY_COLUMNS,
     TALLY_COLUMNS,
-    json_row,
     read_json_sql,
+    row_encoder,
     sql_literal,
 )
 
@@ -51,10 +51,10 @@ def write(
     path = os.path.join(folder, f"part-{batch:06d}.jsonl")
     partial = path + ".partial"
     columns = KINDS[kind]
+    encode = row_encoder(columns)
     with open(partial, "w", encoding="utf-8") as out:
         for row in rows:
-            out.write(json_row(row, columns))
-            out.write("\n")
+            out.write(encode(row) + "\n")
     os.replace(partial, path)
     return to_parquet(path, columns) if parquet else path
 

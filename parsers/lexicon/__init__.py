@@ -57,8 +57,10 @@ LABEL_HINT_RE = re.compile(r"\b(?:\d+ \d+|h m l|l m h|1 to 5|rating|score|level)
 SLASH_RE = re.compile(r"(?<=[^\W\d_)]{2})\s*/\s*(?=[^\W\d_(]{2})")
 
 
+@lru_cache(maxsize=8192)
 def label_key(label: str) -> str:
-    """The folded form of a label used for every lookup.
+    """The folded form of a label used for every lookup; remembered, as the same header and
+    field labels are looked up over and over (a pure function of the text).
 
     >>> label_key("Prob."), label_key("#"), label_key("L×I"), label_key("Responsável："), label_key("Nº")
     ('prob', '#', 'l x i', 'responsavel', '#')
@@ -159,6 +161,17 @@ class Lexicon:
         >>> lex.field_of("Likelihood / Impact"), lex.field_of("Colour")
         (None, None)
         """
+        if len(label) > MAX_REMEMBERED_TEXT:
+            return self._field_of(label)
+        answers: dict[str, str | None] = self.cached("remembered:field_of", dict)
+        if label in answers:
+            return answers[label]
+        if len(answers) >= MAX_REMEMBERED:
+            answers.clear()
+        found = answers[label] = self._field_of(label)
+        return found
+
+    def _field_of(self, label: str) -> str | None:
         key = label_key(label)
         fields = self.label_fields
         if key in fields:

@@ -38,25 +38,34 @@ def owner_cuts(
     filled = len(text.rstrip())  # past this, nothing is left for the next cells
     edge: dict[int, float] = {}  # boundary_cost of each end that is a cut
     count = 0  # words in text[start:end], counted as `end` moves on
+    word_start = start  # where the last word of text[start:end] starts (after its last " ")
+    size = len(text)
+    may_end_word, open_joiner_end = vocab.may_end_word, words.open_joiner_end_re.search
+    # Every test below only rules an end out, so their order changes nothing read; the cheap
+    # ones that rule out most ends (inside a word) come first.
     for end in range(start + 1, limit + 1):
-        if not text[end - 1].isspace() and (end - 1 == start or text[end - 2].isspace()):
+        end_char = text[end - 1]
+        if end_char.isspace():
+            if end_char == " ":
+                word_start = end
+            continue
+        if end - 1 == start or text[end - 2].isspace():
             count += 1
             if count > MAX_OWNER_WORDS:
                 break
-        if end < len(text) and anchored and not next_starts(text, end):
+        if end < size and anchored and not next_starts(text, end):
             continue  # (asked first: the cheapest test, and the one most ends fail)
-        end_char = text[end - 1]
+        if end_char in "+/&,(-":
+            continue
+        if end < size and end_char.islower() and text[end].islower() and not may_end_word(text[word_start:end]):
+            continue  # inside a lower-case word no known name ends with, nor nearly: "Legalrunb|ook"
         if (
-            end_char.isspace()
-            or end_char in "+/&,(-"
             # just after the next cell's capital ("Security leadS|ignature"), as INNER_CAPITAL_END_RE
-            or (end - 2 >= start and "a" <= text[end - 2] <= "z" and "A" <= end_char <= "Z")
-            or words.open_joiner_end_re.search(text, max(start, end - words.open_joiner_reach), end)
+            (end - 2 >= start and "a" <= text[end - 2] <= "z" and "A" <= end_char <= "Z")
+            or open_joiner_end(text, max(start, end - words.open_joiner_reach), end)
         ):
             continue
         owner = text[start:end]
-        if end < len(text) and owner[-1].islower() and text[end].islower() and not vocab.may_end_name(owner):
-            continue  # inside a lower-case word no known name ends with, nor nearly: "Legalrunb|ook"
         scored = vocab.owner_cost(owner)
         if scored is None:
             continue

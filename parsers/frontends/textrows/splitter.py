@@ -68,6 +68,17 @@ def date_re(months: tuple[str, ...]) -> re.Pattern[str]:
     )
 
 
+def _scoped(pattern: re.Pattern[str]) -> str:
+    """A pattern's text with its flags in a group of its own, to be part of a larger pattern.
+
+    >>> _scoped(re.compile("ab", re.IGNORECASE)), _scoped(re.compile("[1-5]"))
+    ('(?i:ab)', '(?:[1-5])')
+    """
+    flags = "".join(c for flag, c in ((re.IGNORECASE, "i"), (re.VERBOSE, "x"), (re.DOTALL, "s"),
+                                      (re.MULTILINE, "m")) if pattern.flags & flag)  # fmt: skip
+    return f"(?{flags}:{pattern.pattern})"
+
+
 @dataclass(frozen=True, slots=True)
 class Reading:
     """How a row was read: one text per column, the confidence and why it is not 1.0."""
@@ -93,6 +104,7 @@ class RowSplitter:
         self.date_re = date_re(tuple(sorted(vocab.config.lexicon.phrases("months"))))
         self.starters = [self._starter(k) for k in range(len(self.columns))]
         self.first_chars = [self._first_chars(k) for k in range(len(self.columns))]
+        self.start_res = [self._start_re(k) for k in range(len(self.columns))]
         self.owner_column = next((k for k, c in enumerate(self.columns) if c.kind == "owner"), -1)
         # Most letters and digits columns k.. can hold together (inf: no bound).
         widths = [self._width(k) for k in range(len(self.columns))]
@@ -267,6 +279,22 @@ class RowSplitter:
         spaced = self.spaced
         return lambda t, q: boundary_cost(t, q, spaced) <= 0.1 and not (t[q - 1].isdigit() and t[q].isdigit())
 
+    def _start_re(self, k: int) -> re.Pattern[str] | None:
+        """`_starter(k)` of a typed column as one zero-width pattern (one call instead of two),
+        matching where the column can start; None for free text and owners (by letter case)."""
+        words = self.words
+        patterns = {
+            "level": (LEVEL_DIGIT_RE, words.scale_re),
+            "score": (SCORE_RE,),
+            "severity": (words.scale_re, SCORE_RE),
+            "status": (words.status_re,),
+            "id": (self.id_re,) if self.id_re else (),
+            "date": (self.date_re,),
+        }.get(self.columns[k].kind)
+        if patterns is None:
+            return None
+        return re.compile("(?=" + ("|".join(map(_scoped, patterns)) or "(?!)") + ")")
+
     def free_cuts(self, text: str, start: int, k: int, min_end: int = 0) -> Iterator[Cut]:
         """Where free text from `start` (column k) can end: wherever column k+1 can start (from
         `min_end` on), from left to right; lazily, so that a search that stops early has not
@@ -275,8 +303,12 @@ class RowSplitter:
         nxt = self.columns[k + 1]
         guessed = nxt.kind in ("text", "owner")
         note = f"{self.columns[k].header} | {nxt.header} boundary guessed from letter case" if guessed else ""
-        for q in self._candidates(text, max(start + 1, min_end), k + 1):
-            if not starts(text, q) or (guessed and INNER_CAPITAL_END_RE.search(text, q - 2, q)):
+        first, start_re = max(start + 1, min_end), self.start_res[k + 1]
+        # Of the places column k+1 may start (by their first character), those where it can.
+        starts_at = start_re.match if start_re is not None else starts
+        positions = (q for q in self._candidates(text, first, k + 1) if starts_at(text, q))
+        for q in positions:
+            if guessed and INNER_CAPITAL_END_RE.search(text, q - 2, q):
                 continue
             q_end = q
             while q_end > start and text[q_end - 1].isspace():

@@ -148,6 +148,7 @@ class Vocabulary:
         self._parent = parent
         self._part_cache: dict[str, _PartCost | None] = {}
         self._folded: dict[str, str] = {}
+        self._may_end: dict[str, bool] = {}  # by the last word as written (`may_end_name`)
         self._owner_cache: dict[str, tuple[str | None, str, float]] = {}
         self._cost_cache: dict[str, OwnerCost | None] = {}
 
@@ -172,6 +173,7 @@ class Vocabulary:
         its text, so nothing read changes)."""
         self._part_cache.clear()
         self._folded.clear()
+        self._may_end.clear()
         self._owner_cache.clear()
         self._cost_cache.clear()
         self.matcher = self._matcher()
@@ -199,8 +201,17 @@ class Vocabulary:
         >>> v.may_end_name("SRE, Legal"), v.may_end_name("Legalrunb"), v.may_end_name("Securty")
         (True, False, True)
         """
-        words = self.fold(owner[owner.rfind(" ") + 1 :]).split()  # the last word alone: folded once, remembered
-        return bool(words) and words[-1] in self.name_ends
+        return self.may_end_word(owner[owner.rfind(" ") + 1 :])
+
+    def may_end_word(self, last: str) -> bool:
+        """`may_end_name` of the last word alone (as written): remembered."""
+        found = self._may_end.get(last)
+        if found is None:
+            if len(self._may_end) >= MAX_REMEMBERED:
+                self._may_end.clear()
+            words = fold(last).split()
+            found = self._may_end[last] = bool(words) and words[-1] in self.name_ends
+        return found
 
     def fold(self, text: str) -> str:
         """`textnorm.fold`, remembered: the same names and words are folded over and over."""
