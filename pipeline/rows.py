@@ -346,10 +346,10 @@ __all__ = [
     "document_row",
     "entry_row",
     "json_row",
-    "row_encoder",
     "raw_entry_rows",
     "read_json_sql",
     "results_of",
+    "row_encoder",
     "sql_literal",
     "tally_rows",
 ]
