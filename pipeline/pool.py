@@ -104,6 +104,7 @@ def _worker_main(conn: Connection, parent_pid: int) -> None:
         what, payload = message
         if what == "context":
             worker = Worker(payload)
+            worker.warm()
             continue
         task = payload
         try:
@@ -161,6 +162,11 @@ class ProcessPool:
         if self._context is not None:
             ours.send(("context", self._context))
         return slot
+
+    def start(self, context: RunContext) -> None:
+        """Start the workers now, with the run's context, before there are tasks for them."""
+        self._context = context
+        self._idle_slots(False)
 
     def run(self, tasks: Iterable[Task], context: RunContext, progress: Progress | None = None) -> Iterator[BatchDone]:
         """Run tasks on the workers, yielding each finished batch (in the order they finish)."""

@@ -22,6 +22,7 @@ database is refused while one runs (a lock file beside it).
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import itertools
 import logging
@@ -110,21 +111,33 @@ def ingest(
         # JSON lines for this machine's worker processes, which then need neither Arrow nor DuckDB.
         with _planning(run_id):
             plan = Plan(scratch / "plan.duckdb", db, fingerprint, parquet=executor is not None or shard_dir is not None)
+
+        @functools.cache
+        def setup() -> tuple[RunMatchers, RunContext]:
+            """The run's matchers and what every task needs; made only for a night that parses."""
+            matchers = RunMatchers(config, decisions.values)
+            context = RunContext(config, fingerprint, str(scratch), decisions,
+                                 normalise_when_parsed=matchers.has_directory, parquet=plan.parquet,
+                                 root=real_root(root))  # fmt: skip
+            return matchers, context
+
         try:
-            with _planning(run_id):
-                with _timed(summary.stage_seconds, "discover"):
-                    _list(plan, root, config)
-                summary.documents_seen = plan.count("SELECT 1 FROM listing WHERE kind IN ('file', 'refused')")
+            with _planning(run_id), _Runners(workers, executor) as runners:
                 previous = plan.previous_run()
                 same_rules = previous is not None and (previous.fingerprint, previous.decisions_sha256) == (
                     fingerprint,
                     decisions_sha,
                 )
+                # A night that parses everything starts its workers as soon as the tree is seen to
+                # be big enough for them, so they load the parsers while the rest is listed.
+                parses_all = not incremental or not same_rules
+                with _timed(summary.stage_seconds, "discover"):
+                    _list(plan, root, config, lambda: runners.prepare(setup()[1]) if parses_all else None)
+                summary.documents_seen = plan.count("SELECT 1 FROM listing WHERE kind IN ('file', 'refused')")
                 quiet = incremental and not dry_run and same_rules and plan.quiet()
                 if not quiet:
-                    files = _parse_and_normalise(plan, scratch, config, decisions, fingerprint, incremental,
-                                                 not same_rules, workers, executor, progress, summary.stage_seconds,
-                                                 real_root(root))  # fmt: skip
+                    files = _parse_and_normalise(plan, scratch, *setup(), decisions, incremental, not same_rules,
+                                                 runners, progress, summary.stage_seconds)  # fmt: skip
                     summary.documents_parsed = plan.count("SELECT 1 FROM run_docs WHERE status = 'parsed'")
                     summary.documents_rejected = summary.documents_seen - summary.documents_parsed
                     summary.documents_reused = plan.count("SELECT 1 FROM tonight WHERE NOT fresh")
@@ -146,9 +159,11 @@ def ingest(
     return summary
 
 
-def _list(plan: Plan, root: Path, config: Config) -> None:
-    """Walk ROOT into the plan: each file with its sha256, everything refused with why."""
+def _list(plan: Plan, root: Path, config: Config, on_enough: Callable[[], object] = lambda: None) -> None:
+    """Walk ROOT into the plan: each file with its sha256, everything refused with why.
+    `on_enough` is called once, when MIN_DOCS_FOR_POOL files have been seen."""
     limit, real = config.max_document_bytes, real_root(root)
+    seen = 0
     for item in walk(root, limit):
         if isinstance(item, Rejection):
             plan.add_rejection(item)
@@ -157,36 +172,28 @@ def _list(plan: Plan, root: Path, config: Config) -> None:
             plan.add(item, file_sha256(item.fs_path, limit, real), None)
         except Refused as err:
             plan.add(item, None, str(err))
+        seen += 1
+        if seen == MIN_DOCS_FOR_POOL:
+            on_enough()
     plan.list_unlisted()
 
 
 def _parse_and_normalise(
     plan: Plan,
     scratch: Path,
-    config: Config,
+    matchers: RunMatchers,
+    context: RunContext,
     decisions: Decisions,
-    fingerprint: str,
     incremental: bool,
     renormalise_all: bool,
-    workers: int | None,
-    executor: Executor | None,
+    runners: _Runners,
     progress: Callable[[int, int], None] | None,
     stages: dict[str, float],
-    root: bytes,
 ) -> load.RunFiles:
     """Steps 2-4 of the module docstring; returns the run's shards for the load. Workers read
-    from `root` (ROOT's real path) down."""
-    matchers = RunMatchers(config, decisions.values)
-    context = RunContext(
-        config,
-        fingerprint,
-        str(scratch),
-        decisions,
-        normalise_when_parsed=matchers.has_directory,
-        parquet=plan.parquet,
-        root=root,
-    )
-    batches = itertools.count()
+    from `context.root` (ROOT's real path) down."""
+    config, fingerprint = context.config, context.fingerprint
+    batches = runners.batches
     found = {kind: [shards.empty(scratch, kind, plan.parquet)] for kind in shards.KINDS}
     todo = plan.count(
         "SELECT 1 FROM listing l WHERE kind = 'file'"
@@ -199,24 +206,23 @@ def _parse_and_normalise(
         {"fp": fingerprint} if incremental else {},
     )
     log.info("%d documents to parse", todo)
-    with _Runners(workers, executor, lambda: next(batches)) as runners:
-        per_task = runners.per_task(todo)
-        tasks = (ParseTask(next(batches), batch) for batch in _chunks(plan.to_parse(incremental), per_task))
-        with _timed(stages, "parse"):
-            _collect(runners.run(tasks, todo, context, _counter(progress, todo)), found)
-        with _timed(stages, "decide"):
-            plan.settle(found["documents"], full=not incremental, renormalise_all=renormalise_all)
-            decide.services(plan, matchers, config, decisions)
-            clusters = decide.owner_clusters(plan, matchers, found["raw_entries"])
-            if clusters is not None and incremental and not renormalise_all:
-                plan.rewrite(decide.owner_changes(plan, matchers))
-            again = decide.to_normalise(
-                plan, found["raw_entries"], scratch, per_task, context.normalise_when_parsed, lambda: next(batches)
-            )
-        if again:
-            count = plan.count("SELECT 1 FROM renormalise")
-            with _timed(stages, "normalise"):
-                _collect(runners.run(again, count, replace(context, clusters=clusters)), found)
+    per_task = runners.per_task(todo)
+    tasks = (ParseTask(batches(), batch) for batch in _chunks(plan.to_parse(incremental), per_task))
+    with _timed(stages, "parse"):
+        _collect(runners.run(tasks, todo, context, _counter(progress, todo)), found)
+    with _timed(stages, "decide"):
+        plan.settle(found["documents"], full=not incremental, renormalise_all=renormalise_all)
+        decide.services(plan, matchers, config, decisions)
+        clusters = decide.owner_clusters(plan, matchers, found["raw_entries"])
+        if clusters is not None and incremental and not renormalise_all:
+            plan.rewrite(decide.owner_changes(plan, matchers))
+        again = decide.to_normalise(
+            plan, found["raw_entries"], scratch, per_task, context.normalise_when_parsed, batches
+        )
+    if again:
+        count = plan.count("SELECT 1 FROM renormalise")
+        with _timed(stages, "normalise"):
+            _collect(runners.run(again, count, replace(context, clusters=clusters)), found)
     with _timed(stages, "decide"):
         decide.merges(plan, decisions, found["entries"])
     return load.RunFiles(found["raw_entries"], found["entries"], found["entry_matches"], plan.parquet)
@@ -250,10 +256,10 @@ class _Runners:
     """Picks where a round of tasks runs: a given Executor, else worker processes when the round
     is big enough, else this process. The process pool is started once and kept for the run."""
 
-    def __init__(self, workers: int | None, executor: Executor | None, next_batch: Callable[[], int]) -> None:
+    def __init__(self, workers: int | None, executor: Executor | None) -> None:
         self.workers = workers or os.cpu_count() or 1
         self.executor = executor
-        self.next_batch = next_batch
+        self.batches = itertools.count().__next__  # the run's batch numbers, in the order given out
         self._pool: Any = None  # pipeline.pool.ProcessPool, once started
 
     def __enter__(self) -> _Runners:
@@ -270,15 +276,26 @@ class _Runners:
             progress: Callable[[int], None] | None = None) -> Iterator[BatchDone]:  # fmt: skip
         # Here, not at the top: the pool brings the parsers, which a night with nothing to parse
         # never loads (start-up is most of such a night).
-        from pipeline.pool import ExecutorRunner, ProcessPool, in_process
+        from pipeline.pool import ExecutorRunner, in_process
 
         if self.executor is not None:
             return ExecutorRunner(self.executor).run(tasks, context, progress)
         if documents < MIN_DOCS_FOR_POOL:
             return in_process(tasks, context, progress)
+        return self._process_pool().run(tasks, context, progress)
+
+    def prepare(self, context: RunContext) -> None:
+        """Start the worker processes now, with the run's context, ahead of the first task: they
+        load the parsers while this process is still listing the tree."""
+        if self.executor is None:
+            self._process_pool().start(context)
+
+    def _process_pool(self) -> Any:
+        from pipeline.pool import ProcessPool
+
         if self._pool is None:
-            self._pool = ProcessPool(self.workers, self.next_batch)
-        return self._pool.run(tasks, context, progress)
+            self._pool = ProcessPool(self.workers, self.batches)
+        return self._pool
 
 
 def _quiet(db: Path, summary: RunSummary, previous: str, fingerprint: str, decisions_sha: str | None) -> RunSummary:

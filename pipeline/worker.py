@@ -44,6 +44,11 @@ class Worker:
             self._matchers.set_clusters(self.context.clusters)
         return self._matchers
 
+    def warm(self) -> None:
+        """Build what every task needs (the matchers of the run's vocabularies), so a worker
+        started ahead of its first task has it ready."""
+        self.matchers.of(())
+
     def run(self, task: Task, on_document: Callable[[int], None] | None = None) -> BatchDone:
         if isinstance(task, ParseTask):
             return self.parse(task, on_document)

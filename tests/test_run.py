@@ -103,3 +103,40 @@ def test_shards_folder_keeps_the_runs_parquet_for_analysts(tmp_path: Path) -> No
     finally:
         con.close()
     assert loaded and sharded == loaded
+
+
+def test_workers_start_while_the_tree_is_listed_only_on_nights_that_parse_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A night that parses everything starts its worker processes as soon as the listing has
+    seen MIN_DOCS_FOR_POOL files (they load the parsers meanwhile); a night with nothing to parse
+    starts none. Either way the database is the one an in-process run makes."""
+    import pipeline.pool
+    import pipeline.run
+
+    started: list[int] = []  # files listed when the pool was started
+    real_start, real_add = pipeline.pool.ProcessPool.start, pipeline.run.Plan.add
+    listed = [0]
+
+    def add(self, *args, **kwargs):
+        listed[0] += 1
+        return real_add(self, *args, **kwargs)
+
+    def start(self, context):
+        started.append(listed[0])
+        return real_start(self, context)
+
+    monkeypatch.setattr(pipeline.run.Plan, "add", add)
+    monkeypatch.setattr(pipeline.pool.ProcessPool, "start", start)
+    monkeypatch.setattr(pipeline.run, "MIN_DOCS_FOR_POOL", 3)
+    files = sorted(p for p in FIXTURES.rglob("*") if p.is_file())
+    assert len(files) > 6
+    pooled, alone = tmp_path / "pooled.duckdb", tmp_path / "alone.duckdb"
+    ingest(FIXTURES, pooled, Config(), workers=2)
+    assert started == [3]  # at the third file, while the rest were still to be listed
+    ingest(FIXTURES, pooled, Config(), workers=2)  # unchanged: nothing to parse, no workers
+    assert started == [3]
+    monkeypatch.setattr(pipeline.run, "MIN_DOCS_FOR_POOL", 10_000)
+    ingest(FIXTURES, alone, Config(), workers=2)
+    assert started == [3]
+    assert entries(pooled) == entries(alone)
