@@ -187,6 +187,17 @@ def stage_times(root: Path, owners: Path | None, sample: int, seed: int) -> dict
     return figures
 
 
+def shares(night: dict[str, object], *full_runs: dict[str, object] | None) -> dict[str, float]:
+    """A night's time as a share of each full run measured: of the one-worker run (the full run
+    of the performance issue's table) and of the N-worker run."""
+    names = ("share_of_full_run_workers_1", "share_of_full_run_workers_n")
+    return {
+        name: round(float(night["seconds"]) / float(run["seconds"]), 3)  # type: ignore[arg-type]
+        for name, run in zip(names, full_runs, strict=True)
+        if run is not None
+    }
+
+
 def compile_bytecode() -> None:
     """Compile riskreg's modules to bytecode before anything is timed, as an installed package
     is (pip compiles what it installs). An editable install compiles each module at its first
@@ -266,14 +277,14 @@ def main() -> None:
             report("accuracy (full run vs truth)", score(db, truth))
         if full and "unchanged" not in skip:
             quiet = ingest(corpus, db, owners, args.workers, False)
-            quiet["share_of_full_run"] = round(float(quiet["seconds"]) / float(full["seconds"]), 3)
+            quiet.update(shares(quiet, one, many))
             report("unchanged re-run", quiet)
         if full and "changed" not in skip:
             changed = random.Random(args.seed).sample(files, max(1, len(files) // 100))
             for path in changed:
                 path.write_bytes(path.read_bytes() + b"\n\nNote: reviewed again.\n")
             night = ingest(corpus, db, owners, args.workers, False)
-            night["share_of_full_run"] = round(float(night["seconds"]) / float(full["seconds"]), 3)
+            night.update(shares(night, one, many))
             report("1% of documents changed", night)
         if "stages" not in skip:
             report("stages (one process, sample)", stage_times(corpus, owners, args.sample, args.seed))
