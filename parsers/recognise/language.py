@@ -89,19 +89,32 @@ def phrase_hits(candidates: Iterable[str], files: tuple[str, ...] = ()) -> dict[
     >>> sorted(phrase_hits(["Probabilidade", "Responsável", "Status"])["pt"])
     ['probabilidade', 'responsavel']
     """
+    hits: dict[str, set[str]] = {lang: set() for lang in lexicon_pack.available_languages(files) if lang != "en"}
+    for text in dict.fromkeys(candidates):
+        found = _remembered_hits(text, files) if len(text) <= MAX_HEADING_CHARS else _text_hits(text, files)
+        for lang, phrase in found:
+            hits[lang].add(phrase)
+    return hits
+
+
+def _text_hits(text: str, files: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(pack, phrase) of each marker phrase in one candidate text."""
     packs_of, longest = marker_index(files)
     openers = marker_openers(files)
-    hits: dict[str, set[str]] = {lang: set() for lang in lexicon_pack.available_languages(files) if lang != "en"}
-    for text in dict.fromkeys(fold(c) for c in candidates):
-        words = text.split()[:MAX_WORDS]
-        for start in range(len(words)):
-            if words[start] not in openers:
-                continue  # no marker phrase starts with this word
-            for end in range(start + 1, min(len(words), start + longest) + 1):
-                phrase = " ".join(words[start:end])
-                for lang in packs_of.get(phrase, ()):
-                    hits[lang].add(phrase)
-    return hits
+    found: list[tuple[str, str]] = []
+    words = fold(text).split()[:MAX_WORDS]
+    for start in range(len(words)):
+        if words[start] not in openers:
+            continue  # no marker phrase starts with this word
+        for end in range(start + 1, min(len(words), start + longest) + 1):
+            phrase = " ".join(words[start:end])
+            found.extend((lang, phrase) for lang in packs_of.get(phrase, ()))
+    return tuple(found)
+
+
+# `_text_hits` of short texts, remembered: documents of a template carry the same headings and
+# labels (a pure function of the text and the packs).
+_remembered_hits = lru_cache(maxsize=8192)(_text_hits)
 
 
 def label_candidates(tree: Tree) -> Iterator[str]:
