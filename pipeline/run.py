@@ -128,9 +128,10 @@ def ingest(
                     fingerprint,
                     decisions_sha,
                 )
-                # A night that parses everything starts its workers as soon as the tree is seen to
-                # be big enough for them, so they load the parsers while the rest is listed.
-                parses_all = not incremental or not same_rules
+                # A night that parses everything (the parse cache is by fingerprint) starts its
+                # workers as soon as the tree is seen to be big enough for them, so they load the
+                # parsers while the rest is listed.
+                parses_all = not incremental or previous is None or previous.fingerprint != fingerprint
                 with _timed(summary.stage_seconds, "discover"):
                     _list(plan, root, config, lambda: runners.prepare(setup()[1]) if parses_all else None)
                 summary.documents_seen = plan.count("SELECT 1 FROM listing WHERE kind IN ('file', 'refused')")
