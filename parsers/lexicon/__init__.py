@@ -57,19 +57,27 @@ LABEL_HINT_RE = re.compile(r"\b(?:\d+ \d+|h m l|l m h|1 to 5|rating|score|level)
 SLASH_RE = re.compile(r"(?<=[^\W\d_)]{2})\s*/\s*(?=[^\W\d_(]{2})")
 
 
-@lru_cache(maxsize=8192)
 def label_key(label: str) -> str:
-    """The folded form of a label used for every lookup; remembered, as the same header and
-    field labels are looked up over and over (a pure function of the text).
+    """The folded form of a label used for every lookup; remembered for labels of up to
+    MAX_REMEMBERED_TEXT characters, as the same header and field labels are looked up over and
+    over (a pure function of the text).
 
     >>> label_key("Prob."), label_key("#"), label_key("L×I"), label_key("Responsável："), label_key("Nº")
     ('prob', '#', 'l x i', 'responsavel', '#')
     """
+    return _label_key(label) if len(label) > MAX_REMEMBERED_TEXT else _remembered_label_key(label)
+
+
+def _label_key(label: str) -> str:
+    """`label_key` itself."""
     if BARE_NUMBER_HEADER_RE.match(label):
         return "#"
     if "×" in label or "*" in label:
         label = label.replace("×", " x ").replace("*", " x ")
     return fold(label)
+
+
+_remembered_label_key = lru_cache(maxsize=8192)(_label_key)
 
 
 @dataclass(frozen=True)
