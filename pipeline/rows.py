@@ -183,7 +183,8 @@ def document_row(
 
 
 def raw_entry_rows(result: DocumentResult, fingerprint: str) -> Iterator[dict[str, Any]]:
-    """`cache_entries` rows of one document's RawEntries, in document order."""
+    """`cache_entries` rows of one document's RawEntries, in document order. Maps and lists are
+    the entry's own (a mapping, a tuple): `row_encoder` writes them as JSON objects and arrays."""
     for seq, e in enumerate(result.entries):
         yield {
             "path": result.path,
@@ -193,14 +194,14 @@ def raw_entry_rows(result: DocumentResult, fingerprint: str) -> Iterator[dict[st
             "line": e.loc.line,
             "parser": e.parser,
             "kind": e.kind,
-            "fields": list(e.fields.items()),
-            "headers": list(e.headers.items()),
-            "extra": list(e.extra.items()),
+            "fields": e.fields,
+            "headers": e.headers,
+            "extra": e.extra,
             "section": e.section,
             "checked": e.checked,
-            "lines": list(e.lines),
+            "lines": e.lines,
             "confidence": e.confidence,
-            "notes": list(e.notes),
+            "notes": e.notes,
             "supplement": e.supplement,
         }
 
