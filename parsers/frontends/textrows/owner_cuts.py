@@ -22,7 +22,7 @@ MAX_OWNER_CUTS = 12
 
 
 def owner_cuts(
-    text: str, start: int, next_starts: Callable[[str, int], bool], anchored: bool, vocab: Vocabulary, spaced: bool
+    text: str, start: int, next_starts: Callable[[str, int], object], anchored: bool, vocab: Vocabulary, spaced: bool
 ) -> list[Cut]:
     """Where the owner cell starting at `start` can end, cheapest first. `next_starts` says
     where the next column can start; `anchored` when that column is a typed cell (a status, a

@@ -104,7 +104,6 @@ class RowSplitter:
         self.date_re = date_re(tuple(sorted(vocab.config.lexicon.phrases("months"))))
         self.starters = [self._starter(k) for k in range(len(self.columns))]
         self.first_chars = [self._first_chars(k) for k in range(len(self.columns))]
-        self.start_res = [self._start_re(k) for k in range(len(self.columns))]
         self.owner_column = next((k for k, c in enumerate(self.columns) if c.kind == "owner"), -1)
         # Most letters and digits columns k.. can hold together (inf: no bound).
         widths = [self._width(k) for k in range(len(self.columns))]
@@ -259,29 +258,9 @@ class RowSplitter:
                     cuts.append(Cut(end, 0.4 + (100 - score) / 10, note, 0.9))
         return [*cuts, Cut(start, 2.0, f"no {col.header} found", 0.6)]
 
-    def _starter(self, k: int) -> Callable[[str, int], bool]:
-        """A cheap test: can column k start at position q?"""
-        kind = self.columns[k].kind
-        scale, status, date, id_re = self.words.scale_re, self.words.status_re, self.date_re, self.id_re
-        if kind == "level":
-            return lambda t, q: bool(LEVEL_DIGIT_RE.match(t, q) or scale.match(t, q))
-        if kind == "score":
-            return lambda t, q: bool(SCORE_RE.match(t, q))
-        if kind == "severity":
-            return lambda t, q: bool(scale.match(t, q) or SCORE_RE.match(t, q))
-        if kind == "status":
-            return lambda t, q: bool(status.match(t, q))
-        if kind == "id":
-            return lambda t, q: bool(id_re and id_re.match(t, q))
-        if kind == "date":
-            return lambda t, q: bool(date.match(t, q))
-        # Free text or an owner next: only where the letter case or a space says a cell starts.
-        spaced = self.spaced
-        return lambda t, q: boundary_cost(t, q, spaced) <= 0.1 and not (t[q - 1].isdigit() and t[q].isdigit())
-
-    def _start_re(self, k: int) -> re.Pattern[str] | None:
-        """`_starter(k)` of a typed column as one zero-width pattern (one call instead of two),
-        matching where the column can start; None for free text and owners (by letter case)."""
+    def _starter(self, k: int) -> Callable[[str, int], object]:
+        """A cheap test, true when column k can start at position q: for a typed column one
+        zero-width pattern of what it can hold (one call, not one per pattern)."""
         words = self.words
         patterns = {
             "level": (LEVEL_DIGIT_RE, words.scale_re),
@@ -291,9 +270,11 @@ class RowSplitter:
             "id": (self.id_re,) if self.id_re else (),
             "date": (self.date_re,),
         }.get(self.columns[k].kind)
-        if patterns is None:
-            return None
-        return re.compile("(?=" + ("|".join(map(_scoped, patterns)) or "(?!)") + ")")
+        if patterns is not None:
+            return re.compile("(?=" + ("|".join(map(_scoped, patterns)) or "(?!)") + ")").match
+        # Free text or an owner next: only where the letter case or a space says a cell starts.
+        spaced = self.spaced
+        return lambda t, q: boundary_cost(t, q, spaced) <= 0.1 and not (t[q - 1].isdigit() and t[q].isdigit())
 
     def free_cuts(self, text: str, start: int, k: int, min_end: int = 0) -> Iterator[Cut]:
         """Where free text from `start` (column k) can end: wherever column k+1 can start (from
@@ -303,12 +284,8 @@ class RowSplitter:
         nxt = self.columns[k + 1]
         guessed = nxt.kind in ("text", "owner")
         note = f"{self.columns[k].header} | {nxt.header} boundary guessed from letter case" if guessed else ""
-        first, start_re = max(start + 1, min_end), self.start_res[k + 1]
-        # Of the places column k+1 may start (by their first character), those where it can.
-        starts_at = start_re.match if start_re is not None else starts
-        positions = (q for q in self._candidates(text, first, k + 1) if starts_at(text, q))
-        for q in positions:
-            if guessed and INNER_CAPITAL_END_RE.search(text, q - 2, q):
+        for q in self._candidates(text, max(start + 1, min_end), k + 1):
+            if not starts(text, q) or (guessed and INNER_CAPITAL_END_RE.search(text, q - 2, q)):
                 continue
             q_end = q
             while q_end > start and text[q_end - 1].isspace():
