@@ -148,7 +148,7 @@ class Vocabulary:
         self._parent = parent
         self._part_cache: dict[str, _PartCost | None] = {}
         self._folded: dict[str, str] = {}
-        self._may_end: dict[str, bool] = {}  # by the last word as written (`may_end_name`)
+        self._may_end: dict[str, bool] = {}  # by the last word as written (`may_end_word`)
         self._owner_cache: dict[str, tuple[str | None, str, float]] = {}
         self._cost_cache: dict[str, OwnerCost | None] = {}
 
@@ -193,18 +193,14 @@ class Vocabulary:
     def _edits(self, name: str) -> int:
         return max_edits(name, self.config.guards)
 
-    def may_end_name(self, owner: str) -> bool:
-        """Whether the last word of `owner` can end a name (see `NameEnds`): "Legal" of
-        "Legalrunbook" can, "Legalrunb" cannot.
+    def may_end_word(self, last: str) -> bool:
+        """Whether a word, the last of an owner cell as written, can end a name (see
+        `NameEnds`): "Legal" of "Legalrunbook" can, "Legalrunb" cannot. Remembered per word.
 
         >>> v = Vocabulary.of(Config(), ["Legal", "Security"])
-        >>> v.may_end_name("SRE, Legal"), v.may_end_name("Legalrunb"), v.may_end_name("Securty")
+        >>> v.may_end_word("Legal"), v.may_end_word("Legalrunb"), v.may_end_word("Securty")
         (True, False, True)
         """
-        return self.may_end_word(owner[owner.rfind(" ") + 1 :])
-
-    def may_end_word(self, last: str) -> bool:
-        """`may_end_name` of the last word alone (as written): remembered."""
         found = self._may_end.get(last)
         if found is None:
             if len(self._may_end) >= MAX_REMEMBERED:
