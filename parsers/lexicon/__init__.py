@@ -17,6 +17,7 @@ gone), so labels with accents, non-ASCII letters, full-width colons or odd case 
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Callable, Hashable, Iterable, Mapping
@@ -57,27 +58,38 @@ LABEL_HINT_RE = re.compile(r"\b(?:\d+ \d+|h m l|l m h|1 to 5|rating|score|level)
 SLASH_RE = re.compile(r"(?<=[^\W\d_)]{2})\s*/\s*(?=[^\W\d_(]{2})")
 
 
+def remembered_for_short_texts(function: Callable[..., T]) -> Callable[..., T]:
+    """A pure function of a text (its first argument) and hashable others, its answers kept for
+    texts of up to MAX_REMEMBERED_TEXT characters (the last 8,192 of them): headings and labels
+    come back in every document of a template, and a hostile document's long texts are never kept.
+
+    >>> calls = []
+    >>> twice = remembered_for_short_texts(lambda text: calls.append(text) or text * 2)
+    >>> twice("ab"), twice("ab"), twice("x" * 201) == "x" * 402, twice("x" * 201) == "x" * 402, len(calls)
+    ('abab', 'abab', True, True, 3)
+    """
+    remembered = lru_cache(maxsize=8192)(function)
+
+    @functools.wraps(function)
+    def answer(text: str, *args: Any) -> T:
+        return function(text, *args) if len(text) > MAX_REMEMBERED_TEXT else remembered(text, *args)
+
+    return answer
+
+
+@remembered_for_short_texts
 def label_key(label: str) -> str:
-    """The folded form of a label used for every lookup; remembered for labels of up to
-    MAX_REMEMBERED_TEXT characters, as the same header and field labels are looked up over and
-    over (a pure function of the text).
+    """The folded form of a label used for every lookup (remembered: the same header and field
+    labels are looked up over and over).
 
     >>> label_key("Prob."), label_key("#"), label_key("L×I"), label_key("Responsável："), label_key("Nº")
     ('prob', '#', 'l x i', 'responsavel', '#')
     """
-    return _label_key(label) if len(label) > MAX_REMEMBERED_TEXT else _remembered_label_key(label)
-
-
-def _label_key(label: str) -> str:
-    """`label_key` itself."""
     if BARE_NUMBER_HEADER_RE.match(label):
         return "#"
     if "×" in label or "*" in label:
         label = label.replace("×", " x ").replace("*", " x ")
     return fold(label)
-
-
-_remembered_label_key = lru_cache(maxsize=8192)(_label_key)
 
 
 @dataclass(frozen=True)
@@ -169,15 +181,7 @@ class Lexicon:
         >>> lex.field_of("Likelihood / Impact"), lex.field_of("Colour")
         (None, None)
         """
-        if len(label) > MAX_REMEMBERED_TEXT:
-            return self._field_of(label)
-        answers: dict[str, str | None] = self.cached("remembered:field_of", dict)
-        if label in answers:
-            return answers[label]
-        if len(answers) >= MAX_REMEMBERED:
-            answers.clear()
-        found = answers[label] = self._field_of(label)
-        return found
+        return self.remembered("field_of", label, label, lambda: self._field_of(label))
 
     def _field_of(self, label: str) -> str | None:
         key = label_key(label)
@@ -412,4 +416,5 @@ __all__ = [
     "load",
     "merged_statuses",
     "read_pack",
+    "remembered_for_short_texts",
 ]

@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from parsers import lexicon as lexicon_pack
-from parsers.lexicon import FIELDS, Lexicon
+from parsers.lexicon import FIELDS, Lexicon, remembered_for_short_texts
 from parsers.model import Heading, KeyValue, ListItem, Paragraph, Table, Tree, walk
 from pipeline.textnorm import fold
 
@@ -91,12 +91,12 @@ def phrase_hits(candidates: Iterable[str], files: tuple[str, ...] = ()) -> dict[
     """
     hits: dict[str, set[str]] = {lang: set() for lang in lexicon_pack.available_languages(files) if lang != "en"}
     for text in dict.fromkeys(candidates):
-        found = _remembered_hits(text, files) if len(text) <= MAX_HEADING_CHARS else _text_hits(text, files)
-        for lang, phrase in found:
+        for lang, phrase in _text_hits(text, files):
             hits[lang].add(phrase)
     return hits
 
 
+@remembered_for_short_texts
 def _text_hits(text: str, files: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     """(pack, phrase) of each marker phrase in one candidate text."""
     packs_of, longest = marker_index(files)
@@ -110,11 +110,6 @@ def _text_hits(text: str, files: tuple[str, ...]) -> tuple[tuple[str, str], ...]
             phrase = " ".join(words[start:end])
             found.extend((lang, phrase) for lang in packs_of.get(phrase, ()))
     return tuple(found)
-
-
-# `_text_hits` of short texts, remembered: documents of a template carry the same headings and
-# labels (a pure function of the text and the packs).
-_remembered_hits = lru_cache(maxsize=8192)(_text_hits)
 
 
 def label_candidates(tree: Tree) -> Iterator[str]:
