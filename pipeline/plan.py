@@ -38,7 +38,7 @@ from pipeline.discover import Found
 from pipeline.errors import LoadError
 from pipeline.load import DUCKDB_MEMORY, RESULTS_VIEW, apply_schema, limit_memory
 from pipeline.records import Rejection
-from pipeline.rows import json_row, read_json_sql
+from pipeline.rows import read_json_sql, row_encoder
 from pipeline.tasks import DocRef
 
 LISTING_COLUMNS = {
@@ -91,6 +91,7 @@ class Plan:
             self.con.execute(f"USE {_literal(path.stem)}")
         self._listing_file = self.folder / "listing.jsonl"
         self._listing: IO[str] | None = self._listing_file.open("w", encoding="utf-8")
+        self._listing_row = row_encoder(LISTING_COLUMNS)
         self._night_tables: set[str] = set()  # those of NIGHT_TABLES read so far
 
     def close(self) -> None:
@@ -110,7 +111,7 @@ class Plan:
 
     def _append(self, *row: Any) -> None:
         assert self._listing is not None, "the listing is closed"
-        self._listing.write(json_row(dict(zip(LISTING_COLUMNS, row, strict=True)), LISTING_COLUMNS) + "\n")
+        self._listing.write(self._listing_row(dict(zip(LISTING_COLUMNS, row, strict=True))) + "\n")
 
     def list_unlisted(self) -> None:
         """The listing into its table, a line per file as walked (never all in memory); then the
@@ -131,9 +132,10 @@ class Plan:
     def insert(self, table: str, columns: Mapping[str, str], rows: Iterable[Mapping[str, Any]]) -> None:
         """Rows from Python into a new plan table (replacing one of the same name)."""
         file = self.folder / f"{table}.jsonl"
+        encode = row_encoder(columns)
         with file.open("w", encoding="utf-8") as out:
             for row in rows:
-                out.write(json_row(row, columns) + "\n")
+                out.write(encode(row) + "\n")
         self.con.execute(f"CREATE OR REPLACE TABLE {table} AS {read_json_sql(file, columns)}")
         file.unlink()
 

@@ -269,21 +269,14 @@ def tally_rows(path: str, tally: Iterable[tuple[Match, int, str]]) -> Iterator[d
         }
 
 
-def json_row(row: Mapping[str, Any], columns: Mapping[str, str]) -> str:
-    """One row as a JSON line for `read_json_sql`: the columns in order, BLOBs as hex, dates as
-    ISO text, maps as objects (given as dicts or as (key, value) pairs).
-
-    >>> json_row({"path": "a.md", "raw": b"\\xff", "n": None}, {"path": "VARCHAR", "raw": "BLOB", "n": "BIGINT"})
-    '{"path": "a.md", "raw": "ff", "n": null}'
-    """
-    return row_encoder(columns)(row)
-
-
 def row_encoder(columns: Mapping[str, str]) -> Callable[[Mapping[str, Any]], str]:
-    """`json_row` for many rows of the same columns: what each column needs is worked out once,
-    so a row costs one copy of its values and the few conversions its columns need (a shard
-    holds tens of thousands of rows).
+    """Rows of these columns as JSON lines for `read_json_sql`: the columns in order, BLOBs as
+    hex, dates as ISO text, maps as objects (given as mappings or as (key, value) pairs). What
+    each column needs is worked out once, so a row costs one copy of its values and the few
+    conversions its columns need (a shard holds tens of thousands of rows).
 
+    >>> row_encoder({"path": "VARCHAR", "raw": "BLOB", "n": "BIGINT"})({"path": "a.md", "raw": b"\\xff", "n": None})
+    '{"path": "a.md", "raw": "ff", "n": null}'
     >>> row_encoder({"d": "DATE", "m": "MAP(VARCHAR, VARCHAR)"})({"d": None, "m": [("k", "v")]})
     '{"d": null, "m": {"k": "v"}}'
     """
@@ -307,7 +300,7 @@ def row_encoder(columns: Mapping[str, str]) -> Callable[[Mapping[str, Any]], str
 
 
 def read_json_sql(files: str | Path | list[str], columns: Mapping[str, str]) -> str:
-    """SQL reading JSON-lines files of `json_row`s with these column types (a file name, or
+    """SQL reading JSON-lines files of `row_encoder` rows with these column types (a file name, or
     `$name` for a list given as a parameter). Rows go from Python to DuckDB this way rather than
     by `executemany` (some 2,000 rows/s) or through Arrow (40 MB more per process, and pandas
     with it): DuckDB reads JSON lines in C++, at hundreds of thousands of rows/s."""
@@ -346,7 +339,6 @@ __all__ = [
     "TALLY_COLUMNS",
     "document_row",
     "entry_row",
-    "json_row",
     "raw_entry_rows",
     "read_json_sql",
     "results_of",
