@@ -259,7 +259,8 @@ def _chunks(refs: Iterable[DocRef], size: int) -> Iterator[tuple[DocRef, ...]]:
 
 class _Runners:
     """Picks where a round of tasks runs: a given Executor, else worker processes when the round
-    is big enough, else this process. The process pool is started once and kept for the run."""
+    is big enough, else this process. The process pool is started when first needed (or early,
+    `prepare`) and stopped after the parse round (`stop`); a normalise round starts a new one."""
 
     def __init__(self, workers: int | None, executor: Executor | None) -> None:
         self.workers = workers or os.cpu_count() or 1
