@@ -131,9 +131,13 @@ def test_explanation_names_every_repair_with_its_line() -> None:
 
 
 # Text a register may hold: no NUL or other C0 controls (those make a file binary).
+# Text that begins with U+FEFF is left out: encoded, that is a UTF-8 byte-order mark, which
+# decoding takes as the encoding's signature and drops (test_byte_order_marks).
 REGISTER_TEXT = st.text(
     st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r", min_codepoint=9), min_size=1
-).filter(lambda t: t.strip() and sum(1 for c in t if ord(c) < 32 and c not in "\n\t\f\v") == 0)
+).filter(
+    lambda t: t.strip() and not t.startswith("\ufeff") and sum(1 for c in t if ord(c) < 32 and c not in "\n\t\f\v") == 0
+)
 
 
 @settings(max_examples=150, deadline=None)
