@@ -23,7 +23,7 @@ search stopped early has not listed the cuts it never took.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import accumulate, compress
 from typing import TYPE_CHECKING
@@ -41,6 +41,8 @@ AMBIGUITY_MARGIN = 0.5
 MAX_READINGS = 5000
 # Steps (calls of `Search.walk`) of one row's search.
 MAX_WALKS = 2000
+# Columns whose cuts are taken as listed (`Search._taken`).
+FREE = frozenset({"text", "owner"})
 # Starts from which owner cells are priced in one row's search (each prices up to
 # `owner_cuts.MAX_OWNER_CHARS` ends against the owner vocabulary: the dearest step there is).
 MAX_OWNER_STARTS = 32
@@ -55,6 +57,9 @@ class SearchPath:
     notes: tuple[str, ...]
     confidence: float
     starts: tuple[int, ...]
+    # Each cell's place among the cuts its column listed: equal costs rank in this order, the
+    # order of a search that takes every column's cuts as listed (see `Search.walk`).
+    order: tuple[int, ...] = ()
 
 
 class Search:
@@ -105,9 +110,16 @@ class Search:
         notes: tuple[str, ...],
         confidence: float,
         starts: tuple[int, ...],
+        order: tuple[int, ...] = (),
     ) -> bool:
         """Read columns k.. from pos; False when no reading of the rest exists from there (and
-        the search was not cut short below), which is then remembered in `dead`."""
+        the search was not cut short below), which is then remembered in `dead`.
+
+        A typed cell's cuts are taken those after which the next cell can start first: "5420"
+        is read as a score of 20 before one of 2 whose "0accepted" leaves no status, so that a
+        good reading is found early and bounds the rest (the owner cells priced after "0..."
+        cost most). Which readings are kept does not depend on the order taken (a reading is
+        left out only when dearer than the best plus the margin), and `order` ranks the equal."""
         self.walks += 1
         if self.walks > MAX_WALKS or len(self.paths) >= MAX_READINGS:
             self.cut_short = True
@@ -122,12 +134,12 @@ class Search:
             cells = tuple(map(self.cell, spans))
             extra_cost, extra_notes, conf = sp.consistency(cells)
             total = cost + extra_cost
-            self.paths.append(SearchPath(cells, total, notes + extra_notes, min(confidence, conf), starts))
+            self.paths.append(SearchPath(cells, total, notes + extra_notes, min(confidence, conf), starts, order))
             self.best = min(self.best, total)
             return True
         alive = False
         owner_ends: Callable[[int], list[Cut]] = self.owner_cuts
-        for cut in sp.cuts(text, k, pos, owner_ends, self.first_end[k + 1]):
+        for place, cut in self._taken(sp.cuts(text, k, pos, owner_ends, self.first_end[k + 1]), k):
             step = cut.cost
             if self._filled[cut.end] > self._filled[pos] and 0 < cut.end < len(text) and k + 1 < len(sp.columns):
                 step += boundary_cost(text, cut.end, sp.spaced)
@@ -139,12 +151,28 @@ class Search:
                 notes + ((cut.note,) if cut.note else ()),
                 min(confidence, cut.confidence),
                 (*starts, skip_space(text, pos)),
+                (*order, place),
             )
             if self.cut_short:
                 return True
         if not alive and not self.cut_short:
             self.dead.add((k, pos))
         return alive or self.cut_short
+
+    def _taken(self, cuts: Iterable[Cut], k: int) -> Iterable[tuple[int, Cut]]:
+        """Column k's cuts with their places in its listing, in the order the search takes them:
+        a typed cell's (a short list) those after which column k+1 can start first; free text's
+        and an owner's as listed (free text's come lazily, an owner's cheapest first)."""
+        sp, text = self.splitter, self.text
+        if not isinstance(cuts, list) or len(cuts) < 2 or k + 1 >= len(sp.columns) or sp.columns[k].kind in FREE:
+            return enumerate(cuts)
+        starts, size = sp.starters[k + 1], len(text)
+
+        def next_cannot_start(placed: tuple[int, Cut]) -> bool:
+            q = skip_space(text, placed[1].end)
+            return q >= size or not starts(text, q)
+
+        return sorted(enumerate(cuts), key=next_cannot_start)
 
 
 __all__ = ["AMBIGUITY_MARGIN", "MAX_OWNER_STARTS", "MAX_READINGS", "MAX_WALKS", "Search", "SearchPath"]

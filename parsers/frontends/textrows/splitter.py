@@ -118,7 +118,7 @@ class RowSplitter:
         if not paths:
             why = "row has more ways to be cut than were tried" if search.cut_short else "row could not be cut"
             return self.unsplit(text, f"{why} into the header's columns")
-        paths.sort(key=lambda p: p.cost)
+        paths.sort(key=lambda p: (p.cost, p.order))  # equal costs as a search taking cuts as listed
         best = paths[0]
         notes, confidence = list(best.notes), best.confidence
         rival = next((p for p in paths[1:] if p.cells != best.cells), None)
