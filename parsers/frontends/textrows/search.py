@@ -143,6 +143,11 @@ class Search:
             step = cut.cost
             if self._filled[cut.end] > self._filled[pos] and 0 < cut.end < len(text) and k + 1 < len(sp.columns):
                 step += boundary_cost(text, cut.end, sp.spaced)
+            if cost + step >= self.best + AMBIGUITY_MARGIN:
+                # What walking there would find at once (the owner's dozen dearer ends, mostly):
+                # nothing, and nothing said of what could be read from there.
+                alive = True
+                continue
             alive |= self.walk(
                 k + 1,
                 cut.end,
