@@ -9,6 +9,7 @@ use, else at a case change, at a cost. Every candidate end is priced; the cheape
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 
 from parsers.frontends.textrows.cuts import Cut, boundary_cost
@@ -19,6 +20,8 @@ MAX_OWNER_CHARS = 80
 MAX_OWNER_WORDS = 8
 # Cheapest owner ends kept for the search.
 MAX_OWNER_CUTS = 12
+# A word of a row: owner ends are looked for word by word.
+TOKEN_RE = re.compile(r"\S+")
 
 
 def owner_cuts(
@@ -37,73 +40,62 @@ def owner_cuts(
         limit = semicolon  # an owner never holds one
     filled = len(text.rstrip())  # past this, nothing is left for the next cells
     edge: dict[int, float] = {}  # boundary_cost of each end that is a cut
-    count = 0  # words in text[start:end], counted as `end` moves on
-    word_start = start  # where the last word of text[start:end] starts (after its last " ")
     size = len(text)
-    may_end_word, open_joiner_end = vocab.may_end_word, words.open_joiner_end_re.search
-    # Every test below only rules an end out, so their order changes nothing read; the cheap
-    # ones that rule out most ends (inside a word) come first.
-    for end in range(start + 1, limit + 1):
-        end_char = text[end - 1]
-        if end_char.isspace():
-            if end_char == " ":
-                word_start = end
-            continue
-        if end - 1 == start or text[end - 2].isspace():
-            count += 1
-            if count > MAX_OWNER_WORDS:
+    open_joiner_end = words.open_joiner_end_re.search
+    # Every test below only rules an end out, so their order changes nothing read. Those that
+    # look at one word alone (inside it, or just after the next cell's capital) are answered
+    # per word, once (`Vocabulary.word_ends`); then what each end left needs.
+    for count, token in enumerate(TOKEN_RE.finditer(text, start)):
+        first = token.start()
+        if first >= limit or count >= MAX_OWNER_WORDS:
+            break
+        for offset in vocab.word_ends(token.group()):
+            end = first + offset
+            if end > limit:
                 break
-        if end < size and anchored and not next_starts(text, end):
-            continue  # (asked first: the cheapest test, and the one most ends fail)
-        if end_char in "+/&,(-":
-            continue
-        if end < size and end_char.islower() and text[end].islower() and not may_end_word(text[word_start:end]):
-            continue  # inside a lower-case word no known name ends with, nor nearly: "Legalrunb|ook"
-        if (
-            # just after the next cell's capital ("Security leadS|ignature"), as INNER_CAPITAL_END_RE
-            (end - 2 >= start and "a" <= text[end - 2] <= "z" and "A" <= end_char <= "Z")
-            or open_joiner_end(text, max(start, end - words.open_joiner_reach), end)
-        ):
-            continue
-        owner = text[start:end]
-        scored = vocab.owner_cost(owner)
-        if scored is None:
-            continue
-        cost, note, conf, known_end, fuzzy_end, last = scored
-        edge[end] = boundary_cost(text, end, spaced)
-        if fuzzy_end:
-            fuzzy_ends[end] = fuzzy_end
-        rest = text[end : end + 40]
-        continues_word = (owner[-1].islower() and rest[:1].islower()) or (
-            owner[-1].isupper() and rest[:1].isupper() and not rest[1:2].islower()
-        )
-        if (
-            words.joiner_re.match(rest)
-            or rest[:1] in ("+", "/", "&", ",")
-            or (continues_word and words.fragment_joiner_re.match(rest))
-        ):
-            cost += 1.5  # the owner goes on: "Lock domain lead" | " + Security...", "Engineer" | "ing + QA"
-        if (
-            rest[:1].islower()
-            and not known_end
-            and owner[-1].isalpha()
-            and vocab.fold(owner.split()[-1]) in words.role_keys
-        ):
-            cost += 0.5  # a role word that is the start of a longer word: "Engineer" | "ing"
-        if words.role_start_re.match(rest):
-            cost += 0.5  # a role word left to the mitigation: "Security" | "leadPer-vendor"
-        if end >= filled:
-            cost += 0.8  # the mitigation would be empty
-        if known_end:
-            exact_ends.append(end)
-        elif not fuzzy_end and not anchored and end < len(text) and edge[end] > 0.0 and not vocab.is_told(last):
-            # An unknown owner running into the mitigation with nothing to show where: a guess.
-            conf = min(conf, 0.6)
-            note = f"owner {owner!r} not in the owner vocabulary; where it ends is a guess"
-            guessed_ends.append(end)
-            if owner[-2:].isupper() and rest[:1].islower():
-                cost += 0.5  # "Platform SREC|ontainer": the last capital starts the next word
-        cuts.append([end, cost, note, conf])
+            if end < size and anchored and not next_starts(text, end):
+                continue
+            if open_joiner_end(text, max(start, end - words.open_joiner_reach), end):
+                continue
+            owner = text[start:end]
+            scored = vocab.owner_cost(owner)
+            if scored is None:
+                continue
+            cost, note, conf, known_end, fuzzy_end, last = scored
+            edge[end] = boundary_cost(text, end, spaced)
+            if fuzzy_end:
+                fuzzy_ends[end] = fuzzy_end
+            rest = text[end : end + 40]
+            continues_word = (owner[-1].islower() and rest[:1].islower()) or (
+                owner[-1].isupper() and rest[:1].isupper() and not rest[1:2].islower()
+            )
+            if (
+                words.joiner_re.match(rest)
+                or rest[:1] in ("+", "/", "&", ",")
+                or (continues_word and words.fragment_joiner_re.match(rest))
+            ):
+                cost += 1.5  # the owner goes on: "Lock domain lead" | " + Security...", "Engineer" | "ing + QA"
+            if (
+                rest[:1].islower()
+                and not known_end
+                and owner[-1].isalpha()
+                and vocab.fold(owner.split()[-1]) in words.role_keys
+            ):
+                cost += 0.5  # a role word that is the start of a longer word: "Engineer" | "ing"
+            if words.role_start_re.match(rest):
+                cost += 0.5  # a role word left to the mitigation: "Security" | "leadPer-vendor"
+            if end >= filled:
+                cost += 0.8  # the mitigation would be empty
+            if known_end:
+                exact_ends.append(end)
+            elif not fuzzy_end and not anchored and end < len(text) and edge[end] > 0.0 and not vocab.is_told(last):
+                # An unknown owner running into the mitigation with nothing to show where: a guess.
+                conf = min(conf, 0.6)
+                note = f"owner {owner!r} not in the owner vocabulary; where it ends is a guess"
+                guessed_ends.append(end)
+                if owner[-2:].isupper() and rest[:1].islower():
+                    cost += 0.5  # "Platform SREC|ontainer": the last capital starts the next word
+            cuts.append([end, cost, note, conf])
     if exact_ends:
         for c in cuts:
             c[1] += known_penalty(text, c[0], exact_ends, vocab)

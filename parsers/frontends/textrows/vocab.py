@@ -149,6 +149,7 @@ class Vocabulary:
         self._part_cache: dict[str, _PartCost | None] = {}
         self._folded: dict[str, str] = {}
         self._may_end: dict[str, bool] = {}  # by the last word as written (`may_end_word`)
+        self._word_ends: dict[str, tuple[int, ...]] = {}  # by the word as written (`word_ends`)
         self._owner_cache: dict[str, tuple[str | None, str, float]] = {}
         self._cost_cache: dict[str, OwnerCost | None] = {}
 
@@ -174,6 +175,7 @@ class Vocabulary:
         self._part_cache.clear()
         self._folded.clear()
         self._may_end.clear()
+        self._word_ends.clear()
         self._owner_cache.clear()
         self._cost_cache.clear()
         self.matcher = self._matcher()
@@ -207,6 +209,34 @@ class Vocabulary:
                 self._may_end.clear()
             words = fold(last).split()
             found = self._may_end[last] = bool(words) and words[-1] in self.name_ends
+        return found
+
+    def word_ends(self, word: str) -> tuple[int, ...]:
+        """Where an owner cell may end in a word of a row (no spaces), as offsets into it: not
+        after a joining symbol ("+", "/"...), not inside a lower-case word no name ends with
+        (`may_end_word`: "Legalrunb|ook"), not just after the next cell's capital ("leadS|ignature").
+        Remembered per word: the words of a table's rows come back row after row.
+
+        >>> v = Vocabulary.of(Config(), ["Legal"])
+        >>> v.word_ends("Legalrunbook"), v.word_ends("leadSignature"), v.word_ends("QA+Legal")
+        ((1, 4, 5, 6, 12), (4, 13), (1, 2, 4, 7, 8))
+        """
+        found = self._word_ends.get(word)
+        if found is None:
+            if len(self._word_ends) >= MAX_REMEMBERED:
+                self._word_ends.clear()
+            ends = []
+            last = len(word)
+            for end in range(1, last + 1):
+                char = word[end - 1]
+                if char in JOINING_SYMBOLS:
+                    continue
+                if end < last and char.islower() and word[end].islower() and not self.may_end_word(word[:end]):
+                    continue
+                if end >= 2 and "a" <= word[end - 2] <= "z" and "A" <= char <= "Z":
+                    continue  # as INNER_CAPITAL_END_RE
+                ends.append(end)
+            found = self._word_ends[word] = tuple(ends)
         return found
 
     def fold(self, text: str) -> str:
@@ -433,6 +463,9 @@ class Vocabulary:
                     words, changed = words[size:], True
         return " ".join(words)
 
+
+# Symbols an owner cell never ends on: it goes on after them ("Security +", "Ops/", "R&D (").
+JOINING_SYMBOLS = frozenset("+/&,(-")
 
 # The vocabulary of each of the last configs read with (`Vocabulary.shared`), by the config's id:
 # the config it holds keeps that id from being reused while the entry is here.
