@@ -44,6 +44,9 @@ MAX_ROW_CHARS = 3000
 
 # A rating written as one digit on the 1-5 scale ("3" of "3412").
 LEVEL_DIGIT_RE = re.compile(r"[1-5]")
+# Typed columns' start tests remembered per vocabulary (`RowSplitter._start_tests`): one per kind,
+# but one per id pattern for id columns, and id patterns are each document's.
+MAX_START_TESTS = 256
 # A score: L x I is 1-25, written with one or two digits ("12" of "3412", "6" of "236").
 SCORE_RE = re.compile(r"(?:2[0-5]|1[0-9]|[1-9])")
 
@@ -102,8 +105,9 @@ class RowSplitter:
         self.words = vocab.words
         self.spaced = spaced
         self.date_re = date_re(tuple(sorted(vocab.config.lexicon.phrases("months"))))
-        self.starters = [self._starter(k) for k in range(len(self.columns))]
-        self.first_chars = [self._first_chars(k) for k in range(len(self.columns))]
+        tests = [self._start_tests(k) for k in range(len(self.columns))]
+        self.starters = [starter for starter, _ in tests]
+        self.start_finders = [finder for _, finder in tests]
         self.owner_column = next((k for k, c in enumerate(self.columns) if c.kind == "owner"), -1)
         # Most letters and digits columns k.. can hold together (inf: no bound).
         widths = [self._width(k) for k in range(len(self.columns))]
@@ -258,9 +262,34 @@ class RowSplitter:
                     cuts.append(Cut(end, 0.4 + (100 - score) / 10, note, 0.9))
         return [*cuts, Cut(start, 2.0, f"no {col.header} found", 0.6)]
 
-    def _starter(self, k: int) -> Callable[[str, int], object]:
-        """A cheap test, true when column k can start at position q: for a typed column one
-        zero-width pattern of what it can hold (one call, not one per pattern)."""
+    def _start_tests(self, k: int) -> tuple[Callable[[str, int], object], re.Pattern[str] | None]:
+        """Where column k can start: a cheap test of one position q (`starters`), and for a
+        typed column a pattern finding every such position in one scan (`start_finders`).
+        A typed column's are one zero-width pattern of what it can hold (one call, not one per
+        pattern), remembered for the vocabulary (they depend on the kind, the id pattern and
+        the vocabulary's words only)."""
+        kind = self.columns[k].kind
+        if kind in ("text", "owner"):
+            # Free text or an owner next: only where the letter case or a space says a cell starts.
+            spaced = self.spaced
+            return (
+                lambda t, q: boundary_cost(t, q, spaced) <= 0.1 and not (t[q - 1].isdigit() and t[q].isdigit())
+            ), None
+        id_key = (self.id_re.pattern, self.id_re.flags) if self.id_re and kind == "id" else None
+        key = (kind, id_key, self.date_re.pattern if kind == "date" else None)
+        cache = self.words.start_tests
+        found = cache.get(key)
+        if found is None:
+            if len(cache) >= MAX_START_TESTS:
+                cache.clear()
+            pattern = self._start_pattern(k)
+            firsts = self._first_chars(k)  # (none for an id: its pattern is the document's)
+            finder = re.compile(pattern if firsts is None else f"(?={_scoped(firsts)}){pattern}")
+            found = cache[key] = (re.compile(pattern).match, finder)
+        return found
+
+    def _start_pattern(self, k: int) -> str | None:
+        """For a typed column, the text of one zero-width pattern of what it can hold; else None."""
         words = self.words
         patterns = {
             "level": (LEVEL_DIGIT_RE, words.scale_re),
@@ -270,11 +299,9 @@ class RowSplitter:
             "id": (self.id_re,) if self.id_re else (),
             "date": (self.date_re,),
         }.get(self.columns[k].kind)
-        if patterns is not None:
-            return re.compile("(?=" + ("|".join(map(_scoped, patterns)) or "(?!)") + ")").match
-        # Free text or an owner next: only where the letter case or a space says a cell starts.
-        spaced = self.spaced
-        return lambda t, q: boundary_cost(t, q, spaced) <= 0.1 and not (t[q - 1].isdigit() and t[q].isdigit())
+        if patterns is None:
+            return None
+        return "(?=" + ("|".join(map(_scoped, patterns)) or "(?!)") + ")"
 
     def free_cuts(self, text: str, start: int, k: int, min_end: int = 0) -> Iterator[Cut]:
         """Where free text from `start` (column k) can end: wherever column k+1 can start (from
@@ -285,7 +312,8 @@ class RowSplitter:
         guessed = nxt.kind in ("text", "owner")
         note = f"{self.columns[k].header} | {nxt.header} boundary guessed from letter case" if guessed else ""
         for q in self._candidates(text, max(start + 1, min_end), k + 1):
-            if not starts(text, q) or (guessed and INNER_CAPITAL_END_RE.search(text, q - 2, q)):
+            # (a typed cell's candidates are where it can start: `_candidates`)
+            if guessed and (not starts(text, q) or INNER_CAPITAL_END_RE.search(text, q - 2, q)):
                 continue
             q_end = q
             while q_end > start and text[q_end - 1].isspace():
@@ -298,12 +326,13 @@ class RowSplitter:
             yield Cut(q, cost, note, 0.7 if guessed else 1.0)
 
     def _candidates(self, text: str, first: int, k: int) -> Iterable[int]:
-        """Positions from `first` where column k may start: for a typed cell, only where its
-        first character can stand (a digit, a status word's first letter), found in one scan."""
-        pattern = self.first_chars[k]
-        if pattern is None:
+        """Positions from `first` where column k may start: for a typed cell, exactly those where
+        `starters[k]` holds, found in one scan in C (`start_finders`), rather than asked position
+        by position; for free text or an owner, every position (the caller asks `starters[k]`)."""
+        finder = self.start_finders[k]
+        if finder is None:
             return range(first, len(text))
-        return (m.start() for m in pattern.finditer(text, first))
+        return (m.start() for m in finder.finditer(text, first))
 
     def _width(self, k: int) -> float:
         """The most letters and digits (`str.isalnum`) a cell of column k can hold, whatever cut
@@ -313,8 +342,7 @@ class RowSplitter:
         takes the rest). Phrases are folded (letters, digits, spaces) and match letter for
         letter, with only punctuation between their words."""
         kind, last = self.columns[k].kind, k + 1 == len(self.columns)
-        scale = max((len(p) for p in self.words.scale_phrases), default=0)
-        status = max((len(p) for p in self.words.status_phrases), default=0)  # fuzzy_status among them
+        scale, status = self.words.scale_width, self.words.status_width  # fuzzy_status among the statuses
         if kind == "level":
             return max(1, scale)
         if kind == "score":

@@ -83,6 +83,22 @@ class Words:
     open_joiner_reach: int  # the longest text that pattern matches: where to search from
     connectors: frozenset[str]  # small words inside names ("Head of Security")
 
+    @functools.cached_property
+    def scale_width(self) -> int:
+        """Letters of the longest scale phrase (folded)."""
+        return max(map(len, self.scale_phrases), default=0)
+
+    @functools.cached_property
+    def status_width(self) -> int:
+        """Letters of the longest status phrase (folded), misspellings' among them."""
+        return max(map(len, self.status_phrases), default=0)
+
+    @functools.cached_property
+    def start_tests(self) -> dict[tuple, tuple]:
+        """The row splitters' tests of where a typed cell can start, by what they depend on
+        (`RowSplitter._start_tests`): built once, not for every table read."""
+        return {}
+
     @staticmethod
     def of(config: Config) -> Words:
         lexicon = config.lexicon
