@@ -76,7 +76,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 # parse: a night where nothing changed must answer in a second or two, start-up included.
 # pipeline.pool imports the worker (and with it the parsers) where a task runs: the driver of a
 # pooled run never parses, and the import would be serial time in every parallel run.
-LAZY_IMPORTS_ALLOWED = ("pipeline.cli", "pipeline.run", "pipeline.pool")
+# pipeline.review imports the database (pipeline.load, DuckDB) only where it reads one: every
+# worker process needs its Decisions, none opens a database (0.1 s and 15 MB less each).
+LAZY_IMPORTS_ALLOWED = ("pipeline.cli", "pipeline.run", "pipeline.pool", "pipeline.review")
 
 
 def module_name(path: Path) -> str:

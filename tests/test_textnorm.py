@@ -13,7 +13,8 @@ from pipeline.textnorm import fold, squash
 # Text as documents hold it: ASCII words and punctuation, the Unicode spaces scraped pages are
 # full of (no-break, em, ideographic, the file separators str.isspace counts), accents, emoji.
 TEXTS = st.text(
-    alphabet=st.sampled_from(list("aZ09 _-*:!\t\n\r\x0b\x0c\x1c\x1f\xa0\u2003\u3000\u200béÉçß🟢ı\u0301")) | st.characters(),
+    alphabet=st.sampled_from(list("aZ09 _-*:!\t\n\r\x0b\x0c\x1c\x1f\xa0\u2003\u3000\u200béÉçß🟢ı\u0301"))
+    | st.characters(),
     max_size=100,  # past fold's 64 characters remembered too
 )
 
