@@ -1,8 +1,11 @@
 """The search behind the row splitter: every reading of one row worth keeping, and its bounds.
 
-Depth first, cheapest cuts as each column lists them (`RowSplitter.cuts`); a reading is dropped
-as soon as its cost cannot come within `AMBIGUITY_MARGIN` of the best so far. Cells travel as
-spans of the text and are squashed only in a complete reading.
+Depth first, cuts as each column lists them (`RowSplitter.cuts`), but a typed cell's those after
+which the next cell can start first, so that a good reading is found early; a reading is dropped
+(a cut not even walked) as soon as its cost cannot come within `AMBIGUITY_MARGIN` of the best so
+far. Which readings are kept does not depend on the order they are found in, and readings of
+equal cost rank by each cut's place in its column's listing (`SearchPath.order`). Cells travel
+as spans of the text and are squashed only in a complete reading.
 
 Bounds that change no reading (and no order of finding them), because they leave out only what
 cannot end in one:
@@ -14,8 +17,8 @@ cannot end in one:
 
 Bounds on the work, never reached by a register row (the most any row of the test corpora,
 the real documents and the acceptance seeds takes is in brackets) and reached by hostile text:
-`MAX_WALKS` steps (273), `MAX_OWNER_STARTS` owner cells priced from different starts (12),
-`MAX_READINGS` complete readings (53). A search that reaches one stops where it is (`cut_short`)
+`MAX_WALKS` steps (107), `MAX_OWNER_STARTS` owner cells priced from different starts (12),
+`MAX_READINGS` complete readings (13). A search that reaches one stops where it is (`cut_short`)
 and the row is read from what was found, marked ambiguous. Free-text cuts come lazily, so that a
 search stopped early has not listed the cuts it never took.
 """
