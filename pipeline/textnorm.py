@@ -27,7 +27,7 @@ def fold(text: str) -> str:
 
 # Longest text `fold` remembers, and how many it remembers.
 MAX_REMEMBERED_FOLD = 64
-REMEMBERED_FOLDS = 16384
+REMEMBERED_FOLDS = 4096
 
 
 def _fold(text: str) -> str:
