@@ -402,17 +402,20 @@ def summarise(changes: Sequence[LineRepair]) -> list[Repair]:
     >>> summarise(explain_repairs("âŒ no\\nâŒ no")[1])[0]
     Repair(step='recover:undefined-bytes', count=2, line=1, detail='âŒ = E2 [9D] 8C -> ❌ (U+274C, 14 rivals)')
     """
-    steps: dict[str, Repair] = {}
+    steps: dict[str, list] = {}  # step -> [count, first line, detail of the first]
     for change in changes:
-        named = [("recover:undefined-bytes", r.describe()) for r in change.recoveries]
-        named += [
-            (s.removeprefix("riskreg:") if s.startswith("riskreg:") else f"ftfy:{s}", "")
-            for s in dict.fromkeys(change.ftfy_steps)
-        ]
-        for name, detail in named:
-            prev = steps.get(name)
-            steps[name] = replace(prev, count=prev.count + 1) if prev else Repair(name, 1, change.line, detail)
-    return list(steps.values())
+        for recovery in change.recoveries:
+            if (seen := steps.get("recover:undefined-bytes")) is not None:
+                seen[0] += 1
+            else:  # (described once: only the first is shown)
+                steps["recover:undefined-bytes"] = [1, change.line, recovery.describe()]
+        for step in dict.fromkeys(change.ftfy_steps):
+            name = step.removeprefix("riskreg:") if step.startswith("riskreg:") else f"ftfy:{step}"
+            if (seen := steps.get(name)) is not None:
+                seen[0] += 1
+            else:
+                steps[name] = [1, change.line, ""]
+    return [Repair(name, count, line, detail) for name, (count, line, detail) in steps.items()]
 
 
 def repair_text(text: str) -> tuple[str, list[Repair]]:
