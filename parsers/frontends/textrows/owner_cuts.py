@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from parsers.frontends.textrows.cuts import Cut, boundary_cost
 from parsers.frontends.textrows.vocab import Vocabulary
+from pipeline.textnorm import fold
 
 # Longest owner cell tried, in characters and words.
 MAX_OWNER_CHARS = 80
@@ -79,7 +80,7 @@ def owner_cuts(
                 rest[:1].islower()
                 and not known_end
                 and owner[-1].isalpha()
-                and vocab.fold(owner.split()[-1]) in words.role_keys
+                and fold(owner.split()[-1]) in words.role_keys
             ):
                 cost += 0.5  # a role word that is the start of a longer word: "Engineer" | "ing"
             if words.role_start_re.match(rest):

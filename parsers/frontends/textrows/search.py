@@ -44,8 +44,6 @@ AMBIGUITY_MARGIN = 0.5
 MAX_READINGS = 5000
 # Steps (calls of `Search.walk`) of one row's search.
 MAX_WALKS = 2000
-# Columns whose cuts are taken as listed (`Search._taken`).
-FREE = frozenset({"text", "owner"})
 # Starts from which owner cells are priced in one row's search (each prices up to
 # `owner_cuts.MAX_OWNER_CHARS` ends against the owner vocabulary: the dearest step there is).
 MAX_OWNER_STARTS = 32
@@ -172,7 +170,8 @@ class Search:
         a typed cell's (a short list) those after which column k+1 can start first; free text's
         and an owner's as listed (free text's come lazily, an owner's cheapest first)."""
         sp, text = self.splitter, self.text
-        if not isinstance(cuts, list) or len(cuts) < 2 or k + 1 >= len(sp.columns) or sp.columns[k].kind in FREE:
+        typed = sp.columns[k].kind not in ("text", "owner")
+        if not typed or not isinstance(cuts, list) or len(cuts) < 2 or k + 1 >= len(sp.columns):
             return enumerate(cuts)
         starts, size = sp.starters[k + 1], len(text)
 

@@ -163,7 +163,6 @@ class Vocabulary:
         self.told = frozenset(fold(t) for t in told if len(fold(t)) >= 2)
         self._parent = parent
         self._part_cache: dict[str, _PartCost | None] = {}
-        self._folded: dict[str, str] = {}
         self._may_end: dict[str, bool] = {}  # by the last word as written (`may_end_word`)
         self._word_ends: dict[str, tuple[int, ...]] = {}  # by the word as written (`word_ends`)
         self._owner_cache: dict[str, tuple[str | None, str, float]] = {}
@@ -189,7 +188,6 @@ class Vocabulary:
         """Start afresh: drop every remembered price, fold and match (each is a pure function of
         its text, so nothing read changes)."""
         self._part_cache.clear()
-        self._folded.clear()
         self._may_end.clear()
         self._word_ends.clear()
         self._owner_cache.clear()
@@ -253,13 +251,6 @@ class Vocabulary:
                     continue  # as INNER_CAPITAL_END_RE
                 ends.append(end)
             found = self._word_ends[word] = tuple(ends)
-        return found
-
-    def fold(self, text: str) -> str:
-        """`textnorm.fold`, remembered: the same names and words are folded over and over."""
-        found = self._folded.get(text)
-        if found is None:
-            found = self._folded[text] = fold(text)
         return found
 
     @staticmethod
@@ -328,7 +319,7 @@ class Vocabulary:
         """
         if "(" in name or "[" in name:
             return False
-        words = self.fold(name).split()
+        words = fold(name).split()
         if not words or words[-1] in self.name_ends:
             return False
         initials = "".join(w[0] for w in words if w not in ACRONYM_SKIP)
@@ -423,17 +414,17 @@ class Vocabulary:
         ):
             return None
         lowered = 1.0 if part[0].islower() else 0.0  # "product": a name, but one written carelessly
-        folded = self.fold(part)
+        folded = fold(part)
         ends_in_role = len(words) > 1 and self.strip_roles(folded) != folded
         # Names are capitalised words; a few lower-case ones ("Lock domain lead") are fine, a run
         # of them ("Securtyrunbook linked from the on-call") is a mitigation's prose.
         plain = self.words.role_keys | self.words.connectors
-        lower = sum(1 for w in words if w[:1].islower() and self.fold(w) not in plain)
+        lower = sum(1 for w in words if w[:1].islower() and fold(w) not in plain)
         return (0.7 if ends_in_role else 1.2) + 0.8 * len(INNER_CAPITAL_RE.findall(part)) + 0.3 * lower + lowered
 
     def is_told(self, name: str) -> bool:
         """Whether the rows agree on this owner name, role words around it or not."""
-        return bool(self.told) and any(form in self.told for form in self.role_forms(self.fold(name)))
+        return bool(self.told) and any(form in self.told for form in self.role_forms(fold(name)))
 
     def role_forms(self, key: str) -> list[str]:
         """A folded owner name and every form of it with role words taken off its ends, longest
