@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 # owner_load, risks.live, documents.updated_on, runs.entries_new/changed/retired, comments;
 # 4: the columnar parse cache (cache_documents, cache_entries), entry_matches, documents.path_bytes,
 # runs.decisions_sha256
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 # Views whose columns carry the comment of the same column of a table.
 VIEW_COMMENTS_FROM = {"risks": "entries", "checks": "entries"}
 # How long to wait for readers to let go of the database before loading.
@@ -320,6 +320,8 @@ LOAD_SQL = (
     ),
     "DELETE FROM services",
     "INSERT INTO services BY NAME SELECT * FROM plan.run_services",
+    "DELETE FROM service_steps",
+    "INSERT INTO service_steps BY NAME SELECT * FROM plan.run_service_steps",
     "DELETE FROM matches",
     """INSERT INTO matches BY NAME
     SELECT vocabulary, raw, canonical, method, first(score ORDER BY path, ordinal) AS score,

@@ -3,7 +3,8 @@
 `ProcessPool` is riskreg's own small pool rather than `concurrent.futures.ProcessPoolExecutor`,
 for what a nightly job on untrusted input needs:
 
-- a worker says which document it starts, so one that overruns its time budget in code the
+- a worker says which document it starts (in memory it shares with the driver: no message per
+  document), so one that overruns its time budget in code the
   in-worker alarm cannot interrupt (a C call) is killed, its document rejected, the rest of its
   batch given to a fresh worker, and the run goes on;
 - a worker that dies (killed, out of memory, a crash in an extension) costs its document, not
@@ -21,6 +22,8 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
+import gc
 import importlib.abc
 import multiprocessing
 import os
@@ -35,6 +38,7 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as wait_for
+from typing import Any
 
 from pipeline import shards
 from pipeline.errors import RiskregError
@@ -47,6 +51,13 @@ from pipeline.tasks import BatchDone, ParseTask, RunContext, Task
 PR_SET_PDEATHSIG = 1
 # How often a worker checks that its parent lives, where PR_SET_PDEATHSIG is not available.
 PARENT_POLL_SECONDS = 1.0
+# A worker's young-object collection threshold (CPython's default: 700 allocations). Parsing
+# makes and drops millions of small objects, few of them in cycles, while the caches of distinct
+# values only grow: collecting every 700 allocations cost some 3% of a worker's time for nothing
+# freed. (The caches built by `Worker.warm` are moved out of the collector's sight, gc.freeze.)
+WORKER_GC_THRESHOLD = 20_000
+# How long the driver waits for the lock of a worker's shared (document, started) pair.
+SHARED_LOCK_SECONDS = 1.0
 # Beyond its budget, how long a document may run before its worker is killed (the in-worker
 # alarm stops Python code at the budget; this is for code it cannot interrupt).
 KILL_GRACE_SECONDS = 5.0
@@ -83,14 +94,16 @@ class _WithoutPandas(importlib.abc.MetaPathFinder):
         return None
 
 
-def _worker_main(conn: Connection, parent_pid: int) -> None:
-    """A worker process: tasks in, BatchDone out, until told to stop or the parent is gone."""
+def _worker_main(conn: Connection, parent_pid: int, reading: Any) -> None:
+    """A worker process: tasks in, BatchDone out, until told to stop or the parent is gone.
+    `reading`: the slot's shared (document, started) pair, `_Slot.reading`."""
     die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
     # pyarrow imports pandas, when installed, at its first conversion of Python values (to see
     # whether they are pandas objects): 50 MB and a second per worker, for nothing a worker
     # does. A worker process is ours alone: pandas is made unimportable in it.
     sys.meta_path.insert(0, _WithoutPandas())
+    gc.set_threshold(WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
     from pipeline.worker import Worker
 
     worker: Worker | None = None
@@ -105,15 +118,22 @@ def _worker_main(conn: Connection, parent_pid: int) -> None:
         if what == "context":
             worker = Worker(payload)
             worker.warm()
+            gc.freeze()  # the parsers and the run's matchers live as long as the process
             continue
         task = payload
         try:
             assert worker is not None, "a task before the run's context"
-            done = worker.run(task, lambda k, batch=task.batch: conn.send(("start", batch, k)))
+            done = worker.run(task, functools.partial(_started, reading))
         except Exception:  # noqa: BLE001 - reported to the driver, which stops the run with it
             conn.send(("failed", task.batch, traceback.format_exc(limit=12)))
         else:
             conn.send(("done", task.batch, done))
+
+
+def _started(reading: Any, document: int) -> None:
+    """Tell the driver, through the slot's shared memory, that this worker starts a document."""
+    with reading.get_lock():
+        reading[0], reading[1] = document, time.monotonic()
 
 
 def in_process(tasks: Iterable[Task], context: RunContext, progress: Progress | None = None) -> Iterator[BatchDone]:
@@ -132,9 +152,34 @@ def in_process(tasks: Iterable[Task], context: RunContext, progress: Progress | 
 class _Slot:
     process: multiprocessing.process.BaseProcess
     conn: Connection
+    # Shared with the worker: (index in the task of the document being read, or -1; when it
+    # started, time.monotonic, which is one clock for every process of the machine). Read when
+    # the driver checks budgets, rather than a message per document waking it 2,000 times a run.
+    reading: Any
     task: Task | None = None
-    document: int = -1  # index in the task of the document being read
-    since: float = 0.0
+
+    def document(self) -> tuple[int, float]:
+        """(index in the task of the document being read, or -1; when it started)."""
+        with self._locked():
+            return int(self.reading[0]), self.reading[1]
+
+    def assign(self, task: Task | None) -> None:
+        """Give the worker a task (None: it finished one); no document of it is being read yet."""
+        with self._locked():
+            self.reading[0] = -1
+        self.task = task
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        # A worker killed while it held the lock (for a microsecond, in `_started`) never gives
+        # it back: the driver then reads without it rather than wait for ever.
+        lock = self.reading.get_lock()
+        held = lock.acquire(timeout=SHARED_LOCK_SECONDS)
+        try:
+            yield
+        finally:
+            if held:
+                lock.release()
 
 
 class ProcessPool:
@@ -155,10 +200,13 @@ class ProcessPool:
 
     def _start(self) -> _Slot:
         ours, theirs = self._mp.Pipe()
-        process = self._mp.Process(target=_worker_main, args=(theirs, os.getpid()), name="riskreg-worker", daemon=True)
+        reading = self._mp.Array("d", (-1.0, 0.0))
+        process = self._mp.Process(
+            target=_worker_main, args=(theirs, os.getpid(), reading), name="riskreg-worker", daemon=True
+        )
         process.start()
         theirs.close()
-        slot = _Slot(process, ours)
+        slot = _Slot(process, ours, reading)
         if self._context is not None:
             ours.send(("context", self._context))
         return slot
@@ -182,7 +230,7 @@ class ProcessPool:
                 task = retry.popleft() if retry else next(pending, None)
                 if task is None:
                     break
-                slot.task, slot.document, slot.since = task, -1, time.monotonic()
+                slot.assign(task)
                 slot.conn.send(("task", task))
             busy = [s for s in self._slots if s.task is not None]
             if not busy:
@@ -192,8 +240,9 @@ class ProcessPool:
                 if slot.conn in ready or slot.process.sentinel in ready:
                     yield from self._receive(slot, retry, progress)
             now = time.monotonic()
-            for slot in [s for s in self._slots if s.task is not None and s.document >= 0]:
-                if now - slot.since > hard_limit:
+            for slot in [s for s in self._slots if s.task is not None]:
+                document, since = slot.document()
+                if document >= 0 and now - since > hard_limit:
                     slot.process.kill()
                     yield from self._lost(slot, retry, "parse", _over_hard_budget(context, hard_limit))
 
@@ -217,15 +266,13 @@ class ProcessPool:
                 code = slot.process.exitcode
                 yield from self._lost(slot, retry, "parse", f"the worker process reading it died (exit {code})")
                 return
-            if what == "start":
-                slot.document, slot.since = payload, time.monotonic()
-            elif what == "done":
-                slot.task = None
+            if what == "done":
+                slot.assign(None)
                 if progress:
                     progress(payload.documents)
                 yield payload
             else:
-                slot.task = None
+                slot.assign(None)
                 raise RunFailed(f"batch {batch} failed in a worker:\n{payload}")
 
     def _lost(self, slot: _Slot, retry: deque[Task], stage: str, reason: str) -> Iterator[BatchDone]:
@@ -235,9 +282,9 @@ class ProcessPool:
         self._slots.remove(slot)
         slot.conn.close()
         slot.process.join(5)
-        if not isinstance(task, ParseTask) or slot.document < 0:
+        k = slot.document()[0]
+        if not isinstance(task, ParseTask) or k < 0:
             raise RunFailed(f"a worker process died running batch {getattr(task, 'batch', '?')}: {reason}")
-        k = slot.document
         ref = task.docs[k]
         rest = task.docs[:k] + task.docs[k + 1 :]
         if rest:

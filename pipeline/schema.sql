@@ -399,6 +399,28 @@ COMMENT ON COLUMN cache_entries.confidence IS 'Parser confidence 0-1.';
 COMMENT ON COLUMN cache_entries.notes IS 'Parser notes.';
 COMMENT ON COLUMN cache_entries.supplement IS 'A row completing an entry of the same id elsewhere.';
 
+CREATE TABLE IF NOT EXISTS service_steps (
+    position         INTEGER NOT NULL,
+    key              VARCHAR NOT NULL,
+    root             VARCHAR NOT NULL,
+    method           VARCHAR NOT NULL,
+    score            DOUBLE,
+    runner_up        VARCHAR,
+    runner_up_score  DOUBLE,
+    needs_review     BOOLEAN,
+    fingerprint      VARCHAR NOT NULL
+);
+COMMENT ON TABLE service_steps IS 'Internal: the latest run''s service clustering, a step per service key in the order placed; the next run decides again only the keys placed differently.';
+COMMENT ON COLUMN service_steps.position IS 'Order in which the key was placed (most documents first, then by key).';
+COMMENT ON COLUMN service_steps.key IS 'Clustering key of written service names (services.key).';
+COMMENT ON COLUMN service_steps.root IS 'Key of the cluster it joined (itself for a new one).';
+COMMENT ON COLUMN service_steps.method IS 'key (a cluster of its own) or fuzzy (joined a similar key).';
+COMMENT ON COLUMN service_steps.score IS 'Similarity 0-100 to the key it joined.';
+COMMENT ON COLUMN service_steps.runner_up IS 'Best other cluster, as a root key.';
+COMMENT ON COLUMN service_steps.runner_up_score IS 'Its similarity 0-100.';
+COMMENT ON COLUMN service_steps.needs_review IS 'A near miss left apart: shown by riskreg review.';
+COMMENT ON COLUMN service_steps.fingerprint IS 'Configuration and code fingerprint the steps were taken with (others are not reused).';
+
 CREATE TABLE IF NOT EXISTS entry_matches (
     path             VARCHAR NOT NULL,
     ordinal          INTEGER NOT NULL,

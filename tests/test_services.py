@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline import services
 from pipeline.config import Config
-from pipeline.matching import Guards
-from pipeline.services import canonical_services, display_form, service_of_document, type_word_set
+from pipeline.matching import Guards, rank
+from pipeline.services import (
+    ServiceNames,
+    canonical_services,
+    cluster_services,
+    display_form,
+    service_of_document,
+    type_word_set,
+)
 
 TYPE_WORDS = type_word_set(Config().service_type_words)
 GENERIC = frozenset(Config().service_generic_folders)
@@ -109,3 +117,69 @@ def test_a_decision_renames_a_service() -> None:
     )
     assert result.of_path == {"a.md": "Lock Integration Service"}
     assert result.matches[0].method == "decision"
+
+
+# Written service names with typos, slugs and numbered siblings: enough keys for clustering to
+# join some, keep some apart and flag near misses.
+NIGHT_NAMES = {
+    "Payments Ledger": 5,
+    "payments-ledger": 2,
+    "Payments Ledgr": 1,
+    "Billing Gateway": 4,
+    "Biling Gateway": 1,
+    "Search 2": 3,
+    "Search": 3,
+    "Lock Integration Service": 2,
+    "lock-integration-service": 2,
+    "Lock Integraton": 1,
+    "Consent Registry": 1,
+    "Consent Registries": 1,
+    "Inventory Sync": 2,
+}
+
+
+def _cluster(counts: dict[str, int], known: tuple = ()) -> ServiceNames:
+    first = {name: f"{name}.md" for name in counts}
+    return cluster_services(counts, first, TYPE_WORDS, Guards(), None, known)
+
+
+def _decided(names: ServiceNames) -> tuple:
+    return names.canonical_of, names.matches, names.aliases, names.steps
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {},  # an unchanged night: every step is taken as it was
+        {"Inventory Synk": 1},  # a new name, placed last
+        {"Billing Gateway": 9},  # a count that moves a key to the front: every step decided again
+        {"Payments Ledgr": 0, "Consent Registry": 3},  # a name gone, a count up
+    ],
+)
+def test_clustering_with_the_last_nights_steps_decides_as_clustering_afresh(change: dict[str, int]) -> None:
+    """Each step depends only on the keys placed before it, so taking the steps of the keys
+    placed as last night gives what clustering from nothing gives, whatever changed."""
+    last_night = _cluster(NIGHT_NAMES)
+    tonight = {name: n for name, n in {**NIGHT_NAMES, **change}.items() if n}
+    assert _decided(_cluster(tonight, tuple(last_night.steps))) == _decided(_cluster(tonight))
+
+
+def test_clustering_compares_only_the_keys_placed_differently(monkeypatch: pytest.MonkeyPatch) -> None:
+    last_night = _cluster(NIGHT_NAMES)
+    compared: list[str] = []
+
+    def counted_rank(key: str, *args: object) -> list:
+        compared.append(key)
+        return rank(key, *args)
+
+    monkeypatch.setattr(services, "rank", counted_rank)
+    _cluster(NIGHT_NAMES, tuple(last_night.steps))
+    assert compared == []  # nothing changed: nothing compared
+    _cluster({**NIGHT_NAMES, "Zonal Router": 1}, tuple(last_night.steps))
+    assert compared == ["zonal router"]  # only the new key, placed last (fewest documents, then by key)
+    compared.clear()
+    _cluster({**NIGHT_NAMES, "Inventory Synk": 1}, tuple(last_night.steps))
+    assert compared == ["inventory synk", "lock integraton", "payments ledgr"]  # and the keys after it
+    compared.clear()
+    _cluster(NIGHT_NAMES, ())
+    assert len(compared) == len(last_night.steps) - 1  # afresh: every key but the first
