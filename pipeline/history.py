@@ -152,7 +152,8 @@ def record_versions(
 ) -> None:
     """Close the versions this run no longer sees as they were, and add the new ones.
 
-    `staged` names a registered relation with this run's `entries` rows. Call inside the run's
+    `staged` names a registered relation with this run's `entries` rows (with `touched` given,
+    only their `entry_key` is read: it may hold the keys alone). Call inside the run's
     transaction, before `entries` is replaced (a database made before history existed is seeded
     from it first, so its next run lists only real changes). Writes O(changes) rows.
 
@@ -227,7 +228,8 @@ def entry_changes(con: duckdb.DuckDBPyConnection, run_id: str) -> list[EntryChan
 def preview(con: duckdb.DuckDBPyConnection, staged: str, touched: str | None = None) -> list[EntryChange]:
     """What loading `staged` (this run's entries rows) would change, against the current `entries`:
     the same answer the `changes` view gives after the load, computed without writing. `touched`:
-    as for `record_versions` (the other rows of `staged` are rows of `entries` as they are)."""
+    as for `record_versions` (the other rows of `staged` are rows of `entries` as they are, and
+    only their keys are read)."""
     compared = touched or staged
     diff = field_changes_sql("c", "n")
     rows = con.execute(f"""

@@ -260,28 +260,32 @@ SELECT n.* REPLACE (d.service AS service, t.duplicate_of AS duplicate_of), $run 
 FROM night_entries n JOIN run_documents d ON d.path = n.source_path AND d.rewrite
 LEFT JOIN plan.merge_targets t ON t.entry_key = n.entry_key
 """
-# The run's entries as the load will leave them, before `entries` is touched: the rows kept (their
-# service and merge re-mapped) and the new ones. History compares it with the current versions. It
-# is a table, not a view: each statement that reads it then makes one join that can spill, rather
-# than a pipeline of joins over every entry whose hash tables all stay in memory at once.
-STAGED_SQL = """
-SELECT e.* REPLACE (d.service AS service, t.duplicate_of AS duplicate_of)
+# The run's entries as the load will leave them, by key (and kind, for a dry run's counts): the
+# rows of `entries` it keeps and the new ones. History retires the versions not among them. Keys
+# only: every kept row is a row of `entries` as it is, or one of `touched`; a copy of every row
+# (543,000 at 50,000 documents) cost a third of a second a night to compare the few that differ.
+STAGED_KEYS_SQL = """
+SELECT e.entry_key, e.kind
+FROM entries e JOIN run_documents d ON d.path = e.source_path AND NOT d.rewrite AND d.status IN ('parsed', 'stale')
+UNION ALL
+SELECT entry_key, kind FROM new_entries
+"""
+# The kept rows of `entries` whose service or merge the run re-maps, with their new values. A
+# table: each statement that reads it then makes one join that can spill.
+KEPT_CHANGES_SQL = """
+SELECT e.entry_key, d.service, t.duplicate_of
 FROM entries e JOIN run_documents d ON d.path = e.source_path AND NOT d.rewrite AND d.status IN ('parsed', 'stale')
 LEFT JOIN plan.merge_targets t ON t.entry_key = e.entry_key
+WHERE e.service IS DISTINCT FROM d.service OR e.duplicate_of IS DISTINCT FROM t.duplicate_of
+"""
+# The run's rows that can differ from what `entries` holds: the entries written again and the
+# kept ones re-mapped. Every other row the run keeps is a row of `entries` as it is, so history
+# and a dry run compare only these (`history.record_versions`).
+TOUCHED_SQL = """
+SELECT e.* REPLACE (k.service AS service, k.duplicate_of AS duplicate_of)
+FROM entries e JOIN kept_changes k USING (entry_key)
 UNION ALL BY NAME
 SELECT * FROM new_entries
-"""
-# The rows of `entries` whose service or merge the run re-maps, as `staged` has them.
-KEPT_CHANGES_SQL = """
-SELECT s.entry_key, s.service, s.duplicate_of FROM staged s JOIN entries e USING (entry_key)
-WHERE e.service IS DISTINCT FROM s.service OR e.duplicate_of IS DISTINCT FROM s.duplicate_of
-"""
-# The rows of `staged` that can differ from what `entries` holds: the entries written again and
-# the re-mapped ones. Every other row of `staged` is a row of `entries` as it is, so history and a
-# dry run compare only these (`history.record_versions`).
-TOUCHED_SQL = """
-SELECT s.* FROM staged s
-WHERE s.entry_key IN (SELECT entry_key FROM new_entries UNION ALL SELECT entry_key FROM kept_changes)
 """
 # A row of `documents` per document of the run and its result (`RESULTS_VIEW`), those of tonight's
 # parses and those of the parse cache in a statement each: one join apiece.
@@ -360,7 +364,7 @@ SELECT c.* FROM plan.tonight t JOIN cache_documents c
 
 def _stage(con: duckdb.DuckDBPyConnection, plan_file: Path, files: RunFiles, run_id: str, fingerprint: str) -> None:
     """Attach the plan and stage the run: the views `results` and `tonight_results`; the tables
-    of the night's shards (`NIGHT_TABLES`), `run_documents`, `new_entries`, `staged`,
+    of the night's shards (`NIGHT_TABLES`), `run_documents`, `new_entries`, `staged_keys`,
     `kept_changes` and `touched`.
 
     What does not fit in DuckDB's memory limit spills into the run's scratch folder (beside the
@@ -378,7 +382,7 @@ def _stage(con: duckdb.DuckDBPyConnection, plan_file: Path, files: RunFiles, run
         )
     con.execute(f"CREATE OR REPLACE TEMP TABLE run_documents AS {RUN_DOCUMENTS_SQL}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE new_entries AS {NEW_ENTRIES_SQL}", {"run": run_id})
-    con.execute(f"CREATE OR REPLACE TEMP TABLE staged AS {STAGED_SQL}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE staged_keys AS {STAGED_KEYS_SQL}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE kept_changes AS {KEPT_CHANGES_SQL}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE touched AS {TOUCHED_SQL}")
 
@@ -386,7 +390,7 @@ def _stage(con: duckdb.DuckDBPyConnection, plan_file: Path, files: RunFiles, run
 def _unstage(con: duckdb.DuckDBPyConnection) -> None:
     for name in ("results", "tonight_results"):
         con.execute(f"DROP VIEW IF EXISTS {name}")
-    for name in (*NIGHT_TABLES.values(), "run_documents", "new_entries", "staged", "kept_changes", "touched"):
+    for name in (*NIGHT_TABLES.values(), "run_documents", "new_entries", "staged_keys", "kept_changes", "touched"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     con.execute("DETACH DATABASE IF EXISTS plan")
 
@@ -405,7 +409,7 @@ def write_run(
         con.execute("BEGIN TRANSACTION")
         try:
             _stage(con, plan_file, files, summary.run_id, fingerprint)
-            history.record_versions(con, "staged", summary.run_id, history.previous_run(con), "touched")
+            history.record_versions(con, "staged_keys", summary.run_id, history.previous_run(con), "touched")
             changes = history.change_counts(con, summary.run_id)
             for sql in LOAD_SQL:
                 con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
@@ -479,10 +483,11 @@ def preview_run(db: Path, plan_file: Path, files: RunFiles, summary: RunSummary,
     try:
         _stage(con, plan_file, files, summary.run_id, fingerprint)
         summary.dry_run = True
-        summary.preview = preview(con, "staged", "touched")
+        summary.preview = preview(con, "staged_keys", "touched")
         summary.changes = history.counted(summary.preview)
         entries, risks, checks = con.execute(
-            "SELECT count(*), count(*) FILTER (WHERE kind = 'risk'), count(*) FILTER (WHERE kind = 'check') FROM staged"
+            "SELECT count(*), count(*) FILTER (WHERE kind = 'risk'), count(*) FILTER (WHERE kind = 'check') "
+            "FROM staged_keys"
         ).fetchone()  # type: ignore[misc]
         summary.entries = entries
         summary.entries_by_kind = {k: n for k, n in (("risk", risks), ("check", checks)) if n}
@@ -516,8 +521,8 @@ def preview_run(db: Path, plan_file: Path, files: RunFiles, summary: RunSummary,
 
 
 def preview(con: duckdb.DuckDBPyConnection, staged: str, touched: str | None = None) -> list[EntryChange]:
-    """What writing this run's entries (`staged`, a relation; `touched`, the rows of it that can
-    differ from `entries`) would add, change and retire."""
+    """What writing this run's entries (`staged`, a relation of their keys; `touched`, the rows
+    that can differ from `entries`) would add, change and retire."""
     try:
         return history.preview(con, staged, touched)
     except duckdb.Error as err:

@@ -18,7 +18,8 @@ from pipeline.run import ingest
 from tests.history_scenario import BILLING
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-INTERNAL_TABLES = {"cache_documents", "cache_entries", "entry_matches", "service_steps", "schema_info"}  # mentioned, not for analysts
+# Mentioned, not for analysts.
+INTERNAL_TABLES = {"cache_documents", "cache_entries", "entry_matches", "service_steps", "schema_info"}
 
 
 def schema(tmp_path: Path) -> dict[str, list[str]]:
