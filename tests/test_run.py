@@ -140,3 +140,37 @@ def test_workers_start_while_the_tree_is_listed_only_on_nights_that_parse_it(
     ingest(FIXTURES, alone, Config(), workers=2)
     assert started == [3]
     assert entries(pooled) == entries(alone)
+
+
+def test_a_night_takes_the_service_clustering_of_the_keys_placed_as_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run keeps its service clustering's steps (`service_steps`); a night whose services are
+    placed as before compares none of them again, and its tables are those of a full run."""
+    import shutil
+
+    from pipeline import services
+
+    tree, db, fresh = tmp_path / "tree", tmp_path / "n.duckdb", tmp_path / "f.duckdb"
+    shutil.copytree(FIXTURES, tree)
+    ingest(tree, db, Config(), workers=1)
+    with duckdb.connect(str(db), read_only=True) as con:
+        (steps,) = con.execute("SELECT count(*) FROM service_steps").fetchone()
+        (keys,) = con.execute("SELECT count(DISTINCT key) FROM services").fetchone()
+    assert steps == keys > 1
+    edited = next(p for p in sorted(tree.rglob("*.md")))
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n\nReviewed again.\n", encoding="utf-8")
+    compared: list[str] = []
+    real_rank = services.rank
+    monkeypatch.setattr(services, "rank", lambda key, *a: compared.append(key) or real_rank(key, *a))
+    summary = ingest(tree, db, Config(), workers=1)
+    assert summary.documents_reused == summary.documents_seen - 1  # the edited document was parsed again
+    assert compared == []
+    monkeypatch.setattr(services, "rank", real_rank)
+    ingest(tree, fresh, Config(), workers=1)
+    for table in ("services", "matches", "service_steps"):
+        with duckdb.connect(str(db), read_only=True) as a, duckdb.connect(str(fresh), read_only=True) as b:
+            assert a.sql(f"SELECT * FROM {table} ORDER BY ALL").fetchall() == (
+                b.sql(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
+            ), table
+    assert entries(db) == entries(fresh)
