@@ -250,8 +250,10 @@ NIGHT_TABLES = {"entries": "night_entries", "raw_entries": "night_raw", "entry_m
 SPILL_FOLDER = "spill"
 # Each document of the run (`plan.run_docs`) with its service as the run maps it: the one table
 # the entries and documents join with, rather than the joins behind `results` and the service map.
+# `kept`: a document whose rows in `entries` (and `entry_matches`) stay as they are, bar a new
+# service or merge: one read tonight or kept from last night, and not written again.
 RUN_DOCUMENTS_SQL = """
-SELECT d.*, s.service
+SELECT d.*, NOT d.rewrite AND d.status IN ('parsed', 'stale') AS kept, s.service
 FROM plan.run_docs d LEFT JOIN results r USING (path) LEFT JOIN plan.service_map s ON s.written = r.service_written
 """
 # The entries the night writes again, with their service and merge.
@@ -266,7 +268,7 @@ LEFT JOIN plan.merge_targets t ON t.entry_key = n.entry_key
 # (543,000 at 50,000 documents) cost a third of a second a night to compare the few that differ.
 STAGED_KEYS_SQL = """
 SELECT e.entry_key, e.kind
-FROM entries e JOIN run_documents d ON d.path = e.source_path AND NOT d.rewrite AND d.status IN ('parsed', 'stale')
+FROM entries e JOIN run_documents d ON d.path = e.source_path AND d.kept
 UNION ALL
 SELECT entry_key, kind FROM new_entries
 """
@@ -274,7 +276,7 @@ SELECT entry_key, kind FROM new_entries
 # table: each statement that reads it then makes one join that can spill.
 KEPT_CHANGES_SQL = """
 SELECT e.entry_key, d.service, t.duplicate_of
-FROM entries e JOIN run_documents d ON d.path = e.source_path AND NOT d.rewrite AND d.status IN ('parsed', 'stale')
+FROM entries e JOIN run_documents d ON d.path = e.source_path AND d.kept
 LEFT JOIN plan.merge_targets t ON t.entry_key = e.entry_key
 WHERE e.service IS DISTINCT FROM d.service OR e.duplicate_of IS DISTINCT FROM t.duplicate_of
 """
@@ -306,13 +308,11 @@ LOAD_SQL = (
     "INSERT INTO cache_entries BY NAME SELECT e.* FROM night_raw e "
     "SEMI JOIN plan.fresh f ON f.path = e.path AND f.sha256 = e.sha256 AND f.cacheable",
     # entries: the kept rows stay (service and merge re-mapped where they changed), the rest go
-    "DELETE FROM entries WHERE source_path NOT IN "
-    "(SELECT path FROM plan.run_docs WHERE NOT rewrite AND status IN ('parsed', 'stale'))",
+    "DELETE FROM entries WHERE source_path NOT IN (SELECT path FROM run_documents WHERE kept)",
     "UPDATE entries SET service = k.service, duplicate_of = k.duplicate_of FROM kept_changes k "
     "WHERE entries.entry_key = k.entry_key",
     "INSERT INTO entries BY NAME SELECT * FROM new_entries",
-    "DELETE FROM entry_matches WHERE path NOT IN "
-    "(SELECT path FROM plan.run_docs WHERE NOT rewrite AND status IN ('parsed', 'stale'))",
+    "DELETE FROM entry_matches WHERE path NOT IN (SELECT path FROM run_documents WHERE kept)",
     "INSERT INTO entry_matches BY NAME SELECT m.* FROM night_tallies m "
     "SEMI JOIN plan.run_docs d ON d.path = m.path AND d.rewrite",
     # documents, services, matches, skipped: written whole (one row per document or distinct value)
@@ -494,8 +494,7 @@ def preview_run(db: Path, plan_file: Path, files: RunFiles, summary: RunSummary,
         (summary.review_items,) = con.execute(
             """SELECT count(*) FILTER (WHERE needs_review) FROM (
                 SELECT vocabulary, raw, canonical, method, bool_or(needs_review) AS needs_review FROM (
-                    SELECT m.* FROM entry_matches m SEMI JOIN plan.run_docs d
-                        ON d.path = m.path AND NOT d.rewrite AND d.status IN ('parsed', 'stale')
+                    SELECT m.* FROM entry_matches m SEMI JOIN run_documents d ON d.path = m.path AND d.kept
                     UNION ALL BY NAME
                     SELECT m.* FROM night_tallies m SEMI JOIN plan.run_docs d ON d.path = m.path AND d.rewrite
                 ) GROUP BY ALL
