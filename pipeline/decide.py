@@ -31,16 +31,14 @@ from pipeline.vocabularies import RunMatchers
 
 SERVICE_COLUMNS = {"service": "VARCHAR", "alias": "VARCHAR", "key": "VARCHAR", "documents": "INTEGER"}
 # The steps of the run's service clustering (`services.ClusterStep`), kept for the next night
-# (the `service_steps` table), which then decides only the keys placed differently.
+# (the `service_steps` table), which then decides only the keys placed differently: a step's key,
+# its root and these fields of how it was placed (a Match).
+STEP_HOW = ("method", "score", "runner_up", "runner_up_score", "needs_review")
 STEP_COLUMNS = {
     "position": "INTEGER",
     "key": "VARCHAR",
     "root": "VARCHAR",
-    "method": "VARCHAR",
-    "score": "DOUBLE",
-    "runner_up": "VARCHAR",
-    "runner_up_score": "DOUBLE",
-    "needs_review": "BOOLEAN",
+    **{name: MATCH_COLUMNS[name] for name in STEP_HOW},
     "fingerprint": "VARCHAR",
 }
 # The owner cells of the run's documents (per document, with their count) and each document's
@@ -92,15 +90,15 @@ def known_steps(plan: Plan) -> list[ClusterStep]:
     """The last run's service clustering steps, when made with this configuration and code."""
     try:
         rows = plan.con.execute(
-            "SELECT key, root, method, score, runner_up, runner_up_score, needs_review FROM prev.service_steps "
-            "WHERE fingerprint = $fp ORDER BY position",
+            f"SELECT key, root, {', '.join(STEP_HOW)} FROM prev.service_steps WHERE fingerprint = $fp "
+            "ORDER BY position",
             {"fp": plan.fingerprint},
         ).fetchall()
     except duckdb.CatalogException:  # a dry run over a database of an older schema (not upgraded)
         return []
     return [
-        ClusterStep(key, root, Match("service", key, None, method, score, runner_up, runner_up_score, needs_review))
-        for key, root, method, score, runner_up, runner_up_score, needs_review in rows
+        ClusterStep(key, root, Match("service", key, None, **dict(zip(STEP_HOW, how, strict=True))))
+        for key, root, *how in rows
     ]
 
 
