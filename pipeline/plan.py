@@ -90,7 +90,7 @@ class Plan:
             apply_schema(self.con)
             self.con.execute(f"USE {_literal(path.stem)}")
         self._listing_file = self.folder / "listing.jsonl"
-        self._listing: IO[str] | None = self._listing_file.open("w", encoding="utf-8")
+        self._listing: IO[bytes] | None = self._listing_file.open("wb")
         self._listing_row = row_encoder(LISTING_COLUMNS)
         self._night_tables: set[str] = set()  # those of NIGHT_TABLES read so far
 
@@ -111,7 +111,7 @@ class Plan:
 
     def _append(self, *row: Any) -> None:
         assert self._listing is not None, "the listing is closed"
-        self._listing.write(self._listing_row(dict(zip(LISTING_COLUMNS, row, strict=True))) + "\n")
+        self._listing.write(self._listing_row(dict(zip(LISTING_COLUMNS, row, strict=True))))
 
     def list_unlisted(self) -> None:
         """The listing into its table, a line per file as walked (never all in memory); then the
@@ -133,9 +133,8 @@ class Plan:
         """Rows from Python into a new plan table (replacing one of the same name)."""
         file = self.folder / f"{table}.jsonl"
         encode = row_encoder(columns)
-        with file.open("w", encoding="utf-8") as out:
-            for row in rows:
-                out.write(encode(row) + "\n")
+        with file.open("wb") as out:
+            out.writelines(map(encode, rows))
         self.con.execute(f"CREATE OR REPLACE TABLE {table} AS {read_json_sql(file, columns)}")
         file.unlink()
 

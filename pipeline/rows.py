@@ -23,12 +23,15 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from pipeline.dates import date_in_languages
 from pipeline.records import DocumentResult, Entry, Match, RawEntry, Rejection, Repair, Skipped, SourceLoc
 
-# One encoder for every row: `json.dumps` with options builds a new one per call, which costs
-# more than encoding a row. No circular check: rows are flat dicts made here.
-_JSON_ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+# Rows are encoded by orjson (in Rust), not `json`: a worker writes every row of every document
+# it reads, and `json`'s encoder took 5% of a worker's time (0.37 s of 6.8 s over the 2,000
+# corpus; orjson 0.07 s). UTF-8 as written, one line per row.
+_JSON_LINE = orjson.OPT_APPEND_NEWLINE
 
 _TEXT_MAP = "MAP(VARCHAR, VARCHAR)"
 
@@ -269,21 +272,21 @@ def tally_rows(path: str, tally: Iterable[tuple[Match, int, str]]) -> Iterator[d
         }
 
 
-def row_encoder(columns: Mapping[str, str]) -> Callable[[Mapping[str, Any]], str]:
-    """Rows of these columns as JSON lines for `read_json_sql`: the columns in order, BLOBs as
-    hex, dates as ISO text, maps as objects (given as mappings or as (key, value) pairs). What
-    each column needs is worked out once, so a row costs one copy of its values and the few
-    conversions its columns need (a shard holds tens of thousands of rows).
+def row_encoder(columns: Mapping[str, str]) -> Callable[[Mapping[str, Any]], bytes]:
+    """Rows of these columns as JSON lines (UTF-8 bytes, the newline included) for `read_json_sql`:
+    the columns in order, BLOBs as hex, dates as ISO text, maps as objects (given as mappings or
+    as (key, value) pairs). What each column needs is worked out once, so a row costs one copy of
+    its values and the few conversions its columns need (a shard holds tens of thousands of rows).
 
     >>> row_encoder({"path": "VARCHAR", "raw": "BLOB", "n": "BIGINT"})({"path": "a.md", "raw": b"\\xff", "n": None})
-    '{"path": "a.md", "raw": "ff", "n": null}'
+    b'{"path":"a.md","raw":"ff","n":null}\\n'
     >>> row_encoder({"d": "DATE", "m": "MAP(VARCHAR, VARCHAR)"})({"d": None, "m": [("k", "v")]})
-    '{"d": null, "m": {"k": "v"}}'
+    b'{"d":null,"m":{"k":"v"}}\\n'
     """
     names = tuple(columns)
     converted = tuple((name, kind) for name, kind in columns.items() if kind in ("BLOB", "DATE", _TEXT_MAP))
 
-    def encode(row: Mapping[str, Any]) -> str:
+    def encode(row: Mapping[str, Any]) -> bytes:
         out = {name: row[name] for name in names}
         for name, kind in converted:
             value = out[name]
@@ -294,7 +297,7 @@ def row_encoder(columns: Mapping[str, str]) -> Callable[[Mapping[str, Any]], str
                     out[name] = value.isoformat()
                 elif not isinstance(value, dict):
                     out[name] = dict(value)
-        return _JSON_ENCODE(out)
+        return orjson.dumps(out, option=_JSON_LINE)
 
     return encode
 

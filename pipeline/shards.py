@@ -50,9 +50,8 @@ def write(
     partial = path + ".partial"
     columns = KINDS[kind]
     encode = row_encoder(columns)
-    with open(partial, "w", encoding="utf-8") as out:
-        for row in rows:
-            out.write(encode(row) + "\n")
+    with open(partial, "wb") as out:
+        out.writelines(map(encode, rows))
     os.replace(partial, path)
     return to_parquet(path, columns) if parquet else path
 
