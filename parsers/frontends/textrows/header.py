@@ -21,6 +21,8 @@ from parsers.lexicon import RATING_FIELDS, Lexicon, label_key
 
 ColumnKind = Literal["id", "text", "level", "score", "severity", "status", "owner", "date"]
 
+# Kinds of cell without a pattern of their own (`Column.typed`).
+UNTYPED_KINDS = frozenset({"text", "owner"})
 # Kind of cell each canonical field holds; a column with no field is free text (or dates).
 KIND_OF_FIELD: dict[str, ColumnKind] = {
     "entry_id": "id",
@@ -63,6 +65,13 @@ class Column:
     header: str
     field: str | None
     kind: ColumnKind
+
+    @property
+    def typed(self) -> bool:
+        """Whether a cell of this column has a pattern of its own (an id, a rating, a status, a
+        date) that says where it starts and ends; free text and owner names have none, so where
+        they end is read from what follows them."""
+        return self.kind not in UNTYPED_KINDS
 
 
 def header_tokens(line: str) -> list[str]:
@@ -271,6 +280,7 @@ def cell_header(lines: Sequence[str], start: int, lexicon: Lexicon) -> tuple[Col
 
 
 __all__ = [
+    "UNTYPED_KINDS",
     "Column",
     "ColumnKind",
     "cell_header",

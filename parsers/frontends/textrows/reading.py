@@ -127,7 +127,7 @@ def _merged_record(columns: Sequence[Column], row: FoundRow, splitter: RowSplitt
     for j in range(len(columns)):
         joined = cell_text(row.sep.join(row.split[j : j + extra + 1]))
         cells = (*texts[:j], joined, *texts[j + extra + 1 :])
-        if columns[j].kind in ("text", "owner") and all(splitter.fits(k, c) for k, c in enumerate(cells)):
+        if not columns[j].typed and all(splitter.fits(k, c) for k, c in enumerate(cells)):
             fitting.append((j, cells))
     if len(fitting) != 1:
         return None

@@ -92,7 +92,7 @@ class Search:
                 return []
             sp = self.splitter
             k = sp.owner_column
-            anchored = sp.columns[k + 1].kind not in ("text", "owner")
+            anchored = sp.columns[k + 1].typed
             self.owners[start] = owner_cuts(self.text, start, sp.starters[k + 1], anchored, sp.vocab, sp.spaced)
         return self.owners[start]
 
@@ -170,7 +170,7 @@ class Search:
         a typed cell's (a short list) those after which column k+1 can start first; free text's
         and an owner's as listed (free text's come lazily, an owner's cheapest first)."""
         sp, text = self.splitter, self.text
-        typed = sp.columns[k].kind not in ("text", "owner")
+        typed = sp.columns[k].typed
         if not typed or not isinstance(cuts, list) or len(cuts) < 2 or k + 1 >= len(sp.columns):
             return enumerate(cuts)
         starts, size = sp.starters[k + 1], len(text)

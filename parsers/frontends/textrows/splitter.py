@@ -165,7 +165,7 @@ class RowSplitter:
         (True, True, False, True, False)
         """
         kind = self.columns[k].kind
-        if not cell or kind in ("text", "owner"):
+        if not cell or not self.columns[k].typed:
             return True
         pattern = {
             "level": (LEVEL_DIGIT_RE, self.words.scale_re),
@@ -269,7 +269,7 @@ class RowSplitter:
         pattern), remembered for the vocabulary (they depend on the kind, the id pattern and
         the vocabulary's words only)."""
         kind = self.columns[k].kind
-        if kind in ("text", "owner"):
+        if not self.columns[k].typed:
             # Free text or an owner next: only where the letter case or a space says a cell starts.
             spaced = self.spaced
             return (
@@ -309,7 +309,7 @@ class RowSplitter:
         looked at the whole row for each cut it took."""
         starts = self.starters[k + 1]
         nxt = self.columns[k + 1]
-        guessed = nxt.kind in ("text", "owner")
+        guessed = not nxt.typed
         note = f"{self.columns[k].header} | {nxt.header} boundary guessed from letter case" if guessed else ""
         for q in self._candidates(text, max(start + 1, min_end), k + 1):
             # (a typed cell's candidates are where it can start: `_candidates`)
