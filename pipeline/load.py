@@ -151,24 +151,20 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def upgrade(db: str | Path) -> None:
-    """Bring an existing database's schema up to date (briefly taking the write lock), so that
-    a run can read it read-only while it parses."""
-    db = Path(db)
-    if not db.exists():
-        return
+def schema_version(con: duckdb.DuckDBPyConnection, database: str) -> str | None:
+    """The schema version a database attached to `con` as `database` records; None when it
+    records none (a database of the first riskreg versions, or not riskreg's)."""
     try:
-        con = duckdb.connect(str(db), read_only=True)
-        try:
-            row = con.execute("SELECT value FROM schema_info WHERE key = 'schema_version'").fetchone()
-        finally:
-            con.close()
+        row = con.execute(f"SELECT value FROM {database}.schema_info WHERE key = 'schema_version'").fetchone()
     except duckdb.CatalogException:
-        row = None
-    except duckdb.Error as err:
-        raise LoadError(f"cannot open database: {err}", str(db)) from err
-    if row is None or row[0] != SCHEMA_VERSION:
-        connect(db, wait=LOCK_WAIT_SECONDS).close()
+        return None
+    return row[0] if row else None
+
+
+def upgrade(db: str | Path) -> None:
+    """Bring a database's schema up to date (briefly taking the write lock), so that a run can
+    read it read-only while it parses (the run's plan asks when, `Plan`)."""
+    connect(db, wait=LOCK_WAIT_SECONDS).close()
 
 
 def _sql_literal(text: str) -> str:
@@ -539,6 +535,7 @@ __all__ = [
     "preview",
     "preview_run",
     "read_summary",
+    "schema_version",
     "upgrade",
     "write_quiet_run",
     "write_run",

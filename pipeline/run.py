@@ -105,12 +105,11 @@ def ingest(
     decisions = read_decisions(decisions_file)
     decisions_sha = hashlib.sha256(decisions_file.read_bytes()).hexdigest() if decisions_file.exists() else None
     with _writer_lock(db, dry_run), _scratch(db, run_id, dry_run, shard_dir) as scratch:
-        if not dry_run:
-            load.upgrade(db)
         # Parquet shards for a cluster's workers (which have Arrow loaded anyway) and for analysts;
         # JSON lines for this machine's worker processes, which then need neither Arrow nor DuckDB.
         with _planning(run_id):
-            plan = Plan(scratch / "plan.duckdb", db, fingerprint, parquet=executor is not None or shard_dir is not None)
+            plan = Plan(scratch / "plan.duckdb", db, fingerprint, parquet=executor is not None or shard_dir is not None,
+                        upgrade_schema=not dry_run)  # fmt: skip
 
         @functools.cache
         def setup() -> tuple[RunMatchers, RunContext]:

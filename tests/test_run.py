@@ -174,3 +174,35 @@ def test_a_night_takes_the_service_clustering_of_the_keys_placed_as_before(
                 b.sql(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
             ), table
     assert entries(db) == entries(fresh)
+
+
+def test_a_database_of_an_older_schema_is_upgraded_by_the_next_ingest(tmp_path: Path) -> None:
+    """A database an older riskreg wrote (here: schema version 4, without `service_steps`) gains
+    what it lacks before the run reads it, keeps its parse cache, and holds what a fresh run's
+    holds; a dry run over it writes nothing, the upgrade included. (`service_steps` stays empty
+    until a night clusters the services again: it only saves comparing them.)"""
+    import hashlib
+
+    from pipeline import load
+
+    db, fresh = tmp_path / "old.duckdb", tmp_path / "fresh.duckdb"
+    ingest(FIXTURES, db, Config(), workers=1)
+    with duckdb.connect(str(db)) as con:
+        con.execute("DROP TABLE service_steps")
+        con.execute("UPDATE schema_info SET value = '4' WHERE key = 'schema_version'")
+    digest = hashlib.sha256(db.read_bytes()).hexdigest()
+    ingest(FIXTURES, db, Config(), workers=1, dry_run=True)
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == digest
+    summary = ingest(FIXTURES, db, Config(), workers=1)
+    assert summary.documents_reused == summary.documents_seen  # the parse cache survives the upgrade
+    ingest(FIXTURES, fresh, Config(), workers=1)
+    with duckdb.connect(str(db), read_only=True) as a, duckdb.connect(str(fresh), read_only=True) as b:
+        assert a.execute("SELECT value FROM schema_info WHERE key = 'schema_version'").fetchall() == [
+            (load.SCHEMA_VERSION,)
+        ]
+        assert a.execute("SELECT count(*) FROM service_steps").fetchall() == [(0,)]
+        for table, ignored in (("services", ""), ("matches", ""), ("documents", " EXCLUDE (run_id)")):
+            assert a.sql(f"SELECT *{ignored} FROM {table} ORDER BY ALL").fetchall() == (
+                b.sql(f"SELECT *{ignored} FROM {table} ORDER BY ALL").fetchall()
+            ), table
+    assert entries(db) == entries(fresh)
