@@ -122,11 +122,21 @@ def connect_for_preview(db: str | Path) -> duckdb.DuckDBPyConnection:
 def schema_is_current(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the database was last set up by this schema and this riskreg: then applying the
     schema again would change nothing (and costs a quarter of a second, most of a quiet night)."""
-    try:
-        rows = dict(con.execute("SELECT key, value FROM schema_info").fetchall())
-    except duckdb.CatalogException:
-        return False
+    rows = recorded_schema(con)
     return rows.get("schema_version") == SCHEMA_VERSION and rows.get("riskreg_version") == __version__
+
+
+def recorded_schema(con: duckdb.DuckDBPyConnection, database: str | None = None) -> dict[str, str]:
+    """What a database records of the schema and riskreg that set it up (`schema_info`: key ->
+    value), {} when it records nothing (a database of the first riskreg versions, or not
+    riskreg's); `database`: its name when attached to `con`, else `con`'s own. (Not named
+    `schema_info`: when the table is missing, DuckDB's replacement scan takes a Python name of
+    the caller's that matches it for the table, and fails on a function.)"""
+    table = f"{database}.schema_info" if database else "schema_info"
+    try:
+        return dict(con.execute(f"SELECT key, value FROM {table}").fetchall())
+    except duckdb.CatalogException:
+        return {}
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -149,16 +159,6 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
         "INSERT OR REPLACE INTO schema_info VALUES ('schema_version', ?), ('riskreg_version', ?)",
         [SCHEMA_VERSION, __version__],
     )
-
-
-def schema_version(con: duckdb.DuckDBPyConnection, database: str) -> str | None:
-    """The schema version a database attached to `con` as `database` records; None when it
-    records none (a database of the first riskreg versions, or not riskreg's)."""
-    try:
-        row = con.execute(f"SELECT value FROM {database}.schema_info WHERE key = 'schema_version'").fetchone()
-    except duckdb.CatalogException:
-        return None
-    return row[0] if row else None
 
 
 def upgrade(db: str | Path) -> None:
@@ -535,7 +535,7 @@ __all__ = [
     "preview",
     "preview_run",
     "read_summary",
-    "schema_version",
+    "recorded_schema",
     "upgrade",
     "write_quiet_run",
     "write_run",

@@ -42,7 +42,7 @@ from pipeline.load import (
     SCHEMA_VERSION,
     apply_schema,
     limit_memory,
-    schema_version,
+    recorded_schema,
     upgrade,
 )
 from pipeline.records import Rejection
@@ -96,7 +96,7 @@ class Plan:
         self.folder = path.parent
         if db.exists():
             self._attach(db)
-            if upgrade_schema and schema_version(self.con, "prev") != SCHEMA_VERSION:
+            if upgrade_schema and recorded_schema(self.con, "prev").get("schema_version") != SCHEMA_VERSION:
                 # Asked of the plan's own attachment rather than by opening the database once
                 # more before it (a fifth of a quiet night's 0.1 s of database work).
                 self.con.execute("DETACH prev")

@@ -4,9 +4,9 @@
 for what a nightly job on untrusted input needs:
 
 - a worker says which document it starts (in memory it shares with the driver: no message per
-  document), so one that overruns its time budget in code the
-  in-worker alarm cannot interrupt (a C call) is killed, its document rejected, the rest of its
-  batch given to a fresh worker, and the run goes on;
+  document), so one that overruns its time budget in code the in-worker alarm cannot interrupt
+  (a C call) is killed, its document rejected, the rest of its batch given to a fresh worker,
+  and the run goes on;
 - a worker that dies (killed, out of memory, a crash in an extension) costs its document, not
   the run;
 - workers die with the driver: PR_SET_PDEATHSIG on Linux, and a thread watching the parent
