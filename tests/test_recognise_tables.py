@@ -71,6 +71,17 @@ def test_rank_column_is_not_a_severity() -> None:
     assert verdict(table(("ID", "Risk", "Impact", "Priority"), *rated), CTX).fields[3] == "severity"
 
 
+def test_a_severity_multiplied_into_the_score_is_the_impact() -> None:
+    text = (FIXTURES / "hazard_log_probability_severity.md").read_text()
+    entries = process_document("hazards.md", text.encode(), Config()).entries
+    ratings = ("likelihood", "impact", "severity")
+    rated = {e.fields["entry_id"]: tuple(e.fields.get(f) for f in ratings) for e in entries}
+    assert rated["TI-01"] == ("4", "3", None)
+    assert rated["TI-02"] == ("2", "5", None)
+    # Beside a likelihood alone (no score it is a factor of), a severity stays the severity.
+    assert rated["DQ-1"] == ("Low", None, "Medium")
+
+
 def test_matrix_and_legend_are_legends() -> None:
     matrix = table(("Impact \\ Likelihood", "Low", "Medium", "High"), ("High", "Medium", "High", "Critical"))
     assert verdict(matrix, CTX).kind == "legend"

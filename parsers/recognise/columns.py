@@ -112,7 +112,38 @@ def column_fields(table: Table, ctx: Context) -> list[str | None]:
         else:
             numbers = [int(m["n"]) for v in values if (m := NUMBER_CELL_RE.match(v))]
             fields[col] = "score" if numbers and max(numbers) > 5 else "severity"
-    return _drop_repeats(fields, table.header)
+    fields = _drop_repeats(fields, table.header)
+    if (factor := _severity_factor(table, fields)) is not None:
+        fields[factor] = "impact"
+    return fields
+
+
+def _severity_factor(table: Table, fields: Sequence[str | None]) -> int | None:
+    """The severity column of a table that multiplies it into its score, which makes it the
+    impact ("Probability | Severity | Score" over "4 | 3 | 12", as the sections' "Likelihood: 4,
+    Severity: 4, Overall: 16"): a likelihood, a severity and a score column, no impact column, and
+    the score the product of the two in at least 80% of the rows where all three are numbers.
+    None otherwise: a severity beside a likelihood alone is a severity.
+
+    >>> from parsers.model import Row
+    >>> rows = (Row(3, ("H1", "4", "3", "12")), Row(4, ("H2", "2", "5 (Major)", "10")))
+    >>> t = Table(line=1, end=4, header=("ID", "Probability", "Severity", "Score"), rows=rows)
+    >>> _severity_factor(t, ["entry_id", "likelihood", "severity", "score"])
+    2
+    >>> _severity_factor(t, ["entry_id", "likelihood", "severity", None]) is None
+    True
+    """
+    if "impact" in fields or not {"likelihood", "severity", "score"} <= set(fields):
+        return None
+    cols = [fields.index(f) for f in ("likelihood", "severity", "score")]
+    products = rated = 0
+    for row in table.rows:
+        found = [NUMBER_CELL_RE.match(row.cells[c]) if c < len(row.cells) else None for c in cols]
+        if all(found):
+            likelihood, severity, score = (int(m["n"]) for m in found)
+            rated += 1
+            products += likelihood * severity == score
+    return cols[1] if rated and products >= 0.8 * rated else None
 
 
 def column_values(table: Table, col: int, ctx: Context) -> list[str]:
