@@ -22,9 +22,11 @@ only: spans are filled, line breaks inside a cell (`<br>`, a wrapped grid cell) 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
+
+from parsers.lexicon import label_key
 
 # A task box as written: ticked (`[x]`, ☑, checked input, Confluence "complete"), unticked
 # (`[ ]`, ☐), or unknown (a box whose state the copy lost: a scraped page). None on a
@@ -87,6 +89,32 @@ class Table(Block):
     # How the cells were found, for `riskreg explain`: "pipe", "html", "grid", "aligned",
     # "run-together", "one-per-line", "csv", "tsv", "wiki", "asciidoc"...
     layout: str = ""
+
+
+def column_labels(header_rows: Sequence[Sequence[str]]) -> tuple[str, ...]:
+    """One label per column from one or more header rows (spans already expanded).
+
+    The lowest label names the column ("Likelihood" under a "Rating" group); when that label
+    is already taken by a column to its left, the group's words come first, so the two
+    columns stay apart ("Residual L" after "L").
+    >>> column_labels([["ID", "Inherent", "Inherent", "Residual", "Residual"], ["ID", "L", "I", "L", "I"]])
+    ('ID', 'L', 'I', 'Residual L', 'Residual I')
+    """
+    width = max((len(r) for r in header_rows), default=0)
+    labels: list[str] = []
+    taken: set[str] = set()
+    for col in range(width):
+        parts: list[str] = []
+        for row in header_rows:
+            text = row[col] if col < len(row) else ""
+            if text and (not parts or parts[-1] != text):
+                parts.append(text)
+        label = parts[-1] if parts else ""
+        if label and label_key(label) in taken and len(parts) > 1:
+            label = " ".join(parts)
+        taken.add(label_key(label))
+        labels.append(label)
+    return tuple(labels)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -82,6 +82,32 @@ def test_a_severity_multiplied_into_the_score_is_the_impact() -> None:
     assert rated["DQ-1"] == ("Low", None, "Medium")
 
 
+def test_a_group_header_row_over_a_row_of_labels_is_read_as_one_header() -> None:
+    text = (FIXTURES / "grouped_header_pipe_table.md").read_text()
+    entries = process_document("robots.md", text.encode(), Config()).entries
+    assert [(e.fields["entry_id"], e.fields["likelihood"], e.fields["impact"]) for e in entries] == [
+        ("W1", "4", "4"),
+        ("W2", "2", "5"),
+        ("W3", "2", "5"),
+    ]
+    assert entries[0].fields["owner"] == "Floor Ops"
+    assert entries[0].extra == {"Residual Likelihood": "2", "Residual Impact": "3"}
+    assert entries[0].loc.line == 8  # the row's own line, the row of labels not an entry
+
+
+def test_a_card_table_with_an_empty_corner_is_one_risk_per_column() -> None:
+    text = (FIXTURES / "risk_cards_blank_corner.md").read_text()
+    entries = process_document("cards.md", text.encode(), Config()).entries
+    read = [(e.fields.get("entry_id"), e.fields["title"], e.fields["impact"]) for e in entries]
+    assert read == [
+        (None, "Cache poisoning via Vary header", "High"),
+        (None, "Origin shield overload", "High"),
+        (None, "TLS cert expiry on POPs", "Critical"),
+        ("NET-1", "Anycast route leak", "Critical"),  # ids over the columns are the risks' ids
+        ("NET-2", "DDoS scrubbing saturated", "High"),
+    ]
+
+
 def test_matrix_and_legend_are_legends() -> None:
     matrix = table(("Impact \\ Likelihood", "Low", "Medium", "High"), ("High", "Medium", "High", "Critical"))
     assert verdict(matrix, CTX).kind == "legend"

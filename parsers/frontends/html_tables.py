@@ -20,8 +20,7 @@ from lxml import etree
 from parsers.frontends.html_elements import hidden
 from parsers.frontends.html_source import Lines
 from parsers.frontends.html_text import cell_text
-from parsers.lexicon import label_key
-from parsers.model import Row, Table
+from parsers.model import Row, Table, column_labels
 from pipeline.errors import ParseError
 from pipeline.textnorm import squash
 
@@ -99,32 +98,6 @@ def expand_spans(rows: Sequence[Sequence[Cell]]) -> list[list[str]]:
             col += width
         grid.append([taken.get(c, "") for c in range(max(taken) + 1)] if taken else [])
     return grid
-
-
-def column_labels(header_rows: Sequence[Sequence[str]]) -> tuple[str, ...]:
-    """One label per column from one or more header rows (spans already expanded).
-
-    The lowest label names the column ("Likelihood" under a "Rating" group); when that label
-    is already taken by a column to its left, the group's words come first, so the two
-    columns stay apart ("Residual L" after "L").
-    >>> column_labels([["ID", "Inherent", "Inherent", "Residual", "Residual"], ["ID", "L", "I", "L", "I"]])
-    ('ID', 'L', 'I', 'Residual L', 'Residual I')
-    """
-    width = max((len(r) for r in header_rows), default=0)
-    labels: list[str] = []
-    taken: set[str] = set()
-    for col in range(width):
-        parts: list[str] = []
-        for row in header_rows:
-            text = row[col] if col < len(row) else ""
-            if text and (not parts or parts[-1] != text):
-                parts.append(text)
-        label = parts[-1] if parts else ""
-        if label and label_key(label) in taken and len(parts) > 1:
-            label = " ".join(parts)
-        taken.add(label_key(label))
-        labels.append(label)
-    return tuple(labels)
 
 
 @dataclass(frozen=True, slots=True)

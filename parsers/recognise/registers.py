@@ -27,8 +27,9 @@ SCORE_AND_BAND_RE = re.compile(r"^\s*(?:\d{1,2}\s*[x×*]\s*\d{1,2}\s*=\s*)?\d{1,
 
 
 def register_entries(table: Table, verdict: Verdict, ctx: Context, *, supplement: bool = False) -> list[RawEntry]:
-    """One RawEntry per row of a table the verdict calls a register (or a card, turned)."""
-    source = verdict.transposed or table
+    """One RawEntry per row of a table the verdict calls a register (or a card, turned; or the rows
+    under a grouped header)."""
+    source = verdict.reading or table
     fields = list(verdict.fields)
     pairs = rating_pairs(source, fields, ctx)
     for col in pairs:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from parsers.lexicon import DESCRIBING_FIELDS, RATING_FIELDS, label_key
-from parsers.model import Row, Table
+from parsers.model import Row, Table, column_labels
 from parsers.recognise.check_tables import CheckColumns, check_columns
 from parsers.recognise.columns import column_fields, field_of_header, present, rating_pairs
 from parsers.recognise.common import Context, looks_like_id, nearest_section, section_name
@@ -66,7 +66,9 @@ class Verdict:
     reason: str
     fields: tuple[str | None, ...] = ()
     check: CheckColumns | None = None
-    transposed: Table | None = field(default=None, repr=False)  # a card's table turned a row per entry
+    # The table as its rows are read, when that is not as written: a card turned a row per entry,
+    # or a grouped header merged with the row of labels under it.
+    reading: Table | None = field(default=None, repr=False)
 
 
 class Verdicts:
@@ -114,10 +116,14 @@ def verdict(table: Table, ctx: Context) -> Verdict:
     reason = _register_problem(table, [*fields, *paired], ctx)
     if reason is None:
         return Verdict("register", "register", fields)
+    if (regrouped := _under_group_header(table)) is not None:
+        inner = verdict(regrouped, ctx)
+        if inner.kind == "register":
+            return Verdict("register", "register under a grouped header", inner.fields, reading=regrouped)
     if (card := transposed(table, ctx)) is not None:
         if len(table.header) == 2:
             return Verdict("fields", "labelled fields", fields)
-        return Verdict("card", "one risk per column", tuple(column_fields(card, ctx)), transposed=card)
+        return Verdict("card", "one risk per column", tuple(column_fields(card, ctx)), reading=card)
     if len(table.rows) == 1 and named & RATING_FIELDS and not named & {"title", "entry_id"}:
         return Verdict("fields", "one row of ratings", fields)
     if _label_column(table, ctx):
@@ -240,6 +246,38 @@ def _rates(table: Table, ctx: Context) -> bool:
     return any(field_of_header(label, ctx) in RATING_FIELDS for label in labels)
 
 
+def _under_group_header(table: Table) -> Table | None:
+    """A table whose header row only groups columns ("|  |  | Inherent |  | Residual |  |") over a
+    first row of labels ("ID | Risk | Likelihood | Impact | Likelihood | Impact"), as a pipe
+    table writes a two-row header: the two merged as an HTML table's header rows are (a group
+    runs right until the next one), the first row taken off; None for any other table.
+
+    >>> t = Table(line=1, end=4, header=("", "Inherent", "", "Residual", ""),
+    ...           rows=(Row(3, ("ID", "L", "I", "L", "I")), Row(4, ("R1", "4", "3", "2", "3"))))
+    >>> merged = _under_group_header(t)
+    >>> merged.header, [r.cells for r in merged.rows]
+    (('ID', 'L', 'I', 'Residual L', 'Residual I'), [('R1', '4', '3', '2', '3')])
+    """
+    header = table.header
+    if len(table.rows) < 2 or all(header) or not any(header):
+        return None
+    labels = table.rows[0].cells
+    if len(labels) != len(header) or not all(cell.strip() for cell in labels):
+        return None
+    groups: list[str] = []
+    for cell in header:
+        groups.append(cell or (groups[-1] if groups else ""))
+    return Table(
+        line=table.line,
+        end=table.end,
+        header=column_labels([groups, labels]),
+        rows=table.rows[1:],
+        path=table.path,
+        caption=table.caption,
+        layout=table.layout,
+    )
+
+
 def transposed(table: Table, ctx: Context) -> Table | None:
     """A table of labels down its first column ("Risk", "Likelihood", "Owner"), one column of
     values per entry (a risk card), turned into a table with one row per value column; None
@@ -252,12 +290,19 @@ def transposed(table: Table, ctx: Context) -> Table | None:
     >>> flipped = transposed(card, Context("x.html", "html"))
     >>> flipped.header, [r.cells for r in flipped.rows]
     (('ID', 'Risk', 'Impact', 'Owner'), [('VP-3', 'Key leak', 'High', 'SRE')])
+    >>> rows = (Row(4, ("Risk", "Key leak", "DNS")), Row(5, ("Impact", "High", "Low")), Row(6, ("Owner", "SRE", "Net")))
+    >>> flipped = transposed(Table(line=3, end=6, header=("", "R1", "R2"), rows=rows), Context("x.md", "md"))
+    >>> flipped.header, [r.cells for r in flipped.rows]
+    (('ID', 'Risk', 'Impact', 'Owner'), [('R1', 'Key leak', 'High', 'SRE'), ('R2', 'DNS', 'Low', 'Net')])
     """
     grid = [(table.line, table.header), *((r.line, r.cells) for r in table.rows)]
-    if len(grid) < 3 or any(len(cells) < 2 or not cells[0] for _, cells in grid):
+    # The corner may be empty ("|  | Risk 1 | Risk 2 |"); every other label is written.
+    if len(grid) < 3 or any(len(cells) < 2 or not cells[0] for _, cells in grid[1:]) or len(table.header) < 2:
         return None
     labels = tuple(cells[0] for _, cells in grid)
     named = [field_of_header(label, ctx) for label in labels]
+    if named[0] is None and "entry_id" not in named and all(looks_like_id(v) for v in table.header[1:] if v):
+        labels, named[0] = ("ID", *labels[1:]), "entry_id"  # "|  | R1 | R2 |": the columns' ids
     found = {f for f in named if f}
     if (
         len(found) < 3
