@@ -220,6 +220,39 @@ def test_sign_off_lines_with_marks_are_items_without_boxes() -> None:
     assert every(tree, ListItem)[0].path == ((1, "Card Tokenizer — PCI readiness"), (2, "Sign-off"))
 
 
+def test_a_run_of_short_lines_under_a_checklist_heading_is_its_list() -> None:
+    # A checklist that lost its boxes and bullets: under the title, or under a heading right above.
+    tree = read("Orders API Readiness Checklist\n\nDashboards for latency published\nAlert on 5xx rate above 1%\n")
+    assert items(tree) == [("Dashboards for latency published", None, 0), ("Alert on 5xx rate above 1%", None, 0)]
+    tree = read("Foo Go-Live\n\nChecklist\nFlags default to off\nRollback rehearsed\n\nContacts\nOwen Park\nSasha\n")
+    assert [(i.text, i.path[-1][1]) for i in every(tree, ListItem)] == [
+        ("Flags default to off", "Checklist"),
+        ("Rollback rehearsed", "Checklist"),
+    ]
+    assert headings("Foo Go-Live\n\nContacts\nOwen Park (lead)\nSasha\n")[1:] == [
+        (2, "Contacts"),
+        (2, "Owen Park (lead)"),
+        (2, "Sasha"),
+    ]
+
+
+def test_short_lines_under_a_checklist_heading_that_are_not_its_list() -> None:
+    # A table of contents (its lines come again below), a heading over a paragraph or a list.
+    toc = "Release Checklist\n\nScope\nSteps\n\nScope\nAll of it.\n\nSteps\n- a\n"
+    assert headings(toc) == [(1, "Release Checklist"), (2, "Scope"), (2, "Steps"), (2, "Scope"), (2, "Steps")]
+    lead = "Release Checklist\n\nScope\nFlags\nThe relay only, not the queue.\n"
+    assert headings(lead)[1:] == [(2, "Scope"), (2, "Flags")]
+    assert headings("Release Checklist\n\nObservability\nDashboards\n- p95 panel\n")[1:] == [
+        (2, "Observability"),
+        (2, "Dashboards"),
+    ]
+    assert headings("Release Checklist\n\nObservability\n\nDashboards\nAlerts\n")[1:] == [
+        (2, "Observability"),
+        (2, "Dashboards"),
+        (2, "Alerts"),
+    ]
+
+
 def test_marked_text_is_the_text_escaped() -> None:
     item = every(read("Svc\n- Run `make test` on **main** ~now~\n"), ListItem)[0]
     assert item.text == "Run `make test` on **main** ~now~"
