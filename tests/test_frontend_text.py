@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parsers.frontends import choose, ranked, text, text_tables
-from parsers.model import Heading, ListItem, Paragraph, Row, Rule, Table
+from parsers.model import Heading, KeyValue, ListItem, Paragraph, Row, Rule, Table
 from tests.conftest import FIXTURES
 from tests.frontend_support import (
     FRONTEND_FIXTURES,
@@ -251,6 +251,28 @@ def test_short_lines_under_a_checklist_heading_that_are_not_its_list() -> None:
         (2, "Dashboards"),
         (2, "Alerts"),
     ]
+
+
+def test_definition_lists_and_fields_tables_that_lost_their_markup_are_key_values() -> None:
+    # A <dl> as a browser copy leaves it, as html2text leaves it (wrapped), and a table's tab rows.
+    copied = "Svc risks\n\nR1: Late events\nLikelihood\nLikely\nImpact\nModerate\nR2: Drift\n"
+    wrapped = "Svc risks\n\nR1: Late events\nLikelihood\n    Likely\nMitigation\n    Widen the\n    watermark\n"
+    tabbed = "Svc risks\n\nR1: Late events\nLikelihood\tRare\nOwner\t\tSecurity Engineering\n"
+    pairs = [[(d.line, d.end, d.key, d.value) for d in every(read(s), KeyValue)] for s in (copied, wrapped, tabbed)]
+    assert pairs == [
+        [(4, 5, "Likelihood", "Likely"), (6, 7, "Impact", "Moderate")],
+        [(4, 5, "Likelihood", "Likely"), (6, 8, "Mitigation", "Widen the watermark")],
+        [(4, 4, "Likelihood", "Rare"), (5, 5, "Owner", "Security Engineering")],
+    ]
+    assert headings(copied)[-1] == (2, "R2: Drift")
+    assert every(read(copied), KeyValue)[0].path[-1] == (2, "R1: Late events")
+
+
+def test_a_lone_label_line_over_a_line_stays_a_heading() -> None:
+    # One label over one line is as likely a heading over its paragraph; labels only pair with values.
+    tree = read("Svc risks\n\nSummary\nThree risks remain open.\n\nOwner\nIngestion team\n\nImpact\nLikelihood\n")
+    assert not every(tree, KeyValue)
+    assert headings("Svc risks\n\nOwner\nIngestion team\n")[1:] == [(2, "Owner"), (2, "Ingestion team")]
 
 
 def test_marked_text_is_the_text_escaped() -> None:

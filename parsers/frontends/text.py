@@ -18,6 +18,9 @@ light markups win whenever their signs are there. One forward pass over the line
 - grid and space-aligned tables (`plain_tables`), pipe tables without a delimiter row, and tables
   whose cells ran together, sit one per line or are apart by tabs or commas (`text_tables`) are
   `Table`s, and the lines they cover are read as nothing else;
+- a definition list or a fields table that lost its markup (a field label the lexicon knows on
+  a line of its own over its value, in a run of two or more, or "Likelihood<TAB>Likely") is
+  `KeyValue`s (`parsers.frontends.text_definitions`);
 - every other run of lines is a `Paragraph`, one text line per source line (`Key: value` lines
   stay lines of a paragraph: which of them are labels is the recognisers' call);
 - a YAML front-matter block gives the document's properties and declared title.
@@ -30,7 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from parsers.frontends import front_matter, page_chrome, text_tables
+from parsers.frontends import front_matter, page_chrome, text_definitions, text_tables
 from parsers.frontends.boxes import leading_box
 from parsers.frontends.linescan import Builder, carries_mark, indent_of, is_pipe_row, pipe_table, tidy
 from parsers.frontends.plain_tables import find_tables as find_plain_tables
@@ -220,6 +223,8 @@ class _Reader:
             self.end_paragraph()
             self.items.start(body, n, indent, box, None)
             return i + 1
+        if not self.items.open and (end := self.definitions(i)) > i:
+            return end
         label = page_chrome.is_label(s, self.lexicon)
         like = heading_like(s, self.lexicon)
         if self.items.continues(s, indent, like, label):
@@ -259,6 +264,21 @@ class _Reader:
         alone_above = i == 0 or not self.lines[i - 1].strip()
         return alone_above and (i + 1 >= len(self.lines) or not self.lines[i + 1].strip())
 
+    def definitions(self, i: int) -> int:
+        """Put the definitions a scraper left as label and value lines from index i on (see
+        `text_definitions`); the index after them, i when there are none."""
+        found, end = text_definitions.definitions(self.lines, i, self.lexicon, self.taken)
+        if found:
+            self.end_paragraph()
+            self.items.stop()
+            for definition in found:
+                self.builder.block(definition)
+        return end
+
+    def taken(self, k: int) -> bool:
+        """Whether the line at index k is page chrome or a table's."""
+        return k in self.chrome or k in self.table_lines
+
     def bare_item(self, i: int) -> bool:
         """Whether a heading-like line is an item of a checklist that lost its boxes and bullets.
 
@@ -289,8 +309,7 @@ class _Reader:
         s = raw.strip()
         return (
             bool(s)
-            and k not in self.chrome
-            and k not in self.table_lines
+            and not self.taken(k)
             and heading_like(s, self.lexicon)
             and not (BULLET_RE.match(raw) or ORDERED_RE.match(raw) or leading_box(s)[0] is not None)
         )
