@@ -81,6 +81,19 @@ def test_boxes_literals_and_nesting() -> None:
     assert [i.number for i in every(tree, ListItem)][-3:] == [None, 2, None]
 
 
+def test_box_lines_without_a_marker_are_items_not_a_paragraph() -> None:
+    # Plain text under a "---" underline sniffs as reST; its box lines are still a checklist.
+    tree = read("VPN Go-Live Checklist\n---------------------\n\n[x] Routes published\n[ ] IPv6 ``egress`` checked\n")
+    assert items(tree) == [("Routes published", "ticked", 0), ("IPv6 egress checked", "unticked", 0)]
+    assert [(i.line, i.marked) for i in every(tree, ListItem)] == [
+        (4, "Routes published"),
+        (5, "IPv6 `egress` checked"),
+    ]
+    assert [p.text for p in every(read("Title\n=====\n\n[x] one line stays\nprose [x] too\n"), Paragraph)] == [
+        "[x] one line stays\nprose [x] too"
+    ]
+
+
 def test_field_lists_and_definition_lists_are_key_values() -> None:
     source = (
         ":Owner: Payments SRE\n:Last reviewed: 2026-04-02\n:Scope: the ledger\n"

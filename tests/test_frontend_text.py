@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parsers.frontends import choose, ranked, text, text_tables
-from parsers.model import Heading, ListItem, Paragraph, Row, Rule, Table
+from parsers.model import Heading, KeyValue, ListItem, Paragraph, Row, Rule, Table
 from tests.conftest import FIXTURES
 from tests.frontend_support import (
     FRONTEND_FIXTURES,
@@ -218,6 +218,61 @@ def test_sign_off_lines_with_marks_are_items_without_boxes() -> None:
     tree = read("Card Tokenizer — PCI readiness\nSign-off\nPayments Security lead ✅\nQSA ⚠️\nPlatform lead ❌\n")
     assert items(tree) == [("Payments Security lead ✅", None, 0), ("QSA ⚠️", None, 0), ("Platform lead ❌", None, 0)]
     assert every(tree, ListItem)[0].path == ((1, "Card Tokenizer — PCI readiness"), (2, "Sign-off"))
+
+
+def test_a_run_of_short_lines_under_a_checklist_heading_is_its_list() -> None:
+    # A checklist that lost its boxes and bullets: under the title, or under a heading right above.
+    tree = read("Orders API Readiness Checklist\n\nDashboards for latency published\nAlert on 5xx rate above 1%\n")
+    assert items(tree) == [("Dashboards for latency published", None, 0), ("Alert on 5xx rate above 1%", None, 0)]
+    tree = read("Foo Go-Live\n\nChecklist\nFlags default to off\nRollback rehearsed\n\nContacts\nOwen Park\nSasha\n")
+    assert [(i.text, i.path[-1][1]) for i in every(tree, ListItem)] == [
+        ("Flags default to off", "Checklist"),
+        ("Rollback rehearsed", "Checklist"),
+    ]
+    assert headings("Foo Go-Live\n\nContacts\nOwen Park (lead)\nSasha\n")[1:] == [
+        (2, "Contacts"),
+        (2, "Owen Park (lead)"),
+        (2, "Sasha"),
+    ]
+
+
+def test_short_lines_under_a_checklist_heading_that_are_not_its_list() -> None:
+    # A table of contents (its lines come again below), a heading over a paragraph or a list.
+    toc = "Release Checklist\n\nScope\nSteps\n\nScope\nAll of it.\n\nSteps\n- a\n"
+    assert headings(toc) == [(1, "Release Checklist"), (2, "Scope"), (2, "Steps"), (2, "Scope"), (2, "Steps")]
+    lead = "Release Checklist\n\nScope\nFlags\nThe relay only, not the queue.\n"
+    assert headings(lead)[1:] == [(2, "Scope"), (2, "Flags")]
+    assert headings("Release Checklist\n\nObservability\nDashboards\n- p95 panel\n")[1:] == [
+        (2, "Observability"),
+        (2, "Dashboards"),
+    ]
+    assert headings("Release Checklist\n\nObservability\n\nDashboards\nAlerts\n")[1:] == [
+        (2, "Observability"),
+        (2, "Dashboards"),
+        (2, "Alerts"),
+    ]
+
+
+def test_definition_lists_and_fields_tables_that_lost_their_markup_are_key_values() -> None:
+    # A <dl> as a browser copy leaves it, as html2text leaves it (wrapped), and a table's tab rows.
+    copied = "Svc risks\n\nR1: Late events\nLikelihood\nLikely\nImpact\nModerate\nR2: Drift\n"
+    wrapped = "Svc risks\n\nR1: Late events\nLikelihood\n    Likely\nMitigation\n    Widen the\n    watermark\n"
+    tabbed = "Svc risks\n\nR1: Late events\nLikelihood\tRare\nOwner\t\tSecurity Engineering\n"
+    pairs = [[(d.line, d.end, d.key, d.value) for d in every(read(s), KeyValue)] for s in (copied, wrapped, tabbed)]
+    assert pairs == [
+        [(4, 5, "Likelihood", "Likely"), (6, 7, "Impact", "Moderate")],
+        [(4, 5, "Likelihood", "Likely"), (6, 8, "Mitigation", "Widen the watermark")],
+        [(4, 4, "Likelihood", "Rare"), (5, 5, "Owner", "Security Engineering")],
+    ]
+    assert headings(copied)[-1] == (2, "R2: Drift")
+    assert every(read(copied), KeyValue)[0].path[-1] == (2, "R1: Late events")
+
+
+def test_a_lone_label_line_over_a_line_stays_a_heading() -> None:
+    # One label over one line is as likely a heading over its paragraph; labels only pair with values.
+    tree = read("Svc risks\n\nSummary\nThree risks remain open.\n\nOwner\nIngestion team\n\nImpact\nLikelihood\n")
+    assert not every(tree, KeyValue)
+    assert headings("Svc risks\n\nOwner\nIngestion team\n")[1:] == [(2, "Owner"), (2, "Ingestion team")]
 
 
 def test_marked_text_is_the_text_escaped() -> None:

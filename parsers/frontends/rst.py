@@ -3,7 +3,8 @@
 One forward pass over the lines. Section titles by their adornment (underlined, or over- and
 underlined), levels in the order the styles first appear, as docutils does; bullet (`-`, `*`,
 `+`, `•`) and enumerated (`1.`, `1)`, `(1)`, `#.`, `a.`) lists nested by indentation, with a
-`[ ]`/`[x]` box at the start of an item read as its box (not native reST, but common); field
+`[ ]`/`[x]` box at the start of an item read as its box (not native reST, but common), and a
+paragraph whose every line opens with a box read as that many items; field
 lists (`:Owner: SRE`) and definition lists (a term, its definition indented under it) are
 `KeyValue`s; grid and simple tables (`parsers.frontends.plain_tables`), `.. list-table::` and
 `.. csv-table::` are `Table`s; `.. code-block::` directives and `::` literal blocks are `Code`;
@@ -19,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from parsers.frontends import front_matter
-from parsers.frontends.boxes import leading_box
+from parsers.frontends.boxes import BOX_RE, leading_box
 from parsers.frontends.linescan import ItemDraft, LineReader, indent_of, render_inline
 from parsers.frontends.plain_tables import DASH_RULE_RE, GRID_BORDER_RE, aligned_table, grid_table
 from parsers.frontends.rst_tables import csv_table, dedented, list_table
@@ -350,6 +351,13 @@ class _Reader(LineReader):
         if not self.paragraph:
             return
         texts = [s for _, s in self.paragraph]
+        if len(texts) > 1 and all(BOX_RE.match(t) for t in texts):
+            # Box lines without a list marker ("[x] Flag in place", "☑ Backups restored") are a
+            # checklist in any syntax, one item a line, not a paragraph (as in Markdown's reading).
+            lines, self.paragraph = self.paragraph, []
+            for n, t in lines:
+                self.item(n, t, self.paragraph_indent, None)
+            return
         if texts[-1].endswith("::"):
             self.literal_next = True
             texts[-1] = texts[-1][:-2].rstrip() if texts[-1] == "::" or texts[-1][-3:-2].isspace() else texts[-1][:-1]

@@ -13,10 +13,14 @@ light markups win whenever their signs are there. One forward pass over the line
   are `ListItem`s, nested by indentation; a box sets `box`, and a scraped checklist that lost its
   boxes keeps `box=None` (the recognisers decide from the document whether its items are checks).
   What a scraper did to a checklist (items split at code spans, joined with " - ", code-span
-  spaces lost) is undone by `parsers.frontends.scraped`;
+  spaces lost) is undone by `parsers.frontends.scraped`; a run of short bare lines right under
+  a heading that names a checklist is its list, its bullets lost (`_Reader.bare_item`);
 - grid and space-aligned tables (`plain_tables`), pipe tables without a delimiter row, and tables
   whose cells ran together, sit one per line or are apart by tabs or commas (`text_tables`) are
   `Table`s, and the lines they cover are read as nothing else;
+- a definition list or a fields table that lost its markup (a field label the lexicon knows on
+  a line of its own over its value, in a run of two or more, or "Likelihood<TAB>Likely") is
+  `KeyValue`s (`parsers.frontends.text_definitions`);
 - every other run of lines is a `Paragraph`, one text line per source line (`Key: value` lines
   stay lines of a paragraph: which of them are labels is the recognisers' call);
 - a YAML front-matter block gives the document's properties and declared title.
@@ -29,7 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from parsers.frontends import front_matter, page_chrome, text_tables
+from parsers.frontends import front_matter, page_chrome, text_definitions, text_tables
 from parsers.frontends.boxes import leading_box
 from parsers.frontends.linescan import Builder, carries_mark, indent_of, is_pipe_row, pipe_table, tidy
 from parsers.frontends.plain_tables import find_tables as find_plain_tables
@@ -151,6 +155,8 @@ class _Reader:
         self.chrome_run: list[tuple[int, str]] = []
         self.next_text = _next_nonblank(lines)
         self.last_text = -1  # index of the last non-blank line read
+        self.last_heading: tuple[int, str] = (-1, "")  # index of the last heading's last line, its text
+        self.bare_run_end = -1  # index after the run of lines read as a checklist that lost its boxes
 
     def read(self) -> list[Block]:
         i = 0
@@ -217,6 +223,8 @@ class _Reader:
             self.end_paragraph()
             self.items.start(body, n, indent, box, None)
             return i + 1
+        if not self.items.open and (end := self.definitions(i)) > i:
+            return end
         label = page_chrome.is_label(s, self.lexicon)
         like = heading_like(s, self.lexicon)
         if self.items.continues(s, indent, like, label):
@@ -224,6 +232,10 @@ class _Reader:
             self.items.carry(s, n, repair=current is not None and indent <= current.indent)
             return i + 1
         if not label and len(s) <= MAX_HEADING * 2 and carries_mark(s) and len(s.split()) <= MAX_MARK_WORDS:
+            self.end_paragraph()
+            self.items.start(s, n, indent, None, None)
+            return i + 1
+        if like and self.bare_item(i):
             self.end_paragraph()
             self.items.start(s, n, indent, None, None)
             return i + 1
@@ -252,10 +264,61 @@ class _Reader:
         alone_above = i == 0 or not self.lines[i - 1].strip()
         return alone_above and (i + 1 >= len(self.lines) or not self.lines[i + 1].strip())
 
+    def definitions(self, i: int) -> int:
+        """Put the definitions a scraper left as label and value lines from index i on (see
+        `text_definitions`); the index after them, i when there are none."""
+        found, end = text_definitions.definitions(self.lines, i, self.lexicon, self.taken)
+        if found:
+            self.end_paragraph()
+            self.items.stop()
+            for definition in found:
+                self.builder.block(definition)
+        return end
+
+    def taken(self, k: int) -> bool:
+        """Whether the line at index k is page chrome or a table's."""
+        return k in self.chrome or k in self.table_lines
+
+    def bare_item(self, i: int) -> bool:
+        """Whether a heading-like line is an item of a checklist that lost its boxes and bullets.
+
+        A scraped page's real headings stand alone or lead a paragraph or a list; a run of two or
+        more short lines with no blank line between them, right under a heading that names a
+        checklist (the lexicon's `checklist_headings`) and closed by a blank line, is its list.
+        A run whose lines come again further down is the page's table of contents, not a list.
+        """
+        if i < self.bare_run_end:
+            return True
+        at, heading = self.last_heading
+        if at < 0 or at != self.last_text or not self.lexicon.mentions("checklist_headings", heading):
+            return False
+        end = i
+        while end < len(self.lines) and self.bare_line(end):
+            end += 1
+        if end - i < 2 or (end < len(self.lines) and self.lines[end].strip()):
+            return False
+        run = {self.lines[k].strip() for k in range(i, end)}
+        if any(line.strip() in run for line in self.lines[end:]):
+            return False
+        self.bare_run_end = end
+        return True
+
+    def bare_line(self, k: int) -> bool:
+        """Whether the line at index k is a short bare line: text, heading-like, no marker or box."""
+        raw = self.lines[k]
+        s = raw.strip()
+        return (
+            bool(s)
+            and not self.taken(k)
+            and heading_like(s, self.lexicon)
+            and not (BULLET_RE.match(raw) or ORDERED_RE.match(raw) or leading_box(s)[0] is not None)
+        )
+
     def heading(self, n: int, s: str, level: int, end: int) -> None:
         self.end_blocks()
         text = tidy(page_chrome.without_edit_link(s, self.lexicon))
         self.builder.block(Heading(line=n, end=end, level=level, text=text, marked=escape(text)))
+        self.last_heading = (end - 1, text)
 
     def end_blocks(self) -> None:
         """Close what is open: the paragraph, the chrome run, the lists."""
