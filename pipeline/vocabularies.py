@@ -55,6 +55,7 @@ class Vocabulary:
                 decisions,
                 decimal_comma=bool(lexicon.decimal_comma),
                 number_labels=lexicon.phrases("rating_number_labels"),
+                range_joiners=lexicon.phrases("range_joiners"),
             ),
             StatusMatcher(config.status_synonyms, config.guards, decisions),
             OwnerMatcher(directory, rules, config.guards, decisions),

@@ -403,3 +403,45 @@ def test_a_legend_under_the_register_heading_is_no_risk(labels: str, legend: str
 def test_a_titles_document_words_are_dropped_in_its_language(language: str, title: str, service: str) -> None:
     doc = DocumentResult(path="x.md", sha256="0", size=1, title=title, languages=("en", language))
     assert normalise([doc], Config()).services == {"x.md": service}
+
+
+# ---- ranges of two scale words ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("register", "expected"),
+    [
+        (
+            "# Risk register\n\n| ID | Risk | Likelihood | Impact | Status |\n|---|---|---|---|---|\n"
+            "| R-1 | Vault outage | medium to high | low-medium | open |\n"
+            "| R-2 | Cert expiry | Low – Medium | High to Very High | open |\n",
+            [(4, 3), (3, 5)],
+        ),
+        (
+            "# Risikoregister\n\n| Nr. | Risiko | Eintrittswahrscheinlichkeit | Auswirkung | Status |\n"
+            "|---|---|---|---|---|\n| 1 | Ausfall Rechenzentrum | mittel-hoch | gering–mittel | offen |\n"
+            "| 2 | Datenverlust | mittel bis hoch | hoch bis sehr hoch | offen |\n",
+            [(4, 3), (4, 5)],
+        ),
+        (
+            "# Registre des risques\n\n| Réf. | Risque | Probabilité | Impact | Statut |\n|---|---|---|---|---|\n"
+            "| R1 | Perte de données | moyenne à élevée | faible à moyenne | ouvert |\n",
+            [(4, 3)],
+        ),
+        (
+            "# Registro de riesgos\n\n| Código | Riesgo | Probabilidad | Impacto | Estado |\n|---|---|---|---|---|\n"
+            "| R1 | Caída del servicio | media a alta | baja-media | abierto |\n",
+            [(4, 3)],
+        ),
+        (
+            "# Risicoregister\n\n| Nr | Risico | Kans | Gevolg | Status |\n|---|---|---|---|---|\n"
+            "| 1 | Storing netwerk | middel-hoog | laag tot middel | open |\n",
+            [(4, 3)],
+        ),
+    ],
+)
+def test_a_range_of_two_scale_words_reads_as_the_higher(register: str, expected: list[tuple[int, int]]) -> None:
+    """Two scale words joined by a dash or the language's "to" (`range_joiners`) read as the higher
+    level, in every language, as the listed "Medium-High" always did."""
+    result = process_document("r.md", register.encode(), Config())
+    assert [(e.likelihood, e.impact) for e in normalise([result], Config()).entries] == expected
