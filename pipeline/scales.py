@@ -167,6 +167,7 @@ class RatingReader:
         decimal_comma: bool = False,
         number_labels: frozenset[str] = NUMBER_LABELS,
         range_joiners: frozenset[str] = RANGE_JOINERS,
+        fuzzy: bool = True,
     ) -> None:
         self.decimal_comma = decimal_comma  # "2,5" is 2.5 in the documents' languages
         self.number_labels = number_labels
@@ -176,8 +177,10 @@ class RatingReader:
         self.bands = bands
         self.guards = guards
         self.decisions = decisions or {}
-        self._fuzzy_scale = {w: str(v) for w, v in self.scale_words.items() if len(w) >= 4}
-        self._fuzzy_severity = {w: s for w, s in self.severity_words.items() if len(w) >= 4}
+        # Typos are read only with the document's own languages (`fuzzy`): never towards a word
+        # of another language's.
+        self._fuzzy_scale = {w: str(v) for w, v in self.scale_words.items() if len(w) >= 4 and fuzzy}
+        self._fuzzy_severity = {w: s for w, s in self.severity_words.items() if len(w) >= 4 and fuzzy}
         self._levels: dict[tuple[str, str, DocumentScale], Match] = {}
         self._severities: dict[str, Match] = {}
 

@@ -445,3 +445,42 @@ def test_a_range_of_two_scale_words_reads_as_the_higher(register: str, expected:
     level, in every language, as the listed "Medium-High" always did."""
     result = process_document("r.md", register.encode(), Config())
     assert [(e.likelihood, e.impact) for e in normalise([result], Config()).entries] == expected
+
+
+# ---- values in another language than the labels ----------------------------------------------
+
+
+def test_values_no_language_of_the_document_reads_are_read_with_the_words_every_pack_agrees_on() -> None:
+    """English labels over German and French values: the labels make the document English, and a
+    value English does not read is read with the words every pack reads alike ("hoch" 4, "offen"
+    open); a typo is still read only with English's words, and a cell nobody reads stays flagged."""
+    text = (
+        "# Risk register\n\n| ID | Risk | Likelihood | Impact | Severity | Status |\n|---|---|---|---|---|---|\n"
+        "| R-1 | Scanner fallen aus | hoch | mittel | hoch | offen |\n"
+        "| R-2 | Perte de données | élevée | moyen à élevé | critique | en cours |\n"
+        "| R-3 | Vault outage | Medum | Hgih | High | Mitgating |\n"
+        "| R-4 | Cert expiry | sometimes | MB | High | parked |\n"
+    )
+    result = process_document("r.md", text.encode(), Config())
+    assert result.languages == ("en",)
+    entries = normalise([result], Config()).entries
+    assert [(e.likelihood, e.impact, e.severity, e.status) for e in entries] == [
+        (4, 3, "high", "open"),
+        (4, 4, "critical", "mitigating"),
+        (3, None, "high", "mitigating"),
+        (None, None, "high", None),
+    ]
+    assert "not read as a rating" in " ".join(entries[3].notes) and "not recognised" in " ".join(entries[3].notes)
+
+
+@pytest.mark.parametrize(("yes", "no"), [("oui", "non"), ("ja", "nein"), ("Sí", "Pendiente"), ("sim", "não")])
+def test_a_done_column_in_another_language_says_whether_each_check_is_done(yes: str, no: str) -> None:
+    text = (
+        f"# Go-live checklist\n\n| Check | Done |\n|---|---|\n| Backups restored | {yes} |\n"
+        f"| Runbook written | {no} |\n"
+    )
+    result = process_document("c.md", text.encode(), Config())
+    assert [(e.kind, e.fields["title"], e.checked) for e in result.entries] == [
+        ("check", "Backups restored", True),
+        ("check", "Runbook written", None if no == "Pendiente" else False),
+    ]
