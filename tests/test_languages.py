@@ -484,3 +484,37 @@ def test_a_done_column_in_another_language_says_whether_each_check_is_done(yes: 
         ("check", "Backups restored", True),
         ("check", "Runbook written", None if no == "Pendiente" else False),
     ]
+
+
+# ---- a checklist whose only words are its heading ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("# Lista de verificación\n\n- ✅ Pruebas de carga realizadas\n- ❌ Plan de reversión probado\n", "es"),
+        ("# Checkliste Produktivsetzung\n\n- ✅ Lasttest durchgeführt\n- ❌ Rücksicherung geprüft\n", "de"),
+        ("# Liste de contrôle – mise en production\n\n- ✅ Tests de charge réalisés\n- ❌ Retour testé\n", "fr"),
+        ("# App móvil\n\n## Lista de verificación\n\n- ✅ Pruebas de carga\n- ❌ Plan de reversión\n", "es"),
+    ],
+)
+def test_one_checklist_heading_of_a_pack_reads_the_document_in_its_language(text: str, language: str) -> None:
+    """A ✅/❌ list under a checklist heading in another language loads as it does under
+    "# Checklist": one checklist heading of one pack alone is enough to read that language."""
+    result = process_document("c.md", text.encode(), Config())
+    assert result.languages == ("en", language)
+    assert [(e.kind, e.checked) for e in result.entries] == [("check", True), ("check", False)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A sign-off heading ("Validation", "Firma") is a word English documents use too.
+        "# Launch notes\n\n## Validation\n\n- ✅ Load test\n- ❌ Rollback drill\n",
+        "# Risks\n\n## Firma\n\n| ID | Risk | Likelihood |\n|---|---|---|\n| R-1 | Vault | High |\n",
+        # A checklist word in a table header is a label, not a heading.
+        "# Risks\n\n| ID | Checkliste | Likelihood |\n|---|---|---|\n| R-1 | Vault | High |\n",
+    ],
+)
+def test_one_foreign_word_outside_a_checklist_heading_leaves_a_document_english(text: str) -> None:
+    assert languages_of(text) == ("en",)
