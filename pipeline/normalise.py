@@ -174,7 +174,7 @@ def normalise_entry(
 
     stated = None
     if "severity" in f:
-        m = matchers.ratings.severity(f["severity"])
+        m = matchers.severity(f["severity"])
         matches.append(m)
         stated = m.canonical
     if raw.kind == "risk":
@@ -185,7 +185,7 @@ def normalise_entry(
 
     status = None
     if "status" in f:
-        m = matchers.statuses.match(f["status"])
+        m = matchers.status(f["status"])
         matches.append(m)
         status = m.canonical
         if m.needs_review:

@@ -10,7 +10,8 @@ rules"), in order:
 3. numbers ("4", "4/5", "Level 4", "High (4)") on the document's scale, then onto 1-5
    (`vocab.SCALE_OF_SIZE`: a 1-3 scale reads as 2/3/4 like low/medium/high, 1-10 in pairs);
 4. scale words (very low/rare 1, low 2, medium/possible 3, high/likely 4, critical/almost
-   certain 5; H/M/L), also inside a short cell ("🟠 High risk");
+   certain 5; H/M/L), a range of two of them as the higher ("medium to high", "mittel-hoch" 4),
+   also inside a short cell ("🟠 High risk");
 5. fuzzy matching for typos ("Medum"), with the guards of `pipeline.matching`.
 
 A long cell that is none of these ("API becomes unresponsive") is not a rating: NULL, and not
@@ -53,6 +54,12 @@ SCALE_HINT_RE = re.compile(r"(?:\b[01]\s*(?:-|–|—|to)\s*|/\s*|\bout of\s+)(?
 # Labels that may stand beside a rating number without making it prose ("Level 4", "Nivel 4"):
 # the lexicon's `rating_number_labels` (English's by default).
 NUMBER_LABELS = vocab.ENGLISH.phrases("rating_number_labels")
+# Words joining two scale words into a range ("medium to high", "mittel bis hoch"): the lexicon's
+# `range_joiners` (English's by default). A dash folds to a space, so "Medium-High" needs none.
+RANGE_JOINERS = vocab.ENGLISH.phrases("range_joiners")
+# The most words a range of two scale words takes: two two-word phrases and a joiner
+# ("muy baja a muy alta").
+MAX_RANGE_WORDS = 5
 # Cells with more words than this are descriptions, not ratings, when nothing in them reads as one.
 MAX_RATING_WORDS = 3
 # A decimal comma between two digits ("2,5"), read as a point in a language that writes decimals so.
@@ -159,16 +166,21 @@ class RatingReader:
         *,
         decimal_comma: bool = False,
         number_labels: frozenset[str] = NUMBER_LABELS,
+        range_joiners: frozenset[str] = RANGE_JOINERS,
+        fuzzy: bool = True,
     ) -> None:
         self.decimal_comma = decimal_comma  # "2,5" is 2.5 in the documents' languages
         self.number_labels = number_labels
+        self.range_joiners = range_joiners
         self.scale_words = {fold(k): v for k, v in scale_words.items()}
         self.severity_words = {fold(k): v for k, v in severity_words.items()}
         self.bands = bands
         self.guards = guards
         self.decisions = decisions or {}
-        self._fuzzy_scale = {w: str(v) for w, v in self.scale_words.items() if len(w) >= 4}
-        self._fuzzy_severity = {w: s for w, s in self.severity_words.items() if len(w) >= 4}
+        # Typos are read only with the document's own languages (`fuzzy`): never towards a word
+        # of another language's.
+        self._fuzzy_scale = {w: str(v) for w, v in self.scale_words.items() if len(w) >= 4 and fuzzy}
+        self._fuzzy_severity = {w: s for w, s in self.severity_words.items() if len(w) >= 4 and fuzzy}
         self._levels: dict[tuple[str, str, DocumentScale], Match] = {}
         self._severities: dict[str, Match] = {}
 
@@ -221,6 +233,8 @@ class RatingReader:
         if key in self.scale_words:
             return self._found(field, raw, self.scale_words[key], "word")
         words = key.split()
+        if (in_range := self._range_level(words, legend, scale)) is not None:
+            return self._found(field, raw, in_range, "range, the higher")
         if len(words) <= MAX_RATING_WORDS:
             for phrase in _phrases(words):
                 if phrase in legend:
@@ -232,6 +246,36 @@ class RatingReader:
                 return fuzzy
             return Match(field, raw, None, "unreadable", 0.0, needs_review=True)
         return Match(field, raw, None, "not-a-rating", 0.0)
+
+    def _range_level(self, words: list[str], legend: Mapping[str, int], scale: DocumentScale) -> int | None:
+        """The higher level of a range of two scale words, or None: "medium high" (a dash folds
+        to a space), "mittel bis hoch", "faible a moyenne" (with a `range_joiners` word). Both
+        sides must be whole scale words of more than one letter, on the legend or the 1-5 scale.
+
+        >>> r = RatingReader({"medium": 3, "high": 4, "very high": 5, "h": 4}, {}, (), Guards())
+        >>> [r._range_level(fold(v).split(), {}, DocumentScale()) for v in ("medium to high", "high-very high")]
+        [4, 5]
+        >>> [r._range_level(fold(v).split(), {}, DocumentScale()) for v in ("medium to", "medium h", "high impact")]
+        [None, None, None]
+        """
+        if not 2 <= len(words) <= MAX_RANGE_WORDS:
+            return None
+        for cut in range(1, len(words)):
+            for after in (cut, cut + 1):  # the second side starts at once, or after one joining word
+                if after > cut and words[cut] not in self.range_joiners:
+                    continue
+                sides = [self._word_level(" ".join(part), legend, scale) for part in (words[:cut], words[after:])]
+                if None not in sides:
+                    return max(sides)  # type: ignore[type-var]
+        return None
+
+    def _word_level(self, phrase: str, legend: Mapping[str, int], scale: DocumentScale) -> int | None:
+        """The level of one whole scale word of more than one letter: the legend's, else the 1-5 scale's."""
+        if len(phrase) <= 1:
+            return None
+        if phrase in legend:
+            return to_five(legend[phrase], scale.size)
+        return self.scale_words.get(phrase)
 
     def _number_text(self, raw: str) -> str:
         """A cell as RATING_NUMBER_RE reads it: noise gone, a decimal comma as a point when the

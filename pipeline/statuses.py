@@ -31,6 +31,8 @@ class StatusMatcher:
         synonyms: Mapping[str, tuple[str, ...]],
         guards: Guards,
         decisions: Mapping[tuple[str, str], str | None] | None = None,
+        *,
+        fuzzy: bool = True,
     ) -> None:
         self.guards = guards
         self.decisions = decisions or {}
@@ -42,7 +44,9 @@ class StatusMatcher:
                     self.synonyms.setdefault(fold(word), canonical)
         # Longest phrases first, so "accepted with mitigation" wins over "mitigation in progress".
         self.phrases = sorted(self.synonyms, key=lambda p: (-len(p), p))
-        self.fuzzy_index = {p: c for p, c in self.synonyms.items() if len(p) >= max(guards.min_length, 4)}
+        # Typos are read only with the document's own languages (`fuzzy`): never towards a word
+        # of another language's.
+        self.fuzzy_index = {p: c for p, c in self.synonyms.items() if len(p) >= max(guards.min_length, 4) and fuzzy}
         self._cache: dict[str, Match] = {}
 
     def match(self, raw: str) -> Match:

@@ -6,15 +6,21 @@ are matched with those words: "Alta" is 4 and "Aberto" open in a Portuguese regi
 joins two owners in a Dutch one and never in a French "En cours". One `Vocabulary` per distinct
 language set, built on first use; each matcher caches per distinct raw value, so a value is read
 once per (language set, raw value). Owner clusters (no directory) are made across the whole run.
+
+A rating or status no language of its document reads is read with the words every pack agrees
+on (`parsers.lexicon.agreed_values`): "hoch", "élevée" and "offen" in a register with English
+labels. Only then, and never by a typo's guess, so that a value a document's languages read
+keeps their reading, and a word two languages read differently stays unread.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from parsers import lexicon as lexicon_pack
 from pipeline.config import Config
 from pipeline.languages import configured, reading_languages
 from pipeline.owners import OwnerMatcher, cluster_owner_names, owner_rules, owners_of
@@ -35,6 +41,9 @@ class Vocabulary:
     owners: OwnerMatcher
     nulls: frozenset[str]  # casefolded null values
     title_words: TitleWords
+    # The words every pack agrees on, for what the document's languages do not read.
+    other_ratings: RatingReader
+    other_statuses: StatusMatcher
     clusters: Mapping[str, Match] | None = None  # the run's owner clusters, when there is no directory
     owner_cells: dict[str, tuple[tuple[str, ...], list[Match]]] = field(default_factory=dict)
     levels: dict[tuple[str, str], Match] = field(default_factory=dict)  # of the document at hand
@@ -45,6 +54,7 @@ class Vocabulary:
         rules = owner_rules(config)
         directory = [(a.canonical, a.alias) for a in config.owner_directory]
         lexicon = config.lexicon
+        agreed = lexicon_pack.agreed_values(config.lexicon_files)
         return Vocabulary(
             config,
             RatingReader(
@@ -55,18 +65,45 @@ class Vocabulary:
                 decisions,
                 decimal_comma=bool(lexicon.decimal_comma),
                 number_labels=lexicon.phrases("rating_number_labels"),
+                range_joiners=lexicon.phrases("range_joiners"),
             ),
             StatusMatcher(config.status_synonyms, config.guards, decisions),
             OwnerMatcher(directory, rules, config.guards, decisions),
             frozenset(v.casefold() for v in config.null_values),
             TitleWords.of(lexicon),
+            RatingReader(
+                agreed.scale,
+                agreed.severity,
+                config.severity_bands,
+                config.guards,
+                range_joiners=agreed.phrases("range_joiners"),
+                fuzzy=False,
+            ),
+            StatusMatcher(agreed.status, config.guards, fuzzy=False),
         )
 
     def level(self, name: str, raw: str, scale: DocumentScale) -> Match:
         """A likelihood or impact cell of the current document, once per distinct value."""
         found = self.levels.get((name, raw))
         if found is None:
-            found = self.levels[(name, raw)] = self.ratings.level(name, raw, scale)
+            found = self.ratings.level(name, raw, scale)
+            if found.canonical is None and found.method != "decision":
+                found = _or_other_languages(found, self.other_ratings.level(name, raw, scale))
+            self.levels[(name, raw)] = found
+        return found
+
+    def severity(self, raw: str) -> Match:
+        """A stated severity cell: in the document's languages, else in the words every pack agrees on."""
+        found = self.ratings.severity(raw)
+        if found.canonical is None and found.method != "decision":
+            return _or_other_languages(found, self.other_ratings.severity(raw))
+        return found
+
+    def status(self, raw: str) -> Match:
+        """A status cell: in the document's languages, else in the words every pack agrees on."""
+        found = self.statuses.match(raw)
+        if found.canonical is None and found.method != "decision":
+            return _or_other_languages(found, self.other_statuses.match(raw))
         return found
 
     def owners_of(self, raw: str | None, null_values: tuple[str, ...]) -> tuple[tuple[str, ...], list[Match]]:
@@ -86,6 +123,14 @@ class Vocabulary:
     def generic_folders(self) -> frozenset[str]:
         """The folded folder names that name no service."""
         return _folded(tuple(self.config.service_generic_folders))
+
+
+def _or_other_languages(own: Match, other: Match) -> Match:
+    """What another language's words read, said so, when they read something; else the
+    document's own answer (flagged for review as it was)."""
+    if other.canonical is None:
+        return own
+    return replace(other, method=f"{other.method}, another language's")
 
 
 @lru_cache(maxsize=32)

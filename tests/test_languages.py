@@ -403,3 +403,118 @@ def test_a_legend_under_the_register_heading_is_no_risk(labels: str, legend: str
 def test_a_titles_document_words_are_dropped_in_its_language(language: str, title: str, service: str) -> None:
     doc = DocumentResult(path="x.md", sha256="0", size=1, title=title, languages=("en", language))
     assert normalise([doc], Config()).services == {"x.md": service}
+
+
+# ---- ranges of two scale words ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("register", "expected"),
+    [
+        (
+            "# Risk register\n\n| ID | Risk | Likelihood | Impact | Status |\n|---|---|---|---|---|\n"
+            "| R-1 | Vault outage | medium to high | low-medium | open |\n"
+            "| R-2 | Cert expiry | Low – Medium | High to Very High | open |\n",
+            [(4, 3), (3, 5)],
+        ),
+        (
+            "# Risikoregister\n\n| Nr. | Risiko | Eintrittswahrscheinlichkeit | Auswirkung | Status |\n"
+            "|---|---|---|---|---|\n| 1 | Ausfall Rechenzentrum | mittel-hoch | gering–mittel | offen |\n"
+            "| 2 | Datenverlust | mittel bis hoch | hoch bis sehr hoch | offen |\n",
+            [(4, 3), (4, 5)],
+        ),
+        (
+            "# Registre des risques\n\n| Réf. | Risque | Probabilité | Impact | Statut |\n|---|---|---|---|---|\n"
+            "| R1 | Perte de données | moyenne à élevée | faible à moyenne | ouvert |\n",
+            [(4, 3)],
+        ),
+        (
+            "# Registro de riesgos\n\n| Código | Riesgo | Probabilidad | Impacto | Estado |\n|---|---|---|---|---|\n"
+            "| R1 | Caída del servicio | media a alta | baja-media | abierto |\n",
+            [(4, 3)],
+        ),
+        (
+            "# Risicoregister\n\n| Nr | Risico | Kans | Gevolg | Status |\n|---|---|---|---|---|\n"
+            "| 1 | Storing netwerk | middel-hoog | laag tot middel | open |\n",
+            [(4, 3)],
+        ),
+    ],
+)
+def test_a_range_of_two_scale_words_reads_as_the_higher(register: str, expected: list[tuple[int, int]]) -> None:
+    """Two scale words joined by a dash or the language's "to" (`range_joiners`) read as the higher
+    level, in every language, as the listed "Medium-High" always did."""
+    result = process_document("r.md", register.encode(), Config())
+    assert [(e.likelihood, e.impact) for e in normalise([result], Config()).entries] == expected
+
+
+# ---- values in another language than the labels ----------------------------------------------
+
+
+def test_values_no_language_of_the_document_reads_are_read_with_the_words_every_pack_agrees_on() -> None:
+    """English labels over German and French values: the labels make the document English, and a
+    value English does not read is read with the words every pack reads alike ("hoch" 4, "offen"
+    open); a typo is still read only with English's words, and a cell nobody reads stays flagged."""
+    text = (
+        "# Risk register\n\n| ID | Risk | Likelihood | Impact | Severity | Status |\n|---|---|---|---|---|---|\n"
+        "| R-1 | Scanner fallen aus | hoch | mittel | hoch | offen |\n"
+        "| R-2 | Perte de données | élevée | moyen à élevé | critique | en cours |\n"
+        "| R-3 | Vault outage | Medum | Hgih | High | Mitgating |\n"
+        "| R-4 | Cert expiry | sometimes | MB | High | parked |\n"
+    )
+    result = process_document("r.md", text.encode(), Config())
+    assert result.languages == ("en",)
+    entries = normalise([result], Config()).entries
+    assert [(e.likelihood, e.impact, e.severity, e.status) for e in entries] == [
+        (4, 3, "high", "open"),
+        (4, 4, "critical", "mitigating"),
+        (3, None, "high", "mitigating"),
+        (None, None, "high", None),
+    ]
+    assert "not read as a rating" in " ".join(entries[3].notes) and "not recognised" in " ".join(entries[3].notes)
+
+
+@pytest.mark.parametrize(("yes", "no"), [("oui", "non"), ("ja", "nein"), ("Sí", "Pendiente"), ("sim", "não")])
+def test_a_done_column_in_another_language_says_whether_each_check_is_done(yes: str, no: str) -> None:
+    text = (
+        f"# Go-live checklist\n\n| Check | Done |\n|---|---|\n| Backups restored | {yes} |\n"
+        f"| Runbook written | {no} |\n"
+    )
+    result = process_document("c.md", text.encode(), Config())
+    assert [(e.kind, e.fields["title"], e.checked) for e in result.entries] == [
+        ("check", "Backups restored", True),
+        ("check", "Runbook written", None if no == "Pendiente" else False),
+    ]
+
+
+# ---- a checklist whose only words are its heading ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("# Lista de verificación\n\n- ✅ Pruebas de carga realizadas\n- ❌ Plan de reversión probado\n", "es"),
+        ("# Checkliste Produktivsetzung\n\n- ✅ Lasttest durchgeführt\n- ❌ Rücksicherung geprüft\n", "de"),
+        ("# Liste de contrôle – mise en production\n\n- ✅ Tests de charge réalisés\n- ❌ Retour testé\n", "fr"),
+        ("# App móvil\n\n## Lista de verificación\n\n- ✅ Pruebas de carga\n- ❌ Plan de reversión\n", "es"),
+    ],
+)
+def test_one_checklist_heading_of_a_pack_reads_the_document_in_its_language(text: str, language: str) -> None:
+    """A ✅/❌ list under a checklist heading in another language loads as it does under
+    "# Checklist": one checklist heading of one pack alone is enough to read that language."""
+    result = process_document("c.md", text.encode(), Config())
+    assert result.languages == ("en", language)
+    assert [(e.kind, e.checked) for e in result.entries] == [("check", True), ("check", False)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A sign-off heading ("Validation", "Firma") is a word English documents use too.
+        "# Launch notes\n\n## Validation\n\n- ✅ Load test\n- ❌ Rollback drill\n",
+        "# Risks\n\n## Firma\n\n| ID | Risk | Likelihood |\n|---|---|---|\n| R-1 | Vault | High |\n",
+        # A checklist word in a table header is a label, not a heading.
+        "# Risks\n\n| ID | Checkliste | Likelihood |\n|---|---|---|\n| R-1 | Vault | High |\n",
+    ],
+)
+def test_one_foreign_word_outside_a_checklist_heading_leaves_a_document_english(text: str) -> None:
+    assert languages_of(text) == ("en",)

@@ -385,6 +385,71 @@ def load(languages: tuple[str, ...] = ("en",), extra_files: tuple[str, ...] = ()
     return lexicon
 
 
+# The value vocabularies a value no language of its document reads is looked up in, in every
+# pack (`agreed_values`), and the word lists of checklist decisions among them.
+DECISION_LISTS = ("decision_yes", "decision_no", "decision_pending")
+# Scale and severity codes ("A" for Alta, "MB" for Muy baja, "TE" for Très élevé) stand for a
+# word only in documents of their own language: another language's value must be longer.
+MIN_AGREED_RATING_LETTERS = 3
+
+
+@lru_cache(maxsize=8)
+def agreed_values(files: tuple[str, ...] = ()) -> Lexicon:
+    """Every pack's value words that all the packs having them read alike: scale, severity and
+    status words, checklist decisions (yes, no, pending) and range joiners. What a rating,
+    status or decision cell is read with when no language of its document reads it ("hoch" and
+    "offen" under English labels); a word two packs read differently ("improbable": 1 in
+    English, 2 in Spanish and French) is not among them, and no code of one or two letters is.
+
+    >>> agreed = agreed_values()
+    >>> agreed.scale["hoch"], agreed.scale["elevee"], "improbable" in agreed.scale, "a" in agreed.scale
+    (4, 4, False, False)
+    >>> "oui" in agreed.phrases("decision_yes"), "nein" in agreed.phrases("decision_no")
+    (True, True)
+    """
+    packs = [load((lang,), files) for lang in available_languages(files)]
+    scale = _agreed(
+        (w, level) for pack in packs for w, level in pack.scale.items() if _letters(w) >= MIN_AGREED_RATING_LETTERS
+    )
+    severity = _agreed(
+        (w, sev) for pack in packs for w, sev in pack.severity.items() if _letters(w) >= MIN_AGREED_RATING_LETTERS
+    )
+    status = _agreed((fold(w), st) for pack in packs for st, ws in pack.status.items() for w in ws if _letters(w) > 1)
+    decisions = _agreed((w, name) for pack in packs for name in DECISION_LISTS for w in pack.phrases(name))
+    statuses: dict[str, list[str]] = {}
+    for word, st in status.items():
+        statuses.setdefault(st, []).append(word)
+    words = {name: tuple(w for w, n in decisions.items() if n == name and _letters(w) > 1) for name in DECISION_LISTS}
+    words["range_joiners"] = _unique(w for pack in packs for w in pack.phrases("range_joiners"))
+    return Lexicon(
+        labels={},
+        words=words,
+        languages=tuple(lang for pack in packs for lang in pack.languages),
+        scale=scale,
+        severity=severity,
+        status={st: tuple(ws) for st, ws in statuses.items()},
+    )
+
+
+def _agreed(readings: Iterable[tuple[str, T]]) -> dict[str, T]:
+    """word -> reading, for the words every reading given agrees on.
+
+    >>> _agreed([("alta", 4), ("rare", 1), ("improbable", 1), ("improbable", 2), ("alta", 4)])
+    {'alta': 4, 'rare': 1}
+    """
+    found: dict[str, T] = {}
+    split: set[str] = set()
+    for word, reading in readings:
+        if found.setdefault(word, reading) != reading:
+            split.add(word)
+    return {w: r for w, r in found.items() if w not in split}
+
+
+def _letters(word: str) -> int:
+    """How many letters and digits a word has (a code's "m b" has two)."""
+    return sum(c.isalnum() for c in word)
+
+
 def every_language() -> Lexicon:
     """English and every shipped pack merged: for a glance that must know a register in any
     language before its language is known (sniffing a delimited file's header line)."""
@@ -410,6 +475,7 @@ __all__ = [
     "FIELDS",
     "RATING_FIELDS",
     "Lexicon",
+    "agreed_values",
     "available_languages",
     "every_language",
     "label_key",

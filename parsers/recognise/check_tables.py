@@ -46,8 +46,10 @@ def check_columns(table: Table, fields: Sequence[str | None], ctx: Context) -> C
     state = None
     for col in range(len(table.header)):
         cells = [r.cells[col] for r in table.rows if col < len(r.cells) and r.cells[col].strip()]
-        decided = sum(1 for c in cells if decision(c, lexicon)[1])
         says = lexicon.is_word("decision_headers", table.header[col])
+        # Under a header that says so, another language's decision words count too ("Done": "oui").
+        others = ctx.agreed_values if says else None
+        decided = sum(1 for c in cells if decision(c, lexicon, others)[1])
         if (cells and decided * 3 >= len(table.rows) * 2) or (says and decided * 2 >= len(cells)):
             if fields[col] in ("title", "entry_id") and not _boxes(cells):
                 continue
@@ -124,7 +126,7 @@ def check_entries(table: Table, fields: Sequence[str | None], columns: CheckColu
         title = marked(cells[columns.item])[0].strip()
         if not title:
             continue
-        checked = decision(cells[state], ctx.lexicon)[0] if state is not None else None
+        checked = decision(cells[state], ctx.lexicon, ctx.agreed_values)[0] if state is not None else None
         values = {"title": title}
         headers = {"title": table.header[columns.item]}
         for col, fld in enumerate(fields):

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from parsers.lexicon import Lexicon
+from parsers.lexicon import Lexicon, agreed_values
 from pipeline.config import Config
 from pipeline.records import RawEntry, Skipped
 from pipeline.textnorm import fold, squash
@@ -34,6 +34,12 @@ class Context:
     @cached_property
     def lexicon(self) -> Lexicon:
         return self.config.lexicon
+
+    @cached_property
+    def agreed_values(self) -> Lexicon:
+        """The value words every pack agrees on (`parsers.lexicon.agreed_values`): what a
+        decision cell the document's languages do not read is read with."""
+        return agreed_values(self.config.lexicon_files)
 
     @cached_property
     def null_values(self) -> frozenset[str]:

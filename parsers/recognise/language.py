@@ -5,9 +5,12 @@ cells, the first cells of two- and three-column tables, the text before a colon,
 the cells of plain-text lines cut at tabs, pipes or semicolons) and its headings. For every pack
 but English, the distinct phrases of that pack found there which English does not share are
 counted ("Probabilidad", "Responsável", "Registro de riesgos"; "Status" and "Impact" say nothing).
-A pack is read when it has MIN_HITS phrases at least; after the best one, another pack only with
-MIN_HITS phrases the packs taken before do not have (a bilingual document), so that Spanish and
-Portuguese, which share "Impacto" and "Categoria", do not both come in for one document.
+A pack is read when it has MIN_HITS phrases at least, or when a heading holds one of its checklist
+headings that no other pack has ("# Lista de verificación", "# Checkliste Produktivsetzung": a
+checklist may say nothing else in words, its items being ✅ and ❌); after the best one, another
+pack only with MIN_HITS phrases the packs taken before do not have (a bilingual document), so
+that Spanish and Portuguese, which share "Impacto" and "Categoria", do not both come in for one
+document.
 
 Takes the tree and the `[lexicon] files` (a file may declare a language of its own); returns the
 languages in the order they are read: English first.
@@ -45,7 +48,10 @@ MARKER_LISTS = (
     "action_plan",
     "history",
     "glossary",
+    "checklist_headings",
 )
+# The word lists of which one phrase, in a heading and of one pack alone, tells the language.
+HEADING_LISTS = ("checklist_headings",)
 # Phrases this short ("sí", "nº") say nothing about a language.
 MIN_PHRASE = 3
 # How much of a document is looked at: label candidates, and characters before a colon.
@@ -70,16 +76,27 @@ def document_languages(tree: Tree, files: tuple[str, ...] = ()) -> tuple[str, ..
     ('en', 'es')
     >>> document_languages(Tree("markdown", (Table(line=1, end=2, header=("ID", "Risk", "Status"), rows=()),)))
     ('en',)
+    >>> heading = Heading(line=1, end=1, level=1, text="Lista de verificación", marked="Lista de verificación")
+    >>> document_languages(Tree("markdown", (heading,)))
+    ('en', 'es')
     """
     hits = phrase_hits(label_candidates(tree), files)
+    headed = phrase_hits(heading_texts(tree), files)
     chosen: list[str] = []
     taken: set[str] = set()
     for language in sorted(hits, key=lambda lang: (-len(hits[lang]), lang)):
         own = hits[language] - taken
-        if len(own) >= MIN_HITS:
+        if len(own) >= MIN_HITS or (not chosen and headed[language] & heading_markers(language, files)):
             chosen.append(language)
             taken |= markers(language, files)
     return ("en", *chosen)
+
+
+def heading_texts(tree: Tree) -> Iterator[str]:
+    """The headings of a tree (the first MAX_CANDIDATES), as `label_candidates` reads them."""
+    headings = (b for b in walk(tree.blocks) if isinstance(b, Heading) and not b.chrome)
+    for _, block in zip(range(MAX_CANDIDATES), headings, strict=False):
+        yield block.text[:MAX_HEADING_CHARS]
 
 
 def phrase_hits(candidates: Iterable[str], files: tuple[str, ...] = ()) -> dict[str, set[str]]:
@@ -172,6 +189,20 @@ def markers(language: str, files: tuple[str, ...] = ()) -> frozenset[str]:
     return frozenset(p for p in _phrases(pack) if len(p) >= MIN_PHRASE and p not in shared)
 
 
+@lru_cache(maxsize=64)
+def heading_markers(language: str, files: tuple[str, ...] = ()) -> frozenset[str]:
+    """The marker phrases of a pack's HEADING_LISTS that no other pack has: one of them in a
+    heading is enough to read the document in that language.
+
+    >>> "checkliste" in heading_markers("de"), "lista de verificacion" in heading_markers("es")
+    (True, True)
+    """
+    pack = lexicon_pack.load((language,), files)
+    packs_of = marker_index(files)[0]
+    own = (fold(w) for name in HEADING_LISTS for w in pack.words.get(name, ()))
+    return frozenset(p for p in own if packs_of.get(p) == frozenset({language}))
+
+
 @lru_cache(maxsize=8)
 def marker_index(files: tuple[str, ...] = ()) -> tuple[dict[str, frozenset[str]], int]:
     """Every pack's marker phrases -> the packs they belong to, and the most words a phrase has."""
@@ -209,4 +240,4 @@ def _phrases(pack: Lexicon) -> Iterator[str]:
         yield from (fold(w) for w in words if fold(w))
 
 
-__all__ = ["document_languages", "label_candidates", "markers", "phrase_hits"]
+__all__ = ["document_languages", "heading_markers", "heading_texts", "label_candidates", "markers", "phrase_hits"]

@@ -52,14 +52,20 @@ def marked(text: str) -> tuple[str, bool | None, bool]:
     return squash(rest), True if mark in TICK_MARKS else False if mark in CROSS_MARKS else None, True
 
 
-def decision(cell: str, lexicon: Lexicon) -> tuple[bool | None, bool]:
+def decision(cell: str, lexicon: Lexicon, others: Lexicon | None = None) -> tuple[bool | None, bool]:
     """A checklist or sign-off cell's state (ticked, not ticked, undecided) and whether it states one.
+
+    `others`: the decision words to try when the document's own (`lexicon`) say nothing, those
+    every pack agrees on (`Context.agreed_values`): "oui" and "nein" under an English "Done".
 
     >>> lex = Lexicon.default()
     >>> decision("✅ Approved", lex), decision("Blocked (pen test report pending)", lex), decision("⏳ Pending", lex)
     ((True, True), (False, True), (None, True))
     >>> decision("", lex), decision("Priya Nair", lex), decision("No-go", lex), decision("[x]", lex)
     ((None, False), (None, False), (False, True), (True, True))
+    >>> from parsers.lexicon import agreed_values
+    >>> decision("oui", lex), decision("oui", lex, agreed_values()), decision("Nein", lex, agreed_values())
+    ((None, False), (True, True), (False, True))
     """
     if box := BOX_CELL_RE.match(cell):
         return (True if box["mark"] in ("x", "X", "✓", "✔") else None if box["mark"] == "-" else False), True
@@ -67,6 +73,15 @@ def decision(cell: str, lexicon: Lexicon) -> tuple[bool | None, bool]:
     if has_mark:
         return mark, True
     words = fold(text).split()
+    for words_of in (lexicon, others):
+        if words_of is not None and (said := _decision_word(words, words_of)) is not None:
+            return said
+    return None, False
+
+
+def _decision_word(words: list[str], lexicon: Lexicon) -> tuple[bool | None, bool] | None:
+    """The state the first one to three words of a cell say, in a lexicon's decision words; None
+    when they say none."""
     for size in (3, 2, 1):
         if len(words) < size:
             continue
@@ -77,4 +92,4 @@ def decision(cell: str, lexicon: Lexicon) -> tuple[bool | None, bool]:
             return False, True
         if phrase in lexicon.phrases("decision_pending"):
             return None, True
-    return None, False
+    return None
