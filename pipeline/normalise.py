@@ -91,9 +91,13 @@ def normalise(results: Sequence[DocumentResult], config: Config, decisions: Deci
 
 def written_service(result: DocumentResult, vocabulary: Vocabulary) -> str:
     """The service a document names, as written (`services.service_of_document`), read with the
-    words of its languages: what the run's clustering takes."""
+    words of its languages: what the run's clustering takes. A title that is an entry's own (a
+    page per risk: "# Search index corruption" over its fields) names the risk, not the service."""
+    title = result.title
+    if title and any(e.fields.get("title") == title for e in result.entries):
+        title = None
     return service_of_document(
-        result.title, result.metadata, result.path, vocabulary.type_words, vocabulary.generic_folders,
+        title, result.metadata, result.path, vocabulary.type_words, vocabulary.generic_folders,
         vocabulary.title_words,
     )[0]  # fmt: skip
 

@@ -371,6 +371,36 @@ def test_setext_and_document_title_are_handled() -> None:
     assert e.fields["entry_id"] == "R1" and e.loc.line == 4 and e.section is None
 
 
+def test_a_page_whose_title_is_followed_by_an_id_and_a_rating_is_one_risk() -> None:
+    # A page per risk (Notion, Confluence): the title heading names the risk the fields under it rate.
+    (e,) = entries((FIXTURES / "sections" / "page_per_risk_export.md").read_text())
+    assert (e.fields["entry_id"], e.fields["title"], e.fields["likelihood"], e.fields["status"]) == (
+        "SRCH-R7",
+        "Search index corruption after reindex",
+        "Possible",
+        "Monitoring",
+    )
+    assert e.fields["mitigation"].startswith("Swap the read alias")
+    # A document title over metadata, or over ratings that give no id, stays the title.
+    assert (
+        entries("# Payments register\n\n- Owner: Payments\n- Likelihood scale: 1-5\n\n## R1: Outage\n- Impact: High\n")[
+            0
+        ].fields["entry_id"]
+        == "R1"
+    )
+    assert not entries("# Payments register\n\nLikelihood: High\nImpact: Low\n")
+
+
+def test_a_fields_table_giving_the_id_under_a_titled_heading_takes_its_title() -> None:
+    text = (
+        "# Search risks\n\n## Search index corruption after reindex\n\n| Risk ID | SRCH-R7 |\n|---|---|\n"
+        "| Likelihood | Possible |\n| Impact | Major |\n\n### Mitigation\n\nSwap aliases after a count check\n"
+    )
+    (e,) = entries(text)
+    assert (e.fields["entry_id"], e.fields["title"]) == ("SRCH-R7", "Search index corruption after reindex")
+    assert e.fields["mitigation"] == "Swap aliases after a count check"
+
+
 def test_key_value_table_in_a_section_gives_labels() -> None:
     text = (
         "### R1: Cert expiry\n| Field | Value |\n|---|---|\n| **Likelihood** | High |\n| Impact | Medium |\n"

@@ -7,15 +7,17 @@ Database exhaustion`, `## Risk 3 - Vault outage`, `### 1. Cold start`, `### R-01
 items, bold or plain label lines, a fields table or sub-headings (`#### Mitigation`; see
 `parsers.recognise.section_fields`). A bold line with an id (`**R001: Vault outage**`) stands for
 a heading. Risks written as records (`parsers.recognise.records`) are held until their heading
-is closed: under a heading that names one risk and has no fields of its own, a single record is
-that heading's fields; under a heading naming a group ("Open", "Top risks", "Risk log"), or
+is closed: under a heading that names one risk and none of the record's fields, a single record
+is that heading's fields; under a heading naming a group ("Open", "Top risks", "Risk log"), or
 none, every record is a risk.
 
 Which sections are risks (precision matters as much as recall): a heading with an id and any
 describing field; else one whose section states a likelihood, impact or score that reads as a
 rating; else one rated by a severity alone ("Risk Level", "Priority", "Risk After", a severity
 in the heading) when it or a heading above it, the document title included, names risks,
-threats, gaps or findings. Headings that name parts of a document ("Risk Severity Matrix",
+threats, gaps or findings. A level-1 heading is the document's title, not a risk, unless it
+carries an id or the fields right under it give one and a rating (a page per risk, as Notion and
+Confluence export a database). Headings that name parts of a document ("Risk Severity Matrix",
 "Executive Summary", "Sign-off", "Actions") are never risks without an id; a "how we rate"
 section whose likelihoods are explanations is not; a level-1 heading (the document's title) is
 a risk only when rated; records under "Recommendations" rated by a priority alone are actions.
@@ -118,7 +120,7 @@ class _Walk:
             unit = us[k]
             after = us[k + 1] if k + 1 < len(us) else None
             if isinstance(unit, Heading):
-                self.heading(unit)
+                self.heading(unit, us[k + 1 :])
             elif isinstance(unit, Paragraph) and (bold := self.bold_heading(unit)):
                 self.open_bold(unit, bold)
             elif not self.owns_lists() and (
@@ -137,7 +139,7 @@ class _Walk:
         self.settle()
         return self.found
 
-    def heading(self, block: Heading) -> None:
+    def heading(self, block: Heading, after: Sequence[Unit] = ()) -> None:
         level, heading = block.level, section_name(block.text) or ""
         current = self.current
         if current is not None and level > current.level and self.ctx.lexicon.field_of(heading):
@@ -149,13 +151,28 @@ class _Walk:
         self.settle()
         while self.stack and self.stack[-1][0] >= level:
             self.stack.pop()
-        # A level-1 heading is the document's title unless it carries an id ("# R001: ...").
-        self.current_has_id = heading_parts(heading, self.ctx)[0] is not None
+        # A level-1 heading is the document's title unless it carries an id ("# R001: ..."), or
+        # the page is one risk's: the fields right under it give its id and rate it (a Notion or
+        # Confluence page per risk, "# Search index corruption" over "- Risk ID: SRCH-R7").
+        self.current_has_id = heading_parts(heading, self.ctx)[0] is not None or (
+            level == 1 and self._names_one_risk(block, after)
+        )
         is_candidate = level > 1 or self.current_has_id
         self.current = Section(level, heading, block.line, self.parent(), self.context()) if is_candidate else None
         self.stack.append((level, heading))
         if self.current is not None:
             self.found.append(self.current)
+
+    def _names_one_risk(self, block: Heading, after: Sequence[Unit]) -> bool:
+        """Whether the blocks right under a heading (up to the next one) label an id and a rating,
+        and no title: fields that give their own title are a record under the document's title."""
+        probe = Section(block.level, "", block.line, None)
+        for unit in after:
+            if isinstance(unit, Heading):
+                break
+            add_unit(probe, unit, self.ctx, self.verdicts)
+        fields = set(label_fields(probe, self.ctx))
+        return "entry_id" in fields and "title" not in fields and bool(fields & RATING_FIELDS)
 
     def bold_heading(self, block: Paragraph) -> str | None:
         """A paragraph that is one bold line with an id ("**R001: Vault outage**"): its heading."""
@@ -186,13 +203,19 @@ class _Walk:
 
     def settle(self) -> None:
         """Records under the heading just closed become sections, unless a single one sits under a
-        heading that names one risk and has no fields of its own: then it holds that heading's
-        fields ("### Cache stampede" then "**Risk:** keys expire together / **Likelihood:** Medium"),
-        unless it gives its own id and title (a card under "## Encoding": the heading is its group)."""
+        heading that names one risk and gives none of the record's fields itself (a "#### Mitigation"
+        under it may): then it holds that heading's fields ("### Cache stampede" then "**Risk:** keys
+        expire together / **Likelihood:** Medium"), unless it gives its own id and title (a card
+        under "## Encoding": the heading is its group)."""
         current = self.current
         records = [r for _, found in self.held for r in found]
         single = len(records) == 1 and not names_itself(records[0], self.ctx)
-        if current is not None and single and not current.labels and not is_container(current.heading, self.ctx):
+        if (
+            current is not None
+            and single
+            and not set(label_fields(current, self.ctx)) & set(label_fields(records[0], self.ctx))
+            and not is_container(current.heading, self.ctx)
+        ):
             for unit in self.held[0][0]:
                 add_unit(current, unit, self.ctx, self.verdicts)
         else:
