@@ -412,6 +412,20 @@ def test_checklist_table_owner_column_is_the_owner() -> None:
     )
 
 
+def test_github_shortcodes_are_marks() -> None:
+    # Markdown read before GitHub renders it: ":white_check_mark:" is ✅, ":x:" ❌, ":warning:" ⚠️.
+    text = "# Go-Live Readiness\n\n| Check | Status |\n|---|---|\n| Rate limiting enabled | :white_check_mark: |\n"
+    text += "| Pen test | :x: |\n| DR drill | :warning: |\n\n## Approvals\n\n- Tech lead :heavy_check_mark:\n"
+    text += "- SRE :construction: (drill on Friday)\n"
+    assert checks(text) == [
+        ("Rate limiting enabled", None, True),
+        ("Pen test", None, False),
+        ("DR drill", None, None),
+        ("Tech lead", "Approvals", True),
+        ("SRE (drill on Friday)", "Approvals", None),
+    ]
+
+
 def test_bare_box_lines_in_markdown() -> None:
     text = "# Svc release checklist\n\n## Before go-live\n\n[x] Flag in place\n[ ] Status page ready\n\nA note.\n"
     assert checks(text) == [("Flag in place", "Before go-live", True), ("Status page ready", "Before go-live", False)]
