@@ -426,6 +426,25 @@ def test_github_shortcodes_are_marks() -> None:
     ]
 
 
+def test_work_not_done_yet_is_not_ticked() -> None:
+    # In progress, WIP, Pending, Waiting: not done (false), as "Not started" is; "N/A" and
+    # "Partial" stay undecided (NULL), as does an hourglass mark.
+    text = "# Reporting cutover checklist\n\n| Task | Status |\n|---|---|\n| Port models | In progress |\n"
+    text += "| Repoint BI | Not started |\n| Survey users | WIP |\n| Archive logs | N/A |\n| Drill | ⏳ Waiting |\n"
+    text += "\n## Sign-off\n\n| Role | Name | Decision |\n|---|---|---|\n| Product | Ben Osei | Pending |\n"
+    text += "| Legal | Ana Ruiz | Waiting on DPA |\n| Finance | Jo Li | Partial |\n"
+    assert [checked for _, _, checked in checks(text)] == [False, False, False, None, None, False, False, None]
+
+
+def test_work_not_done_yet_is_not_ticked_in_every_pack() -> None:
+    text = "# Lista de verificación\n\n| Elemento | Hecho |\n|---|---|\n| Migrar modelos | En curso |\n"
+    text += "| Copias restauradas | Pendiente |\n| Prueba de carga | Sí |\n"
+    assert [checked for _, _, checked in checks(text)] == [False, False, True]
+    text = "# Checkliste\n\n| Punkt | Erledigt |\n|---|---|\n| Modelle migrieren | In Arbeit |\n"
+    text += "| Lasttest | Ausstehend |\n| Backups | Ja |\n"
+    assert [checked for _, _, checked in checks(text)] == [False, False, True]
+
+
 def test_bare_box_lines_in_markdown() -> None:
     text = "# Svc release checklist\n\n## Before go-live\n\n[x] Flag in place\n[ ] Status page ready\n\nA note.\n"
     assert checks(text) == [("Flag in place", "Before go-live", True), ("Status page ready", "Before go-live", False)]
@@ -590,7 +609,7 @@ def test_signoff_round_trip(rows: list[tuple[str, str]]) -> None:
 def test_signoff_table_round_trip(rows: list[tuple[str, str, str]], head: str) -> None:
     text = f"# Payments 3.2\n\n{head}\n\n| Area | Approver | Decision |\n|---|---|---|\n"
     text += "".join(f"| {area} | {who} | {said} |\n" for area, who, said in rows)
-    state = {"✅ Approved": True, "Approved": True, "Yes": True, "❌ Blocked": False, "No": False}
+    state = {"✅ Approved": True, "Approved": True, "Yes": True, "❌ Blocked": False, "No": False, "Pending": False}
     assert checks(text) == [(area, head[3:], state.get(said)) for area, _, said in rows]
 
 

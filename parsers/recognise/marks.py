@@ -94,6 +94,8 @@ def decision(cell: str, lexicon: Lexicon) -> tuple[bool | None, bool]:
     ((True, True), (False, True), (None, True))
     >>> decision("", lex), decision("Priya Nair", lex), decision("No-go", lex), decision("[x]", lex)
     ((None, False), (None, False), (False, True), (True, True))
+    >>> decision("In progress", lex), decision("WIP", lex), decision("Waiting on legal", lex), decision("N/A", lex)
+    ((False, True), (False, True), (False, True), (None, True))
     """
     if box := BOX_CELL_RE.match(cell):
         return (True if box["mark"] in ("x", "X", "✓", "✔") else None if box["mark"] == "-" else False), True
