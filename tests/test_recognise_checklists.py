@@ -445,6 +445,24 @@ def test_work_not_done_yet_is_not_ticked_in_every_pack() -> None:
     assert [checked for _, _, checked in checks(text)] == [False, False, True]
 
 
+def test_a_control_column_is_the_item_of_a_table_with_no_title_column() -> None:
+    # "Control" (Controllo, Contrôle, Kontrolle) names a risk's mitigation beside a title column,
+    # and the item a checklist ticks where there is none.
+    text = "# Launch readiness\n\n## Risks\n\n| Risk | Control | Owner | Status |\n|---|---|---|---|\n"
+    text += "| Cache stampede | Request coalescing | SRE | Open |\n| Key leak | Vault rotation | Sec | Done |\n"
+    text += "\n## Controls\n\n| Control | Done |\n|---|---|\n| Load test at peak | Yes |\n| Restore drill | No |\n"
+    entries = parsed(text).entries
+    assert [(e.kind, e.fields["title"], e.fields.get("mitigation"), e.checked) for e in entries] == [
+        ("risk", "Cache stampede", "Request coalescing", None),
+        ("risk", "Key leak", "Vault rotation", None),
+        ("check", "Load test at peak", None, True),
+        ("check", "Restore drill", None, False),
+    ]
+    italian = "# Checklist di rilascio\n\n| Controllo | Fatto |\n|---|---|\n| Test di carico | ✅ |\n"
+    italian += "| Backup verificato | ❌ |\n"
+    assert checks(italian) == [("Test di carico", None, True), ("Backup verificato", None, False)]
+
+
 def test_bare_box_lines_in_markdown() -> None:
     text = "# Svc release checklist\n\n## Before go-live\n\n[x] Flag in place\n[ ] Status page ready\n\nA note.\n"
     assert checks(text) == [("Flag in place", "Before go-live", True), ("Status page ready", "Before go-live", False)]
