@@ -463,6 +463,22 @@ def test_a_control_column_is_the_item_of_a_table_with_no_title_column() -> None:
     assert checks(italian) == [("Test di carico", None, True), ("Backup verificato", None, False)]
 
 
+def test_a_team_column_is_the_item_of_a_signoff_table_with_nothing_else() -> None:
+    # "Team" is a risk's owner beside a title, and a check's owner beside another item column;
+    # alone beside the decisions, the teams are what signs off.
+    text = "# Cache Readiness Review\n\n## Risks\n\n| Risk | Likelihood | Team |\n|---|---|---|\n"
+    text += "| Eviction storm | High | SRE |\n\n## Approvals\n\n| Team | Decision |\n|---|---|\n"
+    text += "| SRE | Approved |\n| Security | Blocked |\n\n## Checks\n\n| Area | Team | Decision |\n|---|---|---|\n"
+    text += "| Capacity | SRE | Approved |\n"
+    entries = parsed(text).entries
+    assert [(e.kind, e.fields["title"], e.fields.get("owner"), e.checked) for e in entries] == [
+        ("risk", "Eviction storm", "SRE", None),
+        ("check", "SRE", None, True),
+        ("check", "Security", None, False),
+        ("check", "Capacity", "SRE", True),
+    ]
+
+
 def test_bare_box_lines_in_markdown() -> None:
     text = "# Svc release checklist\n\n## Before go-live\n\n[x] Flag in place\n[ ] Status page ready\n\nA note.\n"
     assert checks(text) == [("Flag in place", "Before go-live", True), ("Status page ready", "Before go-live", False)]

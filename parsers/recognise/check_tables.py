@@ -42,8 +42,9 @@ def check_columns(table: Table, fields: Sequence[str | None], ctx: Context) -> C
     The state column is the one where most filled cells state a decision (a box, a mark, a
     decision word), or whose header says so (`Decision`, `Done?`, `Signed off`) while its cells
     are still empty; the item column is the first text column that is neither the state nor
-    who/when/notes. A table rating likelihood or impact, or mitigating the risks of its title
-    column, is a register.
+    who/when/notes, else (with no title column) the first team or owner column: in `| Team |
+    Decision |` the teams sign. A table rating likelihood or impact, or mitigating the risks of
+    its title column, is a register.
     """
     named = set(fields)
     if not table.rows or len(table.header) < 2 or named & REGISTER_FIELDS:
@@ -71,7 +72,8 @@ def check_columns(table: Table, fields: Sequence[str | None], ctx: Context) -> C
 
 def _item_column(table: Table, fields: Sequence[str | None], state: int, ctx: Context) -> int | None:
     """The column naming a checklist table's items: the first filled column that is not the state,
-    an id, an owner or who/when/notes."""
+    an id, an owner or who/when/notes; else, in a table with no title column, the first owner
+    column ("Team" over SRE, Security: the teams are what signs off)."""
     candidates = [
         c
         for c in range(len(table.header))
@@ -79,7 +81,10 @@ def _item_column(table: Table, fields: Sequence[str | None], state: int, ctx: Co
         and not ctx.lexicon.is_word("signoff_side_headers", table.header[c])
         and any(r.cells[c].strip() for r in table.rows if c < len(r.cells))
     ]
-    return next((c for c in candidates if fields[c] not in ("entry_id", "owner")), None)
+    item = next((c for c in candidates if fields[c] not in ("entry_id", "owner")), None)
+    if item is None and "title" not in fields:
+        item = next((c for c in candidates if fields[c] == "owner"), None)
+    return item
 
 
 def _stateless(table: Table, fields: Sequence[str | None], ctx: Context) -> CheckColumns | None:
