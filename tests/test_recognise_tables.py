@@ -43,6 +43,22 @@ def test_register_verdict_names_its_columns() -> None:
     assert (v.kind, v.fields) == ("register", ("entry_id", "title", "likelihood", "owner"))
 
 
+def test_the_number_of_what_the_title_names_is_the_id() -> None:
+    # "Risk #" folds to "Risk": it was read as the title, the ids as titles, the description lost.
+    text = "| Risk # | Description | Likelihood | Impact | Ticket # |\n|---|---|---|---|---|\n"
+    text += "| WM-101 | Scanner firmware update bricks handhelds | M | H | OPS-88 |\n"
+    (entry,) = read(doc(text), Config()).parsed.entries
+    assert entry.fields == {
+        "entry_id": "WM-101",
+        "title": "Scanner firmware update bricks handhelds",
+        "likelihood": "M",
+        "impact": "H",
+    }
+    assert entry.headers["entry_id"] == "Risk #" and entry.extra == {"Ticket #": "OPS-88"}
+    v = verdict(table(("Item No.", "Threat #", "Priority #"), ("7", "Replay", "High")), CTX)
+    assert v.fields == ("entry_id", None, "severity")
+
+
 def test_a_priority_column_in_a_test_case_table_does_not_make_a_register() -> None:
     v = verdict(table(("Test case", "Expected result", "Priority"), ("Login", "Redirect", "High")), CTX)
     assert (v.kind, v.reason) == ("skip", "test cases")
