@@ -43,7 +43,7 @@ from parsers.frontends.html_elements import (
 )
 from parsers.inline import code, escape
 from parsers.model import Box
-from pipeline.textnorm import squash
+from pipeline.textnorm import squash, visible
 
 # Whitespace a browser collapses to one space; in preformatted text, all but line breaks.
 SPACE_RE = re.compile(r"[ \t\n\r\f\u00a0]+")
@@ -130,7 +130,8 @@ def cell_text(el: etree._Element, pre: bool = False) -> str:
 
 
 def tidy(text: str) -> str:
-    """Spaces squashed and trimmed on each line; blank lines dropped."""
+    """Spaces squashed and trimmed on each line; blank lines dropped; invisible characters gone."""
+    text = visible(text)
     if "\n" not in text:
         return LINE_SPACE_RE.sub(" ", text).strip()
     return "\n".join(s for line in text.split("\n") if (s := LINE_SPACE_RE.sub(" ", line).strip()))
