@@ -6,7 +6,8 @@ two forms of `parsers.model`: `text` (markup gone, struck text kept as `~~x~~`) 
 characters escaped), with whitespace squashed as a browser renders it, `<br>` and block
 boundaries as "\\n", images as their alt text, checkboxes as ☑/☐ (or taken as the item's box),
 two adjacent "chips" (Notion selects, Confluence mentions, Jira lozenges) as two lines, and
-Confluence storage elements as what they show (a status macro its title, a user link its key).
+Confluence storage elements as what they show (a status macro its title, a user link its user
+name or body, never an opaque user id).
 Edit links and permalinks are no text. The walk is a loop over an explicit stack (lxml trees
 nest up to 2047 deep once re-read; recursion would not do), so time is linear in the run.
 """
