@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import deque
 
-from pipeline.textnorm import squash
+from pipeline.textnorm import squash, visible
 
 # What `escape` protects: characters that are markup in canonical marked text, each with a
 # backslash before it (a translation table: one pass, however many there are; a regex
@@ -65,6 +65,7 @@ def plain(marked: str) -> str:
     """
     if "*" in marked or "`" in marked or "\\" in marked:
         marked = _unmarked(marked)
+    marked = visible(marked)
     if "\n" not in marked:
         return SPACES_RE.sub(" ", marked).strip()
     return "\n".join(s for line in marked.split("\n") if (s := SPACES_RE.sub(" ", line).strip()))

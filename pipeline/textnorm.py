@@ -46,16 +46,36 @@ def _fold(text: str) -> str:
 _fold_short = lru_cache(maxsize=REMEMBERED_FOLDS)(_fold)
 
 
-def squash(text: str) -> str:
-    """Collapse whitespace runs to one space and trim.
+# Characters that take no room and say nothing: the zero-width space, the word joiner and the
+# zero-width no-break space (a byte-order mark inside the text). Pages and chat tools leave them
+# around ids and titles ("\u200bWM-101"), where they are not whitespace to `str.split` and make
+# the same id two. (The zero-width joiners that build emoji and scripts stay: they do say something.)
+INVISIBLE_CHARS = "\u200b\u2060\ufeff"
+INVISIBLE = str.maketrans(dict.fromkeys(INVISIBLE_CHARS))
 
-    >>> squash(" a\\n  b\\u00a0c ")
-    'a b c'
+
+def visible(text: str) -> str:
+    """Text without its invisible characters (INVISIBLE_CHARS), wherever they stand.
+
+    >>> visible("\\u200bWM-101\\ufeff"), visible("Vault\\u2060 sealed"), visible("plain")
+    ('WM-101', 'Vault sealed', 'plain')
+    """
+    # Most text has none: three scans for them cost less than one translation.
+    if text.isascii() or not ("\u200b" in text or "\ufeff" in text or "\u2060" in text):
+        return text
+    return text.translate(INVISIBLE)
+
+
+def squash(text: str) -> str:
+    """Collapse whitespace runs to one space and trim; invisible characters go (`visible`).
+
+    >>> squash(" a\\n  b\\u00a0c "), squash("\\u200b R-1 \\ufeff")
+    ('a b c', 'R-1')
     """
     # str.split() splits at the characters `\s` matches (Unicode's whitespace) and drops the
     # ends: the same result as replacing each run of `\s+` with a space and stripping, at a
     # third of the cost.
-    return " ".join(text.split())
+    return " ".join(visible(text).split())
 
 
 def is_null(text: str | None, null_values: tuple[str, ...]) -> bool:

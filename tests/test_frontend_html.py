@@ -197,10 +197,27 @@ def test_confluence_tasks_are_items_with_their_status() -> None:
     tasks = [(i.text, i.box, i.depth, i.line) for i in every(tree, ListItem)]
     assert tasks == [
         ("Runbook published", "ticked", 0, 22),
-        ("Load test with 8a7f808a7c1d2e3f017c1d2e3f000003 by 2026-03-01", "unticked", 0, 27),
+        ("Load test with by 2026-03-01", "unticked", 0, 27),  # a mention by opaque user key only
         ("Dashboards", "ticked", 0, 32),
         ("latency panel", "unticked", 1, 36),
     ]
+
+
+def test_confluence_mentions_show_names_never_opaque_user_ids() -> None:
+    # Storage format holds a Cloud mention as an account id, a Server one as a user key: the page
+    # shows the person's name, which only a link body carries.
+    tree = tree_of(
+        "<h1>Cache Readiness</h1><ac:task-list><ac:task><ac:task-status>complete</ac:task-status><ac:task-body>"
+        'Eviction policy reviewed <ac:link><ri:user ri:account-id="557058:9f1c2d" /></ac:link></ac:task-body>'
+        "</ac:task></ac:task-list><table><tr><th>ID</th><th>Risk</th><th>Owner</th></tr><tr><td>C-1</td>"
+        '<td>Eviction storm</td><td><ac:link><ri:user ri:account-id="557058:77aa01" /><ac:plain-text-link-body>'
+        "<![CDATA[Priya N.]]></ac:plain-text-link-body></ac:link></td></tr><tr><td>C-2</td><td>Cold start</td><td>"
+        '<ac:link><ri:user ri:userkey="8a7f808a7c1d2e3f" /></ac:link> <ac:link><ri:user ri:username="jdoe" />'
+        "</ac:link></td></tr></table>"
+    )
+    assert [i.text for i in every(tree, ListItem)] == ["Eviction policy reviewed"]
+    (table,) = every(tree, Table)
+    assert [r.cells[2] for r in table.rows] == ["Priya N.", "jdoe"]
 
 
 def test_confluence_rendered_task_list_and_data_task_state() -> None:

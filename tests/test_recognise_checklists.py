@@ -412,6 +412,73 @@ def test_checklist_table_owner_column_is_the_owner() -> None:
     )
 
 
+def test_github_shortcodes_are_marks() -> None:
+    # Markdown read before GitHub renders it: ":white_check_mark:" is ✅, ":x:" ❌, ":warning:" ⚠️.
+    text = "# Go-Live Readiness\n\n| Check | Status |\n|---|---|\n| Rate limiting enabled | :white_check_mark: |\n"
+    text += "| Pen test | :x: |\n| DR drill | :warning: |\n\n## Approvals\n\n- Tech lead :heavy_check_mark:\n"
+    text += "- SRE :construction: (drill on Friday)\n"
+    assert checks(text) == [
+        ("Rate limiting enabled", None, True),
+        ("Pen test", None, False),
+        ("DR drill", None, None),
+        ("Tech lead", "Approvals", True),
+        ("SRE (drill on Friday)", "Approvals", None),
+    ]
+
+
+def test_work_not_done_yet_is_not_ticked() -> None:
+    # In progress, WIP, Pending, Waiting: not done (false), as "Not started" is; "N/A" and
+    # "Partial" stay undecided (NULL), as does an hourglass mark.
+    text = "# Reporting cutover checklist\n\n| Task | Status |\n|---|---|\n| Port models | In progress |\n"
+    text += "| Repoint BI | Not started |\n| Survey users | WIP |\n| Archive logs | N/A |\n| Drill | ⏳ Waiting |\n"
+    text += "\n## Sign-off\n\n| Role | Name | Decision |\n|---|---|---|\n| Product | Ben Osei | Pending |\n"
+    text += "| Legal | Ana Ruiz | Waiting on DPA |\n| Finance | Jo Li | Partial |\n"
+    assert [checked for _, _, checked in checks(text)] == [False, False, False, None, None, False, False, None]
+
+
+def test_work_not_done_yet_is_not_ticked_in_every_pack() -> None:
+    text = "# Lista de verificación\n\n| Elemento | Hecho |\n|---|---|\n| Migrar modelos | En curso |\n"
+    text += "| Copias restauradas | Pendiente |\n| Prueba de carga | Sí |\n"
+    assert [checked for _, _, checked in checks(text)] == [False, False, True]
+    text = "# Checkliste\n\n| Punkt | Erledigt |\n|---|---|\n| Modelle migrieren | In Arbeit |\n"
+    text += "| Lasttest | Ausstehend |\n| Backups | Ja |\n"
+    assert [checked for _, _, checked in checks(text)] == [False, False, True]
+
+
+def test_a_control_column_is_the_item_of_a_table_with_no_title_column() -> None:
+    # "Control" (Controllo, Contrôle, Kontrolle) names a risk's mitigation beside a title column,
+    # and the item a checklist ticks where there is none.
+    text = "# Launch readiness\n\n## Risks\n\n| Risk | Control | Owner | Status |\n|---|---|---|---|\n"
+    text += "| Cache stampede | Request coalescing | SRE | Open |\n| Key leak | Vault rotation | Sec | Done |\n"
+    text += "\n## Controls\n\n| Control | Done |\n|---|---|\n| Load test at peak | Yes |\n| Restore drill | No |\n"
+    entries = parsed(text).entries
+    assert [(e.kind, e.fields["title"], e.fields.get("mitigation"), e.checked) for e in entries] == [
+        ("risk", "Cache stampede", "Request coalescing", None),
+        ("risk", "Key leak", "Vault rotation", None),
+        ("check", "Load test at peak", None, True),
+        ("check", "Restore drill", None, False),
+    ]
+    italian = "# Checklist di rilascio\n\n| Controllo | Fatto |\n|---|---|\n| Test di carico | ✅ |\n"
+    italian += "| Backup verificato | ❌ |\n"
+    assert checks(italian) == [("Test di carico", None, True), ("Backup verificato", None, False)]
+
+
+def test_a_team_column_is_the_item_of_a_signoff_table_with_nothing_else() -> None:
+    # "Team" is a risk's owner beside a title, and a check's owner beside another item column;
+    # alone beside the decisions, the teams are what signs off.
+    text = "# Cache Readiness Review\n\n## Risks\n\n| Risk | Likelihood | Team |\n|---|---|---|\n"
+    text += "| Eviction storm | High | SRE |\n\n## Approvals\n\n| Team | Decision |\n|---|---|\n"
+    text += "| SRE | Approved |\n| Security | Blocked |\n\n## Checks\n\n| Area | Team | Decision |\n|---|---|---|\n"
+    text += "| Capacity | SRE | Approved |\n"
+    entries = parsed(text).entries
+    assert [(e.kind, e.fields["title"], e.fields.get("owner"), e.checked) for e in entries] == [
+        ("risk", "Eviction storm", "SRE", None),
+        ("check", "SRE", None, True),
+        ("check", "Security", None, False),
+        ("check", "Capacity", "SRE", True),
+    ]
+
+
 def test_bare_box_lines_in_markdown() -> None:
     text = "# Svc release checklist\n\n## Before go-live\n\n[x] Flag in place\n[ ] Status page ready\n\nA note.\n"
     assert checks(text) == [("Flag in place", "Before go-live", True), ("Status page ready", "Before go-live", False)]
@@ -576,7 +643,7 @@ def test_signoff_round_trip(rows: list[tuple[str, str]]) -> None:
 def test_signoff_table_round_trip(rows: list[tuple[str, str, str]], head: str) -> None:
     text = f"# Payments 3.2\n\n{head}\n\n| Area | Approver | Decision |\n|---|---|---|\n"
     text += "".join(f"| {area} | {who} | {said} |\n" for area, who, said in rows)
-    state = {"✅ Approved": True, "Approved": True, "Yes": True, "❌ Blocked": False, "No": False}
+    state = {"✅ Approved": True, "Approved": True, "Yes": True, "❌ Blocked": False, "No": False, "Pending": False}
     assert checks(text) == [(area, head[3:], state.get(said)) for area, _, said in rows]
 
 

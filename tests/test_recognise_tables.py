@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -41,6 +42,52 @@ CTX = Context("x.md", "markdown")
 def test_register_verdict_names_its_columns() -> None:
     v = verdict(table(("ID", "Risk", "Likelihood", "Owner"), ("R1", "Vault sealed", "High", "SRE")), CTX)
     assert (v.kind, v.fields) == ("register", ("entry_id", "title", "likelihood", "owner"))
+
+
+def test_the_number_of_what_the_title_names_is_the_id() -> None:
+    # "Risk #" folds to "Risk": it was read as the title, the ids as titles, the description lost.
+    text = "| Risk # | Description | Likelihood | Impact | Ticket # |\n|---|---|---|---|---|\n"
+    text += "| WM-101 | Scanner firmware update bricks handhelds | M | H | OPS-88 |\n"
+    (entry,) = read(doc(text), Config()).parsed.entries
+    assert entry.fields == {
+        "entry_id": "WM-101",
+        "title": "Scanner firmware update bricks handhelds",
+        "likelihood": "M",
+        "impact": "H",
+    }
+    assert entry.headers["entry_id"] == "Risk #" and entry.extra == {"Ticket #": "OPS-88"}
+    v = verdict(table(("Item No.", "Threat #", "Priority #"), ("7", "Replay", "High")), CTX)
+    assert v.fields == ("entry_id", None, "severity")
+
+
+# A zero-width space, a word joiner and a stray byte-order mark around an id and a title, as
+# pages and chat tools leave them: invisible, so gone from what every front end reads.
+Z, W, B = "\u200b", "\u2060", "\ufeff"
+INVISIBLE_AROUND_CELLS = {
+    "register.md": f"# Reg\n\n| ID | Risk | Likelihood |\n|---|---|---|\n| {Z}WM-101{B} | {W}Scanner bricks{Z} | L |\n",
+    "register.html": (
+        f"<table><tr><th>ID</th><th>Risk</th><th>Likelihood</th></tr><tr><td>{Z}WM-101{B}</td>"
+        f"<td>{W}Scanner <b>bricks</b>{Z}</td><td>High</td></tr></table>\n"
+    ),
+    "register.wiki": f"h1. Reg\n\n||ID||Risk||Likelihood||\n|{Z}WM-101{B}|{W}Scanner bricks{Z}|High|\n",
+    "register.rst": (
+        f"Reg\n===\n\n.. list-table::\n   :header-rows: 1\n\n   * - ID\n     - Risk\n     - Likelihood\n"
+        f"   * - {Z}WM-101{B}\n     - {W}Scanner bricks{Z}\n     - High\n"
+    ),
+    "register.adoc": f"= Reg\n\n|===\n|ID |Risk |Likelihood\n\n|{Z}WM-101{B} |{W}Scanner bricks{Z} |High\n|===\n",
+    "register.org": (
+        f"#+TITLE: Reg\n\n* Risks\n\n| ID | Risk | Likelihood |\n|----+------+------------|\n"
+        f"| {Z}WM-101{B} | {W}Scanner bricks{Z} | High |\n"
+    ),
+    "register.csv": f"ID,Risk,Likelihood\n{Z}WM-101{B},{W}Scanner bricks{Z},High\n",
+    "register.txt": f"Payments Risk Register\n\n{Z}WM-101{B}: {W}Scanner bricks{Z}\nLikelihood: High\nOwner: SRE\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(INVISIBLE_AROUND_CELLS))
+def test_invisible_characters_around_cells_are_gone_in_every_front_end(name: str) -> None:
+    (entry,) = read(doc(INVISIBLE_AROUND_CELLS[name], name), Config()).parsed.entries
+    assert (entry.fields["entry_id"], entry.fields["title"]) == ("WM-101", "Scanner bricks")
 
 
 def test_a_priority_column_in_a_test_case_table_does_not_make_a_register() -> None:

@@ -55,7 +55,10 @@ PRE_TAGS = frozenset({"pre", "listing", "xmp", "plaintext"})
 MACRO_TAGS = frozenset({"ac:structured-macro", "ac:macro"})
 PLAIN_BODY_TAGS = frozenset({"ac:plain-text-body", "ac:plain-text-link-body"})
 LINK_BODY_TAGS = frozenset({"ac:link-body", "ac:plain-text-link-body"})
-RESOURCE_ATTRS = ("ri:username", "ri:userkey", "ri:account-id", "ri:content-title", "ri:filename", "ri:space-key")
+# A user's opaque ids (`ri:account-id="557058:..."`, `ri:userkey="8a7f..."`) are not among them:
+# the page shows the user's name, which storage format does not hold, so a mention with no link
+# body of its own shows nothing rather than an id in a check's title or an owner cell.
+RESOURCE_ATTRS = ("ri:username", "ri:content-title", "ri:filename", "ri:space-key")
 # Confluence emoticons (storage `ac:emoticon ac:name`, rendered `data-emoticon-name`) that say something.
 EMOTICONS: Mapping[str, str] = {
     "tick": "✅",
@@ -197,8 +200,16 @@ def image_text(el: etree._Element) -> str:
 
 
 def resource_text(el: etree._Element) -> str:
-    """What a Confluence resource (`ri:user`, `ri:page`) shows: its text, else its name or key;
-    nothing when the link around it has a body of its own."""
+    """What a Confluence resource (`ri:user`, `ri:page`) shows: its text, else its name (a user
+    name, a page title, a file name), never an opaque user id; nothing when the link around it
+    has a body of its own (`<ac:plain-text-link-body>Priya N.</...>`: the name shown).
+
+    >>> shown = lambda s: resource_text(etree.fromstring(f"<p>{s}</p>", etree.HTMLParser()).find(".//p")[0])
+    >>> shown('<ri:user ri:username="jdoe"/>'), shown('<ri:user ri:account-id="557058:ab12"/>')
+    ('jdoe', '')
+    >>> shown('<ri:user ri:userkey="8a7f808a"/>'), shown('<ri:page ri:content-title="Escalation policy"/>')
+    ('', 'Escalation policy')
+    """
     parent = el.getparent()
     if parent is not None and parent.tag == "ac:link" and any(c.tag in LINK_BODY_TAGS for c in parent):
         return ""

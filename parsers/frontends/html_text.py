@@ -6,7 +6,8 @@ two forms of `parsers.model`: `text` (markup gone, struck text kept as `~~x~~`) 
 characters escaped), with whitespace squashed as a browser renders it, `<br>` and block
 boundaries as "\\n", images as their alt text, checkboxes as ☑/☐ (or taken as the item's box),
 two adjacent "chips" (Notion selects, Confluence mentions, Jira lozenges) as two lines, and
-Confluence storage elements as what they show (a status macro its title, a user link its key).
+Confluence storage elements as what they show (a status macro its title, a user link its user
+name or body, never an opaque user id).
 Edit links and permalinks are no text. The walk is a loop over an explicit stack (lxml trees
 nest up to 2047 deep once re-read; recursion would not do), so time is linear in the run.
 """
@@ -43,7 +44,7 @@ from parsers.frontends.html_elements import (
 )
 from parsers.inline import code, escape
 from parsers.model import Box
-from pipeline.textnorm import squash
+from pipeline.textnorm import squash, visible
 
 # Whitespace a browser collapses to one space; in preformatted text, all but line breaks.
 SPACE_RE = re.compile(r"[ \t\n\r\f\u00a0]+")
@@ -130,7 +131,8 @@ def cell_text(el: etree._Element, pre: bool = False) -> str:
 
 
 def tidy(text: str) -> str:
-    """Spaces squashed and trimmed on each line; blank lines dropped."""
+    """Spaces squashed and trimmed on each line; blank lines dropped; invisible characters gone."""
+    text = visible(text)
     if "\n" not in text:
         return LINE_SPACE_RE.sub(" ", text).strip()
     return "\n".join(s for line in text.split("\n") if (s := LINE_SPACE_RE.sub(" ", line).strip()))

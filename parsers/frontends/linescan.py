@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from parsers.inline import code, escape
 from parsers.model import Block, Box, ListItem, Row, Table
-from pipeline.textnorm import squash
+from pipeline.textnorm import squash, visible
 
 # Deepest list nesting kept: an item nested deeper becomes a sibling of the deepest one.
 MAX_DEPTH = 12
@@ -194,11 +194,12 @@ def indent_of(line: str) -> int:
 
 
 def tidy(text: str) -> str:
-    """Spaces squashed and trimmed on each line; blank lines dropped.
+    """Spaces squashed and trimmed on each line; blank lines dropped; invisible characters gone.
 
-    >>> tidy("  a   b \\n\\n c\\u00a0 d ")
-    'a b\\nc d'
+    >>> tidy("  a   b \\n\\n c\\u00a0 d "), tidy("\\u200bR-7\\u2060")
+    ('a b\\nc d', 'R-7')
     """
+    text = visible(text)
     if "\n" not in text:
         return " ".join(text.split())
     return "\n".join(s for line in text.split("\n") if (s := " ".join(line.split())))

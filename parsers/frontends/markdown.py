@@ -27,6 +27,7 @@ from parsers.model import Block, Code, Heading, ListItem, Paragraph, Quote, Row,
 from pipeline.config import Config
 from pipeline.errors import ParseError
 from pipeline.records import Document
+from pipeline.textnorm import visible
 
 NAME = "markdown"
 # Its tree does not depend on the lexicon: a document in another language is not read again.
@@ -365,7 +366,12 @@ SPACE_RUN_RE = re.compile(r"[ \t\u00a0]+")
 
 
 def _tidy(text: str) -> str:
-    """Spaces squashed and trimmed on each line; blank lines dropped."""
+    """Spaces squashed and trimmed on each line; blank lines dropped; invisible characters gone.
+
+    >>> _tidy("\\u200b WM-101\\ufeff"), _tidy(" a  b \\n\\n c ")
+    ('WM-101', 'a b\\nc')
+    """
+    text = visible(text)
     if "\n" not in text:
         # A line with no run to squash (the usual case) needs only its ends trimmed.
         if "  " not in text and "\t" not in text and "\u00a0" not in text:

@@ -52,6 +52,12 @@ DESCRIBING_FIELDS = RATING_FIELDS | {"status", "owner", "mitigation"}
 
 # A header cell that is nothing but "#" or "No." folds to nothing; keep it recognisable.
 BARE_NUMBER_HEADER_RE = re.compile(r"^\s*(#|no\.?|nº|n°|n\.º)\s*$", re.IGNORECASE)
+# A number sign after a label's words ("Risk #", "Item#"): read as "No." ("Risk No."), the number
+# of the thing the words name, which `fold` would otherwise drop, leaving "Risk".
+TRAILING_NUMBER_SIGN_RE = re.compile(r"(?<=\w)\s*#\s*$")
+# The longest abbreviation of "number" ("no", "nr", "n") that makes a label the number of what
+# its other words name.
+MAX_NUMBER_ABBREVIATION = 2
 # A trailing scale hint on a label: "Likelihood (1-5)", "Impact rating (H/M/L)" -> retried without it.
 LABEL_HINT_RE = re.compile(r"\b(?:\d+ \d+|h m l|l m h|1 to 5|rating|score|level)$")
 # A slash between the parts of a label ("Status / next step"), not inside a scale ("H/M/L", "1/5").
@@ -84,9 +90,13 @@ def label_key(label: str) -> str:
 
     >>> label_key("Prob."), label_key("#"), label_key("L×I"), label_key("Responsável："), label_key("Nº")
     ('prob', '#', 'l x i', 'responsavel', '#')
+    >>> label_key("Risk #"), label_key("Item#"), label_key("Risk No.")
+    ('risk no', 'item no', 'risk no')
     """
     if BARE_NUMBER_HEADER_RE.match(label):
         return "#"
+    if "#" in label:
+        label = TRAILING_NUMBER_SIGN_RE.sub(" no", label)
     if "×" in label or "*" in label:
         label = label.replace("×", " x ").replace("*", " x ")
     return fold(label)
@@ -180,6 +190,8 @@ class Lexicon:
         ('owner', 'likelihood', 'status')
         >>> lex.field_of("Likelihood / Impact"), lex.field_of("Colour")
         (None, None)
+        >>> lex.field_of("Risk #"), lex.field_of("Item No."), lex.field_of("Ticket #"), lex.is_extra("Ticket #")
+        ('entry_id', 'entry_id', None, True)
         """
         return self.remembered("field_of", label, label, lambda: self._field_of(label))
 
@@ -188,6 +200,13 @@ class Lexicon:
         fields = self.label_fields
         if key in fields:
             return fields[key]
+        if (subject := self.numbered_subject(key)) is not None:
+            # "Risk #", "Item No.": the number of what the title names is the id; "Priority #"
+            # stays what "Priority" is, "Ticket #" a label of its own.
+            named = fields.get(subject)
+            if named == "title" or "title" in self.choices(subject):
+                return "entry_id"
+            return None if self.is_extra(subject) else named
         # "Likelihood (1-5)", "Impact rating (H/M/L)": drop a trailing scale hint and retry.
         trimmed = LABEL_HINT_RE.sub("", key).strip()
         if trimmed and trimmed != key and trimmed in fields:
@@ -199,12 +218,29 @@ class Lexicon:
             return named.pop() if len(named) == 1 else None
         return None
 
+    def numbered_subject(self, key: str) -> str | None:
+        """What a folded label numbers ("risk no" -> "risk", "rischio n" -> "rischio"): its
+        words before a last word that abbreviates `number_id_labels` ("#" and "No." fold to "no"),
+        else None. A label ending in a whole word ("Ticket number") is read as it stands.
+
+        >>> lex = Lexicon.default()
+        >>> lex.numbered_subject("item no"), lex.numbered_subject("risk"), lex.numbered_subject("ticket number")
+        ('item', None, None)
+        """
+        subject, _, last = key.rpartition(" ")
+        abbreviation = last == "no" or (
+            len(last) <= MAX_NUMBER_ABBREVIATION and last in self.phrases("number_id_labels")
+        )
+        return subject if subject and abbreviation else None
+
     def is_extra(self, label: str) -> bool:
-        """Whether a label is one registers carry without a canonical field ("Date raised")."""
+        """Whether a label is one registers carry without a canonical field ("Date raised"), or
+        the number of one ("Ticket #")."""
         keys = self._cache.get("extra")
         if keys is None:
             keys = self._cache["extra"] = frozenset(label_key(h) for h in self.extra_labels)
-        return label_key(label) in keys
+        key = label_key(label)
+        return key in keys or ((subject := self.numbered_subject(key)) is not None and subject in keys)
 
     def is_label(self, label: str) -> bool:
         """A field label or one registers carry beside them."""

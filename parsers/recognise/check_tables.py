@@ -18,7 +18,11 @@ from parsers.recognise.marks import decision, marked
 from pipeline.records import RawEntry, SourceLoc
 
 # Fields whose column makes a table a risk register, never a checklist.
-REGISTER_FIELDS = frozenset({"likelihood", "impact", "score", "mitigation"})
+REGISTER_FIELDS = frozenset({"likelihood", "impact", "score"})
+# Fields whose column makes a table a register beside a title column: a risk's controls ("| Risk
+# | Control | Owner |"). With no title column, a control is the item a checklist ticks ("| Control
+# | Done |", "| Controllo | Fatto |").
+TITLED_REGISTER_FIELDS = frozenset({"mitigation"})
 # Fields a check may carry from its own column.
 CHECK_FIELDS = ("owner", "status", "severity", "entry_id")
 
@@ -38,9 +42,14 @@ def check_columns(table: Table, fields: Sequence[str | None], ctx: Context) -> C
     The state column is the one where most filled cells state a decision (a box, a mark, a
     decision word), or whose header says so (`Decision`, `Done?`, `Signed off`) while its cells
     are still empty; the item column is the first text column that is neither the state nor
-    who/when/notes. A table rating likelihood or impact, or mitigating, is a register.
+    who/when/notes, else (with no title column) the first team or owner column: in `| Team |
+    Decision |` the teams sign. A table rating likelihood or impact, or mitigating the risks of
+    its title column, is a register.
     """
-    if not table.rows or REGISTER_FIELDS & set(fields) or len(table.header) < 2:
+    named = set(fields)
+    if not table.rows or len(table.header) < 2 or named & REGISTER_FIELDS:
+        return None
+    if "title" in named and named & TITLED_REGISTER_FIELDS:
         return None
     lexicon = ctx.lexicon
     state = None
@@ -57,20 +66,27 @@ def check_columns(table: Table, fields: Sequence[str | None], ctx: Context) -> C
             break
     if state is None:
         return _stateless(table, fields, ctx)
-    item = next(
-        (
-            c
-            for c in range(len(table.header))
-            if c != state
-            and fields[c] not in ("entry_id", "owner")
-            and not lexicon.is_word("signoff_side_headers", table.header[c])
-            and any(r.cells[c].strip() for r in table.rows if c < len(r.cells))
-        ),
-        None,
-    )
+    item = _item_column(table, fields, state, ctx)
     if item is None or not _checklist_place(table, item, state, ctx):
         return None
     return CheckColumns(item, state)
+
+
+def _item_column(table: Table, fields: Sequence[str | None], state: int, ctx: Context) -> int | None:
+    """The column naming a checklist table's items: the first filled column that is not the state,
+    an id, an owner or who/when/notes; else, in a table with no title column, the first owner
+    column ("Team" over SRE, Security: the teams are what signs off)."""
+    candidates = [
+        c
+        for c in range(len(table.header))
+        if c != state
+        and not ctx.lexicon.is_word("signoff_side_headers", table.header[c])
+        and any(r.cells[c].strip() for r in table.rows if c < len(r.cells))
+    ]
+    item = next((c for c in candidates if fields[c] not in ("entry_id", "owner")), None)
+    if item is None and "title" not in fields:
+        item = next((c for c in candidates if fields[c] == "owner"), None)
+    return item
 
 
 def _stateless(table: Table, fields: Sequence[str | None], ctx: Context) -> CheckColumns | None:

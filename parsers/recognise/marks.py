@@ -26,6 +26,27 @@ MID_MARK_RE = re.compile(
 )
 # What separates a mark from the item's words: "Tech lead — ✅", "SRE: ❌", "⚠️ SOC 2".
 MARK_SEPARATORS = " \t:—–-\ufe0f"
+# GitHub's emoji shortcodes for the marks above, as written in Markdown that is read before it is
+# rendered ("| Pen test | :x: |"): each stands for its glyph.
+SHORTCODE_MARKS: dict[str, str] = {
+    ":white_check_mark:": "✅",
+    ":heavy_check_mark:": "✔",
+    ":ballot_box_with_check:": "☑",
+    ":green_circle:": "🟢",
+    ":x:": "❌",
+    ":heavy_multiplication_x:": "✖",
+    ":no_entry:": "⛔",
+    ":white_large_square:": "⬜",
+    ":red_circle:": "🔴",
+    ":warning:": "⚠",
+    ":hourglass_flowing_sand:": "⏳",
+    ":yellow_circle:": "🟡",
+    ":orange_circle:": "🟠",
+    ":construction:": "🚧",
+    ":question:": "❓",
+}
+# A shortcode: a name of lower-case letters, digits, "_", "+" and "-" between colons.
+SHORTCODE_RE = re.compile(r":[a-z0-9_+-]+:")
 # A task box written in a cell: "[x]", "[ ]", "[X]".
 BOX_CELL_RE = re.compile(r"^\s*\[(?P<mark>[ xX✓✔-]?)\]\s*$")
 
@@ -39,8 +60,10 @@ def marked(text: str) -> tuple[str, bool | None, bool]:
     (('SOC 2 Type II', None, True), ('SRE (waiting on the drill)', None, True))
     >>> marked("Security ✅ — Jo, 2026-04-02"), marked("Ship ✅ and ❌ states")
     (('Security — Jo, 2026-04-02', True, True), ('Ship ✅ and ❌ states', None, False))
+    >>> marked(":white_check_mark: Docs"), marked("Pen test :x:"), marked("SRE :warning: (drill)")
+    (('Docs', True, True), ('Pen test', False, True), ('SRE (drill)', None, True))
     """
-    stripped = text.strip().rstrip("\ufe0f")
+    stripped = with_mark_glyphs(text).strip().rstrip("\ufe0f")
     if stripped and stripped[-1] in ALL_MARKS:
         mark, rest = stripped[-1], stripped[:-1].rstrip(MARK_SEPARATORS)
     elif stripped and stripped[0] in ALL_MARKS:
@@ -50,6 +73,17 @@ def marked(text: str) -> tuple[str, bool | None, bool]:
     else:
         return text, None, False
     return squash(rest), True if mark in TICK_MARKS else False if mark in CROSS_MARKS else None, True
+
+
+def with_mark_glyphs(text: str) -> str:
+    """Text with the shortcodes of check marks written as their glyphs; other shortcodes stay.
+
+    >>> with_mark_glyphs(":heavy_check_mark: Done"), with_mark_glyphs("Ship it :rocket:")
+    ('✔ Done', 'Ship it :rocket:')
+    """
+    if ":" not in text:
+        return text
+    return SHORTCODE_RE.sub(lambda m: SHORTCODE_MARKS.get(m[0], m[0]), text)
 
 
 def decision(cell: str, lexicon: Lexicon, others: Lexicon | None = None) -> tuple[bool | None, bool]:
@@ -66,6 +100,8 @@ def decision(cell: str, lexicon: Lexicon, others: Lexicon | None = None) -> tupl
     >>> from parsers.lexicon import agreed_values
     >>> decision("oui", lex), decision("oui", lex, agreed_values()), decision("Nein", lex, agreed_values())
     ((None, False), (True, True), (False, True))
+    >>> decision("In progress", lex), decision("WIP", lex), decision("Waiting on legal", lex), decision("N/A", lex)
+    ((False, True), (False, True), (False, True), (None, True))
     """
     if box := BOX_CELL_RE.match(cell):
         return (True if box["mark"] in ("x", "X", "✓", "✔") else None if box["mark"] == "-" else False), True
