@@ -155,6 +155,25 @@ def test_a_card_table_with_an_empty_corner_is_one_risk_per_column() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("header", "cell", "score"),
+    [
+        ("L / I", "H / M", None),
+        ("L / I", "3 × 4 = 12", "12"),
+        ("Likelihood / Impact", "L:3 I:4", None),
+        ("Rating", "L=3, I=4", None),
+        ("L × I", "3 x 4 = 12", "12"),
+        ("Score (L × I)", "3 × 4 = 12", "12"),
+        ("Risk score (P x I)", "3 * 4", None),
+    ],
+)
+def test_one_column_holding_both_ratings(header: str, cell: str, score: str | None) -> None:
+    text = f"# Risks\n\n| ID | Risk | {header} | Owner |\n|---|---|---|---|\n| R1 | Disk fills | {cell} | SRE |\n"
+    (e,) = process_document("r.md", text.encode(), Config()).entries
+    want = ("H", "M") if cell == "H / M" else ("3", "4")
+    assert (e.fields.get("likelihood"), e.fields.get("impact"), e.fields.get("score")) == (*want, score)
+
+
 def test_matrix_and_legend_are_legends() -> None:
     matrix = table(("Impact \\ Likelihood", "Low", "Medium", "High"), ("High", "Medium", "High", "Critical"))
     assert verdict(matrix, CTX).kind == "legend"

@@ -23,7 +23,12 @@ PAIR_CELL_RE = re.compile(r"^\s*(?P<a>[^/\s](?:[^/]{0,20}?))\s*/\s*(?P<b>[^/\s](
 PRODUCT_CELL_RE = re.compile(
     r"^\s*(?P<a>\d{1,2})\s*[x×*]\s*(?P<b>\d{1,2})\s*(?:=\s*(?P<c>\d{1,3}))?\s*$", re.IGNORECASE
 )
-# Headers of a likelihood x impact column, folded by `label_key` ("L × I" -> "l x i").
+# A cell naming its two ratings by their letters: "L:3 I:4", "L=3, I=4", "P3 I4", "L: 3; S: 4".
+LETTERED_PAIR_CELL_RE = re.compile(
+    r"^\s*[LP]\s*[:=]?\s*(?P<a>\d)\s*[,;]?\s+[IS]\s*[:=]?\s*(?P<b>\d)\s*$", re.IGNORECASE
+)
+# Headers of a likelihood x impact column, folded by `label_key` ("L × I" -> "l x i"); a header
+# ending with one ("Score (L × I)", "Risk score (P x I)") shows the product's working too.
 PRODUCT_HEADERS = frozenset({"l x i", "p x i", "lxi", "pxi", "likelihood x impact", "probability x impact"})
 # Field labels too short to be looked for inside a longer header ("l", "p", "i", "no").
 MIN_INNER_LABEL = 4
@@ -241,15 +246,25 @@ def rating_pairs(
     for col, header in enumerate(table.header):
         if elsewhere("likelihood", col) or elsewhere("impact", col):
             continue
+        values = column_values(table, col, ctx)
+        product = ("likelihood", "impact", "score") if not elsewhere("score", col) else ("likelihood", "impact")
+        key = label_key(header)
         if pair := pair_header(header):
             named = (ctx.lexicon.field_of(pair[0]), ctx.lexicon.field_of(pair[1]))
-            if set(named) == {"likelihood", "impact"} and _most_match(PAIR_CELL_RE, column_values(table, col, ctx)):
+            if set(named) != {"likelihood", "impact"}:
+                continue
+            if _most_match(PAIR_CELL_RE, values):
                 pairs[col] = (PAIR_CELL_RE, (str(named[0]), str(named[1])))
-        elif label_key(header) in PRODUCT_HEADERS and _most_match(PRODUCT_CELL_RE, column_values(table, col, ctx)):
-            pairs[col] = (
-                PRODUCT_CELL_RE,
-                ("likelihood", "impact", "score") if not elsewhere("score", col) else ("likelihood", "impact"),
-            )
+            elif _most_match(PRODUCT_CELL_RE, values):  # "L / I" over "3 × 4 = 12"
+                pairs[col] = (PRODUCT_CELL_RE, product)
+            elif _most_match(LETTERED_PAIR_CELL_RE, values):
+                pairs[col] = (LETTERED_PAIR_CELL_RE, ("likelihood", "impact"))
+        elif (key in PRODUCT_HEADERS or key.endswith(tuple(f" {h}" for h in PRODUCT_HEADERS))) and _most_match(
+            PRODUCT_CELL_RE, values
+        ):
+            pairs[col] = (PRODUCT_CELL_RE, product if key in PRODUCT_HEADERS or fields[col] == "score" else product[:2])
+        elif fields[col] in (None, "score", "severity") and _most_match(LETTERED_PAIR_CELL_RE, values):
+            pairs[col] = (LETTERED_PAIR_CELL_RE, ("likelihood", "impact"))  # "Rating" over "L:3 I:4"
     return pairs
 
 
