@@ -43,6 +43,8 @@ UNDERLINE_SIGN_RE = re.compile(r"^(?P<title>[^\s\n][^\n]*)\n(?P<u>[=\-~^\"'`#*+:
 ADORNMENT_CHARS = "=-~^\"'`#*+:."
 FIELD_SIGN_RE = re.compile(r"^:[A-Za-z][\w -]{0,30}:[ \t]+\S", re.MULTILINE)
 LITERAL_SIGN_RE = re.compile(r"``[^`\n]+``")
+# A line that opens with a task box and no list marker: a plain-text checklist, not reST.
+BARE_BOX_SIGN_RE = re.compile(r"^[ \t]*\[[ xX]\][ \t]+\S", re.MULTILINE)
 MARKDOWN_LINK_RE = re.compile(r"\]\([^)\s]+\)")
 
 # A line of one punctuation character repeated: a title's adornment, or a transition.
@@ -99,6 +101,8 @@ def sniff(text: str) -> float:
     (0.85, 0.5, 0.0)
     >>> sniff(":Owner: SRE\\n"), sniff("# Risks\\n"), sniff("----\\nmake release\\n----")
     (0.6, 0.0, 0.0)
+    >>> sniff("VPN checklist\\n-------------\\n\\nNetwork\\n  [x] Routes published\\n")
+    0.25
     """
     head = front_matter.split(text[:SNIFF_CHARS])[1]
     # (Each pattern is searched only when the text holds what it cannot match without: a pattern
@@ -114,7 +118,11 @@ def sniff(text: str) -> float:
         if len(rule) == len(title) or (len(rule) > len(title) and m["u"] not in "=-"):
             if MARKDOWN_LINK_RE.search(head):
                 return 0.5
-            return 0.9 if field or LITERAL_SIGN_RE.search(head) else 0.85
+            if field or LITERAL_SIGN_RE.search(head):
+                return 0.9
+            # Bare box lines under an underlined title: a plain-text checklist (the text front end
+            # reads its sections and boxes; reST would take "Network" over them as a definition).
+            return 0.25 if "[" in head and BARE_BOX_SIGN_RE.search(head) else 0.85
     return 0.6 if field else 0.0
 
 
