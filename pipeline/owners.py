@@ -45,6 +45,10 @@ NEAR_MISS = 5.0
 # Without a directory, a qualified name joins the bare one when the bare one is at least this many
 # times as common ("Platform SRE" x3 beside "SRE" x80).
 QUALIFIED_SHARE = 3
+# Without a directory, a one-word name shorter than this never joins another by spelling alone:
+# "Ann" and "Anne", "Ana" and "Anja", "Jon" and "John" are as often two people as one typo, and
+# nothing in the documents tells which. They stay apart, proposed to each other for review.
+MIN_FUZZY_WORD = 6
 # A chat or code-host handle ("@api-platform"), and a cell made of nothing else.
 HANDLE_RE = re.compile(r"@[\w.-]+")
 HANDLE_LIST_RE = re.compile(r"\s*@[\w.-]+(?:[\s,;]+@[\w.-]+)+\s*")
@@ -476,8 +480,9 @@ def cluster_owner_names(names: Iterable[str], matcher: OwnerMatcher) -> dict[str
 
     Keys are OpenRefine fingerprints (folded, role words dropped, tokens sorted). From the most
     common key down, a key joins a more common one when they are the same without qualifiers,
-    one is the other's acronym, or they are fuzzily alike with a margin over any other; a
-    near miss stays apart and is flagged for review. A cluster is named by its most common
+    one is the other's acronym, or they are fuzzily alike with a margin over any other (a word
+    of five letters or fewer only proposed: "Ann" and "Anne" may be two people); a near miss
+    stays apart and is flagged for review. A cluster is named by its most common
     written form (role words dropped).
 
     >>> m = OwnerMatcher((), OwnerRules(("lead", "team"), ("platform",), (), ()), Guards())
@@ -525,7 +530,9 @@ def cluster_owner_names(names: Iterable[str], matcher: OwnerMatcher) -> dict[str
         elif earlier and len(key) >= matcher.guards.min_length:
             ranked = rank(key, earlier, matcher.guards.min_score - NEAR_MISS)
             fuzzy = decide("owner", key, key, ranked, matcher.guards)
-            if fuzzy.canonical:
+            if fuzzy.canonical and " " not in key and len(key) < MIN_FUZZY_WORD:
+                how[key] = Match("owner", key, None, "cluster", 100.0, fuzzy.canonical, fuzzy.score, needs_review=True)
+            elif fuzzy.canonical:
                 root[key], how[key] = (
                     fuzzy.canonical,
                     Match("owner", key, None, "cluster-fuzzy", fuzzy.score, fuzzy.runner_up, fuzzy.runner_up_score),

@@ -258,6 +258,24 @@ def test_cluster_near_misses_are_flagged_not_merged() -> None:
     assert clusters["Quality Assurance"].needs_review and clusters["Quality Assurance"].runner_up == "QA"
 
 
+def test_short_first_names_a_letter_apart_are_two_people_until_a_person_says() -> None:
+    m = OwnerMatcher((), RULES, Guards())
+    written = ["Ann"] * 3 + ["Anne"] * 2 + ["Sanne", "Ana", "Anja", "Mark", "Marc"] + ["Payments"] * 3 + ["Paymnets"]
+    clusters = cluster_owner_names(written, m)
+    named = {raw: match.canonical for raw, match in clusters.items()}
+    assert [named[x] for x in ("Ann", "Anne", "Sanne", "Ana", "Anja", "Mark", "Marc")] == [
+        "Ann",
+        "Anne",
+        "Sanne",
+        "Ana",
+        "Anja",
+        "Mark",
+        "Marc",
+    ]
+    assert clusters["Anne"].needs_review and clusters["Anne"].runner_up == "Ann"  # proposed for review
+    assert named["Paymnets"] == "Payments"  # a longer word's typo still joins its name
+
+
 def test_clustering_is_deterministic_whatever_the_order() -> None:
     m = OwnerMatcher((), RULES, Guards())
     written = ["Data Platform", "Data Platfrom", "data platform", "DBA", "Platform DBA", "DBA", "DBA", "DBA"]
