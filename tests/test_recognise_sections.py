@@ -881,3 +881,37 @@ def test_every_heading_word_list_is_in_the_lexicon() -> None:
     for name in ("heading_part_endings", "risky_headings", "container_states", "phase_before", "heading_ratings"):
         assert words.get(name), name
     assert fold("Sign-off") in CONFIG.lexicon.phrases("heading_part_endings")
+
+
+TASK_LIST_REGISTER = """\
+# Storage risks
+
+## Open
+
+- [ ] **R1** Disk fills — Likelihood: High, Impact: Medium
+- [x] R2: Backups unverified; Likelihood: Low; Impact: High
+
+## Before the freeze
+
+- [ ] T1: Rotate the disks — Owner: SRE
+- [ ] Alert on disk use; Priority: High
+"""
+
+
+def test_task_items_with_an_id_and_ratings_are_risks() -> None:
+    parsed = reader.read(doc(TASK_LIST_REGISTER), CONFIG).parsed
+    risks = [e for e in parsed.entries if e.kind == "risk"]
+    assert [(e.fields["entry_id"], e.fields["title"], e.fields["likelihood"], e.fields["impact"]) for e in risks] == [
+        ("R1", "Disk fills", "High", "Medium"),
+        ("R2", "Backups unverified", "Low", "High"),
+    ]
+    assert [e.extra for e in risks] == [{"(task box)": "unticked"}, {"(task box)": "ticked"}]
+    # An id and an owner, or a priority: a task of a checklist, not a risk.
+    checks = [e for e in parsed.entries if e.kind == "check"]
+    titles = [e.fields["title"] for e in checks]
+    assert titles == ["T1: Rotate the disks — Owner: SRE", "Alert on disk use; Priority: High"]
+
+
+def test_a_record_with_its_id_and_title_under_a_heading_naming_one_thing_is_a_risk() -> None:
+    (e,) = entries("# Register\n\n## Storage\n\n- R1: Disk fills; Likelihood: High; Impact: Medium\n")
+    assert (e.fields["entry_id"], e.fields["title"], e.section) == ("R1", "Disk fills", "Storage")

@@ -20,7 +20,7 @@ import re
 
 from parsers.inline import plain
 from parsers.recognise.columns import field_of_header
-from parsers.recognise.common import NUMBER_CELL_RE, Context
+from parsers.recognise.common import NUMBER_CELL_RE, Context, looks_like_id
 from pipeline.textnorm import fold, squash
 
 # A label opening a line, in emphasis with its colon inside or just after it: "**Severity**:",
@@ -79,6 +79,10 @@ LABEL_AT_RE = re.compile(
 """,
     re.VERBOSE,
 )
+# An id in bold in front of a record's title: "**R1** Disk fills", "**RSK-3** — Vault sealed". The
+# emphasis says where the id ends, as a colon would ("R1 Disk fills" alone is a title, as "S3
+# bucket" is); `looks_like_id` decides whether the bold text is an id.
+BOLD_ID_LEAD_RE = re.compile(r"^\s*\*\*(?P<id>[^*\s]{1,24})\*\*\s*(?:[:–—-]\s*)?(?P<title>[^\s:–—-].*)$")
 # Separators and markup left around a title taken from the text before a record's first label.
 TITLE_TRIM = " \t:;|·•,.–—-*_"
 # The label under which a severity stated in a heading is kept (`headers`, `extra`).
@@ -167,12 +171,25 @@ def lead_and_labels(text: str, ctx: Context) -> tuple[str, list[tuple[str, str]]
     ('Vault sealed', [('Likelihood', 'High'), ('Impact', 'Low'), ('Owner', 'SRE')])
     >>> lead_and_labels("Rotate keys; see the runbook", ctx)
     ('Rotate keys; see the runbook', [])
+    >>> lead_and_labels("**R1** Disk fills — Likelihood: High", ctx)
+    ('R1: Disk fills', [('Likelihood', 'High')])
     """
     cuts = _label_cuts(text, ctx)
     if not cuts:
-        return squash(plain(text)), []
-    lead = squash(plain(text[: cuts[0][0]])).strip(TITLE_TRIM)
-    return lead, _cut_pairs(text, cuts)
+        return _lead(text), []
+    return _lead(text[: cuts[0][0]]).strip(TITLE_TRIM), _cut_pairs(text, cuts)
+
+
+def _lead(marked: str) -> str:
+    """The reader's text of a record's lead, a bold id in front of the title set off by a colon
+    as a heading writes it (`**R1** Disk fills` -> `R1: Disk fills`).
+
+    >>> _lead("**R1** Disk fills"), _lead("**Vault sealed** now"), _lead("R1 Disk fills")
+    ('R1: Disk fills', 'Vault sealed now', 'R1 Disk fills')
+    """
+    if (m := BOLD_ID_LEAD_RE.match(marked)) and looks_like_id(m["id"]):
+        return f"{m['id']}: {squash(plain(m['title']))}"
+    return squash(plain(marked))
 
 
 def trim_separators(text: str) -> str:
