@@ -915,3 +915,14 @@ def test_task_items_with_an_id_and_ratings_are_risks() -> None:
 def test_a_record_with_its_id_and_title_under_a_heading_naming_one_thing_is_a_risk() -> None:
     (e,) = entries("# Register\n\n## Storage\n\n- R1: Disk fills; Likelihood: High; Impact: Medium\n")
     assert (e.fields["entry_id"], e.fields["title"], e.section) == ("R1", "Disk fills", "Storage")
+
+
+def test_ratings_in_brackets_after_a_bold_title() -> None:
+    text = (
+        "# Risks\n\n"
+        "- **R1 – Disk fills** (Likelihood: Medium, Impact: High)\n"
+        "- **R2 – Replica lag** (Likelihood: Low; Impact: Medium) — Owner: DBA (on call)\n"
+    )
+    got = [(e.fields["entry_id"], e.fields["title"], e.fields["likelihood"], e.fields["impact"]) for e in entries(text)]
+    assert got == [("R1", "Disk fills", "Medium", "High"), ("R2", "Replica lag", "Low", "Medium")]
+    assert entries(text)[1].fields["owner"] == "DBA (on call)"

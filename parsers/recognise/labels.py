@@ -68,6 +68,10 @@ SEPARATOR_CHARS = frozenset("|·•;,；，、–—-")
 # A separator after which a plain label may start inside a line: "3 | Impact: 4", "High; Owner:
 # SRE", "medium. Impact: high", "Title — Likelihood: High", "**Vault sealed.** Likelihood: high".
 LABEL_SEPARATOR_RE = re.compile(r"[|;·•,；，、]\s*|\.\s+|\s[–—-]\s+|\s(?=\*{1,2}[^\W\d_])|(?<=\*\*)\s+")
+# A parenthesis after a record's title that opens its labels: "**Disk fills** (Likelihood: Medium,
+# Impact: High)". Only in front of the first label: inside a value ("add replicas (impact: less
+# load)") a parenthesis is an aside.
+LABELS_OPEN_RE = re.compile(r"\s*\(\s*")
 # A label at a given place: plain ("Impact:") or in emphasis ("*Status*:", "**Owner:**",
 # "**Priority: 9**"), then a space or the end (nothing needed after a full-width colon).
 LABEL_AT_RE = re.compile(
@@ -173,11 +177,37 @@ def lead_and_labels(text: str, ctx: Context) -> tuple[str, list[tuple[str, str]]
     ('Rotate keys; see the runbook', [])
     >>> lead_and_labels("**R1** Disk fills — Likelihood: High", ctx)
     ('R1: Disk fills', [('Likelihood', 'High')])
+    >>> lead_and_labels("**R1 – Disk fills** (Likelihood: Medium, Impact: High). Owner: SRE", ctx)
+    ('R1 – Disk fills', [('Likelihood', 'Medium'), ('Impact', 'High'), ('Owner', 'SRE')])
     """
     cuts = _label_cuts(text, ctx)
+    if opening := _labels_in_brackets(text, cuts, ctx):
+        pairs = [(label, _unclosed(value)) for label, value in _cut_pairs(text, [opening, *cuts])]
+        return _lead(text[: opening[0]]).strip(TITLE_TRIM), pairs
     if not cuts:
         return _lead(text), []
     return _lead(text[: cuts[0][0]]).strip(TITLE_TRIM), _cut_pairs(text, cuts)
+
+
+def _labels_in_brackets(text: str, cuts: list[tuple[int, int, str]], ctx: Context) -> tuple[int, int, str] | None:
+    """The cut of a field label that a parenthesis opens after a title, in front of every other
+    label ("Disk fills (Likelihood: Medium, Impact: High)"), or None."""
+    for m in LABELS_OPEN_RE.finditer(text, 0, cuts[0][0] if cuts else len(text)):
+        at = LABEL_AT_RE.match(text, m.end())
+        if m.start() > 0 and at is not None and _names_field(label := _label(at["marked"] or at["plain"]), ctx):
+            return m.start(), at.end(), label
+    return None
+
+
+def _unclosed(value: str) -> str:
+    """A value without the parenthesis that closes the labels it ends ("High)" -> "High").
+
+    >>> _unclosed("High)"), _unclosed("SRE (on call)"), _unclosed("High) now")
+    ('High', 'SRE (on call)', 'High) now')
+    """
+    if value.endswith(")") and value.count(")") > value.count("("):
+        return value[:-1].rstrip()
+    return value
 
 
 def _lead(marked: str) -> str:
