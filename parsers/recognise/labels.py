@@ -71,7 +71,7 @@ LABEL_SEPARATOR_RE = re.compile(r"[|;·•,；，、]\s*|\.\s+|\s[–—-]\s+|\s
 # A parenthesis after a record's title that opens its labels: "**Disk fills** (Likelihood: Medium,
 # Impact: High)". Only in front of the first label: inside a value ("add replicas (impact: less
 # load)") a parenthesis is an aside.
-LABELS_OPEN_RE = re.compile(r"\s*\(\s*")
+LABELS_OPEN_RE = re.compile(r"\(\s*")
 # A label at a given place: plain ("Impact:") or in emphasis ("*Status*:", "**Owner:**",
 # "**Priority: 9**"), then a space or the end (nothing needed after a full-width colon).
 LABEL_AT_RE = re.compile(
