@@ -926,3 +926,23 @@ def test_ratings_in_brackets_after_a_bold_title() -> None:
     got = [(e.fields["entry_id"], e.fields["title"], e.fields["likelihood"], e.fields["impact"]) for e in entries(text)]
     assert got == [("R1", "Disk fills", "Medium", "High"), ("R2", "Replica lag", "Low", "Medium")]
     assert entries(text)[1].fields["owner"] == "DBA (on call)"
+
+
+def test_a_value_ending_a_sentence_loses_the_full_stop_but_not_a_name_its_own() -> None:
+    text = (
+        "# Top risks\n\n"
+        "1. **Disk fills** — Likelihood: Medium, Impact: High. Owner: Tom.\n"
+        "2. **Escrow lapses** — Likelihood: Low, Impact: High. Status: Monitoring. Owner: Acme Inc.\n"
+        "3. **Key person leaves** — Likelihood: Low, Impact: High. Owner: Priya (Data Eng). Status: Open.\n"
+        "4. **Tape vault floods** — Likelihood: Low, Impact: High. Owner: Jane J.\n"
+        "5. **Clock skew** — Likelihood: Low, Impact: Low. Mitigation: run chrony.\n"
+    )
+    got = [(e.fields.get("owner"), e.fields.get("status")) for e in entries(text)]
+    assert got == [
+        ("Tom", None),
+        ("Acme Inc.", "Monitoring"),
+        ("Priya (Data Eng)", "Open"),
+        ("Jane J.", None),
+        (None, None),
+    ]
+    assert entries(text)[4].fields["mitigation"] == "run chrony."  # prose keeps its own full stop

@@ -92,6 +92,27 @@ def looks_like_id(cell: str) -> bool:
     return len(cell) <= 24 and bool(ENTRY_ID_RE.match(cell))
 
 
+def without_full_stop(value: str, ctx: Context) -> str:
+    """A value that ends a sentence (`Owner: Tom.`) without the sentence's full stop; a stop that
+    belongs to the last word is kept: an initial ("J."), a dotted short form ("S.A.", "e.g.") or
+    an abbreviation of the lexicon's `dotted_abbreviations` ("Acme Inc.", "Smith & Co.").
+
+    >>> ctx = Context("x.md", "markdown")
+    >>> [without_full_stop(v, ctx) for v in ("Tom.", "Priya (Data Eng).", "Monitoring", "Wait...")]
+    ['Tom', 'Priya (Data Eng)', 'Monitoring', 'Wait...']
+    >>> [without_full_stop(v, ctx) for v in ("Acme Inc.", "Jane J.", "Ventas S.A.", "Smith & Co.")]
+    ['Acme Inc.', 'Jane J.', 'Ventas S.A.', 'Smith & Co.']
+    """
+    if not value.endswith(".") or value.endswith(".."):
+        return value
+    word = value[value.rfind(" ") + 1 : -1]  # the last word, its full stop gone (no regex: values are long)
+    if not word[-1:].isalnum():
+        return value[:-1].rstrip()  # "Priya (Data Eng).": the stop follows a bracket or a mark
+    if "." in word or (len(word) == 1 and word.isalpha()) or ctx.lexicon.is_word("dotted_abbreviations", word):
+        return value
+    return value[:-1].rstrip()
+
+
 def section_name(heading: str | None) -> str | None:
     """A heading as the `section` of the entries under it: markup and leading decoration gone.
 
