@@ -592,3 +592,40 @@ def test_markdown_front_end_panic_is_a_parse_error() -> None:
 def test_hostile_lines_read_in_linear_time() -> None:
     text = "## Checks\n\n- [ ] " + " - a: b" * 20_000 + "\n- [ ] x" + " (Owner: " * 20_000 + "\n"
     assert len(found(text)) == 2
+
+
+TOC_CHECKLIST = """\
+# Widget Launch Readiness
+
+- [Engineering](#engineering)
+- [Support](#support)
+
+## Engineering
+
+- Feature flag wired
+- See [the runbook](#support) before launch
+
+## Support
+
+- Macros written
+"""
+
+TOC_CHECKLIST_HTML = """\
+<html><body><h1>Widget Launch Readiness</h1>
+<ul><li><a href="#engineering">Engineering</a></li>
+<li><a href="#support">Support</a></li></ul>
+<h2 id="engineering">Engineering</h2>
+<ul><li>Feature flag wired</li>
+<li><a href="https://wiki.example/runbook">Runbook</a></li></ul>
+</body></html>
+"""
+
+
+def test_a_table_of_contents_is_navigation_not_checks() -> None:
+    assert [title for title, _, _ in checks(TOC_CHECKLIST)] == [
+        "Feature flag wired",
+        "See the runbook before launch",
+        "Macros written",
+    ]
+    html = [e.fields["title"] for e in read(doc_of(TOC_CHECKLIST_HTML, "ready.html"), CONFIG).parsed.entries]
+    assert html == ["Feature flag wired", "Runbook"]

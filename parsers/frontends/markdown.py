@@ -22,7 +22,7 @@ from parsers.frontends import front_matter, html
 from parsers.frontends.boxes import BOX_RE, leading_box
 from parsers.frontends.panics import quiet_panics
 from parsers.frontends.plain_tables import find_tables
-from parsers.inline import code, escape
+from parsers.inline import code, escape, in_page_link
 from parsers.model import Block, Code, Heading, ListItem, Paragraph, Quote, Row, Rule, Table, Tree, with_paths
 from pipeline.config import Config
 from pipeline.errors import ParseError
@@ -216,14 +216,14 @@ class _Walker:
         kids = node.children  # a fresh list on each access
         # A tight list's item holds its inline nodes directly; a loose one opens with a paragraph.
         if kids and kids[0].name == "paragraph":
-            plain, marked = render(kids[0].children)
+            inline = kids[0].children
             kids = kids[1:]
         else:
             lead = 0
             while lead < len(kids) and kids[lead].name not in BLOCK_NAMES:
                 lead += 1
-            plain, marked = render(kids[:lead])
-            kids = kids[lead:]
+            inline, kids = kids[:lead], kids[lead:]
+        plain, marked = render(inline)
         box, plain = leading_box(plain)
         if box is not None:
             marked = leading_box(marked)[1]
@@ -244,6 +244,7 @@ class _Walker:
             depth=depth,
             children=nested,
             path=self.path,
+            chrome=box is None and _anchor_link_only(inline),
         )
 
     def table(self, node: markdown_it_pyrs.Node, first: int, last: int) -> Table:
@@ -263,6 +264,19 @@ class _Walker:
 # nests that deep, and walking further would only spend the stack (a hostile document nests
 # thousands deep).
 MAX_NESTING = 40
+
+
+def _anchor_link_only(nodes: Sequence[markdown_it_pyrs.Node]) -> bool:
+    """Whether inline nodes are one link to an anchor in the page and nothing else but blanks
+    (`- [Engineering](#engineering)`: a table of contents' entry).
+
+    >>> _anchor_link_only(PARSER.tree("[Engineering](#engineering)").children[0].children)
+    True
+    >>> _anchor_link_only(PARSER.tree("See [Engineering](#engineering)").children[0].children)
+    False
+    """
+    filled = [n for n in nodes if n.name != "softbreak" and (n.name != "text" or n.meta.get("content", "").strip())]
+    return len(filled) == 1 and filled[0].name == "link" and in_page_link(filled[0].meta.get("url"))
 
 
 def _flattened(node: markdown_it_pyrs.Node, first: int, last: int, path: tuple[tuple[int, str], ...]) -> Paragraph:
