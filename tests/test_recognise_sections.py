@@ -946,3 +946,12 @@ def test_a_value_ending_a_sentence_loses_the_full_stop_but_not_a_name_its_own() 
         (None, None),
     ]
     assert entries(text)[4].fields["mitigation"] == "run chrony."  # prose keeps its own full stop
+
+
+def test_a_struck_heading_keeps_its_id_and_title_struck_as_a_struck_row_does() -> None:
+    text = (
+        "# Risks\n\n### ~~R9: Old CVE~~\n\n- Likelihood: High\n- Impact: High\n\n"
+        "## ~~Retired~~ risks\n\n### R10: New CVE\n\n- Likelihood: Low\n"
+    )
+    got = [(e.fields["entry_id"], e.fields["title"], e.section) for e in entries(text)]
+    assert got == [("~~R9~~", "~~Old CVE~~", None), ("R10", "New CVE", "~~Retired~~ risks")]

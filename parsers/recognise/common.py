@@ -17,8 +17,9 @@ from pipeline.textnorm import fold, squash
 ENTRY_ID_RE = re.compile(r"^(?=\S*\d)[^\W\d_][^\W_]*(?:[-_.][^\W_]+)*$")
 # A cell that is only a number, maybe with a scale suffix: "4", "12", "3/5", "4 (High)".
 NUMBER_CELL_RE = re.compile(r"^\s*(?P<n>\d{1,2})(?:\s*/\s*\d{1,2})?(?:\s*\(.*\))?\s*$")
-# Decoration in front of a heading's words: emoji, check marks, bullets ("## ✅ Docs").
-LEADING_SYMBOLS_RE = re.compile(r"^[^\w(\[\"'“‘]+")
+# Decoration in front of a heading's words: emoji, check marks, bullets ("## ✅ Docs"); not the
+# marker that opens struck text ("### ~~R9: Old CVE~~" stays struck, as a struck cell does).
+LEADING_SYMBOLS_RE = re.compile(r"^(?:(?!~~)[^\w(\[\"'“‘])+")
 # Markup a heading may still carry when it comes from marked text.
 INLINE_MARKUP_RE = re.compile(r"(\*\*|__|`)")
 
@@ -119,6 +120,9 @@ def section_name(heading: str | None) -> str | None:
     Numbering is kept ("2. Register"): it is part of how the author names the section.
     >>> section_name("✅ **Docs**"), section_name("🚫 MUST FIX (Before Production)"), section_name("2. Register")
     ('Docs', 'MUST FIX (Before Production)', '2. Register')
+    >>> section_name("❌ ~~R9: Old CVE~~")
+    '~~R9: Old CVE~~'
+
     """
     if not heading:
         return None
