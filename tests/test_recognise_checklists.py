@@ -629,3 +629,20 @@ def test_a_table_of_contents_is_navigation_not_checks() -> None:
     ]
     html = [e.fields["title"] for e in read(doc_of(TOC_CHECKLIST_HTML, "ready.html"), CONFIG).parsed.entries]
     assert html == ["Feature flag wired", "Runbook"]
+
+
+def test_a_field_on_the_items_next_line_is_split_off_as_on_one_line() -> None:
+    text = (
+        "# Launch Checklist\n\n"
+        "- [ ] SLA alerts configured\n"
+        "  Owner: @data-oncall\n"
+        "- [x] Rollback rehearsed\n"
+        "  with the on-call DBA\n"
+        "- [ ] Status page wired — Owner: @sre\n"
+    )
+    got = [(e.fields["title"], e.fields.get("owner")) for e in found(text)]
+    assert got == [
+        ("SLA alerts configured", "@data-oncall"),
+        ("Rollback rehearsed with the on-call DBA", None),
+        ("Status page wired — Owner: @sre", "@sre"),
+    ]

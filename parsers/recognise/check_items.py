@@ -137,6 +137,26 @@ def trailing_field(title: str, ctx: Context) -> tuple[str, str, str] | None:
     return None
 
 
+def field_line(text: str, ctx: Context) -> tuple[str, tuple[str, str, str]] | None:
+    """(the item's text above it, (field, label as written, value)) when an item's last line is a
+    field of its own (`SLA alerts configured` then `Owner: @data-oncall` on the next line), or
+    None. Unlike a field at the end of the item's line, such a line is no part of the title.
+
+    >>> ctx = Context("x.md", "markdown")
+    >>> field_line("SLA alerts configured\\nOwner: @data-oncall", ctx)
+    ('SLA alerts configured', ('owner', 'Owner', '@data-oncall'))
+    >>> field_line("SLA alerts configured\\nwith paging: yes", ctx), field_line("Owner: SRE", ctx)
+    (None, None)
+    """
+    head, sep, last = text.rstrip().rpartition("\n")
+    if not sep or not head.strip() or (m := TRAILING_FIELD_RE.match(last.strip())) is None:
+        return None
+    fld = ctx.lexicon.field_of(m["label"])
+    if fld not in CHECK_FIELDS:
+        return None
+    return head, (fld, m["label"], without_full_stop(m["value"], ctx))
+
+
 def own_lines(item: ListItem, syntax: str) -> tuple[int, ...]:
     """The source lines of an item's own text (not of the blocks nested in it).
 
