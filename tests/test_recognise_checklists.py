@@ -646,3 +646,33 @@ def test_a_field_on_the_items_next_line_is_split_off_as_on_one_line() -> None:
         ("Rollback rehearsed with the on-call DBA", None),
         ("Status page wired — Owner: @sre", "@sre"),
     ]
+
+
+DETAILS_CHECKLIST = """\
+# Release checklist
+
+<details>
+<summary>Before the freeze</summary>
+
+- [x] Branches merged
+
+</details>
+
+- [ ] Smoke tests on staging
+"""
+
+DETAILS_CHECKLIST_HTML = """\
+<html><body><h1>Release checklist</h1>
+<details><summary>Before the freeze</summary>
+<ul><li><input type="checkbox" checked> Branches merged</li></ul>
+</details>
+<ul><li><input type="checkbox"> Smoke tests on staging</li></ul>
+</body></html>
+"""
+
+
+def test_a_details_summary_heads_only_what_the_details_hold() -> None:
+    expected = [("Branches merged", "Before the freeze", True), ("Smoke tests on staging", None, False)]
+    assert checks(DETAILS_CHECKLIST) == expected
+    html = read(doc_of(DETAILS_CHECKLIST_HTML, "release.html"), CONFIG).parsed.entries
+    assert [(e.fields["title"], e.section, e.checked) for e in html] == expected

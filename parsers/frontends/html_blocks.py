@@ -213,6 +213,13 @@ class _Walker:
             self.tasks(el, place, out)
         elif tag in MACRO_TAGS:
             self.macro(el, place, out)
+        elif tag == "details":
+            self.container(content(el), place, out)
+            if el.tail is not None or el.getnext() is not None:
+                # Its summary heads nothing after it, as a thematic break ends what a label
+                # collected. (A fragment's unclosed <details>, which Markdown closes in a later
+                # block, holds all that follows it: nothing after it to end.)
+                out.append(Rule(line=self.lines.end(el), end=self.lines.end(el), chrome=place.chrome))
         else:
             self.container(content(el), place, out)
 

@@ -32,6 +32,10 @@ NAME = "markdown"
 # Its tree does not depend on the lexicon: a document in another language is not read again.
 READS_LEXICON = False
 
+# An HTML block that opens by closing a disclosure (`</details>`): the end of what its
+# `<summary>` headed.
+DETAILS_END_RE = re.compile(r"^\s*</details\s*>", re.IGNORECASE)
+
 PARSER = markdown_it_pyrs.MarkdownIt("commonmark").enable_many(["table", "strikethrough"])
 
 # Signs of Markdown, looked for cheaply (sniff): an ATX heading, a GFM delimiter row, a code
@@ -194,6 +198,10 @@ class _Walker:
         elif name == "html_block":
             self.code_lines.update(range(first - 1, last))
             self.html_blocks = True
+            if DETAILS_END_RE.match(node.meta.get("content", "")):
+                # A disclosure closes: its summary heads nothing after it, as a thematic break ends
+                # what a label above it was collecting.
+                yield Rule(line=first, end=first, path=self.path)
             yield from html.fragment_blocks(node.meta.get("content", ""), first, self.config)
 
     def paragraph(self, node: markdown_it_pyrs.Node, first: int, last: int, depth: int) -> Iterator[Block]:

@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence, Set
 from dataclasses import dataclass, field, replace
 
-from parsers.model import Block, Heading, ListItem, Paragraph, Quote, Tree
+from parsers.model import Block, Heading, ListItem, Paragraph, Quote, Rule, Tree
 from parsers.recognise.check_items import (
     field_line,
     mark_boxes,
@@ -128,7 +128,7 @@ class _List:
 def _lists(blocks: Sequence[Block], title: str | None, ctx: Context) -> Iterator[_List]:
     """The lists of a sequence of blocks, each with the paragraph heading above it (if any):
     a short bold paragraph, or a bare heading-like one that a list follows at once; a heading
-    ends it. Lists in block quotes are read with the quote's blocks."""
+    or a rule ends it. Lists in block quotes are read with the quote's blocks."""
     label: str | None = None
     run: list[ListItem] = []
     for k, block in enumerate(blocks):
@@ -138,8 +138,8 @@ def _lists(blocks: Sequence[Block], title: str | None, ctx: Context) -> Iterator
         if run:
             yield _List(tuple(run), label)
             run = []
-        if isinstance(block, Heading):
-            label = None
+        if isinstance(block, Heading | Rule):
+            label = None  # a rule (`---`, a closed `<details>`) ends what a paragraph headed
         elif isinstance(block, Paragraph) and not block.chrome:
             following = blocks[k + 1] if k + 1 < len(blocks) else None
             if _paragraph_heading(block, following, title, ctx):
