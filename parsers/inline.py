@@ -137,3 +137,13 @@ def break_items(text: str) -> str:
             out += " " if part[0].islower() or out[-1] in ITEM_END_CHARS else "; "
         out += part
     return out
+
+
+def in_page_link(url: str | None) -> bool:
+    """Whether a link's target is an anchor in the same page (`#engineering`): a list item that is
+    nothing but such a link is a table of contents' entry, navigation, never a check or a risk.
+
+    >>> in_page_link("#engineering"), in_page_link("#"), in_page_link("https://x/#a"), in_page_link(None)
+    (True, False, False, False)
+    """
+    return bool(url) and url.startswith("#") and len(url) > 1

@@ -659,3 +659,87 @@ def test_markdown_front_end_panic_is_a_parse_error() -> None:
 def test_hostile_lines_read_in_linear_time() -> None:
     text = "## Checks\n\n- [ ] " + " - a: b" * 20_000 + "\n- [ ] x" + " (Owner: " * 20_000 + "\n"
     assert len(found(text)) == 2
+
+
+TOC_CHECKLIST = """\
+# Widget Launch Readiness
+
+- [Engineering](#engineering)
+- [Support](#support)
+
+## Engineering
+
+- Feature flag wired
+- See [the runbook](#support) before launch
+
+## Support
+
+- Macros written
+"""
+
+TOC_CHECKLIST_HTML = """\
+<html><body><h1>Widget Launch Readiness</h1>
+<ul><li><a href="#engineering">Engineering</a></li>
+<li><a href="#support">Support</a></li></ul>
+<h2 id="engineering">Engineering</h2>
+<ul><li>Feature flag wired</li>
+<li><a href="https://wiki.example/runbook">Runbook</a></li></ul>
+</body></html>
+"""
+
+
+def test_a_table_of_contents_is_navigation_not_checks() -> None:
+    assert [title for title, _, _ in checks(TOC_CHECKLIST)] == [
+        "Feature flag wired",
+        "See the runbook before launch",
+        "Macros written",
+    ]
+    html = [e.fields["title"] for e in read(doc_of(TOC_CHECKLIST_HTML, "ready.html"), CONFIG).parsed.entries]
+    assert html == ["Feature flag wired", "Runbook"]
+
+
+def test_a_field_on_the_items_next_line_is_split_off_as_on_one_line() -> None:
+    text = (
+        "# Launch Checklist\n\n"
+        "- [ ] SLA alerts configured\n"
+        "  Owner: @data-oncall\n"
+        "- [x] Rollback rehearsed\n"
+        "  with the on-call DBA\n"
+        "- [ ] Status page wired — Owner: @sre\n"
+    )
+    got = [(e.fields["title"], e.fields.get("owner")) for e in found(text)]
+    assert got == [
+        ("SLA alerts configured", "@data-oncall"),
+        ("Rollback rehearsed with the on-call DBA", None),
+        ("Status page wired — Owner: @sre", "@sre"),
+    ]
+
+
+DETAILS_CHECKLIST = """\
+# Release checklist
+
+<details>
+<summary>Before the freeze</summary>
+
+- [x] Branches merged
+
+</details>
+
+- [ ] Smoke tests on staging
+"""
+
+DETAILS_CHECKLIST_HTML = """\
+<html><body><h1>Release checklist</h1>
+<details><summary>Before the freeze</summary>
+<ul><li><input type="checkbox" checked> Branches merged</li></ul>
+</details>
+<ul><li><input type="checkbox"> Smoke tests on staging</li></ul>
+</body></html>
+"""
+
+
+def test_a_details_summary_heads_only_what_the_details_hold() -> None:
+    expected = [("Branches merged", "Before the freeze", True), ("Smoke tests on staging", None, False)]
+    assert checks(DETAILS_CHECKLIST) == expected
+    html = read(doc_of(DETAILS_CHECKLIST_HTML, "release.html"), CONFIG).parsed.entries
+    assert [(e.fields["title"], e.section, e.checked) for e in html] == expected

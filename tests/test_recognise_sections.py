@@ -911,3 +911,77 @@ def test_every_heading_word_list_is_in_the_lexicon() -> None:
     for name in ("heading_part_endings", "risky_headings", "container_states", "phase_before", "heading_ratings"):
         assert words.get(name), name
     assert fold("Sign-off") in CONFIG.lexicon.phrases("heading_part_endings")
+
+
+TASK_LIST_REGISTER = """\
+# Storage risks
+
+## Open
+
+- [ ] **R1** Disk fills — Likelihood: High, Impact: Medium
+- [x] R2: Backups unverified; Likelihood: Low; Impact: High
+
+## Before the freeze
+
+- [ ] T1: Rotate the disks — Owner: SRE
+- [ ] Alert on disk use; Priority: High
+"""
+
+
+def test_task_items_with_an_id_and_ratings_are_risks() -> None:
+    parsed = reader.read(doc(TASK_LIST_REGISTER), CONFIG).parsed
+    risks = [e for e in parsed.entries if e.kind == "risk"]
+    assert [(e.fields["entry_id"], e.fields["title"], e.fields["likelihood"], e.fields["impact"]) for e in risks] == [
+        ("R1", "Disk fills", "High", "Medium"),
+        ("R2", "Backups unverified", "Low", "High"),
+    ]
+    assert [e.extra for e in risks] == [{"(task box)": "unticked"}, {"(task box)": "ticked"}]
+    # An id and an owner, or a priority: a task of a checklist, not a risk.
+    checks = [e for e in parsed.entries if e.kind == "check"]
+    titles = [e.fields["title"] for e in checks]
+    assert titles == ["T1: Rotate the disks — Owner: SRE", "Alert on disk use; Priority: High"]
+
+
+def test_a_record_with_its_id_and_title_under_a_heading_naming_one_thing_is_a_risk() -> None:
+    (e,) = entries("# Register\n\n## Storage\n\n- R1: Disk fills; Likelihood: High; Impact: Medium\n")
+    assert (e.fields["entry_id"], e.fields["title"], e.section) == ("R1", "Disk fills", "Storage")
+
+
+def test_ratings_in_brackets_after_a_bold_title() -> None:
+    text = (
+        "# Risks\n\n"
+        "- **R1 – Disk fills** (Likelihood: Medium, Impact: High)\n"
+        "- **R2 – Replica lag** (Likelihood: Low; Impact: Medium) — Owner: DBA (on call)\n"
+    )
+    got = [(e.fields["entry_id"], e.fields["title"], e.fields["likelihood"], e.fields["impact"]) for e in entries(text)]
+    assert got == [("R1", "Disk fills", "Medium", "High"), ("R2", "Replica lag", "Low", "Medium")]
+    assert entries(text)[1].fields["owner"] == "DBA (on call)"
+
+
+def test_a_value_ending_a_sentence_loses_the_full_stop_but_not_a_name_its_own() -> None:
+    text = (
+        "# Top risks\n\n"
+        "1. **Disk fills** — Likelihood: Medium, Impact: High. Owner: Tom.\n"
+        "2. **Escrow lapses** — Likelihood: Low, Impact: High. Status: Monitoring. Owner: Acme Inc.\n"
+        "3. **Key person leaves** — Likelihood: Low, Impact: High. Owner: Priya (Data Eng). Status: Open.\n"
+        "4. **Tape vault floods** — Likelihood: Low, Impact: High. Owner: Jane J.\n"
+        "5. **Clock skew** — Likelihood: Low, Impact: Low. Mitigation: run chrony.\n"
+    )
+    got = [(e.fields.get("owner"), e.fields.get("status")) for e in entries(text)]
+    assert got == [
+        ("Tom", None),
+        ("Acme Inc.", "Monitoring"),
+        ("Priya (Data Eng)", "Open"),
+        ("Jane J.", None),
+        (None, None),
+    ]
+    assert entries(text)[4].fields["mitigation"] == "run chrony."  # prose keeps its own full stop
+
+
+def test_a_struck_heading_keeps_its_id_and_title_struck_as_a_struck_row_does() -> None:
+    text = (
+        "# Risks\n\n### ~~R9: Old CVE~~\n\n- Likelihood: High\n- Impact: High\n\n"
+        "## ~~Retired~~ risks\n\n### R10: New CVE\n\n- Likelihood: Low\n"
+    )
+    got = [(e.fields["entry_id"], e.fields["title"], e.section) for e in entries(text)]
+    assert got == [("~~R9~~", "~~Old CVE~~", None), ("R10", "New CVE", "~~Retired~~ risks")]

@@ -43,6 +43,7 @@ from parsers.frontends.html_elements import (
 from parsers.frontends.html_source import Lines
 from parsers.frontends.html_tables import inner_blocks, table_block
 from parsers.frontends.html_text import BREAK_TAGS, render
+from parsers.inline import in_page_link
 from parsers.model import Block, Box, Code, Heading, KeyValue, ListItem, Paragraph, Quote, Rule
 
 # Word "Save as HTML" list paragraphs: `style="mso-list:l0 level2 lfo1"`.
@@ -212,6 +213,13 @@ class _Walker:
             self.tasks(el, place, out)
         elif tag in MACRO_TAGS:
             self.macro(el, place, out)
+        elif tag == "details":
+            self.container(content(el), place, out)
+            if el.tail is not None or el.getnext() is not None:
+                # Its summary heads nothing after it, as a thematic break ends what a label
+                # collected. (A fragment's unclosed <details>, which Markdown closes in a later
+                # block, holds all that follows it: nothing after it to end.)
+                out.append(Rule(line=self.lines.end(el), end=self.lines.end(el), chrome=place.chrome))
         else:
             self.container(content(el), place, out)
 
@@ -277,7 +285,8 @@ class _Walker:
         self.container(rest, replace(place, depth=place.depth + 1), kids)
         line, end = self.lines.of(el), self.lines.end(el)
         box = box or text.box or own_box
-        return self.item_block(line, end, plain if own_box else text.text, marked, box, number, place, tuple(kids))
+        item = self.item_block(line, end, plain if own_box else text.text, marked, box, number, place, tuple(kids))
+        return replace(item, chrome=True) if box is None and _anchor_link_only(own) else item
 
     def item_block(
         self,
@@ -422,3 +431,15 @@ def _entered(el: etree._Element, place: _Place) -> _Place:
     chrome = place.in_chrome or is_chrome(el, tag, role, place.content)
     pre = place.pre or (tag not in PRE_TAGS and keeps_breaks(el))
     return _Place(chrome, content_, main, place.has_main, place.depth, place.nesting + 1, pre)
+
+
+def _anchor_link_only(pieces: Sequence[Piece]) -> bool:
+    """Whether an item's own text is one link to an anchor in the page and nothing else but
+    blanks (`<li><a href="#engineering">Engineering</a></li>`: a table of contents' entry)."""
+    filled = [p for p in pieces if not isinstance(p, TextNode) or p.text.strip()]
+    return (
+        len(filled) == 1
+        and not isinstance(filled[0], TextNode)
+        and filled[0].tag == "a"
+        and in_page_link(filled[0].get("href"))
+    )

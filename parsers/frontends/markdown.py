@@ -22,7 +22,7 @@ from parsers.frontends import front_matter, html
 from parsers.frontends.boxes import BOX_RE, leading_box
 from parsers.frontends.panics import quiet_panics
 from parsers.frontends.plain_tables import find_tables
-from parsers.inline import code, escape
+from parsers.inline import code, escape, in_page_link
 from parsers.model import Block, Code, Heading, ListItem, Paragraph, Quote, Row, Rule, Table, Tree, with_paths
 from pipeline.config import Config
 from pipeline.errors import ParseError
@@ -32,6 +32,10 @@ from pipeline.textnorm import visible
 NAME = "markdown"
 # Its tree does not depend on the lexicon: a document in another language is not read again.
 READS_LEXICON = False
+
+# An HTML block that opens by closing a disclosure (`</details>`): the end of what its
+# `<summary>` headed.
+DETAILS_END_RE = re.compile(r"^\s*</details\s*>", re.IGNORECASE)
 
 PARSER = markdown_it_pyrs.MarkdownIt("commonmark").enable_many(["table", "strikethrough"])
 
@@ -195,6 +199,10 @@ class _Walker:
         elif name == "html_block":
             self.code_lines.update(range(first - 1, last))
             self.html_blocks = True
+            if DETAILS_END_RE.match(node.meta.get("content", "")):
+                # A disclosure closes: its summary heads nothing after it, as a thematic break ends
+                # what a label above it was collecting.
+                yield Rule(line=first, end=first, path=self.path)
             yield from html.fragment_blocks(node.meta.get("content", ""), first, self.config)
 
     def paragraph(self, node: markdown_it_pyrs.Node, first: int, last: int, depth: int) -> Iterator[Block]:
@@ -217,14 +225,14 @@ class _Walker:
         kids = node.children  # a fresh list on each access
         # A tight list's item holds its inline nodes directly; a loose one opens with a paragraph.
         if kids and kids[0].name == "paragraph":
-            plain, marked = render(kids[0].children)
+            inline = kids[0].children
             kids = kids[1:]
         else:
             lead = 0
             while lead < len(kids) and kids[lead].name not in BLOCK_NAMES:
                 lead += 1
-            plain, marked = render(kids[:lead])
-            kids = kids[lead:]
+            inline, kids = kids[:lead], kids[lead:]
+        plain, marked = render(inline)
         box, plain = leading_box(plain)
         if box is not None:
             marked = leading_box(marked)[1]
@@ -245,6 +253,7 @@ class _Walker:
             depth=depth,
             children=nested,
             path=self.path,
+            chrome=box is None and _anchor_link_only(inline),
         )
 
     def table(self, node: markdown_it_pyrs.Node, first: int, last: int) -> Table:
@@ -264,6 +273,19 @@ class _Walker:
 # nests that deep, and walking further would only spend the stack (a hostile document nests
 # thousands deep).
 MAX_NESTING = 40
+
+
+def _anchor_link_only(nodes: Sequence[markdown_it_pyrs.Node]) -> bool:
+    """Whether inline nodes are one link to an anchor in the page and nothing else but blanks
+    (`- [Engineering](#engineering)`: a table of contents' entry).
+
+    >>> _anchor_link_only(PARSER.tree("[Engineering](#engineering)").children[0].children)
+    True
+    >>> _anchor_link_only(PARSER.tree("See [Engineering](#engineering)").children[0].children)
+    False
+    """
+    filled = [n for n in nodes if n.name != "softbreak" and (n.name != "text" or n.meta.get("content", "").strip())]
+    return len(filled) == 1 and filled[0].name == "link" and in_page_link(filled[0].meta.get("url"))
 
 
 def _flattened(node: markdown_it_pyrs.Node, first: int, last: int, path: tuple[tuple[int, str], ...]) -> Paragraph:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 
 from parsers.inline import one_line
 from parsers.model import Block, ListItem, Quote
-from parsers.recognise.common import Context
+from parsers.recognise.common import Context, without_full_stop
 from parsers.recognise.marks import marked
 from pipeline.textnorm import squash
 
@@ -25,10 +25,11 @@ from pipeline.textnorm import squash
 FIELD_START_RE = re.compile(r"\s[—–-]\s*|[(\[]\s*|[;,]\s*")
 # A labelled field that runs to the very end of an item: "Owner: @alice", "DRI = SRE)",
 # "Assigned to: Ana, Ben". The label is one to three words of letters (any script); the value
-# holds no bracket, colon or semicolon, so the match cannot run over another field.
+# holds no bracket, colon or semicolon, so the match cannot run over another field. A full stop
+# ending it is left to `without_full_stop` ("Owner: Tom." is Tom, "Owner: Acme Inc." Acme Inc.).
 TRAILING_FIELD_RE = re.compile(
     r"(?P<label>[^\W\d_]+(?:[ \t][^\W\d_]+){0,2})[ \t]*[:=][ \t]*"
-    r"(?P<value>[^()\[\];:]*[^()\[\];:\s.])[ \t]*[)\]]?\.?$"
+    r"(?P<value>[^()\[\];:]*[^()\[\];:\s])[ \t]*[)\]]?\.?$"
 )
 # How far from the end of an item a trailing field is looked for: enough for a name or two,
 # and a bound on the work on a hostile line.
@@ -118,6 +119,8 @@ def trailing_field(title: str, ctx: Context) -> tuple[str, str, str] | None:
     (('owner', 'Owner', '@alice'), ('owner', 'Owner', 'Ravi'))
     >>> trailing_field("Keys rotated [DRI: SRE]", ctx), trailing_field("Drill — Assigned to: Ana, Ben", ctx)
     (('owner', 'DRI', 'SRE'), ('owner', 'Assigned to', 'Ana, Ben'))
+    >>> trailing_field("Backups verified — Owner: Tom.", ctx), trailing_field("Escrow — Owner: Acme Inc.", ctx)
+    (('owner', 'Owner', 'Tom'), ('owner', 'Owner', 'Acme Inc.'))
     >>> trailing_field("Rollback tested (partial: step skipped)", ctx), trailing_field("Ownership documented", ctx)
     (None, None)
     """
@@ -130,8 +133,28 @@ def trailing_field(title: str, ctx: Context) -> tuple[str, str, str] | None:
             continue
         fld = ctx.lexicon.field_of(m["label"])
         if fld in CHECK_FIELDS:
-            return fld, m["label"], m["value"]
+            return fld, m["label"], without_full_stop(m["value"], ctx)
     return None
+
+
+def field_line(text: str, ctx: Context) -> tuple[str, tuple[str, str, str]] | None:
+    """(the item's text above it, (field, label as written, value)) when an item's last line is a
+    field of its own (`SLA alerts configured` then `Owner: @data-oncall` on the next line), or
+    None. Unlike a field at the end of the item's line, such a line is no part of the title.
+
+    >>> ctx = Context("x.md", "markdown")
+    >>> field_line("SLA alerts configured\\nOwner: @data-oncall", ctx)
+    ('SLA alerts configured', ('owner', 'Owner', '@data-oncall'))
+    >>> field_line("SLA alerts configured\\nwith paging: yes", ctx), field_line("Owner: SRE", ctx)
+    (None, None)
+    """
+    head, sep, last = text.rstrip().rpartition("\n")
+    if not sep or not head.strip() or (m := TRAILING_FIELD_RE.match(last.strip())) is None:
+        return None
+    fld = ctx.lexicon.field_of(m["label"])
+    if fld not in CHECK_FIELDS:
+        return None
+    return head, (fld, m["label"], without_full_stop(m["value"], ctx))
 
 
 def own_lines(item: ListItem, syntax: str) -> tuple[int, ...]:

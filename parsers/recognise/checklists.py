@@ -25,10 +25,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Sequence, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from parsers.model import Block, Heading, ListItem, Paragraph, Quote, Tree
-from parsers.recognise.check_items import mark_boxes, own_lines, repair_notes, title_and_state, trailing_field
+from parsers.model import Block, Heading, ListItem, Paragraph, Quote, Rule, Tree
+from parsers.recognise.check_items import (
+    field_line,
+    mark_boxes,
+    own_lines,
+    repair_notes,
+    title_and_state,
+    trailing_field,
+)
 from parsers.recognise.checklist_shape import (
     Shape,
     bold_heading,
@@ -60,6 +67,7 @@ class Candidate:
     under_box: bool  # nested in an item with a box
     heading: str | None  # the nearest heading as written (a paragraph that stands for one included)
     section: str | None
+    field_line: tuple[str, str, str] | None = None  # (field, label, value) of a last line that is a field
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +128,7 @@ class _List:
 def _lists(blocks: Sequence[Block], title: str | None, ctx: Context) -> Iterator[_List]:
     """The lists of a sequence of blocks, each with the paragraph heading above it (if any):
     a short bold paragraph, or a bare heading-like one that a list follows at once; a heading
-    ends it. Lists in block quotes are read with the quote's blocks."""
+    or a rule ends it. Lists in block quotes are read with the quote's blocks."""
     label: str | None = None
     run: list[ListItem] = []
     for k, block in enumerate(blocks):
@@ -130,8 +138,8 @@ def _lists(blocks: Sequence[Block], title: str | None, ctx: Context) -> Iterator
         if run:
             yield _List(tuple(run), label)
             run = []
-        if isinstance(block, Heading):
-            label = None
+        if isinstance(block, Heading | Rule):
+            label = None  # a rule (`---`, a closed `<details>`) ends what a paragraph headed
         elif isinstance(block, Paragraph) and not block.chrome:
             following = blocks[k + 1] if k + 1 < len(blocks) else None
             if _paragraph_heading(block, following, title, ctx):
@@ -177,11 +185,14 @@ def _candidates(
         if not boxed and field_label(item.marked, ctx):
             reasons["a risk's fields"] += 1
             continue
-        title, checked, has_mark = title_and_state(item, box_is_mark)
+        split = field_line(item.text, ctx)
+        shown = replace(item, text=split[0]) if split is not None else item
+        title, checked, has_mark = title_and_state(shown, box_is_mark)
         heading = label if label is not None else _nearest_heading(item)
         if title:
             section = _without_colon(section_name(label) if label is not None else nearest_section(item.path))
-            yield Candidate(item, title, checked, boxed, has_mark, under_box, heading, section)
+            named = split[1] if split is not None else None
+            yield Candidate(item, title, checked, boxed, has_mark, under_box, heading, section, named)
         nested = [kid for kid in item.children if isinstance(kid, ListItem)]
         if nested:
             yield from _candidates(nested, label, reading, claimed, reasons, under_box or boxed)
@@ -225,7 +236,7 @@ def _entry(cand: Candidate, ctx: Context, shares_line: bool) -> RawEntry:
     notes = repair_notes(lines, ctx.syntax, shares_line)
     fields = {"title": cand.title}
     headers: dict[str, str] = {}
-    if (named := trailing_field(cand.title, ctx)) is not None:
+    if (named := cand.field_line or trailing_field(cand.title, ctx)) is not None:
         fld, label, value = named
         fields[fld], headers[fld] = value, label
     return RawEntry(

@@ -17,8 +17,9 @@ from pipeline.textnorm import fold, squash
 ENTRY_ID_RE = re.compile(r"^(?=\S*\d)[^\W\d_][^\W_]*(?:[-_.][^\W_]+)*$")
 # A cell that is only a number, maybe with a scale suffix: "4", "12", "3/5", "4 (High)".
 NUMBER_CELL_RE = re.compile(r"^\s*(?P<n>\d{1,2})(?:\s*/\s*\d{1,2})?(?:\s*\(.*\))?\s*$")
-# Decoration in front of a heading's words: emoji, check marks, bullets ("## ✅ Docs").
-LEADING_SYMBOLS_RE = re.compile(r"^[^\w(\[\"'“‘]+")
+# Decoration in front of a heading's words: emoji, check marks, bullets ("## ✅ Docs"); not the
+# marker that opens struck text ("### ~~R9: Old CVE~~" stays struck, as a struck cell does).
+LEADING_SYMBOLS_RE = re.compile(r"^(?:(?!~~)[^\w(\[\"'“‘])+")
 # Markup a heading may still carry when it comes from marked text.
 INLINE_MARKUP_RE = re.compile(r"(\*\*|__|`)")
 
@@ -98,12 +99,36 @@ def looks_like_id(cell: str) -> bool:
     return len(cell) <= 24 and bool(ENTRY_ID_RE.match(cell))
 
 
+def without_full_stop(value: str, ctx: Context) -> str:
+    """A value that ends a sentence (`Owner: Tom.`) without the sentence's full stop; a stop that
+    belongs to the last word is kept: an initial ("J."), a dotted short form ("S.A.", "e.g.") or
+    an abbreviation of the lexicon's `dotted_abbreviations` ("Acme Inc.", "Smith & Co.").
+
+    >>> ctx = Context("x.md", "markdown")
+    >>> [without_full_stop(v, ctx) for v in ("Tom.", "Priya (Data Eng).", "Monitoring", "Wait...")]
+    ['Tom', 'Priya (Data Eng)', 'Monitoring', 'Wait...']
+    >>> [without_full_stop(v, ctx) for v in ("Acme Inc.", "Jane J.", "Ventas S.A.", "Smith & Co.")]
+    ['Acme Inc.', 'Jane J.', 'Ventas S.A.', 'Smith & Co.']
+    """
+    if not value.endswith(".") or value.endswith(".."):
+        return value
+    word = value[value.rfind(" ") + 1 : -1]  # the last word, its full stop gone (no regex: values are long)
+    if not word[-1:].isalnum():
+        return value[:-1].rstrip()  # "Priya (Data Eng).": the stop follows a bracket or a mark
+    if "." in word or (len(word) == 1 and word.isalpha()) or ctx.lexicon.is_word("dotted_abbreviations", word):
+        return value
+    return value[:-1].rstrip()
+
+
 def section_name(heading: str | None) -> str | None:
     """A heading as the `section` of the entries under it: markup and leading decoration gone.
 
     Numbering is kept ("2. Register"): it is part of how the author names the section.
     >>> section_name("✅ **Docs**"), section_name("🚫 MUST FIX (Before Production)"), section_name("2. Register")
     ('Docs', 'MUST FIX (Before Production)', '2. Register')
+    >>> section_name("❌ ~~R9: Old CVE~~")
+    '~~R9: Old CVE~~'
+
     """
     if not heading:
         return None

@@ -123,13 +123,31 @@ def heading_parts(heading: str, ctx: Context) -> tuple[str | None, str | None]:
     (('LPS-R3', 'Carrier format'), ('R-01', 'Edad eludible'))
     >>> parts("3. Certificate expiry (R-07)"), parts("Outage in Q4 (Q4)"), parts("DNS [P1]")
     (('R-07', 'Certificate expiry'), (None, 'Outage in Q4 (Q4)'), (None, 'DNS [P1]'))
+    >>> parts("~~R9: Old CVE~~"), parts("~~Old CVE~~"), parts("R9: ~~Old~~ CVE")
+    (('~~R9~~', '~~Old CVE~~'), (None, '~~Old CVE~~'), ('R9', '~~Old~~ CVE'))
     """
+    if (inner := _struck(heading)) is not None:
+        return tuple(f"~~{part}~~" if part else part for part in heading_parts(inner, ctx))  # type: ignore[return-value]
     lexicon = ctx.lexicon
     heading = lexicon.cached("sections:prefix", lambda: _prefix_re(lexicon)).sub("", squash(heading))
     entry_id, title = _leading_id(heading, lexicon.cached("sections:heading-id", lambda: _heading_id_re(lexicon)))
     if entry_id is None and title and (trailing := TRAILING_ID_RE.match(title)):
         return trailing["id"], squash(trailing["title"]).strip(" :-–—|") or None
     return entry_id, title
+
+
+def _struck(heading: str) -> str | None:
+    """The text of a heading struck through as a whole ("~~R9: Old CVE~~"), else None: its id and
+    title are read inside the struck span and each kept struck, as struck table cells are.
+
+    >>> _struck("~~R9: Old CVE~~"), _struck("~~R9~~: Old ~~CVE~~"), _struck("R9")
+    ('R9: Old CVE', None, None)
+    """
+    text = heading.strip()
+    inner = text[2:-2]
+    if len(text) > 4 and text.startswith("~~") and text.endswith("~~") and "~~" not in inner:
+        return inner
+    return None
 
 
 def _leading_id(heading: str, heading_id: re.Pattern[str]) -> tuple[str | None, str | None]:

@@ -20,7 +20,7 @@ import re
 
 from parsers.inline import plain
 from parsers.recognise.columns import field_of_header
-from parsers.recognise.common import NUMBER_CELL_RE, Context
+from parsers.recognise.common import NUMBER_CELL_RE, Context, looks_like_id
 from pipeline.textnorm import fold, squash
 
 # A label opening a line, in emphasis with its colon inside or just after it: "**Severity**:",
@@ -68,6 +68,10 @@ SEPARATOR_CHARS = frozenset("|·•;,；，、–—-")
 # A separator after which a plain label may start inside a line: "3 | Impact: 4", "High; Owner:
 # SRE", "medium. Impact: high", "Title — Likelihood: High", "**Vault sealed.** Likelihood: high".
 LABEL_SEPARATOR_RE = re.compile(r"[|;·•,；，、]\s*|\.\s+|\s[–—-]\s+|\s(?=\*{1,2}[^\W\d_])|(?<=\*\*)\s+")
+# A parenthesis after a record's title that opens its labels: "**Disk fills** (Likelihood: Medium,
+# Impact: High)". Only in front of the first label: inside a value ("add replicas (impact: less
+# load)") a parenthesis is an aside.
+LABELS_OPEN_RE = re.compile(r"\(\s*")
 # A label at a given place: plain ("Impact:") or in emphasis ("*Status*:", "**Owner:**",
 # "**Priority: 9**"), then a space or the end (nothing needed after a full-width colon).
 LABEL_AT_RE = re.compile(
@@ -79,6 +83,10 @@ LABEL_AT_RE = re.compile(
 """,
     re.VERBOSE,
 )
+# An id in bold in front of a record's title: "**R1** Disk fills", "**RSK-3** — Vault sealed". The
+# emphasis says where the id ends, as a colon would ("R1 Disk fills" alone is a title, as "S3
+# bucket" is); `looks_like_id` decides whether the bold text is an id.
+BOLD_ID_LEAD_RE = re.compile(r"^\s*\*\*(?P<id>[^*\s]{1,24})\*\*\s*(?:[:–—-]\s*)?(?P<title>[^\s:–—-].*)$")
 # Separators and markup left around a title taken from the text before a record's first label.
 TITLE_TRIM = " \t:;|·•,.–—-*_"
 # The label under which a severity stated in a heading is kept (`headers`, `extra`).
@@ -167,12 +175,51 @@ def lead_and_labels(text: str, ctx: Context) -> tuple[str, list[tuple[str, str]]
     ('Vault sealed', [('Likelihood', 'High'), ('Impact', 'Low'), ('Owner', 'SRE')])
     >>> lead_and_labels("Rotate keys; see the runbook", ctx)
     ('Rotate keys; see the runbook', [])
+    >>> lead_and_labels("**R1** Disk fills — Likelihood: High", ctx)
+    ('R1: Disk fills', [('Likelihood', 'High')])
+    >>> lead_and_labels("**R1 – Disk fills** (Likelihood: Medium, Impact: High). Owner: SRE", ctx)
+    ('R1 – Disk fills', [('Likelihood', 'Medium'), ('Impact', 'High'), ('Owner', 'SRE')])
     """
     cuts = _label_cuts(text, ctx)
+    if opening := _labels_in_brackets(text, cuts, ctx):
+        pairs = [(label, _unclosed(value)) for label, value in _cut_pairs(text, [opening, *cuts])]
+        return _lead(text[: opening[0]]).strip(TITLE_TRIM), pairs
     if not cuts:
-        return squash(plain(text)), []
-    lead = squash(plain(text[: cuts[0][0]])).strip(TITLE_TRIM)
-    return lead, _cut_pairs(text, cuts)
+        return _lead(text), []
+    return _lead(text[: cuts[0][0]]).strip(TITLE_TRIM), _cut_pairs(text, cuts)
+
+
+def _labels_in_brackets(text: str, cuts: list[tuple[int, int, str]], ctx: Context) -> tuple[int, int, str] | None:
+    """The cut of a field label that a parenthesis opens after a title, in front of every other
+    label ("Disk fills (Likelihood: Medium, Impact: High)"), or None."""
+    for m in LABELS_OPEN_RE.finditer(text, 0, cuts[0][0] if cuts else len(text)):
+        at = LABEL_AT_RE.match(text, m.end())
+        if m.start() > 0 and at is not None and _names_field(label := _label(at["marked"] or at["plain"]), ctx):
+            return m.start(), at.end(), label
+    return None
+
+
+def _unclosed(value: str) -> str:
+    """A value without the parenthesis that closes the labels it ends ("High)" -> "High").
+
+    >>> _unclosed("High)"), _unclosed("SRE (on call)"), _unclosed("High) now")
+    ('High', 'SRE (on call)', 'High) now')
+    """
+    if value.endswith(")") and value.count(")") > value.count("("):
+        return value[:-1].rstrip()
+    return value
+
+
+def _lead(marked: str) -> str:
+    """The reader's text of a record's lead, a bold id in front of the title set off by a colon
+    as a heading writes it (`**R1** Disk fills` -> `R1: Disk fills`).
+
+    >>> _lead("**R1** Disk fills"), _lead("**Vault sealed** now"), _lead("R1 Disk fills")
+    ('R1: Disk fills', 'Vault sealed now', 'R1 Disk fills')
+    """
+    if (m := BOLD_ID_LEAD_RE.match(marked)) and looks_like_id(m["id"]):
+        return f"{m['id']}: {squash(plain(m['title']))}"
+    return squash(plain(marked))
 
 
 def trim_separators(text: str) -> str:

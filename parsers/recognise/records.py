@@ -6,6 +6,9 @@ front of its labels) and rates it:
   `1. **Vault sealed** — Likelihood: High | Impact: Medium`;
 - a list item whose text is a title and whose nested list holds the labels: `1. **Vault
   sealed**` then `   - Likelihood: High` ...;
+- a task item that names a risk by its id and rates its likelihood or impact (`- [ ] **R1** Disk
+  fills — Likelihood: High, Impact: Medium`): a register kept as a task list, its box kept in
+  `extra` as a table's box column is (a task item with a priority or an owner stays a check);
 - a bold or short title line over a list of labels (`**Vault sealed**` then `- Likelihood: High`);
 - a definition list of the same (`<dt>ID</dt><dd>R1</dd><dt>Risk</dt>...`, several risks in one
   list apart where a term comes again);
@@ -53,6 +56,11 @@ MAX_TITLE_CHARS = 120
 MAX_TITLE_WORDS = 16
 # A list item's lead longer than this is prose, not a title.
 MAX_LEAD_CHARS = 200
+# What a task item must rate to be a risk rather than a check: a priority or a severity is what
+# checklists rate their items with too.
+TASK_RISK_FIELDS = frozenset({"likelihood", "impact"})
+# The label a risk's task box is kept under in `extra` (the state as `parsers.model.Box` says it).
+TASK_BOX_LABEL = "(task box)"
 
 # Makes the Section of a record found under the current heading: (title text, line) -> Section.
 RecordMaker = Callable[[str, int], Section]
@@ -144,8 +152,9 @@ def _record_from_paragraph(block: Paragraph, new: RecordMaker, ctx: Context) -> 
 
 
 def _record_from_item(item: ListItem, new: RecordMaker, ctx: Context, verdicts: Verdicts) -> Section | None:
-    """A list item that is a record: title and labels on its line, or a title over a list of labels."""
-    if item.box is not None or not item.marked:
+    """A list item that is a record: title and labels on its line, or a title over a list of
+    labels; a task item only when it names its risk by id and rates it (`_task_risk`)."""
+    if not item.marked:
         return None
     own_end = min(item.end, item.children[0].line - 1) if item.children else item.end
     own_end = max(item.line, own_end)
@@ -167,7 +176,19 @@ def _record_from_item(item: ListItem, new: RecordMaker, ctx: Context, verdicts: 
         claim(record, item.line, own_end)
     for unit in units(item.children):
         add_unit(record, unit, ctx, verdicts)
+    if item.box is not None:
+        if not _task_risk(record, ctx):
+            return None
+        record.labels.append(Label(TASK_BOX_LABEL, item.box, item.line))
     return record if is_record(record, ctx) else None
+
+
+def _task_risk(record: Section, ctx: Context) -> bool:
+    """Whether a task item's record is a risk: it has an id (in front of its title or labelled)
+    and a likelihood or impact label."""
+    fields = set(label_fields(record, ctx))
+    has_id = heading_parts(record.heading, ctx)[0] is not None or "entry_id" in fields
+    return has_id and bool(fields & TASK_RISK_FIELDS)
 
 
 def titleish(line: str) -> bool:
@@ -190,9 +211,10 @@ def label_fields(record: Section, ctx: Context) -> list[str | None]:
 
 
 def names_itself(record: Section, ctx: Context) -> bool:
-    """Whether a record gives both its id and its title: a risk of its own whatever heading it
-    sits under (that heading names its group)."""
-    return {"entry_id", "title"} <= set(label_fields(record, ctx))
+    """Whether a record gives both its id and its title, by labels or in front of its labels
+    (`- R1: Disk fills; Likelihood: High`): a risk of its own whatever heading it sits under
+    (that heading names its group)."""
+    return {"entry_id", "title"} <= set(label_fields(record, ctx)) or all(heading_parts(record.heading, ctx))
 
 
 def is_record(record: Section, ctx: Context) -> bool:

@@ -44,7 +44,14 @@ from parsers.inline import plain
 from parsers.lexicon import RATING_FIELDS
 from parsers.model import Heading, ListItem, Paragraph, Tree
 from parsers.recognise import meta
-from parsers.recognise.common import NUMBER_CELL_RE, Context, Found, nearest_section, section_name
+from parsers.recognise.common import (
+    NUMBER_CELL_RE,
+    Context,
+    Found,
+    nearest_section,
+    section_name,
+    without_full_stop,
+)
 from parsers.recognise.headings import (
     heading_check,
     heading_parts,
@@ -65,6 +72,8 @@ from pipeline.textnorm import fold, squash
 RECOGNISER = "sections"
 # Fields that describe a go-live item written as a section; one without an id needs two of them.
 CHECK_FIELDS = frozenset({"status", "owner", "severity", "mitigation"})
+# Fields whose value is prose, kept as written to its last full stop.
+PROSE_FIELDS = frozenset({"mitigation"})
 # A bracketed aside at the end of a re-listed item: "SSL Certificate (Technical Infrastructure)".
 TRAILING_ASIDE = " ("
 
@@ -249,7 +258,7 @@ def _entry(section: Section, ctx: Context) -> tuple[RawEntry | None, str | None]
     stated, title = heading_rating(title, ctx)
     labels = [*section.labels, *([Label(HEADING_LABEL, stated, section.line)] if stated else [])]
     chosen, spare = _choose(labels, ctx, has_title=bool(title), has_id=bool(entry_id))
-    values = {fld: lab.text() for fld, lab in chosen.items()}
+    values = {fld: _value(fld, lab, ctx) for fld, lab in chosen.items()}
     kind = "check" if checked is not None and not values.keys() & {"likelihood", "impact", "score"} else "risk"
     reason = _not_an_entry(section, entry_id or values.get("entry_id"), values, kind, ctx)
     if reason is not None:
@@ -279,6 +288,13 @@ def _entry(section: Section, ctx: Context) -> tuple[RawEntry | None, str | None]
         ),
         None,
     )
+
+
+def _value(fld: str, label: Label, ctx: Context) -> str:
+    """A label's value as the field's raw text: a name or a word that ends a sentence ("Owner:
+    Tom.") without the sentence's full stop; a mitigation is prose and keeps its own."""
+    text = label.text()
+    return text if fld in PROSE_FIELDS else without_full_stop(text, ctx)
 
 
 def _choose(labels: Sequence[Label], ctx: Context, *, has_title: bool, has_id: bool) -> tuple[dict, list[Label]]:
