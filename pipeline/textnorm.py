@@ -74,8 +74,9 @@ def squash(text: str) -> str:
     """
     # str.split() splits at the characters `\s` matches (Unicode's whitespace) and drops the
     # ends: the same result as replacing each run of `\s+` with a space and stripping, at a
-    # third of the cost.
-    return " ".join(visible(text).split())
+    # third of the cost. (`visible` is asked only of non-ASCII text: squash is called often enough
+    # that the call itself shows.)
+    return " ".join((text if text.isascii() else visible(text)).split())
 
 
 def is_null(text: str | None, null_values: tuple[str, ...]) -> bool:

@@ -81,12 +81,16 @@ def document_languages(tree: Tree, files: tuple[str, ...] = ()) -> tuple[str, ..
     ('en', 'es')
     """
     hits = phrase_hits(label_candidates(tree), files)
-    headed = phrase_hits(heading_texts(tree), files)
+    headed: dict[str, set[str]] | None = None  # the headings' phrases, looked for only when they decide
     chosen: list[str] = []
     taken: set[str] = set()
     for language in sorted(hits, key=lambda lang: (-len(hits[lang]), lang)):
         own = hits[language] - taken
-        if len(own) >= MIN_HITS or (not chosen and headed[language] & heading_markers(language, files)):
+        if not chosen and own and len(own) < MIN_HITS and headed is None:
+            headed = phrase_hits(heading_texts(tree), files)
+        if len(own) >= MIN_HITS or (
+            not chosen and headed is not None and headed.get(language, set()) & heading_markers(language, files)
+        ):
             chosen.append(language)
             taken |= markers(language, files)
     return ("en", *chosen)

@@ -156,6 +156,8 @@ def _record_from_item(item: ListItem, new: RecordMaker, ctx: Context, verdicts: 
     labels; a task item only when it names its risk by id and rates it (`_task_risk`)."""
     if not item.marked:
         return None
+    if item.box is not None and not item.children and ":" not in item.marked and "：" not in item.marked:
+        return None  # a task item with no label on its line nor a list under it: a check (cheaply)
     own_end = min(item.end, item.children[0].line - 1) if item.children else item.end
     own_end = max(item.line, own_end)
     if label_of(item.marked.split("\n")[0], ctx, plain_labels=True) is not None:
