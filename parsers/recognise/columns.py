@@ -30,15 +30,12 @@ LETTERED_PAIR_CELL_RE = re.compile(
 # Headers of a likelihood x impact column, folded by `label_key` ("L × I" -> "l x i"); a header
 # ending with one ("Score (L × I)", "Risk score (P x I)") shows the product's working too.
 PRODUCT_HEADERS = frozenset({"l x i", "p x i", "lxi", "pxi", "likelihood x impact", "probability x impact"})
-# Field labels too short to be looked for inside a longer header ("l", "p", "i", "no").
-MIN_INNER_LABEL = 4
 
 
 def field_of_header(header: str, ctx: Context) -> str | None:
-    """The field a header names: as a whole (`Lexicon.field_of`), else the longest field label
-    it contains as whole words, for a header of at most five words ("Risk Owner
-    Recommendation" -> owner, "Probabilidad de ocurrencia" -> likelihood); ambiguous labels
-    ("risk") are never taken from inside another header.
+    """The field a header names, as a whole or as the longest field label it contains
+    (`Lexicon.header_field`: "Risk Owner Recommendation" -> owner); ambiguous labels ("risk")
+    are never taken from inside another header.
 
     >>> ctx = Context("x.md", "md")
     >>> field_of_header("Risk Owner Recommendation", ctx), field_of_header("Current likelihood", ctx)
@@ -46,26 +43,7 @@ def field_of_header(header: str, ctx: Context) -> str | None:
     >>> field_of_header("Risk appetite", ctx), field_of_header("Notes", ctx)
     (None, None)
     """
-    lexicon = ctx.lexicon
-    found = lexicon.field_of(header)
-    if found is not None or lexicon.is_extra(header):
-        return found
-    key = label_key(header)
-    words = key.split()
-    if not 1 < len(words) <= 5:
-        return None
-    best: tuple[int, str] | None = None
-    for size in range(len(words) - 1, 0, -1):
-        for start in range(len(words) - size + 1):
-            part = " ".join(words[start : start + size])
-            fld = lexicon.label_fields.get(part)
-            if fld is None or len(part) < MIN_INNER_LABEL or lexicon.choices(part):
-                continue
-            if best is None or len(part) > best[0]:
-                best = (len(part), fld)
-        if best is not None:
-            return best[1]
-    return None
+    return ctx.lexicon.header_field(header)
 
 
 def pair_header(header: str) -> tuple[str, str] | None:
