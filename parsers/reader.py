@@ -3,11 +3,11 @@ recogniser reads the tree. The parse stage of the pipeline, a pure function of t
 document and the configuration.
 
 The table verdicts are taken once (`parsers.recognise.tables.verdict`) and every recogniser is
-told them: register tables give risks here, checklist tables checks, legends the document's own
-scale, `| Likelihood | High |` tables the fields of the section above them (read by the section
-recogniser), page-properties tables metadata; every other table is recorded as skipped with its
-reason. Sections are read before lists, so that a risk's `- **Owner**: SRE` bullet is a field,
-never a checklist item.
+told them: register tables give risks here, checklist tables checks, legends (and scales written
+as text, `legends.text_legends`) the document's own scale, `| Likelihood | High |` tables the
+fields of the section above them (read by the section recogniser), page-properties tables
+metadata; every other table is recorded as skipped with its reason. Sections are read before
+lists, so that a risk's `- **Owner**: SRE` bullet is a field, never a checklist item.
 
 A document is read in English and the languages its labels use (`parsers.recognise.language`,
 unless riskreg.toml's `[lexicon] languages` says): the tree the front end built with English
@@ -27,7 +27,7 @@ from parsers.recognise import checklists, id_lists, sections
 from parsers.recognise.check_tables import check_entries
 from parsers.recognise.common import Context, Found
 from parsers.recognise.language import document_languages
-from parsers.recognise.legends import Scales, legend_scales, merge_scales
+from parsers.recognise.legends import Scales, legend_scales, merge_scales, text_legends
 from parsers.recognise.meta import metadata, title
 from parsers.recognise.registers import register_entries
 from parsers.recognise.tables import Verdicts
@@ -84,6 +84,9 @@ def read(doc: Document, config: Config, syntax: str | None = None) -> Reading:
             property_tables.append(table)
         elif v.kind == "skip":
             found.skipped.append(_skipped(table, v.reason))
+    for legend in text_legends(tree, ctx):
+        merge_scales(scales, legend.scales)
+        found.skipped.append(Skipped(legend.line, legend.structure, "legend", legend.detail[:200]))
     found.extend(sections.recognise(tree, verdicts, ctx))
     found.extend(id_lists.recognise(tree, ctx, found.claimed))
     found.extend(checklists.recognise(tree, verdicts, ctx, found.claimed))

@@ -281,6 +281,70 @@ def test_a_page_of_only_legends_is_rejected_with_its_scales_kept() -> None:
     assert result.stated_scales == {"likelihood": {"Rare": 1, "Likely": 2}}
 
 
+LEGENDS_AS_TEXT = """# Warehouse robots — risk register
+
+## How we rate
+
+Impact: 1 Negligible · 2 Minor · 3 Moderate · 4 Significant · 5 Catastrophic
+
+**Likelihood:** 1 – Rare; 2 – Unlikely (once in two years); 3 – Possible; 4 – Likely; 5 – Almost certain
+
+## Register
+
+| Ref | Risk | Likelihood | Impact |
+|---|---|---|---|
+| WR-2 | Wi-Fi dead spots stop robots | Likely | Significant |
+| WR-4 | Charging overloads the supply | Rare | Catastrophic |
+
+### WR-7: Charger firmware bricks the fleet
+
+Impact: 4 (Significant)
+Likelihood: 2
+"""
+
+LEGEND_AS_LIST = """# Packstation
+
+## Schadensausmaß – Skala
+
+- 1 gering
+- 2 spürbar
+- 3 hoch
+- 4 kritisch
+- 5 existenzbedrohend
+
+Eintrittswahrscheinlichkeit: 1 = selten, 2 = möglich, 3 = wahrscheinlich, 4 = häufig, 5 = fast sicher.
+
+## Risiken
+
+| Nr. | Risiko | Eintrittswahrscheinlichkeit | Schadensausmaß |
+|---|---|---|---|
+| PS-1 | Fächer klemmen bei Frost | möglich | kritisch |
+"""
+
+
+def test_a_scale_written_as_text_is_the_documents_stated_scale() -> None:
+    # A label line of numbered words, or a list of them under a heading naming the field's scale,
+    # is a legend as a legend table is; a risk's own "Impact: 4 (Significant)" is its rating.
+    result = process_document("robots.md", LEGENDS_AS_TEXT.encode(), Config())
+    assert result.stated_scales == {
+        "impact": {"Negligible": 1, "Minor": 2, "Moderate": 3, "Significant": 4, "Catastrophic": 5},
+        "likelihood": {"Rare": 1, "Unlikely": 2, "Possible": 3, "Likely": 4, "Almost certain": 5},
+    }
+    entries = normalise([result], Config()).entries
+    assert [(e.entry_id, e.likelihood, e.impact) for e in entries] == [("WR-2", 4, 4), ("WR-4", 1, 5), ("WR-7", 2, 4)]
+    assert [(s.line, s.structure, s.reason) for s in result.skipped if s.reason == "legend"] == [
+        (5, "paragraph", "legend"),
+        (7, "paragraph", "legend"),
+    ]
+    german = process_document("packstation.md", LEGEND_AS_LIST.encode(), Config())
+    assert german.stated_scales == {
+        "impact": {"gering": 1, "spürbar": 2, "hoch": 3, "kritisch": 4, "existenzbedrohend": 5},
+        "likelihood": {"selten": 1, "möglich": 2, "wahrscheinlich": 3, "häufig": 4, "fast sicher": 5},
+    }
+    (entry,) = normalise([german], Config()).entries
+    assert (entry.likelihood, entry.impact) == (2, 4)
+
+
 # ---- properties --------------------------------------------------------------------------------
 PIECES = st.sampled_from(
     ["| ", " |", "|---|---|", "+----+----+", "+====+====+", "----  ----", "-", "\n", " ", "  ", "ID", "Risk",

@@ -118,6 +118,20 @@ def test_rank_column_is_not_a_severity() -> None:
     assert verdict(table(("ID", "Risk", "Impact", "Priority"), *rated), CTX).fields[3] == "severity"
 
 
+def test_a_column_naming_its_field_overall_beats_one_naming_a_part_of_it() -> None:
+    # NIST SP 800-30 Table I-5: the likelihood of initiation and the severity are factors of the
+    # overall likelihood and the risk the table states.
+    header = ("Threat Event", "Likelihood of Attack Initiation", "Severity and Pervasiveness", "Overall Likelihood",
+              "Level of Impact", "Risk")  # fmt: skip
+    rows = [("Exploit unpatched VPN appliance", "Moderate", "Moderate", "High", "Very High", "Very High"),
+            ("DDoS against the public booking site", "Moderate", "Low", "Low", "Moderate", "Low")]  # fmt: skip
+    v = verdict(table(header, *rows), CTX)
+    assert v.fields == ("title", None, None, "likelihood", "impact", "severity")
+    # A rating before mitigation still beats one after it, whatever names the field as a whole.
+    staged = table(("ID", "Inherent likelihood", "Residual risk", "Severity"), ("R1", "High", "Low", "High"))
+    assert verdict(staged, CTX).fields == ("entry_id", "likelihood", None, "severity")
+
+
 def test_a_severity_multiplied_into_the_score_is_the_impact() -> None:
     text = (FIXTURES / "hazard_log_probability_severity.md").read_text()
     entries = process_document("hazards.md", text.encode(), Config()).entries

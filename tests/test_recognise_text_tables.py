@@ -390,6 +390,32 @@ def test_csv_with_quoted_commas_and_a_cell_over_two_lines() -> None:
         ]
 
 
+def test_delimited_headers_that_contain_a_fields_label_are_that_field() -> None:
+    # Qualified rating labels ("Residual Likelihood", "Level of Impact") name their field in a
+    # CSV or TSV file as in any table, and a long header cell of a NIST SP 800-30 table is a
+    # column of its own, not a reason to read the file as plain text.
+    csv_text = (
+        "ID,Risk,Residual Likelihood,Residual Impact,Owner\n"
+        "R1,Spear-phishing against finance staff,4,4,Security\nR2,Unpatched VPN appliance,3,5,IT Ops\n"
+    )
+    tsv_text = (
+        "Booking platform — adversarial risks\n\n"
+        "Threat Event\tThreat Sources\tVulnerabilities and Predisposing Conditions\tOverall Likelihood\t"
+        "Level of Impact\tRisk level\n"
+        "Spear-phishing against finance staff\tOrganised crime\tNo phishing-resistant MFA\tHigh\tHigh\tHigh\n"
+        "Exploit unpatched VPN appliance\tNation-state\tSlow patching of edge devices\tHigh\tVery High\tVery High\n"
+    )
+    csv_doc, tsv_doc = read(csv_text, path="risks.csv"), read(tsv_text, path="risks.tsv")
+    assert (csv_doc.syntax, tsv_doc.syntax) == ("delimited", "delimited")
+    assert [(e.fields["entry_id"], e.fields["likelihood"], e.fields["impact"], e.fields["owner"])
+            for e in csv_doc.entries] == [("R1", "4", "4", "Security"), ("R2", "3", "5", "IT Ops")]  # fmt: skip
+    assert [(e.fields["title"], e.fields["likelihood"], e.fields["impact"], e.fields["severity"])
+            for e in tsv_doc.entries] == [
+        ("Spear-phishing against finance staff", "High", "High", "High"),
+        ("Exploit unpatched VPN appliance", "High", "Very High", "Very High"),
+    ]  # fmt: skip
+
+
 # ---- properties ------------------------------------------------------------------------------
 # Text made of what flattened registers are made of, so that the search paths are exercised.
 PIECES = st.sampled_from(

@@ -81,11 +81,10 @@ def header_at(lines: Sequence[str], lexicon: Lexicon) -> tuple[int, int, str] | 
     for i, line in enumerate(lines):
         if not line.strip() or (seen == 0 and SEP_HINT_RE.match(line)):
             continue
-        if len(line) <= 400:
-            if (csv := csv_columns(line.strip(), lexicon)) is not None:
-                return i, len(csv[0]), csv[1]
-            if (tabbed := tab_columns(line, lexicon)) is not None:
-                return i, len(tabbed), "\t"
+        if (csv := csv_columns(line.strip(), lexicon)) is not None:
+            return i, len(csv[0]), csv[1]
+        if (tabbed := tab_columns(line, lexicon)) is not None:
+            return i, len(tabbed), "\t"
         seen += 1
         if seen > MAX_TITLE_LINES:
             return None

@@ -52,7 +52,7 @@ from parsers.model import Row, Table
 from pipeline.config import Config
 from pipeline.textnorm import squash
 
-# Longest line read as a header.
+# Longest line read as a header whose cells are not cut by a delimiter.
 MAX_HEADER_CHARS = 200
 # A line of document metadata that names an owner ("Owner: Customs filing team"): its owners
 # are known to the row splitter before any row is read.
@@ -111,7 +111,7 @@ def _table_at(reader: _Reader, i: int) -> tuple[Table | None, int]:
     """The table whose header is line i, if any; and the index to go on from."""
     lines, lexicon = reader.lines, reader.lexicon
     stripped = lines[i].strip()
-    if not stripped or "|" in stripped or len(stripped) > MAX_HEADER_CHARS:
+    if not stripped or "|" in stripped:
         return None, i + 1
     if i + 1 < len(lines) and DASH_RULE_RE.match(lines[i + 1]):
         return None, i + 1  # a header over a dash rule: plain_tables reads it
@@ -121,6 +121,8 @@ def _table_at(reader: _Reader, i: int) -> tuple[Table | None, int]:
         return _table(reader, i, columns, rows, "csv", end)
     if (tabbed := tab_columns(lines[i], lexicon)) is not None:
         return _tab_table(reader, i, tabbed)
+    if len(stripped) > MAX_HEADER_CHARS:  # a delimited header may be longer: its cells are cut
+        return None, i + 1
     width = 1
     columns = header_columns(stripped, lexicon) if len(header_tokens(stripped)) >= 3 else None
     if columns is None and lexicon.field_of(stripped):

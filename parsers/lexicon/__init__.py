@@ -62,6 +62,11 @@ MAX_NUMBER_ABBREVIATION = 2
 LABEL_HINT_RE = re.compile(r"\b(?:\d+ \d+|h m l|l m h|1 to 5|rating|score|level)$")
 # A slash between the parts of a label ("Status / next step"), not inside a scale ("H/M/L", "1/5").
 SLASH_RE = re.compile(r"(?<=[^\W\d_)]{2})\s*/\s*(?=[^\W\d_(]{2})")
+# A header naming a field inside it is read for the labels it contains up to this many words
+# ("Risk Owner Recommendation"); a longer one is a sentence, not a label.
+MAX_HEADER_WORDS = 5
+# Field labels too short to be looked for inside a longer header ("l", "p", "i", "no").
+MIN_INNER_LABEL = 4
 
 
 def remembered_for_short_texts(function: Callable[..., T]) -> Callable[..., T]:
@@ -216,6 +221,42 @@ class Lexicon:
             parts = [p for p in SLASH_RE.split(label) if p.strip()]
             named = {f for p in parts if (f := self.field_of(p))} if len(parts) > 1 else set()
             return named.pop() if len(named) == 1 else None
+        return None
+
+    def header_field(self, header: str) -> str | None:
+        """The field a table's header names: as a whole (`field_of`), else the longest field
+        label it contains as whole words, for a header of at most five words ("Risk Owner
+        Recommendation" -> owner, "Residual Likelihood" -> likelihood, "Probabilidad de
+        ocurrencia" -> likelihood); ambiguous labels ("risk") are never taken from inside another
+        header, nor labels too short to be looked for there ("l", "p", "no").
+
+        >>> lex = Lexicon.default()
+        >>> lex.header_field("Risk Owner Recommendation"), lex.header_field("Level of Impact")
+        ('owner', 'impact')
+        >>> lex.header_field("Risk appetite"), lex.header_field("Notes"), lex.header_field("Date raised")
+        (None, None, None)
+        """
+        return self.remembered("header_field", header, header, lambda: self._header_field(header))
+
+    def _header_field(self, header: str) -> str | None:
+        found = self.field_of(header)
+        if found is not None or self.is_extra(header):
+            return found
+        words = label_key(header).split()
+        if not 1 < len(words) <= MAX_HEADER_WORDS:
+            return None
+        fields = self.label_fields
+        for size in range(len(words) - 1, 0, -1):
+            best: tuple[int, str] | None = None
+            for start in range(len(words) - size + 1):
+                part = " ".join(words[start : start + size])
+                fld = fields.get(part)
+                if fld is None or len(part) < MIN_INNER_LABEL or self.choices(part):
+                    continue
+                if best is None or len(part) > best[0]:
+                    best = (len(part), fld)
+            if best is not None:
+                return best[1]
         return None
 
     def numbered_subject(self, key: str) -> str | None:

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from parsers.lexicon import RATING_FIELDS, label_key
+from parsers.lexicon import RATING_FIELDS, Lexicon, label_key
 from parsers.model import Table
 from parsers.recognise.common import NUMBER_CELL_RE, Context
 from pipeline.textnorm import fold
@@ -30,15 +30,12 @@ LETTERED_PAIR_CELL_RE = re.compile(
 # Headers of a likelihood x impact column, folded by `label_key` ("L × I" -> "l x i"); a header
 # ending with one ("Score (L × I)", "Risk score (P x I)") shows the product's working too.
 PRODUCT_HEADERS = frozenset({"l x i", "p x i", "lxi", "pxi", "likelihood x impact", "probability x impact"})
-# Field labels too short to be looked for inside a longer header ("l", "p", "i", "no").
-MIN_INNER_LABEL = 4
 
 
 def field_of_header(header: str, ctx: Context) -> str | None:
-    """The field a header names: as a whole (`Lexicon.field_of`), else the longest field label
-    it contains as whole words, for a header of at most five words ("Risk Owner
-    Recommendation" -> owner, "Probabilidad de ocurrencia" -> likelihood); ambiguous labels
-    ("risk") are never taken from inside another header.
+    """The field a header names, as a whole or as the longest field label it contains
+    (`Lexicon.header_field`: "Risk Owner Recommendation" -> owner); ambiguous labels ("risk")
+    are never taken from inside another header.
 
     >>> ctx = Context("x.md", "md")
     >>> field_of_header("Risk Owner Recommendation", ctx), field_of_header("Current likelihood", ctx)
@@ -46,26 +43,7 @@ def field_of_header(header: str, ctx: Context) -> str | None:
     >>> field_of_header("Risk appetite", ctx), field_of_header("Notes", ctx)
     (None, None)
     """
-    lexicon = ctx.lexicon
-    found = lexicon.field_of(header)
-    if found is not None or lexicon.is_extra(header):
-        return found
-    key = label_key(header)
-    words = key.split()
-    if not 1 < len(words) <= 5:
-        return None
-    best: tuple[int, str] | None = None
-    for size in range(len(words) - 1, 0, -1):
-        for start in range(len(words) - size + 1):
-            part = " ".join(words[start : start + size])
-            fld = lexicon.label_fields.get(part)
-            if fld is None or len(part) < MIN_INNER_LABEL or lexicon.choices(part):
-                continue
-            if best is None or len(part) > best[0]:
-                best = (len(part), fld)
-        if best is not None:
-            return best[1]
-    return None
+    return ctx.lexicon.header_field(header)
 
 
 def pair_header(header: str) -> tuple[str, str] | None:
@@ -117,7 +95,7 @@ def column_fields(table: Table, ctx: Context) -> list[str | None]:
         else:
             numbers = [int(m["n"]) for v in values if (m := NUMBER_CELL_RE.match(v))]
             fields[col] = "score" if numbers and max(numbers) > 5 else "severity"
-    fields = _drop_repeats(fields, table.header)
+    fields = _drop_repeats(fields, table.header, ctx.lexicon)
     if (factor := _severity_factor(table, fields)) is not None:
         fields[factor] = "impact"
     return fields
@@ -175,24 +153,43 @@ def _impact_pairs(table: Table) -> set[int]:
     return {c for c, h in enumerate(table.header) if (pair := pair_header(h)) and "i" in {label_key(p) for p in pair}}
 
 
-def _drop_repeats(fields: list[str | None], headers: Sequence[str]) -> list[str | None]:
+def _drop_repeats(fields: list[str | None], headers: Sequence[str], lexicon: Lexicon) -> list[str | None]:
     """Keep one column per field: for titles the preferred label (the lexicon's order: "Risk"
-    beats "Description", which then stays in `extra`), otherwise the first."""
-    title_cols = [c for c, f in enumerate(fields) if f == "title"]
-    if len(title_cols) > 1:
-        preference = TITLE_PREFERENCE
-        keep = min(title_cols, key=lambda c: (preference.get(label_key(headers[c]), len(preference)), c))
-        for c in title_cols:
+    beats "Description", which then stays in `extra`); for other fields, as for a section's
+    labels, a rating before mitigation beats one after it, then a header naming the field as a
+    whole or overall ("Overall Likelihood", "Risk") beats one naming a part of it ("Likelihood of
+    Attack Initiation", "Severity and Pervasiveness": NIST SP 800-30's factors), then the first."""
+    by_field: dict[str, list[int]] = {}
+    for c, f in enumerate(fields):
+        if f is not None:
+            by_field.setdefault(f, []).append(c)
+    for fld, cols in by_field.items():
+        if len(cols) < 2:
+            continue
+        if fld == "title":
+            keep = min(cols, key=lambda c: (TITLE_PREFERENCE.get(label_key(headers[c]), len(TITLE_PREFERENCE)), c))
+        else:
+            keep = min(cols, key=lambda c: (*_column_rank(headers[c], lexicon), c))
+        for c in cols:
             if c != keep:
                 fields[c] = None
-    seen: set[str] = set()
-    for c, f in enumerate(fields):
-        if f is None:
-            continue
-        if f in seen:
-            fields[c] = None
-        seen.add(f)
     return fields
+
+
+def _column_rank(header: str, lexicon: Lexicon) -> tuple[bool, bool]:
+    """How a column's header ranks among others naming its field, lower first: whether it names
+    the stage after mitigation ("Residual Impact"), and whether it names only a part of the
+    field (a label inside a longer header that does not say "overall").
+
+    >>> lex = Lexicon.default()
+    >>> [_column_rank(h, lex) for h in ("Overall Likelihood", "Likelihood of Attack Initiation", "Risk")]
+    [(False, False), (False, True), (False, False)]
+    >>> _column_rank("Residual Likelihood", lex), _column_rank("Likelihood", lex)
+    ((True, True), (False, False))
+    """
+    after = bool(set(label_key(header).split()) & lexicon.phrases("phase_after"))
+    whole = lexicon.field_of(header) is not None or bool(lexicon.choices(header))
+    return after, not whole and not lexicon.mentions("overall_labels", header)
 
 
 # Title labels in order of preference, when a table has more than one title-like column.

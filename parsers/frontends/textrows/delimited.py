@@ -23,6 +23,9 @@ from pipeline.textnorm import squash
 CSV_DELIMITERS = (",", ";")
 # A header cell is a label: short.
 MAX_LABEL_CHARS = 40
+# Longest header line read: its cells are cut by the delimiter, so it may be longer than a header
+# whose cells ran together (a NIST SP 800-30 table has thirteen columns), but not a paragraph.
+MAX_HEADER_CHARS = 400
 # Lines one quoted cell may run over; an unclosed quote past that is a stray one.
 MAX_RECORD_LINES = 50
 
@@ -59,7 +62,7 @@ def tab_columns(line: str, lexicon: Lexicon) -> tuple[Column, ...] | None:
     >>> [c.field for c in tab_columns("Ref\\tRisk\\tImpact\\tDate raised\\tOwner", Lexicon.default())]
     ['entry_id', 'title', 'impact', None, 'owner']
     """
-    if "\t" not in line:
+    if "\t" not in line or len(line) > MAX_HEADER_CHARS:
         return None
     return delimited_columns([squash(c) for c in line.strip(" \r\n").split("\t")], lexicon, unknown=0.5)
 
@@ -75,6 +78,8 @@ def csv_columns(line: str, lexicon: Lexicon) -> tuple[tuple[Column, ...], str] |
     >>> csv_columns("Name,Owner,Status,Tier", lex) is None
     True
     """
+    if len(line) > MAX_HEADER_CHARS:
+        return None
     for sep in CSV_DELIMITERS:
         if line.count(sep) < 2:
             continue
@@ -89,10 +94,16 @@ def delimited_columns(
 ) -> tuple[Column, ...] | None:
     """Columns of a header already cut into cells: at least three known fields, and at most
     `unknown` of the cells (a share) naming nothing; with `strict`, at most one such cell."""
-    if len(cells) < 3 or not all(cells) or any(len(c) > MAX_LABEL_CHARS for c in cells):
+    if len(cells) < 3 or not all(cells):
         return None
-    fields = [lexicon.field_of(c) for c in cells]
-    nameless = sum(1 for c, f in zip(cells, fields, strict=True) if f is None and not lexicon.is_extra(c))
+    # A header containing a field's label is that field, as in any table ("Residual Likelihood");
+    # a long cell is no label ("Vulnerabilities and Predisposing Conditions"): it names nothing.
+    fields = [lexicon.header_field(c) if len(c) <= MAX_LABEL_CHARS else None for c in cells]
+    nameless = sum(
+        1
+        for c, f in zip(cells, fields, strict=True)
+        if f is None and (len(c) > MAX_LABEL_CHARS or not lexicon.is_extra(c))
+    )
     if len({f for f in fields if f}) < 3 or nameless > max(unknown * len(cells), 1 if strict else 0):
         return None
     # A spreadsheet of risks rates them or says so ("Risk", "Threat"); "Name,Owner,Status,Tier"
