@@ -1,8 +1,9 @@
 """Dates as documents write them: a `Last updated:` line read as a date, when it is one.
 
 Used by the load for `documents.updated_on`, which `risk_rollup` measures staleness by. An ISO
-date anywhere in the value and a date with a month name are read in every language (the month
-names of the document's language packs, `[months]`, English's by default). A date in numbers
+date anywhere in the value, a date written year first with its units ("2026年5月4日") and a date
+with a month name are read in every language (the month names of the document's language packs,
+`[months]`, English's by default). A date in numbers
 only ("31/12/2026", "31.12.2026", "04-05-26") is read day-first or month-first as the document's
 language writes dates (`[format] dates`: day-first in Spanish, Portuguese, French, German, Italian
 and Dutch); where the language does not say (English) only when one of its parts says which it
@@ -21,6 +22,9 @@ from pipeline.textnorm import fold
 
 # A date written in ISO order anywhere in a value ("2026-03-02", "2026/03/02 by Ops").
 ISO_DATE_RE = re.compile(r"\b(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})\b")
+# A date as Japanese and Chinese write it, year first with its unit after each part: "2026年5月4日",
+# "2026年5月" (the first of the month). As unambiguous as ISO, so read in every language.
+YEAR_MONTH_DAY_RE = re.compile(r"(?<!\d)(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?")
 # A date in numbers with the year last: "31/12/2026", "31.12.26", "04-05-2026".
 NUMERIC_DATE_RE = re.compile(
     r"(?<![\d./-])(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d./-])"
@@ -51,9 +55,13 @@ def date_written(text: str, order: str = "", months: Mapping[str, int] | None = 
     (datetime.date(2026, 12, 31), datetime.date(2026, 5, 4), datetime.date(2026, 12, 31))
     >>> date_written("31 de diciembre de 2026", "day-first", {"diciembre": 12}), date_written("v2.3.1")
     (datetime.date(2026, 12, 31), None)
+    >>> date_written("2026年5月4日"), date_written("２０２６年１２月"), date_written("第3四半期")
+    (datetime.date(2026, 5, 4), datetime.date(2026, 12, 1), None)
     """
     if m := ISO_DATE_RE.search(text):
         return _date(int(m["y"]), int(m["m"]), int(m["d"]))
+    if m := YEAR_MONTH_DAY_RE.search(text):
+        return _date(int(m["y"]), int(m["m"]), int(m["d"] or 1))
     if m := NUMERIC_DATE_RE.search(text):
         return _numeric(int(m["a"]), int(m["b"]), m["y"], order)
     if m := NAMED_DATE_RE.search(fold(text)):

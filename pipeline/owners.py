@@ -34,8 +34,8 @@ from pipeline.matching import Guards, decide, rank, within_edits
 from pipeline.records import Match
 from pipeline.textnorm import NON_WORD_RE, fold, is_null, squash
 
-# "(ops team)", "[interim]": asides that are not part of the name.
-ASIDE_RE = re.compile(r"\s*[(\[][^)\]]*[)\]]")
+# "(ops team)", "[interim]", "（経理）": asides that are not part of the name.
+ASIDE_RE = re.compile(r"\s*[(\[（][^)\]）]*[)\]）]")
 # Characters trimmed from the ends of each joint owner: list markers, markup, stray punctuation.
 PART_TRIM = " .;:-*_`'\"“”‘’"
 # Words an acronym skips: "Head of Security" is not "HOS".
@@ -318,6 +318,8 @@ class OwnerMatcher:
 
         >>> OwnerMatcher((), OwnerRules(("team",), (), (), ()), Guards()).display_name("Carrier Relations (ops team)")
         'Carrier Relations'
+        >>> OwnerMatcher((), OwnerRules((), (), (), ()), Guards()).display_name("Marta（経理）")
+        'Marta'
         """
         cleaned = squash(ASIDE_RE.sub("", name)).strip(PART_TRIM) or squash(name)
         return self.strip_roles(cleaned)

@@ -27,12 +27,13 @@ from pipeline.records import Match
 from pipeline.textnorm import fold, squash
 
 # Separators between a title's parts: "X — Service Risk Register", "X: Readiness", "X | Risks", "X - Y".
-TITLE_SPLIT_RE = re.compile(r"\s+[—–\-·•]\s+|\s*[—–|]\s*|:\s+")
+# A full-width colon needs no space after it ("リリース前チェック：決済基盤").
+TITLE_SPLIT_RE = re.compile(r"\s+[—–\-·•]\s+|\s*[—–|]\s*|:\s+|\s*：\s*")
 # Markup and decoration around a title part.
 TITLE_TRIM = " #*_`\"'“”‘’[]"
 # A slug: one word of lower-case letters and digits joined by dashes or underscores.
 # A bracketed aside closing a title: "(copied from the team wiki)", "[DRAFT]".
-TRAILING_ASIDE_RE = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])\s*$")
+TRAILING_ASIDE_RE = re.compile(r"\s*(?:\([^()]*\)|（[^（）]*）|\[[^\[\]]*\])\s*$")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)+$")
 # Metadata keys naming the service outright, then the weaker ones tried after the title.
 SERVICE_KEYS = ("service", "service name", "system", "application", "component")
@@ -96,6 +97,8 @@ def service_of_document(
     ('lock-integration-service', 'title')
     >>> service_of_document("Risk Register", {}, "payments/ledger/docs/r.md", w, frozenset({"docs"}))
     ('ledger', 'folder')
+    >>> service_of_document("チェックリスト：決済基盤（旧版）", {}, "x.md", w | {"チェックリスト", "旧版"}, frozenset())
+    ('決済基盤', 'title')
     """
     for key in SERVICE_KEYS:
         if metadata.get(key) and service_key(metadata[key], type_words):

@@ -17,9 +17,10 @@ from collections.abc import Mapping
 
 from pipeline.matching import Guards, decide, negated_in, rank
 from pipeline.records import Match
-from pipeline.textnorm import fold
+from pipeline.textnorm import fold, text_width
 
-# Phrases shorter than this are too easy to find by accident inside a longer cell ("new", "wip").
+# Phrases shorter than this are too easy to find by accident inside a longer cell ("new", "wip");
+# measured in columns (`text_width`), so that "対応中" (in progress) counts as the phrase it is.
 MIN_CONTAINED_PHRASE = 4
 
 
@@ -57,6 +58,8 @@ class StatusMatcher:
         >>> [m.match(s).canonical for s in ("FIXED", "⚠️ In progress", "Mitgating", "Monitering", "Mitigatd",
         ...                                  "accepted with mitigation", "✅ Mitigated (2026-03)", "not mitigated")]
         ['mitigated', 'mitigating', 'mitigating', 'monitoring', 'mitigated', 'accepted', 'mitigated', 'open']
+        >>> StatusMatcher({"mitigating": ("対応中",)}, Guards()).match("対応中（自動更新を設定中）").canonical
+        'mitigating'
         >>> m.match("Deferred to Q3").canonical is None, m.match("Deferred to Q3").needs_review
         (True, True)
         """
@@ -74,7 +77,7 @@ class StatusMatcher:
             return Match("status", raw, self.synonyms[key], "synonym", 100.0)
         padded = f" {key} "
         for phrase in self.phrases:
-            if len(phrase) >= MIN_CONTAINED_PHRASE and f" {phrase} " in padded and not negated_in(phrase, key):
+            if text_width(phrase) >= MIN_CONTAINED_PHRASE and f" {phrase} " in padded and not negated_in(phrase, key):
                 return Match("status", raw, self.synonyms[phrase], "contains", 95.0)
         cutoff = self.guards.min_score - 25
         whole = decide("status", raw, key, rank(key, self.fuzzy_index, cutoff), self.guards)

@@ -45,6 +45,23 @@ def _fold(text: str) -> str:
 
 _fold_short = lru_cache(maxsize=REMEMBERED_FOLDS)(_fold)
 
+# East Asian widths of the characters that take two columns: wide and full-width.
+WIDE = frozenset("WF")
+
+
+def text_width(text: str) -> int:
+    """How many columns a text takes: two for each wide character (a CJK ideograph, kana,
+    hangul), one for any other. A length threshold made for words of letters ("a phrase of four
+    letters at least") measures Chinese and Japanese by this: "対応中" (in progress) is three
+    characters, each as much as a short word.
+
+    >>> text_width("new"), text_width("対応中"), text_width("Ana（経理）")
+    (3, 6, 11)
+    """
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(c) in WIDE else 1 for c in text)
+
 
 # Characters that take no room and say nothing: the zero-width space, the word joiner and the
 # zero-width no-break space (a byte-order mark inside the text). Pages and chat tools leave them

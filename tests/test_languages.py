@@ -36,7 +36,9 @@ from pipeline.textnorm import fold
 from pipeline.vocab import SEVERITIES, STATUSES
 from tests.conftest import FIXTURES
 
-LANGUAGES = ("es", "pt", "fr", "de", "it", "nl")
+LANGUAGES = ("es", "pt", "fr", "de", "it", "nl", "ja", "zh")
+# Languages writing dates year first ("2026年5月4日"): no order to guess, read in every language.
+YEAR_FIRST = ("ja", "zh")
 FOLDER = FIXTURES / "languages"
 SHAPES = sorted(p.name for p in (FOLDER / "en").iterdir() if not p.name.endswith(".jsonl"))
 
@@ -67,19 +69,21 @@ def test_fixture_normalises_like_its_english_twin(shape: str, language: str) -> 
 
 def test_documents_record_their_languages_and_dates(tmp_path: Path) -> None:
     """`documents.languages`; and the `Last updated` dates as written: "04/05/2026" is the 4th of
-    May in every language here (day-first), as "2026-05-04" is in English."""
+    May in every language here (day-first), as "2026-05-04" is in English and "2026年5月4日" in
+    Japanese and Chinese (year first, read in every language as ISO dates are)."""
     db = tmp_path / "r.duckdb"
     ingest(FOLDER, db, Config(), workers=1)
     con = duckdb.connect(str(db))
     rows = con.execute("SELECT path, languages, last_updated FROM documents WHERE path LIKE '%register_table.md'")
     rows = rows.fetchall()
     con.close()
-    assert len(rows) == 7
+    assert len(rows) == 1 + len(LANGUAGES)
     for path, languages, written in rows:
         language = path.split("/")[0]
         assert languages == (["en"] if language == "en" else ["en", language])
         assert date_in_languages(written, languages) == date(2026, 5, 4), (path, written)
-        assert language == "en" or date_in_languages(written, ["en"]) is None  # English does not guess
+        if language not in YEAR_FIRST:
+            assert language == "en" or date_in_languages(written, ["en"]) is None  # English does not guess
 
 
 # ---- the packs as data ------------------------------------------------------------------------
@@ -172,6 +176,11 @@ def languages_of(text: str) -> tuple[str, ...]:
         ("**PROBABILITÉ :** Élevée · **STATUT :** Ouvert\n", ("en", "fr")),
         ("Probabilità： alta\nImpatto： media\n", ("en", "it")),
         ("## Risico's\n\n- Kans: hoog\n", ("en", "nl")),
+        # Labels of two Chinese or Japanese characters are words as long as "Estado" is.
+        ("| 编号 | 风险 | 状态 | 负责人 |\n|---|---|---|---|\n", ("en", "zh")),
+        ("| 番号 | リスク | 状況 | 担当 |\n|---|---|---|---|\n", ("en", "ja")),
+        ("発生確率：高\n影響度：中\n", ("en", "ja")),
+        ("# 上线检查清单\n\n- ✅ 负载测试\n- ❌ 回滚演练\n", ("en", "zh")),
         # One foreign word says nothing; words English shares with a language say nothing either.
         ("# Risks\n\nResponsable: Ana\nStatus: Open\nImpact: High\n", ("en",)),
         # A document in two languages is read in both.
@@ -225,6 +234,8 @@ TITLES = {
     "de": "Risikoregister",
     "it": "Registro dei rischi",
     "nl": "Risicoregister",
+    "ja": "リスク管理表",
+    "zh": "风险登记表",
 }
 NAMES = ("SRE", "DBA", "SecOps", "Ana", "Luis", "Marta")
 FIELDS = ("entry_id", "title", "likelihood", "impact", "severity", "status", "owner")
@@ -496,6 +507,8 @@ def test_a_done_column_in_another_language_says_whether_each_check_is_done(yes: 
         ("# Checkliste Produktivsetzung\n\n- ✅ Lasttest durchgeführt\n- ❌ Rücksicherung geprüft\n", "de"),
         ("# Liste de contrôle – mise en production\n\n- ✅ Tests de charge réalisés\n- ❌ Retour testé\n", "fr"),
         ("# App móvil\n\n## Lista de verificación\n\n- ✅ Pruebas de carga\n- ❌ Plan de reversión\n", "es"),
+        ("# リリース前チェックリスト：決済基盤\n\n- ✅ 負荷試験を実施\n- ❌ 切り戻し手順を確認\n", "ja"),
+        ("# 上线检查清单 支付平台\n\n- ✅ 负载测试\n- ❌ 回滚演练\n", "zh"),
     ],
 )
 def test_one_checklist_heading_of_a_pack_reads_the_document_in_its_language(text: str, language: str) -> None:

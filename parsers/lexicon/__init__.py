@@ -6,7 +6,7 @@ not registers (test cases, compliance mappings, action plans), checklist and sig
 heading words, and the value vocabularies (scale, severity and status words, null values, owner
 joiners, document-type words, month names, how dates and decimals are written) all live in TOML
 files beside this module, one pack per language (`en.toml`, `es.toml`, `pt.toml`, `fr.toml`,
-`de.toml`, `it.toml`, `nl.toml`). English is read in every document; a document is read with
+`de.toml`, `it.toml`, `nl.toml`, `ja.toml`, `zh.toml`). English is read in every document; a document is read with
 English merged with the packs its own labels use (`parsers.recognise.language`). riskreg.toml
 extends it (`[headers]`, `[scales]`, `[statuses]`, `[lexicon] files` and `languages`), so a team
 adds a word, or a language, without touching code.

@@ -21,15 +21,15 @@ from parsers.recognise.marks import marked
 from pipeline.textnorm import squash
 
 # Where a field at the end of an item may start: after a spaced dash, an opening bracket, a
-# semicolon or a comma.
-FIELD_START_RE = re.compile(r"\s[—–-]\s*|[(\[]\s*|[;,]\s*")
+# semicolon or a comma (full-width ones too: "周知（担当：広報）").
+FIELD_START_RE = re.compile(r"\s[—–-]\s*|[(\[（]\s*|[;,；，、]\s*")
 # A labelled field that runs to the very end of an item: "Owner: @alice", "DRI = SRE)",
-# "Assigned to: Ana, Ben". The label is one to three words of letters (any script); the value
-# holds no bracket, colon or semicolon, so the match cannot run over another field. A full stop
+# "Assigned to: Ana, Ben", "担当：広報）". The label is one to three words of letters (any script);
+# the value holds no bracket, colon or semicolon, so the match cannot run over another field. A full stop
 # ending it is left to `without_full_stop` ("Owner: Tom." is Tom, "Owner: Acme Inc." Acme Inc.).
 TRAILING_FIELD_RE = re.compile(
-    r"(?P<label>[^\W\d_]+(?:[ \t][^\W\d_]+){0,2})[ \t]*[:=][ \t]*"
-    r"(?P<value>[^()\[\];:]*[^()\[\];:\s])[ \t]*[)\]]?\.?$"
+    r"(?P<label>[^\W\d_]+(?:[ \t][^\W\d_]+){0,2})[ \t]*[:=：][ \t]*"
+    r"(?P<value>[^()（）\[\];；:：]*[^()（）\[\];；:：\s])[ \t]*[)\]）]?[.。]?$"
 )
 # How far from the end of an item a trailing field is looked for: enough for a name or two,
 # and a bound on the work on a hostile line.
@@ -123,8 +123,10 @@ def trailing_field(title: str, ctx: Context) -> tuple[str, str, str] | None:
     (('owner', 'Owner', 'Tom'), ('owner', 'Owner', 'Acme Inc.'))
     >>> trailing_field("Rollback tested (partial: step skipped)", ctx), trailing_field("Ownership documented", ctx)
     (None, None)
+    >>> trailing_field("Support desk told（Owner：Support）", ctx)
+    ('owner', 'Owner', 'Support')
     """
-    if ":" not in title and "=" not in title:
+    if ":" not in title and "=" not in title and "：" not in title:
         return None
     starts = list(FIELD_START_RE.finditer(title, max(0, len(title) - FIELD_TAIL)))
     for start in reversed(starts):

@@ -28,13 +28,14 @@ from pipeline.textnorm import fold, squash
 Phase = Literal["before", "after"]
 
 # The id or numbering in front of a risk heading's title, then the title. `{named}` is the
-# lexicon's `numbered_headings` ("Risk 3 - Title").
+# lexicon's `numbered_headings` ("Risk 3 - Title"). A full-width colon ("R-02：Title", as
+# Japanese and Chinese write it, no space after) sets the id off as an ASCII one does.
 HEADING_ID_TEMPLATE = r"""
     ^(?:
-        \[(?P<bracket>[^\W\d_][\w.-]{{0,22}})\]\s*[:.|·–—-]?\s*                          # "[R7] Title"
-      | (?P<named>(?:{named})\s*[#№]?\s*\d{{1,4}}[a-z]?)\b\s*[:.|)·–—-]?\s*                # "Risk 3 - Title"
+        \[(?P<bracket>[^\W\d_][\w.-]{{0,22}})\]\s*[:：.|·–—-]?\s*                        # "[R7] Title"
+      | (?P<named>(?:{named})\s*[#№]?\s*\d{{1,4}}[a-z]?)\b\s*[:：.|)·–—-]?\s*              # "Risk 3 - Title"
       | (?P<id>[^\W\d_][^\W_]*(?:[-_.][^\W_]+)*)                                       # "R001", "RISK-12"
-        (?:\s*[:|)·]|\s+[–—-]|[–—])\s*                                                # ... then ": " or " — "
+        (?:\s*[:：|)·]|\s+[–—-]|[–—])\s*                                              # ... then ": " or " — "
       | (?P<number>\#?\d{{1,3}}(?:\.\d{{1,3}})*[.)]?)\s+                               # "1. Title", "#4 Title"
     )
     (?P<title>.*)$
@@ -57,7 +58,7 @@ HAS_DIGIT_RE = re.compile(r"\d")
 # `{rating}` is the lexicon's `heading_ratings`, `{noun}` its `heading_rating_nouns`.
 LEADING_RATING_TEMPLATE = r"""
     ^(?:\[\s*(?P<bracketed>{rating})\s*\]\s*[:–—|-]?\s*
-       | (?P<leading>(?:{rating})(?:\s+(?:{noun}))?)(?:\s*:\s*|\s+[–—|-]\s+))
+       | (?P<leading>(?:{rating})(?:\s+(?:{noun}))?)(?:\s*[:：]\s*|\s+[–—|-]\s+))
      (?P<title>[^\W_].*)$
 """
 # A severity in brackets closing a heading, matched from its last opening bracket (no `^`: a
@@ -93,7 +94,7 @@ def _prefix_re(lexicon: Lexicon) -> re.Pattern[str]:
     """ "Risk: Vault outage" as a heading: the word says what the section is, the rest is the
     title (a letter must follow, so "RISK-12" stays an id)."""
     words = alternation(lexicon.words.get("heading_prefixes", ()))
-    return re.compile(rf"^(?:{words})\s*[:–—-]\s*(?=[^\W\d_])", re.IGNORECASE)
+    return re.compile(rf"^(?:{words})\s*[:：–—-]\s*(?=[^\W\d_])", re.IGNORECASE)
 
 
 def _rating_res(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
@@ -121,6 +122,8 @@ def heading_parts(heading: str, ctx: Context) -> tuple[str | None, str | None]:
     (('R-03', 'Redis eviction'), (None, 'S3 bucket exposed'), (None, 'EC2 quota hit'))
     >>> parts("LPS-R3 Carrier format"), parts("R-01 · Edad eludible")
     (('LPS-R3', 'Carrier format'), ('R-01', 'Edad eludible'))
+    >>> parts("R-02：証明書の期限切れ"), parts("Risk 4：Vault"), parts("Risk：Vault sealed")
+    (('R-02', '証明書の期限切れ'), ('Risk 4', 'Vault'), (None, 'Vault sealed'))
     >>> parts("3. Certificate expiry (R-07)"), parts("Outage in Q4 (Q4)"), parts("DNS [P1]")
     (('R-07', 'Certificate expiry'), (None, 'Outage in Q4 (Q4)'), (None, 'DNS [P1]'))
     >>> parts("~~R9: Old CVE~~"), parts("~~Old CVE~~"), parts("R9: ~~Old~~ CVE")

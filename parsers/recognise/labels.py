@@ -41,10 +41,11 @@ BOLD_LABEL_RE = re.compile(
 WRAPPED_LABEL_RE = re.compile(
     r"^\s*(?P<mark>\*{1,2})(?P<label>[^*:：\s][^*:：\n]{0,47}?)\s*[:：]\s*(?P<value>[^*\s].*)$"
 )
-# A plain "Likelihood: Medium" line, in any script ("Responsável: Ana", "Probabilità: alta").
+# A plain "Likelihood: Medium" line, in any script ("Responsável: Ana", "Probabilità: alta"),
+# its scale hint in full-width brackets too ("発生確率（1〜5）：高").
 # The colon is checked by the caller: an ASCII colon needs a space or the end after it ("10:30"
 # and "https://x" are not labels); a full-width one needs nothing.
-PLAIN_LABEL_RE = re.compile(r"^\s*(?P<label>[^\W\d_][\w /()&'.-]{0,38}?)\s*(?P<colon>[:：])(?P<value>.*)$")
+PLAIN_LABEL_RE = re.compile(r"^\s*(?P<label>[^\W\d_][\w /()（）〜～&'.-]{0,38}?)\s*(?P<colon>[:：])(?P<value>.*)$")
 # The id or words opening a value of such a line: a space after an ASCII colon.
 AFTER_COLON_RE = re.compile(r"^(?:\s|$)")
 # A label followed by a dash instead of a colon: "**Likelihood** — High", "Likelihood – High".
@@ -64,10 +65,13 @@ INNER_LABEL_RE = re.compile(
 )
 # What separates two labels on one line: "High | ", "High · ", "High; ", "High - " (trimmed
 # from the end of a value, with spaces, by a loop rather than a pattern that would rescan runs).
-SEPARATOR_CHARS = frozenset("|·•;,；，、–—-")
+# Japanese and Chinese set fields apart with an ideographic space ("発生確率：中　影響度：高").
+IDEOGRAPHIC_SPACE = "\u3000"
+SEPARATOR_CHARS = frozenset("|·•;,；，、–—-" + IDEOGRAPHIC_SPACE)
 # A separator after which a plain label may start inside a line: "3 | Impact: 4", "High; Owner:
-# SRE", "medium. Impact: high", "Title — Likelihood: High", "**Vault sealed.** Likelihood: high".
-LABEL_SEPARATOR_RE = re.compile(r"[|;·•,；，、]\s*|\.\s+|\s[–—-]\s+|\s(?=\*{1,2}[^\W\d_])|(?<=\*\*)\s+")
+# SRE", "medium. Impact: high", "Title — Likelihood: High", "**Vault sealed.** Likelihood: high",
+# "中　影響度：高" (an ideographic space).
+LABEL_SEPARATOR_RE = re.compile(r"[|;·•,；，、\u3000]\s*|\.\s+|\s[–—-]\s+|\s(?=\*{1,2}[^\W\d_])|(?<=\*\*)\s+")
 # A parenthesis after a record's title that opens its labels: "**Disk fills** (Likelihood: Medium,
 # Impact: High)". Only in front of the first label: inside a value ("add replicas (impact: less
 # load)") a parenthesis is an aside.
@@ -78,7 +82,7 @@ LABEL_AT_RE = re.compile(
     r"""
     (?:(?P<mark>\*{1,2})(?P<marked>[^*:：\s][^*:：\n]{0,39}?)\s*
          (?:[:：]\s*(?P=mark) | (?P=mark)\s*[:：] | [:：](?=\s*[^*\s]))
-      | (?P<plain>[^\W\d_][\w /()&'-]{0,38}?)\s*[:：])
+      | (?P<plain>[^\W\d_][\w /()（）〜～&'-]{0,38}?)\s*[:：])
     (?:(?<=：)|(?=\s|$))
 """,
     re.VERBOSE,
@@ -107,6 +111,8 @@ def label_of(line: str, ctx: Context, *, plain_labels: bool) -> tuple[str, str] 
     (('Priority', '9 (Critical)**'), None)
     >>> any_("Owner：Ana"), any_("Owner:SRE"), any_("Responsável: Ana")
     (('Owner', 'Ana'), None, None)
+    >>> any_("Likelihood（1〜5）：High")
+    ('Likelihood（1〜5）', 'High')
     """
     # A pure function of the line and the lexicon, asked of the same line more than once (a list
     # item's first line, then its lines) and of the same lines in every document of a template.

@@ -26,7 +26,7 @@ from pathlib import Path
 from parsers import lexicon as lexicon_pack
 from parsers.lexicon import FIELDS, Lexicon, remembered_for_short_texts
 from parsers.model import Heading, KeyValue, ListItem, Paragraph, Table, Tree, walk
-from pipeline.textnorm import fold
+from pipeline.textnorm import fold, text_width
 
 # Distinct phrases of a pack a document must use before it is read in that language.
 MIN_HITS = 2
@@ -52,7 +52,8 @@ MARKER_LISTS = (
 )
 # The word lists of which one phrase, in a heading and of one pack alone, tells the language.
 HEADING_LISTS = ("checklist_headings",)
-# Phrases this short ("sí", "nº") say nothing about a language.
+# Phrases this short ("sí", "nº") say nothing about a language; measured in columns
+# (`text_width`), so that a word of two Chinese characters ("状态", status) counts.
 MIN_PHRASE = 3
 # How much of a document is looked at: label candidates, and characters before a colon.
 MAX_CANDIDATES = 3000
@@ -190,7 +191,7 @@ def markers(language: str, files: tuple[str, ...] = ()) -> frozenset[str]:
     declared = {f: lexicon_pack.read_pack(Path(f)).language for f in files}
     pack = lexicon_pack.load((language,), tuple(f for f in files if declared[f] == language))
     shared = _shared_phrases(tuple(f for f in files if not declared[f]))
-    return frozenset(p for p in _phrases(pack) if len(p) >= MIN_PHRASE and p not in shared)
+    return frozenset(p for p in _phrases(pack) if text_width(p) >= MIN_PHRASE and p not in shared)
 
 
 @lru_cache(maxsize=64)
