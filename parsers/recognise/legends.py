@@ -117,6 +117,11 @@ def text_legends(tree: Tree, ctx: Context) -> list[TextLegend]:
 
 def _line_legends(block: Block, ctx: Context) -> list[TextLegend]:
     """The scales stated on the lines of a paragraph, a list item or a definition, one a line."""
+    # A scale runs from 0 or 1 up, or down to 1, over three levels at least: it writes a 1 and a 2.
+    # Asked first, as nearly every block of every document comes here.
+    text = block.value if isinstance(block, KeyValue) else getattr(block, "text", "")
+    if "1" not in text or "2" not in text:
+        return []
     if isinstance(block, KeyValue):
         labelled = [(block.line, block.key, plain(block.marked or block.value))]
     elif isinstance(block, Paragraph | ListItem):
