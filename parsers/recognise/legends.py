@@ -146,7 +146,8 @@ def _level_items(blocks: Sequence[Block], first: int) -> list[ListItem]:
     """The run of sibling list items from index `first` (in `walk` order) that each open with a
     level ("- 4 Significant"); [] when the block there is no such item."""
     run: list[ListItem] = []
-    for block in blocks[first:]:
+    for k in range(first, len(blocks)):  # not blocks[first:]: a copy of the rest for every block
+        block = blocks[k]
         if not isinstance(block, ListItem) or not LEVEL_MARK_RE.match(block.text) or block.children:
             break
         if run and (block.depth, block.path) != (run[0].depth, run[0].path):
