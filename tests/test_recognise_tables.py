@@ -220,3 +220,22 @@ def test_deep_nesting_and_emphasis_are_read_without_running_out_of_stack() -> No
     assert len(read(doc(quotes), Config()).parsed.entries) == 1
     stars = "*" * 20000 + "x" + "*" * 20000
     read(doc(stars), Config())
+
+
+def test_a_table_that_rates_its_rows_is_a_register_whatever_a_column_or_heading_says() -> None:
+    # An ISO 27001 risk treatment plan: an "Annex A control" column made it a compliance mapping,
+    # the heading "Risk treatment plan" an action plan whose every row was dropped.
+    found = read(doc((FIXTURES / "iso_risk_treatment_plan_annex_column.md").read_text()), Config()).parsed
+    risks = [e for e in found.entries if not e.supplement]
+    assert [(e.fields["entry_id"], e.fields["likelihood"], e.fields["owner"]) for e in risks] == [
+        ("RTP-01", "4", "IT Operations"),
+        ("RTP-02", "2", "Infrastructure Manager"),
+    ]
+    assert [e.fields["entry_id"] for e in found.entries if e.supplement] == ["RTP-01"]
+    assert "compliance mapping" in {s.reason for s in found.skipped}
+    plan = ("ID", "Risk", "Likelihood", "Impact", "Owner")
+    row = ("R1", "Stuffing", "4", "5", "IT")
+    assert verdict(table(plan, row), CTX).kind == "register"
+    assert verdict(table(plan, row, heading="Risk treatment plan"), CTX).kind == "register"
+    mapping = table(("Control ID", "Requirement", "Risk", "Annex A control"), ("C1", "MFA", "R1", "A.5.17"))
+    assert verdict(mapping, CTX).reason == "compliance mapping"
