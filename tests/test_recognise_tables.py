@@ -239,3 +239,33 @@ def test_a_table_that_rates_its_rows_is_a_register_whatever_a_column_or_heading_
     assert verdict(table(plan, row, heading="Risk treatment plan"), CTX).kind == "register"
     mapping = table(("Control ID", "Requirement", "Risk", "Annex A control"), ("C1", "MFA", "R1", "A.5.17"))
     assert verdict(mapping, CTX).reason == "compliance mapping"
+
+
+# A vendor assessment's findings table in each pack's words: "Finding ID | Finding" named no id
+# or title, so the table was skipped.
+FINDINGS_HEADERS = {
+    "en": ("Finding ID", "Finding", "Severity"),
+    "es": ("ID del hallazgo", "Hallazgo", "Severidad"),
+    "fr": ("ID du constat", "Constat", "Gravité"),
+    "de": ("Befund Nr", "Befund", "Schweregrad"),
+    "it": ("ID rilievo", "Rilievo", "Gravità"),
+    "nl": ("Bevinding ID", "Bevinding", "Ernst"),
+    "pt": ("ID do achado", "Achado", "Severidade"),
+}
+
+
+def test_a_findings_table_names_its_rows() -> None:
+    text = (FIXTURES / "vendor_findings_table.md").read_text()
+    entries = read(doc(text), Config()).parsed.entries
+    assert [(e.fields["entry_id"], e.fields["title"], e.fields["severity"]) for e in entries] == [
+        ("VSA-01", "SSO not enforced for customer admins", "High"),
+        ("VSA-02", "TLS 1.0 still enabled on the API gateway", "Medium"),
+    ]
+
+
+@pytest.mark.parametrize("language", sorted(FINDINGS_HEADERS))
+def test_finding_labels_name_the_id_and_title_in_every_pack(language: str) -> None:
+    header = FINDINGS_HEADERS[language]
+    text = f"| {' | '.join(header)} |\n|---|---|---|\n| F-1 | TLS 1.0 enabled | High |\n"
+    (entry,) = read(doc(text), Config()).parsed.entries
+    assert (entry.fields["entry_id"], entry.fields["title"]) == ("F-1", "TLS 1.0 enabled")
