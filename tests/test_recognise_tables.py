@@ -269,3 +269,16 @@ def test_finding_labels_name_the_id_and_title_in_every_pack(language: str) -> No
     text = f"| {' | '.join(header)} |\n|---|---|---|\n| F-1 | TLS 1.0 enabled | High |\n"
     (entry,) = read(doc(text), Config()).parsed.entries
     assert (entry.fields["entry_id"], entry.fields["title"]) == ("F-1", "TLS 1.0 enabled")
+
+
+def test_a_header_ending_in_an_owner_word_names_the_owner() -> None:
+    # "Remediation owner" and "Treatment owner" filled the mitigation with a team's name.
+    text = (FIXTURES / "remediation_and_treatment_owner_headers.md").read_text()
+    entries = read(doc(text), Config()).parsed.entries
+    assert [(e.fields["owner"], e.fields.get("mitigation")) for e in entries] == [
+        ("Acme Security Engineering", "Enforce SSO for every admin"),
+        ("Identity SRE", None),
+    ]
+    spanish = "| ID | Riesgo | Remediación | Responsable de la remediación |\n|---|---|---|---|\n"
+    (entry,) = read(doc(spanish + "| R-1 | SSO no aplicado | Aplicar SSO | Seguridad |\n"), Config()).parsed.entries
+    assert (entry.fields["owner"], entry.fields["mitigation"]) == ("Seguridad", "Aplicar SSO")

@@ -54,6 +54,8 @@ def field_of_header(header: str, ctx: Context) -> str | None:
     words = key.split()
     if not 1 < len(words) <= 5:
         return None
+    if _names_whose(words, ctx):
+        return "owner"
     best: tuple[int, str] | None = None
     for size in range(len(words) - 1, 0, -1):
         for start in range(len(words) - size + 1):
@@ -66,6 +68,22 @@ def field_of_header(header: str, ctx: Context) -> str | None:
         if best is not None:
             return best[1]
     return None
+
+
+def _names_whose(words: Sequence[str], ctx: Context) -> bool:
+    """Whether a header's words name who owns something: they end with an owner word
+    ("Remediation owner", "Treatment owner", "Response team"), or open with one and a connector
+    ("Owner of remediation", "Responsable de la remediación"); the words about what is owned
+    ("remediation", a longer label than "owner") do not make it the mitigation.
+
+    >>> ctx = Context("x.md", "md")
+    >>> _names_whose(["remediation", "owner"], ctx), _names_whose(["owner", "of", "treatment"], ctx)
+    (True, True)
+    >>> _names_whose(["remediation", "plan"], ctx), _names_whose(["owner", "notes"], ctx)
+    (False, False)
+    """
+    owner_words = {w for w in (words[0], words[-1]) if ctx.lexicon.label_fields.get(w) == "owner"}
+    return words[-1] in owner_words or (words[0] in owner_words and words[1] in ctx.lexicon.phrases("name_connectors"))
 
 
 def pair_header(header: str) -> tuple[str, str] | None:
