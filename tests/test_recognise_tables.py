@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from parsers.model import Row, Table
 from parsers.reader import read
 from parsers.recognise.common import Context
+from parsers.recognise.registers import OTHER_LOG_ROW
 from parsers.recognise.tables import verdict
 from pipeline.cli import main
 from pipeline.config import Config
@@ -282,3 +283,22 @@ def test_a_header_ending_in_an_owner_word_names_the_owner() -> None:
     spanish = "| ID | Riesgo | Remediación | Responsable de la remediación |\n|---|---|---|---|\n"
     (entry,) = read(doc(spanish + "| R-1 | SSO no aplicado | Aplicar SSO | Seguridad |\n"), Config()).parsed.entries
     assert (entry.fields["owner"], entry.fields["mitigation"]) == ("Seguridad", "Aplicar SSO")
+
+
+def test_a_raid_logs_other_rows_are_not_risks() -> None:
+    # A RAID log in one table: its assumptions, issues and dependencies all loaded as risks.
+    text = (FIXTURES / "raid_log_one_table.csv").read_text()
+    found = read(doc(text, "raid.csv"), Config()).parsed
+    assert [e.fields["entry_id"] for e in found.entries] == ["R01", "R02"]
+    assert [(s.line, s.structure, s.detail) for s in found.skipped] == [
+        (3, "row", "Assumption A01"),
+        (4, "row", "Issue I01"),
+        (5, "row", "Dependency D01"),
+    ]
+    assert {s.reason for s in found.skipped} == {OTHER_LOG_ROW}
+    # In another pack's words; a "Risk type" of "Dependency" is a kind of risk, and stays.
+    spanish = "| ID | Tipo | Riesgo | Probabilidad |\n|---|---|---|---|\n| R1 | Riesgo | Caída | Alta |\n"
+    spanish += "| S1 | Supuesto | Contrato renovado | |\n"
+    assert [e.fields["entry_id"] for e in read(doc(spanish), Config()).parsed.entries] == ["R1"]
+    typed = "| ID | Risk type | Risk | Likelihood |\n|---|---|---|---|\n| R1 | Dependency | SDK late | High |\n"
+    assert [e.fields["entry_id"] for e in read(doc(typed), Config()).parsed.entries] == ["R1"]
