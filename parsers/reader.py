@@ -71,9 +71,9 @@ def read(doc: Document, config: Config, syntax: str | None = None) -> Reading:
     for table in tables:
         v = verdicts.of(table)
         if v.kind in ("register", "card", "supplement"):
-            entries = register_entries(table, v, ctx, supplement=v.kind == "supplement")
-            found.entries.extend(entries)
-            if not entries:
+            rows = register_entries(table, v, ctx, supplement=v.kind == "supplement")
+            found.extend(rows)
+            if not rows.entries and not rows.skipped:
                 found.skipped.append(_skipped(table, "no rows with content"))
         elif v.kind == "checklist" and v.check is not None:
             found.entries.extend(check_entries(table, v.fields, v.check, ctx))

@@ -14,8 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from parsers import reader
 from parsers.frontends import asciidoc, choose
 from parsers.model import Code, Heading, KeyValue, ListItem, Paragraph, Table
+from pipeline.config import Config
+from pipeline.records import Document
 from tests.frontend_support import cases, check_any_text, check_golden, every, fragments, items, tree_of
 
 GOLDENS = cases("asciidoc")
@@ -179,3 +182,27 @@ ADOC_PIECES = [
 @given(st.one_of(st.text(), fragments(ADOC_PIECES)))
 def test_any_text_reads_with_lines_inside_it(source: str) -> None:
     check_any_text(asciidoc, source)
+
+
+def test_a_row_of_one_spanned_cell_is_a_group_heading() -> None:
+    # '5+|_Accepted_' and '2+|_Retired_ 3+|' filled every column with the word, so the row was a
+    # risk ('Retired', likelihood 'Retired'); as the HTML front end does with a lone <td colspan>,
+    # the text stays in the first column and the row heads the rows under it.
+    source = (Path(__file__).parent / "fixtures/frontends/asciidoc/group_rows_spanned_and_full_width.adoc").read_text()
+    assert [r.cells for r in table_of(source).rows if not r.cells[0].startswith("IDP")] == [
+        ("Accepted", "", "", "", ""),
+        ("Retired", "", "", "", ""),
+    ]
+    entries = reader.read(Document("r.adoc", "0" * 64, len(source), source, "utf-8"), Config()).parsed.entries
+    assert [(e.fields["entry_id"], e.section) for e in entries] == [
+        ("IDP-1", "Register"),
+        ("IDP-2", "Register"),
+        ("IDP-4", "Accepted"),
+        ("IDP-0", "Retired"),
+    ]
+    # A spanned cell beside others is a value, spread over its columns.
+    assert table_of("|===\n|ID |Risk |Owner\n|R1 2+|Vault sealed\n|===\n").rows[0].cells == (
+        "R1",
+        "Vault sealed",
+        "Vault sealed",
+    )

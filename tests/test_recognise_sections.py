@@ -401,6 +401,13 @@ def test_a_fields_table_giving_the_id_under_a_titled_heading_takes_its_title() -
     assert e.fields["mitigation"] == "Swap aliases after a count check"
 
 
+def test_label_lists_apart_by_semicolons_are_records_not_a_csv_table() -> None:
+    # Found by the rendered-records property test once CSV headers took labels inside cells.
+    text = "# Service — Risk Register\n\n## Open risks\n\n- Risk: Aaa; Severity: Low; Impact: Low; Owner: SRE\n"
+    text += "- Risk: Bbb; Severity: High; Impact: Low; Owner: DBA\n"
+    assert [(e.fields["title"], e.fields["owner"]) for e in entries(text)] == [("Aaa", "SRE"), ("Bbb", "DBA")]
+
+
 def test_key_value_table_in_a_section_gives_labels() -> None:
     text = (
         "### R1: Cert expiry\n| Field | Value |\n|---|---|\n| **Likelihood** | High |\n| Impact | Medium |\n"

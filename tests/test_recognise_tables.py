@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from parsers.model import Row, Table
 from parsers.reader import read
 from parsers.recognise.common import Context
+from parsers.recognise.registers import OTHER_LOG_ROW
 from parsers.recognise.tables import verdict
 from pipeline.cli import main
 from pipeline.config import Config
@@ -234,3 +235,84 @@ def test_deep_nesting_and_emphasis_are_read_without_running_out_of_stack() -> No
     assert len(read(doc(quotes), Config()).parsed.entries) == 1
     stars = "*" * 20000 + "x" + "*" * 20000
     read(doc(stars), Config())
+
+
+def test_a_table_that_rates_its_rows_is_a_register_whatever_a_column_or_heading_says() -> None:
+    # An ISO 27001 risk treatment plan: an "Annex A control" column made it a compliance mapping,
+    # the heading "Risk treatment plan" an action plan whose every row was dropped.
+    found = read(doc((FIXTURES / "iso_risk_treatment_plan_annex_column.md").read_text()), Config()).parsed
+    risks = [e for e in found.entries if not e.supplement]
+    assert [(e.fields["entry_id"], e.fields["likelihood"], e.fields["owner"]) for e in risks] == [
+        ("RTP-01", "4", "IT Operations"),
+        ("RTP-02", "2", "Infrastructure Manager"),
+    ]
+    assert [e.fields["entry_id"] for e in found.entries if e.supplement] == ["RTP-01"]
+    assert "compliance mapping" in {s.reason for s in found.skipped}
+    plan = ("ID", "Risk", "Likelihood", "Impact", "Owner")
+    row = ("R1", "Stuffing", "4", "5", "IT")
+    assert verdict(table(plan, row), CTX).kind == "register"
+    assert verdict(table(plan, row, heading="Risk treatment plan"), CTX).kind == "register"
+    mapping = table(("Control ID", "Requirement", "Risk", "Annex A control"), ("C1", "MFA", "R1", "A.5.17"))
+    assert verdict(mapping, CTX).reason == "compliance mapping"
+
+
+# A vendor assessment's findings table in each pack's words: "Finding ID | Finding" named no id
+# or title, so the table was skipped.
+FINDINGS_HEADERS = {
+    "en": ("Finding ID", "Finding", "Severity"),
+    "es": ("ID del hallazgo", "Hallazgo", "Severidad"),
+    "fr": ("ID du constat", "Constat", "Gravité"),
+    "de": ("Befund Nr", "Befund", "Schweregrad"),
+    "it": ("ID rilievo", "Rilievo", "Gravità"),
+    "nl": ("Bevinding ID", "Bevinding", "Ernst"),
+    "pt": ("ID do achado", "Achado", "Severidade"),
+}
+
+
+def test_a_findings_table_names_its_rows() -> None:
+    text = (FIXTURES / "vendor_findings_table.md").read_text()
+    entries = read(doc(text), Config()).parsed.entries
+    assert [(e.fields["entry_id"], e.fields["title"], e.fields["severity"]) for e in entries] == [
+        ("VSA-01", "SSO not enforced for customer admins", "High"),
+        ("VSA-02", "TLS 1.0 still enabled on the API gateway", "Medium"),
+    ]
+
+
+@pytest.mark.parametrize("language", sorted(FINDINGS_HEADERS))
+def test_finding_labels_name_the_id_and_title_in_every_pack(language: str) -> None:
+    header = FINDINGS_HEADERS[language]
+    text = f"| {' | '.join(header)} |\n|---|---|---|\n| F-1 | TLS 1.0 enabled | High |\n"
+    (entry,) = read(doc(text), Config()).parsed.entries
+    assert (entry.fields["entry_id"], entry.fields["title"]) == ("F-1", "TLS 1.0 enabled")
+
+
+def test_a_header_ending_in_an_owner_word_names_the_owner() -> None:
+    # "Remediation owner" and "Treatment owner" filled the mitigation with a team's name.
+    text = (FIXTURES / "remediation_and_treatment_owner_headers.md").read_text()
+    entries = read(doc(text), Config()).parsed.entries
+    assert [(e.fields["owner"], e.fields.get("mitigation")) for e in entries] == [
+        ("Acme Security Engineering", "Enforce SSO for every admin"),
+        ("Identity SRE", None),
+    ]
+    spanish = "| ID | Riesgo | Remediación | Responsable de la remediación |\n|---|---|---|---|\n"
+    (entry,) = read(doc(spanish + "| R-1 | SSO no aplicado | Aplicar SSO | Seguridad |\n"), Config()).parsed.entries
+    assert (entry.fields["owner"], entry.fields["mitigation"]) == ("Seguridad", "Aplicar SSO")
+
+
+def test_a_raid_logs_other_rows_are_not_risks() -> None:
+    # A RAID log in one table: its assumptions, issues and dependencies all loaded as risks.
+    text = (FIXTURES / "raid_log_one_table.csv").read_text()
+    found = read(doc(text, "raid.csv"), Config()).parsed
+    assert [e.fields["entry_id"] for e in found.entries] == ["R01", "R02"]
+    assert [(s.line, s.structure, s.detail) for s in found.skipped] == [
+        (3, "row", "Assumption A01"),
+        (4, "row", "Issue I01"),
+        (5, "row", "Dependency D01"),
+    ]
+    assert {s.reason for s in found.skipped} == {OTHER_LOG_ROW}
+    # In another pack's words; a "Risk type" of "Dependency" is a kind of risk, and stays.
+    spanish = "| ID | Tipo | Riesgo | Probabilidad |\n|---|---|---|---|\n| R1 | Riesgo | Caída | Alta |\n"
+    spanish += "| S1 | Supuesto | Contrato renovado | |\n"
+    assert [e.fields["entry_id"] for e in read(doc(spanish), Config()).parsed.entries] == ["R1"]
+    typed = "| ID | Risk type | Risk | Likelihood |\n|---|---|---|---|\n| R1 | Dependency | SDK late | High |\n"
+    assert [e.fields["entry_id"] for e in read(doc(typed), Config()).parsed.entries] == ["R1"]

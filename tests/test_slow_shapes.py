@@ -254,13 +254,15 @@ def test_plus_rule_with_possessive_runs_matches_where_the_old_one_did(text: str)
 
 def grouped_by_scanning(cells: list, width: int) -> list[tuple[int, tuple[str, ...]]]:
     """`adoc_table._grouped` as it was (a scan of the row per cell), its crash on a row that row
-    spans fill alone mended (a fresh row after it)."""
+    spans fill alone mended (a fresh row after it), and a body row of one spanned cell (no row
+    span above it) a group heading."""
     width = max(width, 1)
-    rows, below, row, line = [], {}, None, 0
+    rows, below, row, line, written, carried = [], {}, None, 0, [], False
 
     def start(at: int) -> list:
-        nonlocal line
-        line, fresh = at, [None] * width
+        nonlocal line, carried
+        line, fresh, carried = at, [None] * width, bool(below)
+        written.clear()
         for col, (left, text) in list(below.items()):
             fresh[col] = text
             if left > 1:
@@ -271,7 +273,8 @@ def grouped_by_scanning(cells: list, width: int) -> list[tuple[int, tuple[str, .
 
     def finish() -> None:
         if row is not None and any(row):
-            rows.append((line, tuple(c or "" for c in row)))
+            laid = tuple(c or "" for c in row)
+            rows.append((line, adoc_table._group_heading(laid, written) if rows and not carried else laid))
 
     for cell in cells:
         for _ in range(cell.repeat):
@@ -280,6 +283,7 @@ def grouped_by_scanning(cells: list, width: int) -> list[tuple[int, tuple[str, .
                 finish()
                 row = start(cell.line)
             col = row.index(None)
+            written.append((cell.text, max(1, cell.colspan)))
             for c in range(col, min(width, col + max(1, cell.colspan))):
                 row[c] = cell.text
                 if cell.rowspan > 1:

@@ -4,7 +4,10 @@ A cell starts at each `|` (escaped `\\|` is a literal bar) and runs on over line
 one, so a row may sit on one line (`|R1 |Vault outage |SRE`) or one cell per line; the number of
 columns comes from the `cols` attribute, else from the first line of cells. A cell's spec before
 its `|` may span columns (`2+|`), rows (`.2+|`), repeat it (`3*|`) or set its style (`a|`):
-spans are filled, as the model wants them. The first row is the header, whether the table marks
+spans are filled, as the model wants them, except a body row written as one cell across
+columns (`5+|_Retired_`, or `2+|_Retired_ 3+|` with empty cells after it): its text stays in the
+first column only, as the HTML front end keeps a lone `<td colspan>`, so the recognisers read it
+as a group heading. The first row is the header, whether the table marks
 it (`%header`, a blank line under it) or not, even under `%noheader`: the labels a register's
 columns carry are in it whatever the renderer would show (the HTML front end does the same for a
 table without `<th>`). `,===` and `:===` tables are CSV and colon-separated. Each loop moves forward;
@@ -53,7 +56,7 @@ def table_at(
 
     >>> t, end = table_at(["|===", "|ID |Risk", "", "|R1 |Vault", "outage", "2+|Retired: none", "|==="], 0, "", "", str)
     >>> t.header, [(r.line, r.cells) for r in t.rows], end
-    (('ID', 'Risk'), [(4, ('R1', 'Vault\\noutage')), (6, ('Retired: none', 'Retired: none'))], 7)
+    (('ID', 'Risk'), [(4, ('R1', 'Vault\\noutage')), (6, ('Retired: none', ''))], 7)
     """
     delimiter = lines[first].strip()
     sep = delimiter[0]
@@ -153,6 +156,8 @@ def _grouped(cells: list[_Cell], width: int, cell_text: Callable[[str], str]) ->
     rows: list[tuple[int, tuple[str, ...]]] = []
     below: dict[int, tuple[int, str]] = {}  # column -> (rows still to fill, text) of a row span
     row: list[str | None] | None = None
+    written: list[tuple[str, int]] = []  # the cells written in `row` (text, columns spanned)
+    carried = False  # whether `row` holds cells a row span above filled
     filled = 0  # slots of `row` that hold text
     free = 0  # no slot of `row` before this one is free
     line = 0
@@ -160,12 +165,14 @@ def _grouped(cells: list[_Cell], width: int, cell_text: Callable[[str], str]) ->
     def finish() -> None:
         nonlocal row
         if row is not None and any(c for c in row):
-            rows.append((line, tuple(c or "" for c in row)))
+            cells = tuple(c or "" for c in row)
+            rows.append((line, _group_heading(cells, written) if rows and not carried else cells))
         row = None
 
     def start(at: int) -> list[str | None]:
-        nonlocal line, filled, free
-        line, filled, free = at, len(below), 0
+        nonlocal line, filled, free, carried
+        line, filled, free, carried = at, len(below), 0, bool(below)
+        written.clear()
         fresh: list[str | None] = [None] * width
         for col, (left, text) in list(below.items()):
             fresh[col] = text
@@ -185,6 +192,7 @@ def _grouped(cells: list[_Cell], width: int, cell_text: Callable[[str], str]) ->
                 row = start(cell.line)
             while row[free] is not None:
                 free += 1
+            written.append((text, max(1, cell.colspan)))
             for c in range(free, min(width, free + max(1, cell.colspan))):
                 filled += row[c] is None
                 row[c] = text
@@ -194,6 +202,23 @@ def _grouped(cells: list[_Cell], width: int, cell_text: Callable[[str], str]) ->
                 finish()
     finish()
     return rows
+
+
+def _group_heading(cells: tuple[str, ...], written: Sequence[tuple[str, int]]) -> tuple[str, ...]:
+    """A body row written as one cell spanning columns, maybe with empty cells after it
+    (`5+|_Retired_`, `2+|_Retired_ 3+|`), with its text in the first column only, the rest empty,
+    as the HTML front end lays out a lone `<td colspan>` (a group heading over the rows under it);
+    any other row as it is.
+
+    >>> _group_heading(("Retired",) * 3, [("Retired", 2), ("", 1)]), _group_heading(("R1", "R1"), [("R1", 2)])
+    (('Retired', '', ''), ('R1', ''))
+    >>> _group_heading(("R1", "Vault", "Vault"), [("R1", 1), ("Vault", 2)])
+    ('R1', 'Vault', 'Vault')
+    """
+    texts = [(text, span) for text, span in written if text]
+    if len(texts) != 1 or texts[0] != written[0] or written[0][1] < 2:
+        return cells
+    return (cells[0],) + ("",) * (len(cells) - 1)
 
 
 def csv_cells(line: str, sep: str = ",") -> list[str]:

@@ -245,6 +245,8 @@ class Lexicon:
         words = label_key(header).split()
         if not 1 < len(words) <= MAX_HEADER_WORDS:
             return None
+        if self._names_whose(words):
+            return "owner"
         fields = self.label_fields
         for size in range(len(words) - 1, 0, -1):
             best: tuple[int, str] | None = None
@@ -258,6 +260,23 @@ class Lexicon:
             if best is not None:
                 return best[1]
         return None
+
+    def _names_whose(self, words: list[str]) -> bool:
+        """Whether a header's words name who owns something: they end with an owner word
+        ("Remediation owner", "Treatment owner", "Response team"), or open with one and a
+        connector ("Owner of remediation", "Responsable de la remediación"); the words about what
+        is owned ("remediation", a longer label than "owner") do not make it the mitigation.
+
+        >>> lex = Lexicon.default()
+        >>> lex._names_whose(["remediation", "owner"]), lex._names_whose(["owner", "of", "treatment"])
+        (True, True)
+        >>> lex._names_whose(["remediation", "plan"]), lex._names_whose(["owner", "notes"])
+        (False, False)
+        """
+        fields = self.label_fields
+        return fields.get(words[-1]) == "owner" or (
+            fields.get(words[0]) == "owner" and words[1] in self.phrases("name_connectors")
+        )
 
     def numbered_subject(self, key: str) -> str | None:
         """What a folded label numbers ("risk no" -> "risk", "rischio n" -> "rischio"): its

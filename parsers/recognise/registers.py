@@ -5,7 +5,9 @@ single filled cell and nothing else ("**Security risks**") is a group heading an
 section of the rows under it. A "Likelihood / Impact" column of "H / M" cells gives both
 ratings, an "L × I" column of "3 × 4 = 12" all three; a cell that states a score and its band
 at once (`12 - HIGH`, `9 Crítica`, `4x5=20 (Critical)`) is both the score and the severity as
-written. Columns with no canonical field go to `extra` under their header.
+written. Columns with no canonical field go to `extra` under their header. In a RAID log kept in
+one table, a row whose type column says it is an assumption, issue, dependency, action or
+decision is no risk: it is skipped, with that reason.
 """
 
 from __future__ import annotations
@@ -16,19 +18,21 @@ from collections.abc import Sequence
 from parsers.inline import break_items
 from parsers.model import Table
 from parsers.recognise.columns import rating_pairs
-from parsers.recognise.common import Context, looks_like_id
+from parsers.recognise.common import Context, Found, looks_like_id
 from parsers.recognise.tables import Verdict, table_section
-from pipeline.records import RawEntry, SourceLoc
+from pipeline.records import RawEntry, Skipped, SourceLoc
 from pipeline.textnorm import fold, squash
 
 # A cell that states a number and a word: "12 - HIGH", "9 Crítica", "20 — Critical (act now)",
 # "4x5=20 (Critical)"; the number is the score when it is the cell's last number before the word.
 SCORE_AND_BAND_RE = re.compile(r"^\s*(?:\d{1,2}\s*[x×*]\s*\d{1,2}\s*=\s*)?\d{1,3}(?:[.,]\d)?\s*[-–—:=(]*\s*[^\W\d_]")
+# Why a row of a RAID log's type column is not a risk (the `skipped` table's reason).
+OTHER_LOG_ROW = "an assumption, issue, dependency, action or decision (its type column), not a risk"
 
 
-def register_entries(table: Table, verdict: Verdict, ctx: Context, *, supplement: bool = False) -> list[RawEntry]:
+def register_entries(table: Table, verdict: Verdict, ctx: Context, *, supplement: bool = False) -> Found:
     """One RawEntry per row of a table the verdict calls a register (or a card, turned; or the rows
-    under a grouped header)."""
+    under a grouped header); the rows a RAID log's type column says are not risks, skipped."""
     source = verdict.reading or table
     fields = list(verdict.fields)
     pairs = rating_pairs(source, fields, ctx)
@@ -36,12 +40,17 @@ def register_entries(table: Table, verdict: Verdict, ctx: Context, *, supplement
         fields[col] = None
     header = source.header
     width = len(header)
-    entries: list[RawEntry] = []
+    found = Found()
     section = table_section(table)
+    type_col = _type_column(header, fields, ctx)
     for row in source.rows:
         cells = [squash(break_items(c)) for c in row.cells]
         filled = [c for c in cells if not ctx.is_null(c)]
         if not filled:
+            continue
+        if type_col is not None and type_col < len(cells) and ctx.lexicon.is_word("other_log_types", cells[type_col]):
+            named = next((c for c, f in zip(cells, fields, strict=False) if f in ("entry_id", "title") and c), "")
+            found.skipped.append(Skipped(row.line, "row", OTHER_LOG_ROW, f"{cells[type_col]} {named}"[:200]))
             continue
         if len(filled) == 1 and width > 2 and cells[0] == filled[0] and not looks_like_id(filled[0]):
             section = filled[0]  # a group heading row
@@ -63,7 +72,7 @@ def register_entries(table: Table, verdict: Verdict, ctx: Context, *, supplement
         _score_and_band(values, headers, ctx)
         if not values.keys() & {"title", "entry_id"}:
             notes.append("row has neither a title nor an id")
-        entries.append(
+        found.entries.append(
             RawEntry(
                 loc=SourceLoc(ctx.path, row.line),
                 parser=ctx.parser("tables"),
@@ -78,7 +87,26 @@ def register_entries(table: Table, verdict: Verdict, ctx: Context, *, supplement
                 supplement=supplement,
             )
         )
-    return entries
+    return found
+
+
+def _type_column(header: Sequence[str], fields: Sequence[str | None], ctx: Context) -> int | None:
+    """The column saying what kind of item each row is ("Type" over Risk, Assumption, Issue), in a
+    RAID log kept in one table; None when there is none. A "Risk type" or "Category" column
+    classifies risks ("Dependency" is a kind of risk there) and is not it.
+
+    >>> _type_column(("ID", "Type", "Description"), ("entry_id", None, "title"), Context("x.md", "md"))
+    1
+    >>> _type_column(("ID", "Risk type", "Description"), ("entry_id", None, "title"), Context("x.md", "md"))
+    """
+    return next(
+        (
+            c
+            for c, (h, f) in enumerate(zip(header, fields, strict=True))
+            if f is None and ctx.lexicon.is_word("log_type_labels", h)
+        ),
+        None,
+    )
 
 
 def _score_and_band(values: dict[str, str], headers: dict[str, str], ctx: Context) -> None:

@@ -96,7 +96,12 @@ def verdict(table: Table, ctx: Context) -> Verdict:
     header_text = " ".join(table.header)
     if (check := check_columns(table, fields, ctx)) is not None and not named & RATING_FIELDS:
         return Verdict("checklist", "a box, mark or decision column", fields, check)
+    pairs = rating_pairs(table, fields, ctx)
+    paired = {f for _, fs in pairs.values() for f in fs}
+    rated = _rates_rows(named | paired)
     for words, reason in NOT_REGISTER_LISTS:
+        if rated:
+            break
         if ctx.lexicon.mentions(words, header_text) or (
             ctx.lexicon.mentions(words, context) and not _says_register(context)
         ):
@@ -107,12 +112,10 @@ def verdict(table: Table, ctx: Context) -> Verdict:
         and ("title" not in named or _is_legend_shape(table, ctx))
     ):
         return Verdict("legend", "legend or matrix", fields)
-    if ctx.lexicon.mentions("action_plan", context) and not _says_register(context):
+    if ctx.lexicon.mentions("action_plan", context) and not _says_register(context) and not rated:
         if "entry_id" in named:
             return Verdict("supplement", "action plan re-listing entries", fields)
         return Verdict("skip", "action plan", fields)
-    pairs = rating_pairs(table, fields, ctx)
-    paired = {f for _, fs in pairs.values() for f in fs}
     reason = _register_problem(table, [*fields, *paired], ctx)
     if reason is None:
         return Verdict("register", "register", fields)
@@ -146,6 +149,20 @@ def _heading_name(table: Table, ctx: Context) -> str:
 def _says_legend(context: str, ctx: Context) -> bool:
     """A heading or caption naming a legend, a scale or a matrix ("Scoring", "Risk matrix", "Key")."""
     return ctx.lexicon.mentions("legend", context) or ctx.lexicon.is_word("legend_titles", context)
+
+
+def _rates_rows(named: set[str] | frozenset[str]) -> bool:
+    """Whether a table's columns name its rows (an id or a title) and rate them (likelihood and
+    impact, or a score): a register, whatever a column or the heading above it says ("Annex A
+    control" beside them, "## Risk treatment plan" over them). A compliance mapping or an action
+    plan rates nothing.
+
+    >>> _rates_rows({"entry_id", "likelihood", "impact", "owner"}), _rates_rows({"title", "score"})
+    (True, True)
+    >>> _rates_rows({"entry_id", "mitigation", "owner"}), _rates_rows({"entry_id", "impact", "status"})
+    (False, False)
+    """
+    return bool(named & {"entry_id", "title"}) and ({"likelihood", "impact"} <= named or "score" in named)
 
 
 def _says_register(context: str) -> bool:

@@ -23,6 +23,8 @@ from pipeline.textnorm import squash
 CSV_DELIMITERS = (",", ";")
 # A header cell is a label: short.
 MAX_LABEL_CHARS = 40
+# What opens a list item: a line opening with one is no header.
+LIST_MARKERS = ("- ", "* ", "+ ", "• ")
 # Longest header line read: its cells are cut by the delimiter, so it may be longer than a header
 # whose cells ran together (a NIST SP 800-30 table has thirteen columns), but not a paragraph.
 MAX_HEADER_CHARS = 400
@@ -96,6 +98,8 @@ def delimited_columns(
     `unknown` of the cells (a share) naming nothing; with `strict`, at most one such cell."""
     if len(cells) < 3 or not all(cells):
         return None
+    if cells[0].lstrip().startswith(LIST_MARKERS) or any(_labels_a_value(c) for c in cells):
+        return None  # "- Risk: Aaa; Severity: Low; Owner: SRE": a record's labels, not a header
     # A header containing a field's label is that field, as in any table ("Residual Likelihood");
     # a long cell is no label ("Vulnerabilities and Predisposing Conditions"): it names nothing.
     fields = [lexicon.header_field(c) if len(c) <= MAX_LABEL_CHARS else None for c in cells]
@@ -111,6 +115,16 @@ def delimited_columns(
     if not RATING_FIELDS & set(fields) and not any(lexicon.mentions("register_words", c) for c in cells):
         return None
     return columns_of(list(zip(cells, fields, strict=True)), lexicon)
+
+
+def _labels_a_value(cell: str) -> bool:
+    """Whether a cell is a label and its value ("Severity: Low"), which no header cell is.
+
+    >>> _labels_a_value(" Severity: Low"), _labels_a_value("Likelihood (1-5)"), _labels_a_value("Owner:")
+    (True, False, False)
+    """
+    label, colon, value = cell.partition(":")
+    return bool(colon and label.strip() and value.strip())
 
 
 def csv_rows(lines: Sequence[str], first: int, width: int, sep: str) -> tuple[list[FoundRow], int]:
