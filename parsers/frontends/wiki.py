@@ -88,6 +88,7 @@ INLINE_RE = re.compile(
     r"|\{(?P<macro>[A-Za-z][\w-]*)(?::[^{}\n]*)?\}"
     r"|\((?P<emoticon>/|x|!|\?|y|n|i|on|off|\*|\+|-)\)"
     r"|\[(?P<inner>[^\[\]|\n]*)\|[^\[\]\n]*\]"
+    r"|\[~(?P<inner6>[^\[\]|\n]+)\]"  # a user mention, [~mobile.platform]: the user's name
     r"|\[(?P<literal2>[^\[\]|\n]+)\]"
     r"|\*(?<![\w*]\*)(?P<strong>[^\s*](?:[^*\n]*?[^\s*])?)\*(?![\w*])"
     r"|_(?<![\w_]_)(?P<em>[^\s_](?:[^_\n]*?[^\s_])?)_(?![\w_])"
@@ -135,6 +136,8 @@ def inline(text: str) -> tuple[str, str]:
     ('Owner: SRE, now ~~Open~~ a*b well-known snake_case', '**Owner:** SRE, *now* ~~Open~~ `a*b` well-known snake_case')
     >>> inline("[the docs|https://x] {status:colour=Green|title=Done} (/) {color:red}x{color}\\\\\\\\y")
     ('the docs Done ✅ x\\ny', 'the docs Done ✅ x\\ny')
+    >>> inline("Owner: [~mobile.platform]")[0]
+    'Owner: mobile.platform'
     """
     return render_inline(text, INLINE_RE, _special)
 
