@@ -446,3 +446,21 @@ def test_scraped_checklist_with_broken_code_spans_round_trip(sections, data: st.
     tree = read("\n".join(out))
     assert [(alnum(i.text), i.path[-1][1]) for i in every(tree, ListItem)] == want
     assert all(i.box is None for i in every(tree, ListItem))
+
+
+def test_a_table_quoted_in_an_email_reply_is_read_unquoted() -> None:
+    # Every line of the reply's quote starts with "> ": the pipe table was refused.
+    source = (
+        "On Wed, 9 Apr 2025 at 10:12, Tom Becker wrote:\n"
+        "> Current register for Reporting:\n"
+        ">\n"
+        "> | ID | Risk | Likelihood | Owner |\n"
+        "> |---|---|---|---|\n"
+        "> | RP-1 | Nightly export misses events | Medium | Analytics Eng |\n"
+        "> | RP-2 | Dashboard queries overload the replica | High | DBA |\n"
+        "\n"
+        "Thanks Tom.\n"
+    )
+    (table,) = every(read(source), Table)
+    assert table.header == ("ID", "Risk", "Likelihood", "Owner")
+    assert [(r.line, r.cells[0]) for r in table.rows] == [(6, "RP-1"), (7, "RP-2")]

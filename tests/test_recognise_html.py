@@ -148,6 +148,25 @@ def test_a_full_width_row_inside_the_body_heads_the_rows_under_it() -> None:
     assert [(e.fields["entry_id"], e.section) for e in doc.entries] == [("D-1", "Data risks")]
 
 
+def test_a_title_row_and_a_blank_row_above_the_header_are_not_the_header() -> None:
+    # Excel's "Save as HTML": the sheet's title merged across the table, an empty row, then the
+    # header row; all <td>. The title names the table, as a <caption> would.
+    doc = parse(
+        page("""<table>
+<tr><td colspan=4>Payments Gateway &#8212; Risk Register</td></tr>
+<tr><td></td><td></td><td></td><td></td></tr>
+<tr><td>Risk ID</td><td>Risk Description</td><td>Likelihood</td><td>Impact</td></tr>
+<tr><td>PG-01</td><td>Tokenisation outage blocks checkout</td><td>3</td><td>5</td></tr>
+<tr><td>PG-02</td><td>Refund job double-posts</td><td>2</td><td>4</td></tr>
+</table>""")
+    )
+    assert [(e.fields["entry_id"], e.fields["impact"], e.section) for e in doc.entries] == [
+        ("PG-01", "5", "Payments Gateway — Risk Register"),
+        ("PG-02", "4", "Payments Gateway — Risk Register"),
+    ]
+    assert doc.skipped == ()
+
+
 def test_multi_row_header_names_columns_by_their_lowest_label() -> None:
     (entry,) = parse(
         page("""<table>

@@ -83,6 +83,26 @@ def test_grid_table_without_a_header_border_takes_its_first_row_as_header() -> N
     assert fields_of(text) == [{"entry_id": "R1", "title": "Vault", "likelihood": "Low"}]
 
 
+def test_grid_table_ruled_only_around_its_header_reads_a_row_a_line() -> None:
+    # An ASCII table pasted in an email (psql's layout): the lines between the header rule and
+    # the bottom one were joined into one risk "N-1 N-2 N-3".
+    text = (
+        "Hi all,\n\nthe open risks for the go-live:\n\n"
+        "+------+--------------------------+------------+-------------+\n"
+        "| ID   | Risk                     | Likelihood | Owner       |\n"
+        "+------+--------------------------+------------+-------------+\n"
+        "| N-1  | SMS provider throttles   | High       | Comms Eng   |\n"
+        "|      | OTP traffic              |            |             |\n"
+        "| N-2  | Push certificates expire | Low        | Mobile team |\n"
+        "+------+--------------------------+------------+-------------+\n\nThanks,\nHannah\n"
+    )
+    for path in ("reply.txt", "reply.md"):
+        assert [(e.fields["entry_id"], e.fields["title"], e.loc.line) for e in parsed(text, path).entries] == [
+            ("N-1", "SMS provider throttles OTP traffic", 8),
+            ("N-2", "Push certificates expire", 10),
+        ]
+
+
 def test_space_aligned_table_cells_wider_than_their_rule_and_wrapped_rows() -> None:
     text = (
         "ID    Risk                 L  I  Owner\n"

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from parsers.model import Row, Table
 from parsers.reader import read
 from parsers.recognise.common import Context
-from parsers.recognise.registers import OTHER_LOG_ROW
+from parsers.recognise.registers import OTHER_LOG_ROW, TOTALS_ROW
 from parsers.recognise.tables import verdict
 from pipeline.cli import main
 from pipeline.config import Config
@@ -316,3 +316,22 @@ def test_a_raid_logs_other_rows_are_not_risks() -> None:
     assert [e.fields["entry_id"] for e in read(doc(spanish), Config()).parsed.entries] == ["R1"]
     typed = "| ID | Risk type | Risk | Likelihood |\n|---|---|---|---|\n| R1 | Dependency | SDK late | High |\n"
     assert [e.fields["entry_id"] for e in read(doc(typed), Config()).parsed.entries] == ["R1"]
+
+
+def test_a_totals_row_ending_a_register_is_no_risk() -> None:
+    # A spreadsheet's totals row ("Total | 3 risks | | 26") loaded as a risk with id "Total".
+    text = (
+        "## Payments risks\n\n| ID | Risk | Likelihood | Impact | Score |\n|---|---|---|---|---|\n"
+        "| P-1 | Card tokenisation outage | 3 | 5 | 15 |\n| P-2 | Refund double-posts | 2 | 4 | 8 |\n"
+        "| | | | | |\n| Total | 2 risks | | | 23 |\n"
+    )
+    found = read(doc(text), Config()).parsed
+    assert [e.fields["entry_id"] for e in found.entries] == ["P-1", "P-2"]
+    assert [(s.line, s.structure, s.reason, s.detail) for s in found.skipped] == [
+        (8, "row", TOTALS_ROW, "Total | 2 risks | 23")
+    ]
+    # In another pack's words, the id column left empty; a "Total" row that is not the last is a row.
+    german = "| ID | Risiko | Wahrscheinlichkeit |\n|---|---|---|\n| R1 | Ausfall | Hoch |\n| | Summe | |\n"
+    assert [e.fields["entry_id"] for e in read(doc(german), Config()).parsed.entries] == ["R1"]
+    middle = "| ID | Risk | Likelihood |\n|---|---|---|\n| Total | Total outage | High |\n| R2 | DNS | Low |\n"
+    assert [e.fields["entry_id"] for e in read(doc(middle), Config()).parsed.entries] == ["Total", "R2"]

@@ -1,6 +1,9 @@
 """HTML tables for the HTML front end: a `<table>` element -> a `Table` block, laid out as a browser does.
 
-Header rows are chosen (`<thead>`; else the leading rows of `<th>` only; else the first row),
+Rows above the header that hold no text, or one cell across the table (a title written as a row,
+as Excel's "Save as HTML" does), are no header: a title row's text is the caption if the table
+has none (`title_rows`). Header rows are then chosen (`<thead>`; else the leading rows of `<th>`
+only; else the first row),
 rowspan/colspan are expanded (`expand_spans`: a spanned value fills every slot it covers, rows
 below a rowspan never shift a column), several header rows merge into one label per column
 (`column_labels`), `<tfoot>` is dropped, cells libxml2 left outside any `<tr>` form rows, and
@@ -115,6 +118,10 @@ def table_block(table: etree._Element, lines: Lines, *, chrome: bool = False, pr
     than MAX_TABLE_SLOTS cells."""
     rows = [r for r in source_rows(table, lines) if r.group.tag != "tfoot"]
     caption = next((squash(cell_text(c)) for c in table if c.tag == "caption"), "")
+    titles = title_rows(rows)
+    if titles:
+        caption = caption or next((t for t in titles if t), "")
+        rows = rows[len(titles) :]
     line, end = lines.of(table), lines.end(table)
     if not rows:
         return Table(line=line, end=end, header=(), rows=(), caption=caption, layout="html") if caption else None
@@ -145,6 +152,22 @@ def table_block(table: etree._Element, lines: Lines, *, chrome: bool = False, pr
     line = next(r.line for r, h in zip(rows, head, strict=True) if h)
     end = max(end, *(r.line for r in rows))
     return Table(line=line, end=end, header=header, rows=body, caption=caption, layout="html", chrome=chrome)
+
+
+def title_rows(rows: Sequence[SourceRow]) -> list[str]:
+    """The text of the leading rows that sit above the header: rows with no text, and rows of one
+    cell in a table wider than one column (a title or caption written as a row). None when no
+    row below them could be the header (a table of such rows only keeps them as they are)."""
+    width = max((sum(span(c.get("colspan")) for c in r.cells) for r in rows), default=0)
+    titles: list[str] = []
+    for row in rows:
+        if any(span(c.get("rowspan"), rowspan=True) != 1 for c in row.cells):
+            break  # a cell spanning down holds slots of the rows below: never dropped
+        texts = [squash(cell_text(c)) for c in row.cells]
+        if any(texts) and not (len(texts) == 1 and width > 1):
+            return titles
+        titles.append(" ".join(texts).strip())
+    return []
 
 
 def _header_flags(rows: Sequence[SourceRow]) -> list[bool]:

@@ -55,43 +55,70 @@ def find_tables(lines: Sequence[str], skip: Callable[[int], bool], cell_text: Ce
 def grid_table(lines: Sequence[str], first: int, cell_text: CellText = squash) -> tuple[Table | None, int]:
     """A Pandoc grid table from its top border at index `first`; and the index after it.
 
-    Columns are where the border has "+"; a row runs from border to border, its cells' lines
-    joined. Rows above a "+====+" border are the header, else the first row is.
+    Columns are where the border has "+". Rows above a "+====+" border are the header, else the
+    first row is. A grid that rules between its body rows (Pandoc, reST, Emacs) writes a row
+    from border to border, its cells' lines joined. One that rules only around its header and
+    at the bottom (psql, a table pasted in an email) writes a row a line: each line is a row,
+    but for one whose first cell is empty, which goes on with the row above (a cell that wrapped,
+    as in a grid of one row).
     >>> t, end = grid_table(["+----+---------+", "| ID | Risk    |", "+====+=========+",
     ...                      "| R1 | Vault   |", "|    | outage  |", "+----+---------+"], 0)
     >>> t.header, [(r.line, r.cells) for r in t.rows], end
     (('ID', 'Risk'), [(4, ('R1', 'Vault outage'))], 6)
+    >>> t, _ = grid_table(["+----+-------+", "| ID | Risk  |", "+----+-------+",
+    ...                    "| R1 | Vault |", "| R2 | DNS   |", "+----+-------+"], 0)
+    >>> [(r.line, r.cells) for r in t.rows]
+    [(4, ('R1', 'Vault')), (5, ('R2', 'DNS'))]
     """
     cuts = [k for k, ch in enumerate(lines[first]) if ch == "+"]
-    rows: list[tuple[int, list[list[str]]]] = []  # (1-based line, each column's lines)
+    spans = list(pairwise(cuts))
+    blocks: list[list[tuple[int, list[str]]]] = []  # the lines between two borders: (1-based line, cells)
     head = 0
-    current: tuple[int, list[list[str]]] | None = None
+    current: list[tuple[int, list[str]]] = []
     i = first + 1
     while i < len(lines):
         line = lines[i]
         if GRID_BORDER_RE.match(line):
-            if current is not None:
-                rows.append(current)
-                current = None
+            if current:
+                blocks.append(current)
+                current = []
             if "=" in line and not head:
-                head = len(rows)
+                head = len(blocks)
         elif line.lstrip().startswith("|"):
-            if current is None:
-                current = (i + 1, [[] for _ in pairwise(cuts)])
-            for col, (a, b) in enumerate(pairwise(cuts)):
-                current[1][col].append(line[a + 1 : b])
+            current.append((i + 1, [line[a + 1 : b].strip() for a, b in spans]))
         else:
             break
         i += 1
-    if current is not None:
-        rows.append(current)
-    if not rows:
+    if current:
+        blocks.append(current)
+    if not blocks:
         return None, i
-    texts = [(line, tuple(cell_text(" ".join(p.strip() for p in parts)) for parts in cells)) for line, cells in rows]
     head = head or 1
-    header = tuple(squash(" ".join(cells[c] for _, cells in texts[:head])) for c in range(len(cuts) - 1))
+    if len(blocks) == head + 1:  # no rule between the body's rows: a row a line
+        blocks[head:] = _unruled_rows(blocks[head])
+    texts = [
+        (block[0][0], tuple(cell_text(" ".join(parts[c] for _, parts in block)) for c in range(len(spans))))
+        for block in blocks
+    ]
+    header = tuple(squash(" ".join(cells[c] for _, cells in texts[:head])) for c in range(len(spans)))
     body = tuple(Row(line, cells) for line, cells in texts[head:])
     return Table(line=first + 1, end=i, header=header, rows=body, layout="grid"), i
+
+
+def _unruled_rows(block: list[tuple[int, list[str]]]) -> list[list[tuple[int, list[str]]]]:
+    """The lines of a grid's body that no rule parts, as rows: a line each, a line whose first
+    cell is empty going on with the row above.
+
+    >>> [[n for n, _ in row] for row in _unruled_rows([(4, ["R1", "a"]), (5, ["", "b"]), (6, ["R2", "c"])])]
+    [[4, 5], [6]]
+    """
+    rows: list[list[tuple[int, list[str]]]] = []
+    for line, parts in block:
+        if rows and parts and not parts[0]:
+            rows[-1].append((line, parts))
+        else:
+            rows.append([(line, parts)])
+    return rows
 
 
 def aligned_table(lines: Sequence[str], rule: int, cell_text: CellText = squash) -> tuple[Table | None, int]:

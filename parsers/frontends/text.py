@@ -23,7 +23,9 @@ light markups win whenever their signs are there. One forward pass over the line
   `KeyValue`s (`parsers.frontends.text_definitions`);
 - every other run of lines is a `Paragraph`, one text line per source line (`Key: value` lines
   stay lines of a paragraph: which of them are labels is the recognisers' call);
-- a YAML front-matter block gives the document's properties and declared title.
+- a YAML front-matter block gives the document's properties and declared title;
+- lines quoted as an email reply quotes them (`> | ID | Risk |`, `>> text`, `> > text`) are read
+  as their content, the quote marks gone (`unquoted`), a line still a line.
 Scraped text has no markup: `marked` is the text escaped (`**bold**` written in a text file
 stays literal; a file with Markdown emphasis is Markdown's, whose sniff sees it).
 """
@@ -70,6 +72,9 @@ MAX_HEADING_WORDS = 8
 MAX_COLON_HEADING_WORDS = 3
 # Most words of a bare line that is a list item because it carries a check mark ("QSA ⚠️").
 MAX_MARK_WORDS = 12
+# The quote marks an email reply puts before each line it quotes: ">", "> ", ">> ", "> > ", each
+# a ">" then at most one blank (the blanks after the last are the line's own indentation).
+QUOTE_MARKS_RE = re.compile(r"^[ \t]*(?:>(?:[ \t]|(?=>)|$))+")
 
 
 def sniff(text: str) -> float:
@@ -84,7 +89,7 @@ def sniff(text: str) -> float:
 def blocks(doc: Document, config: Config) -> Tree:
     """The document as a block tree (see the module docstring)."""
     properties, body = front_matter.split(doc.text)
-    lines = body.split("\n")
+    lines = unquoted(body.split("\n"))
     lexicon = config.lexicon
     tables = _tables(lines, config)
     covered = {k for t in tables for k in range(t.line - 1, t.end)}
@@ -93,6 +98,18 @@ def blocks(doc: Document, config: Config) -> Tree:
     chrome.update(site)
     found = _Reader(lines, lexicon, tables, covered, chrome, title).read()
     return Tree(NAME, with_paths(found), declared_title=properties.pop("title", None), properties=properties)
+
+
+def unquoted(lines: list[str]) -> list[str]:
+    """The lines with the quote marks of an email reply taken off, so that a table or a list
+    quoted in a reply reads as written; one line for each line, so lines keep their numbers.
+
+    >>> unquoted(["On Tue, Ana wrote:", "> | ID | Risk |", ">", ">> nested", "> >   indented", "a > b"])
+    ['On Tue, Ana wrote:', '| ID | Risk |', '', 'nested', '  indented', 'a > b']
+    """
+    if not any(line.lstrip().startswith(">") for line in lines):
+        return lines
+    return [QUOTE_MARKS_RE.sub("", line, count=1) for line in lines]
 
 
 def heading_like(line: str, lexicon: Lexicon) -> bool:

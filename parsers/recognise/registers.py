@@ -7,7 +7,8 @@ ratings, an "L × I" column of "3 × 4 = 12" all three; a cell that states a sco
 at once (`12 - HIGH`, `9 Crítica`, `4x5=20 (Critical)`) is both the score and the severity as
 written. Columns with no canonical field go to `extra` under their header. In a RAID log kept in
 one table, a row whose type column says it is an assumption, issue, dependency, action or
-decision is no risk: it is skipped, with that reason.
+decision is no risk: it is skipped, with that reason. So is a totals row ending the table, its
+first filled cell a word of the lexicon's `total_rows` ("Total | 4 risks | | 41").
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from pipeline.textnorm import fold, squash
 SCORE_AND_BAND_RE = re.compile(r"^\s*(?:\d{1,2}\s*[x×*]\s*\d{1,2}\s*=\s*)?\d{1,3}(?:[.,]\d)?\s*[-–—:=(]*\s*[^\W\d_]")
 # Why a row of a RAID log's type column is not a risk (the `skipped` table's reason).
 OTHER_LOG_ROW = "an assumption, issue, dependency, action or decision (its type column), not a risk"
+# Why a table's last row that opens with "Total" is not a risk.
+TOTALS_ROW = "a totals row, not a risk"
 
 
 def register_entries(table: Table, verdict: Verdict, ctx: Context, *, supplement: bool = False) -> Found:
@@ -43,10 +46,14 @@ def register_entries(table: Table, verdict: Verdict, ctx: Context, *, supplement
     found = Found()
     section = table_section(table)
     type_col = _type_column(header, fields, ctx)
-    for row in source.rows:
+    last = _last_filled_row(source, ctx)
+    for k, row in enumerate(source.rows):
         cells = [squash(break_items(c)) for c in row.cells]
         filled = [c for c in cells if not ctx.is_null(c)]
         if not filled:
+            continue
+        if k == last and ctx.lexicon.is_word("total_rows", filled[0]):
+            found.skipped.append(Skipped(row.line, "row", TOTALS_ROW, " | ".join(filled)[:200]))
             continue
         if type_col is not None and type_col < len(cells) and ctx.lexicon.is_word("other_log_types", cells[type_col]):
             named = next((c for c, f in zip(cells, fields, strict=False) if f in ("entry_id", "title") and c), "")
@@ -88,6 +95,15 @@ def register_entries(table: Table, verdict: Verdict, ctx: Context, *, supplement
             )
         )
     return found
+
+
+def _last_filled_row(table: Table, ctx: Context) -> int | None:
+    """The index of a table's last row with a cell that is not empty or a null word: where a
+    spreadsheet puts its totals row (blank rows may follow it)."""
+    return next(
+        (k for k in range(len(table.rows) - 1, -1, -1) if any(not ctx.is_null(c) for c in table.rows[k].cells)),
+        None,
+    )
 
 
 def _type_column(header: Sequence[str], fields: Sequence[str | None], ctx: Context) -> int | None:
