@@ -416,6 +416,26 @@ def test_delimited_headers_that_contain_a_fields_label_are_that_field() -> None:
     ]  # fmt: skip
 
 
+def test_empty_csv_header_cells_are_columns_that_name_nothing() -> None:
+    # Google Sheets writes every row as wide as the sheet: empty columns after the last label
+    # (and a spacer column between two), title lines padded with commas, empty rows under it.
+    text = (
+        "Search Platform - Risk Register,,,,,,,,\nLast reviewed 2025-04-02 by Search SRE,,,,,,,,\n"
+        "ID,Risk,Likelihood,Impact,,Owner,Status,,\n"
+        "SR-1,Index rebuild exceeds maintenance window,Medium,High,,Search SRE,Open,,\n"
+        'SR-2,"Query latency spikes when cache is cold, p99 > 2s",High,Medium,,Ana Souza,Mitigating,,\n'
+        ",,,,,,,,\n"
+    )
+    doc = read(text, path="gsheets_export.csv")
+    assert (doc.syntax, doc.title) == ("delimited", "Search Platform - Risk Register")
+    assert [dict(e.fields) for e in doc.entries] == [
+        {"entry_id": "SR-1", "title": "Index rebuild exceeds maintenance window", "likelihood": "Medium",
+         "impact": "High", "owner": "Search SRE", "status": "Open"},
+        {"entry_id": "SR-2", "title": "Query latency spikes when cache is cold, p99 > 2s", "likelihood": "High",
+         "impact": "Medium", "owner": "Ana Souza", "status": "Mitigating"},
+    ]  # fmt: skip
+
+
 # ---- properties ------------------------------------------------------------------------------
 # Text made of what flattened registers are made of, so that the search paths are exercised.
 PIECES = st.sampled_from(

@@ -95,20 +95,27 @@ def delimited_columns(
     cells: Sequence[str], lexicon: Lexicon, unknown: float, strict: bool = False
 ) -> tuple[Column, ...] | None:
     """Columns of a header already cut into cells: at least three known fields, and at most
-    `unknown` of the cells (a share) naming nothing; with `strict`, at most one such cell."""
-    if len(cells) < 3 or not all(cells):
+    `unknown` of the written cells (a share) naming nothing; with `strict`, at most one such
+    cell. An empty cell is a column that names nothing (Google Sheets ends every row with its
+    empty columns; a spacer column between): it neither makes a header nor refuses one.
+
+    >>> [c.field for c in delimited_columns(["ID", "Risk", "Impact", "", "Owner", ""], Lexicon.default(), 0.0)]
+    ['entry_id', 'title', 'impact', None, 'owner', None]
+    """
+    written = [c for c in cells if c]
+    if len(written) < 3:
         return None
-    if cells[0].lstrip().startswith(LIST_MARKERS) or any(_labels_a_value(c) for c in cells):
+    if written[0].lstrip().startswith(LIST_MARKERS) or any(_labels_a_value(c) for c in written):
         return None  # "- Risk: Aaa; Severity: Low; Owner: SRE": a record's labels, not a header
     # A header containing a field's label is that field, as in any table ("Residual Likelihood");
     # a long cell is no label ("Vulnerabilities and Predisposing Conditions"): it names nothing.
-    fields = [lexicon.header_field(c) if len(c) <= MAX_LABEL_CHARS else None for c in cells]
+    fields = [lexicon.header_field(c) if c and len(c) <= MAX_LABEL_CHARS else None for c in cells]
     nameless = sum(
         1
         for c, f in zip(cells, fields, strict=True)
-        if f is None and (len(c) > MAX_LABEL_CHARS or not lexicon.is_extra(c))
+        if c and f is None and (len(c) > MAX_LABEL_CHARS or not lexicon.is_extra(c))
     )
-    if len({f for f in fields if f}) < 3 or nameless > max(unknown * len(cells), 1 if strict else 0):
+    if len({f for f in fields if f}) < 3 or nameless > max(unknown * len(written), 1 if strict else 0):
         return None
     # A spreadsheet of risks rates them or says so ("Risk", "Threat"); "Name,Owner,Status,Tier"
     # is a service catalogue.
