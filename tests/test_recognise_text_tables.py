@@ -436,6 +436,23 @@ def test_empty_csv_header_cells_are_columns_that_name_nothing() -> None:
     ]  # fmt: skip
 
 
+def test_a_csv_header_may_carry_any_number_of_columns_that_name_nothing() -> None:
+    # A tracker's CSV export carries columns registers do not ("Reporter", "Labels" twice, as
+    # Jira writes a multi-valued field); read as the same table pasted with tabs is.
+    rows = [
+        ["Risk", "Likelihood", "Impact", "Reporter", "Sprint", "Labels", "Labels"],
+        ["Kafka upgrade drops messages", "3", "4", "Ann", "S-14", "platform", "q2"],
+        ["Vendor SSO contract lapses", "2", "5", "Bob", "", "vendor", ""],
+    ]
+    for sep, path in ((",", "jira.csv"), ("\t", "jira.tsv")):
+        doc = read("".join(sep.join(r) + "\n" for r in rows), path=path)
+        assert doc.syntax == "delimited"
+        assert [(e.fields["title"], e.fields["likelihood"], e.fields["impact"]) for e in doc.entries] == [
+            ("Kafka upgrade drops messages", "3", "4"),
+            ("Vendor SSO contract lapses", "2", "5"),
+        ]
+
+
 # ---- properties ------------------------------------------------------------------------------
 # Text made of what flattened registers are made of, so that the search paths are exercised.
 PIECES = st.sampled_from(

@@ -58,20 +58,21 @@ def split_record(record: str, sep: str) -> list[str] | None:
 
 def tab_columns(line: str, lexicon: Lexicon) -> tuple[Column, ...] | None:
     """The columns of a header whose cells are apart by tabs (a table copied out of a browser
-    or a spreadsheet), or None: every cell a label, at least three known fields, at most half
-    the cells naming nothing.
+    or a spreadsheet), or None: at least three known fields (`delimited_columns`), at most
+    half the cells too long to be labels.
 
     >>> [c.field for c in tab_columns("Ref\\tRisk\\tImpact\\tDate raised\\tOwner", Lexicon.default())]
     ['entry_id', 'title', 'impact', None, 'owner']
     """
     if "\t" not in line or len(line) > MAX_HEADER_CHARS:
         return None
-    return delimited_columns([squash(c) for c in line.strip(" \r\n").split("\t")], lexicon, unknown=0.5)
+    return delimited_columns([squash(c) for c in line.strip(" \r\n").split("\t")], lexicon, unlabelled=0.5)
 
 
 def csv_columns(line: str, lexicon: Lexicon) -> tuple[tuple[Column, ...], str] | None:
     """The columns of a CSV header ("Risk ID,Risk Title,Likelihood,...", or ";" as Excel writes
-    it in many locales) and its delimiter; None unless every cell but one is a known label.
+    it in many locales) and its delimiter; None unless at least three cells are known fields
+    (`delimited_columns`) and one cell at most is too long to be a label.
 
     >>> lex = Lexicon.default()
     >>> cols, sep = csv_columns('Risk ID,"Risk Title",Category,Likelihood,Impact,Risk Owner', lex)
@@ -86,42 +87,61 @@ def csv_columns(line: str, lexicon: Lexicon) -> tuple[tuple[Column, ...], str] |
         if line.count(sep) < 2:
             continue
         cells = split_record(line, sep)
-        if cells and (columns := delimited_columns([squash(c) for c in cells], lexicon, unknown=0.0, strict=True)):
+        if cells and (columns := delimited_columns([squash(c) for c in cells], lexicon, unlabelled=0.0)):
             return columns, sep
     return None
 
 
-def delimited_columns(
-    cells: Sequence[str], lexicon: Lexicon, unknown: float, strict: bool = False
-) -> tuple[Column, ...] | None:
-    """Columns of a header already cut into cells: at least three known fields, and at most
-    `unknown` of the written cells (a share) naming nothing; with `strict`, at most one such
-    cell. An empty cell is a column that names nothing (Google Sheets ends every row with its
-    empty columns; a spacer column between): it neither makes a header nor refuses one.
+def delimited_columns(cells: Sequence[str], lexicon: Lexicon, unlabelled: float) -> tuple[Column, ...] | None:
+    """Columns of a header already cut into cells: at least three known fields, one of them a
+    rating or a register word, however many other labels beside them (a CSV export of a tracker
+    carries dozens of columns: "Reporter", "Labels", "Sprint"); at most `unlabelled` of the
+    written cells (a share, at least one cell) too long to be a label, for a line of prose cut at
+    its commas is no header. An empty cell is a column that names nothing (Google Sheets ends
+    every row with its empty columns; a spacer column between): it neither makes a header nor
+    refuses one.
 
-    >>> [c.field for c in delimited_columns(["ID", "Risk", "Impact", "", "Owner", ""], Lexicon.default(), 0.0)]
+    >>> lex = Lexicon.default()
+    >>> [c.field for c in delimited_columns(["ID", "Risk", "Impact", "", "Owner", ""], lex, 0.0)]
     ['entry_id', 'title', 'impact', None, 'owner', None]
+    >>> [c.field for c in delimited_columns(["Risk", "Likelihood", "Impact", "Reporter", "Labels"], lex, 0.0)]
+    ['title', 'likelihood', 'impact', None, None]
     """
     written = [c for c in cells if c]
     if len(written) < 3:
         return None
     if written[0].lstrip().startswith(LIST_MARKERS) or any(_labels_a_value(c) for c in written):
         return None  # "- Risk: Aaa; Severity: Low; Owner: SRE": a record's labels, not a header
+    if _sentence_case(written):
+        return None  # "We review likelihood, impact, owner, status, budget and scope.": prose
     # A header containing a field's label is that field, as in any table ("Residual Likelihood");
     # a long cell is no label ("Vulnerabilities and Predisposing Conditions"): it names nothing.
     fields = [lexicon.header_field(c) if c and len(c) <= MAX_LABEL_CHARS else None for c in cells]
-    nameless = sum(
-        1
-        for c, f in zip(cells, fields, strict=True)
-        if c and f is None and (len(c) > MAX_LABEL_CHARS or not lexicon.is_extra(c))
-    )
-    if len({f for f in fields if f}) < 3 or nameless > max(unknown * len(written), 1 if strict else 0):
+    unlabels = sum(1 for c in written if len(c) > MAX_LABEL_CHARS)
+    if len({f for f in fields if f}) < 3 or unlabels > max(unlabelled * len(written), 1):
         return None
     # A spreadsheet of risks rates them or says so ("Risk", "Threat"); "Name,Owner,Status,Tier"
     # is a service catalogue.
     if not RATING_FIELDS & set(fields) and not any(lexicon.mentions("register_words", c) for c in cells):
         return None
     return columns_of(list(zip(cells, fields, strict=True)), lexicon)
+
+
+def _sentence_case(cells: Sequence[str]) -> bool:
+    """Whether cells are written as a sentence cut at its commas: the first opens with a capital,
+    most of the others with a small letter; a header writes its labels alike ("Risk,Likelihood",
+    "risk_id,likelihood"), and a script without case is never a sentence here.
+
+    >>> _sentence_case(["For each risk", "record the owner", "status", "likelihood", "impact and the date."])
+    True
+    >>> _sentence_case(["Risk", "Likelihood", "Impact", "Reporter", "updated_at"])
+    False
+    >>> _sentence_case(["id", "risk", "owner"])
+    False
+    """
+    later = cells[1:]
+    small = sum(1 for c in later if c.lstrip()[:1].islower())
+    return cells[0].lstrip()[:1].isupper() and 2 * small > len(later)
 
 
 def _labels_a_value(cell: str) -> bool:
