@@ -453,6 +453,35 @@ def test_a_csv_header_may_carry_any_number_of_columns_that_name_nothing() -> Non
         ]
 
 
+def test_a_jira_export_keys_its_issues_and_names_its_columns() -> None:
+    # "Issue key" and "Issue id" are ids, "Issue Type" a column of its own: none the title,
+    # which Jira calls "Summary".
+    text = (
+        "Summary,Issue key,Issue id,Issue Type,Status,Priority,Assignee\n"
+        "Kafka upgrade drops messages,RISK-101,10234,Risk,Open,High,Jane Doe\n"
+        '"Vendor SSO lapses, in June",RISK-102,10235,Risk,In Progress,Medium,Omar Farouk\n'
+    )
+    doc = read(text, path="jira.csv")
+    assert [
+        (e.fields["entry_id"], e.fields["title"], e.fields["severity"], e.fields["owner"]) for e in doc.entries
+    ] == [
+        ("RISK-101", "Kafka upgrade drops messages", "High", "Jane Doe"),
+        ("RISK-102", "Vendor SSO lapses, in June", "Medium", "Omar Farouk"),
+    ]
+    assert [e.extra.get("Issue Type") for e in doc.entries] == ["Risk", "Risk"]
+
+
+def test_a_csv_header_of_register_fields_only_is_read_as_a_table() -> None:
+    # No rating and no register word, but every column a register's: its cells as the commas cut
+    # them, never a header run together with its commas inside ("Disk fills," owned by ",Jane").
+    doc = read("Summary,Status,Assignee\nDisk fills,Open,Jane\nCert expires,Done,Omar Li\n", path="issues.csv")
+    assert doc.syntax == "delimited"
+    assert [(e.fields["title"], e.fields["status"], e.fields["owner"]) for e in doc.entries] == [
+        ("Disk fills", "Open", "Jane"),
+        ("Cert expires", "Done", "Omar Li"),
+    ]
+
+
 # ---- properties ------------------------------------------------------------------------------
 # Text made of what flattened registers are made of, so that the search paths are exercised.
 PIECES = st.sampled_from(

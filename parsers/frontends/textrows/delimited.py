@@ -106,6 +106,8 @@ def delimited_columns(cells: Sequence[str], lexicon: Lexicon, unlabelled: float)
     ['entry_id', 'title', 'impact', None, 'owner', None]
     >>> [c.field for c in delimited_columns(["Risk", "Likelihood", "Impact", "Reporter", "Labels"], lex, 0.0)]
     ['title', 'likelihood', 'impact', None, None]
+    >>> [c.field for c in delimited_columns(["Summary", "Status", "Assignee"], lex, 0.0)]
+    ['title', 'status', 'owner']
     """
     written = [c for c in cells if c]
     if len(written) < 3:
@@ -120,9 +122,11 @@ def delimited_columns(cells: Sequence[str], lexicon: Lexicon, unlabelled: float)
     unlabels = sum(1 for c in written if len(c) > MAX_LABEL_CHARS)
     if len({f for f in fields if f}) < 3 or unlabels > max(unlabelled * len(written), 1):
         return None
-    # A spreadsheet of risks rates them or says so ("Risk", "Threat"); "Name,Owner,Status,Tier"
-    # is a service catalogue.
-    if not RATING_FIELDS & set(fields) and not any(lexicon.mentions("register_words", c) for c in cells):
+    # A spreadsheet of risks rates them or says so ("Risk", "Threat"), or names nothing but a
+    # register's fields (a tracker's "Summary,Status,Assignee", read as the same table in any
+    # syntax is); "Name,Owner,Status,Tier" is a service catalogue.
+    rated = RATING_FIELDS & set(fields) or any(lexicon.mentions("register_words", c) for c in cells)
+    if not rated and not all(f for c, f in zip(cells, fields, strict=True) if c):
         return None
     return columns_of(list(zip(cells, fields, strict=True)), lexicon)
 
