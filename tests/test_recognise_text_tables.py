@@ -482,6 +482,26 @@ def test_a_csv_header_of_register_fields_only_is_read_as_a_table() -> None:
     ]
 
 
+def test_a_spreadsheet_copy_quotes_its_tab_separated_cells_as_csv_does() -> None:
+    # Copied out of a spreadsheet, a cell holding a line break or a quote is quoted, its quotes
+    # doubled: the record runs on over lines inside the quotes.
+    text = (
+        "ID\tRisk\tLikelihood\tImpact\tOwner\tMitigation\n"
+        'MQ-1\tBroker disk fills during replay\t4\t4\tStreaming SRE\t"1. Tiered storage\n2. Alert at 70%"\n'
+        'MQ-2\t"Consumer lag hides\nduplicate deliveries"\t3\t3\t"Kofi Mensah\nRuth Adler"\tIdempotent consumers\n'
+        'MQ-3\tSchema registry single AZ\t2\t5\tPlatform\t"Multi-AZ since ""v2.3"" release"\n'
+    )
+    doc = read(text, path="sheet_copy.tsv")
+    assert doc.syntax == "delimited"
+    assert [(e.fields["entry_id"], e.fields["title"], e.fields["owner"], e.fields["mitigation"], e.lines)
+            for e in doc.entries] == [
+        ("MQ-1", "Broker disk fills during replay", "Streaming SRE", "1. Tiered storage; 2. Alert at 70%", (2, 3)),
+        ("MQ-2", "Consumer lag hides duplicate deliveries", "Kofi Mensah; Ruth Adler", "Idempotent consumers",
+         (4, 5, 6)),
+        ("MQ-3", "Schema registry single AZ", "Platform", 'Multi-AZ since "v2.3" release', (7,)),
+    ]  # fmt: skip
+
+
 # ---- properties ------------------------------------------------------------------------------
 # Text made of what flattened registers are made of, so that the search paths are exercised.
 PIECES = st.sampled_from(

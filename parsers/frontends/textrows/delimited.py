@@ -11,6 +11,7 @@ Takes lines of text, returns Columns and FoundRows; pure.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator, Sequence
 
 from parsers.frontends.textrows.header import Column, columns_of
@@ -30,6 +31,9 @@ LIST_MARKERS = ("- ", "* ", "+ ", "• ")
 MAX_HEADER_CHARS = 400
 # Lines one quoted cell may run over; an unclosed quote past that is a stray one.
 MAX_RECORD_LINES = 50
+# A tab-separated cell opening with a quote: a spreadsheet copy quotes a cell holding a line break
+# or a quote as CSV does ("Kofi<LF>Ruth", "since ""v2.3"""); a browser copy quotes nothing.
+QUOTED_TAB_CELL_RE = re.compile(r'(?:^|\t) *"')
 
 
 def cell_text(cell: str) -> str:
@@ -50,8 +54,10 @@ def split_record(record: str, sep: str) -> list[str] | None:
     >>> split_record('W-1,"Drops reads, in the cold",4', ",")
     ['W-1', 'Drops reads, in the cold', '4']
     """
+    # Tabs at a record's ends are its empty first or last cells, not blanks to strip.
+    stripped = record.strip(" \r\n") if sep == "\t" else record.strip()
     try:
-        return next(csvfields.reader([record.strip()], delimiter=sep), [])
+        return next(csvfields.reader([stripped], delimiter=sep), [])
     except csv.Error:
         return None
 
@@ -193,13 +199,14 @@ def trimmed(cells: list[str], width: int) -> list[str]:
 
 def records(lines: Sequence[str], first: int, sep: str) -> Iterator[tuple[int, int, list[str]]]:
     """(first index, last index, cells) of each record from index `first` on, blank lines
-    skipped: a CSV record may run over lines inside quotes; a tab-separated one is one line."""
+    skipped: a record may run over lines inside quotes (a tab-separated one too, as a
+    spreadsheet copies it)."""
     i = first
     while i < len(lines):
         if not lines[i].strip():
             i += 1
             continue
-        if sep == "\t":
+        if sep == "\t" and not QUOTED_TAB_CELL_RE.search(lines[i]):
             yield i, i, [squash(c) for c in lines[i].strip(" \r\n").split("\t")]
             i += 1
             continue
@@ -224,6 +231,21 @@ def _record_end(lines: Sequence[str], first: int) -> int:
     return end if not open_quote else first
 
 
+def quoted_tabs(lines: Sequence[str], first: int) -> bool:
+    """Whether a tab-separated table's lines from index `first` up to a blank one quote a cell,
+    as a spreadsheet copy does: then they are read as CSV with tabs (`csv_rows`).
+
+    >>> quoted_tabs(['A-1\\tDisk\\t"Kofi', 'Ruth"\\tOpen', ''], 0), quoted_tabs(['A-1\\tDisk 12"\\tOpen'], 0)
+    (True, False)
+    """
+    for line in lines[first:]:
+        if not line.strip():
+            return False
+        if QUOTED_TAB_CELL_RE.search(line):
+            return True
+    return False
+
+
 def tab_row(lines: Sequence[str], row: FoundRow, width: int) -> FoundRow:
     """A row of a tab-separated table with its cells as the tabs cut them (an empty cell is two
     tabs in a row, a tab after the last cell adds none); the row as it was when it wrapped onto
@@ -242,6 +264,7 @@ __all__ = [
     "csv_columns",
     "csv_rows",
     "delimited_columns",
+    "quoted_tabs",
     "records",
     "split_record",
     "tab_columns",
