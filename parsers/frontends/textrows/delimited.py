@@ -114,17 +114,22 @@ def delimited_columns(cells: Sequence[str], lexicon: Lexicon, unlabelled: float)
     ['title', 'likelihood', 'impact', None, None]
     >>> [c.field for c in delimited_columns(["Summary", "Status", "Assignee"], lex, 0.0)]
     ['title', 'status', 'owner']
+    >>> [c.field for c in delimited_columns(["Risk", "likelihood", "impact", "owner"], lex, 0.0)]
+    ['title', 'likelihood', 'impact', 'owner']
     """
     written = [c for c in cells if c]
     if len(written) < 3:
         return None
     if written[0].lstrip().startswith(LIST_MARKERS) or any(_labels_a_value(c) for c in written):
         return None  # "- Risk: Aaa; Severity: Low; Owner: SRE": a record's labels, not a header
-    if _sentence_case(written):
-        return None  # "We review likelihood, impact, owner, status, budget and scope.": prose
     # A header containing a field's label is that field, as in any table ("Residual Likelihood");
     # a long cell is no label ("Vulnerabilities and Predisposing Conditions"): it names nothing.
     fields = [lexicon.header_field(c) if c and len(c) <= MAX_LABEL_CHARS else None for c in cells]
+    # "We review likelihood, impact, owner, status, budget and scope.": prose, whose other words
+    # name nothing; a header of labels only is one however it writes them ("ID,Risk,likelihood").
+    nameless = [c for c, f in zip(cells, fields, strict=True) if c and not f]
+    if _sentence_case(written) and not all(lexicon.is_extra(c) for c in nameless):
+        return None
     unlabels = sum(1 for c in written if len(c) > MAX_LABEL_CHARS)
     if len({f for f in fields if f}) < 3 or unlabels > max(unlabelled * len(written), 1):
         return None
@@ -132,7 +137,7 @@ def delimited_columns(cells: Sequence[str], lexicon: Lexicon, unlabelled: float)
     # register's fields (a tracker's "Summary,Status,Assignee", read as the same table in any
     # syntax is); "Name,Owner,Status,Tier" is a service catalogue.
     rated = RATING_FIELDS & set(fields) or any(lexicon.mentions("register_words", c) for c in cells)
-    if not rated and not all(f for c, f in zip(cells, fields, strict=True) if c):
+    if not rated and nameless:
         return None
     return columns_of(list(zip(cells, fields, strict=True)), lexicon)
 
