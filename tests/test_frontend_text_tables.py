@@ -905,6 +905,16 @@ def test_delimited_sniff_leaves_other_documents_alone(text: str) -> None:
     assert delimited.sniff(text) < 0.5
 
 
+def test_a_sentence_cut_at_its_commas_is_no_csv_header() -> None:
+    # It names four fields and four things no register column is; its words run on as a
+    # sentence's do, where a header writes its labels alike.
+    text = (
+        "Review notes\n\nWe review likelihood, impact, owner, status, budget, scope, timing, and vendors\n"
+        "every quarter, with the owner, the sponsor, finance, security, and the service team.\n"
+    )
+    assert tables(text) == []
+
+
 # ---- the caller's lines, and hostile text ---------------------------------------------------------
 def test_lines_the_caller_skips_are_read_as_blank() -> None:
     lines = ["```", HEADER, "R-01Vault outage3412OpenSREFailover", "```", "", HEADER, "R-02DNS lapse2510OpenSRENone"]

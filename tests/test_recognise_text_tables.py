@@ -416,6 +416,92 @@ def test_delimited_headers_that_contain_a_fields_label_are_that_field() -> None:
     ]  # fmt: skip
 
 
+def test_empty_csv_header_cells_are_columns_that_name_nothing() -> None:
+    # Google Sheets writes every row as wide as the sheet: empty columns after the last label
+    # (and a spacer column between two), title lines padded with commas, empty rows under it.
+    text = (
+        "Search Platform - Risk Register,,,,,,,,\nLast reviewed 2025-04-02 by Search SRE,,,,,,,,\n"
+        "ID,Risk,Likelihood,Impact,,Owner,Status,,\n"
+        "SR-1,Index rebuild exceeds maintenance window,Medium,High,,Search SRE,Open,,\n"
+        'SR-2,"Query latency spikes when cache is cold, p99 > 2s",High,Medium,,Ana Souza,Mitigating,,\n'
+        ",,,,,,,,\n"
+    )
+    doc = read(text, path="gsheets_export.csv")
+    assert (doc.syntax, doc.title) == ("delimited", "Search Platform - Risk Register")
+    assert [dict(e.fields) for e in doc.entries] == [
+        {"entry_id": "SR-1", "title": "Index rebuild exceeds maintenance window", "likelihood": "Medium",
+         "impact": "High", "owner": "Search SRE", "status": "Open"},
+        {"entry_id": "SR-2", "title": "Query latency spikes when cache is cold, p99 > 2s", "likelihood": "High",
+         "impact": "Medium", "owner": "Ana Souza", "status": "Mitigating"},
+    ]  # fmt: skip
+
+
+def test_a_csv_header_may_carry_any_number_of_columns_that_name_nothing() -> None:
+    # A tracker's CSV export carries columns registers do not ("Reporter", "Labels" twice, as
+    # Jira writes a multi-valued field); read as the same table pasted with tabs is.
+    rows = [
+        ["Risk", "Likelihood", "Impact", "Reporter", "Sprint", "Labels", "Labels"],
+        ["Kafka upgrade drops messages", "3", "4", "Ann", "S-14", "platform", "q2"],
+        ["Vendor SSO contract lapses", "2", "5", "Bob", "", "vendor", ""],
+    ]
+    for sep, path in ((",", "jira.csv"), ("\t", "jira.tsv")):
+        doc = read("".join(sep.join(r) + "\n" for r in rows), path=path)
+        assert doc.syntax == "delimited"
+        assert [(e.fields["title"], e.fields["likelihood"], e.fields["impact"]) for e in doc.entries] == [
+            ("Kafka upgrade drops messages", "3", "4"),
+            ("Vendor SSO contract lapses", "2", "5"),
+        ]
+
+
+def test_a_jira_export_keys_its_issues_and_names_its_columns() -> None:
+    # "Issue key" and "Issue id" are ids, "Issue Type" a column of its own: none the title,
+    # which Jira calls "Summary".
+    text = (
+        "Summary,Issue key,Issue id,Issue Type,Status,Priority,Assignee\n"
+        "Kafka upgrade drops messages,RISK-101,10234,Risk,Open,High,Jane Doe\n"
+        '"Vendor SSO lapses, in June",RISK-102,10235,Risk,In Progress,Medium,Omar Farouk\n'
+    )
+    doc = read(text, path="jira.csv")
+    assert [
+        (e.fields["entry_id"], e.fields["title"], e.fields["severity"], e.fields["owner"]) for e in doc.entries
+    ] == [
+        ("RISK-101", "Kafka upgrade drops messages", "High", "Jane Doe"),
+        ("RISK-102", "Vendor SSO lapses, in June", "Medium", "Omar Farouk"),
+    ]
+    assert [e.extra.get("Issue Type") for e in doc.entries] == ["Risk", "Risk"]
+
+
+def test_a_csv_header_of_register_fields_only_is_read_as_a_table() -> None:
+    # No rating and no register word, but every column a register's: its cells as the commas cut
+    # them, never a header run together with its commas inside ("Disk fills," owned by ",Jane").
+    doc = read("Summary,Status,Assignee\nDisk fills,Open,Jane\nCert expires,Done,Omar Li\n", path="issues.csv")
+    assert doc.syntax == "delimited"
+    assert [(e.fields["title"], e.fields["status"], e.fields["owner"]) for e in doc.entries] == [
+        ("Disk fills", "Open", "Jane"),
+        ("Cert expires", "Done", "Omar Li"),
+    ]
+
+
+def test_a_spreadsheet_copy_quotes_its_tab_separated_cells_as_csv_does() -> None:
+    # Copied out of a spreadsheet, a cell holding a line break or a quote is quoted, its quotes
+    # doubled: the record runs on over lines inside the quotes.
+    text = (
+        "ID\tRisk\tLikelihood\tImpact\tOwner\tMitigation\n"
+        'MQ-1\tBroker disk fills during replay\t4\t4\tStreaming SRE\t"1. Tiered storage\n2. Alert at 70%"\n'
+        'MQ-2\t"Consumer lag hides\nduplicate deliveries"\t3\t3\t"Kofi Mensah\nRuth Adler"\tIdempotent consumers\n'
+        'MQ-3\tSchema registry single AZ\t2\t5\tPlatform\t"Multi-AZ since ""v2.3"" release"\n'
+    )
+    doc = read(text, path="sheet_copy.tsv")
+    assert doc.syntax == "delimited"
+    assert [(e.fields["entry_id"], e.fields["title"], e.fields["owner"], e.fields["mitigation"], e.lines)
+            for e in doc.entries] == [
+        ("MQ-1", "Broker disk fills during replay", "Streaming SRE", "1. Tiered storage; 2. Alert at 70%", (2, 3)),
+        ("MQ-2", "Consumer lag hides duplicate deliveries", "Kofi Mensah; Ruth Adler", "Idempotent consumers",
+         (4, 5, 6)),
+        ("MQ-3", "Schema registry single AZ", "Platform", 'Multi-AZ since "v2.3" release', (7,)),
+    ]  # fmt: skip
+
+
 # ---- properties ------------------------------------------------------------------------------
 # Text made of what flattened registers are made of, so that the search paths are exercised.
 PIECES = st.sampled_from(

@@ -40,6 +40,9 @@ FITTING_SHARE = 0.8
 MAX_MISFITS = 2
 # A title line is short.
 MAX_TITLE_CHARS = 150
+# What a spreadsheet writes after a line's text for its empty cells ("Risk Register,,,,,,"), or
+# on a line of them only (an empty row): delimiters and blanks.
+EMPTY_CELL_CHARS = ",;\t \r\n"
 
 
 def sniff(text: str) -> float:
@@ -109,19 +112,28 @@ def _prose(lines: Sequence[str], tables: Sequence[Table]) -> Iterator[Block]:
     titled = False
     run: list[int] = []  # 1-based lines of the run being gathered
     for n in [*range(1, len(lines) + 1), len(lines) + 1]:
-        text = lines[n - 1].strip() if n <= len(lines) else ""
-        if n <= len(lines) and text and n not in inside and not (n == 1 and SEP_HINT_RE.match(text)):
+        text = _written(lines[n - 1]) if n <= len(lines) else ""
+        if n <= len(lines) and text and n not in inside and not (n == 1 and SEP_HINT_RE.match(lines[0])):
             run.append(n)
             continue
         if not run:
             continue
-        joined = "\n".join(lines[k - 1].strip() for k in run)
+        joined = "\n".join(_written(lines[k - 1]) for k in run)
         if not titled and run[-1] < first_table and len(run) == 1 and len(joined) <= MAX_TITLE_CHARS:
             titled = True
             yield Heading(line=run[0], end=run[-1], level=1, text=joined, marked=escape(joined))
         else:
             yield Paragraph(line=run[0], end=run[-1], text=joined, marked=escape(joined))
         run = []
+
+
+def _written(line: str) -> str:
+    """A line outside the tables without the empty cells a spreadsheet wrote after its text.
+
+    >>> _written("Search Platform - Risk Register,,,,,,"), _written(" ;;; "), _written("Exported 2026-03-01")
+    ('Search Platform - Risk Register', '', 'Exported 2026-03-01')
+    """
+    return line.rstrip(EMPTY_CELL_CHARS).strip()
 
 
 __all__ = ["NAME", "blocks", "header_at", "sniff"]

@@ -16,7 +16,7 @@
 - "spaced": the same, with a space between cells (so only a space ends a cell).
 - "one-per-line": header cells, then row cells, each on a line of its own; a blank line inside
   a row is an empty cell.
-- "csv" / "tsv": cells apart by commas (or semicolons, quoted cells over lines) or tabs.
+- "csv" / "tsv": cells apart by commas (or semicolons) or tabs, quoted cells over lines.
 - "fixed-width": columns aligned with spaces, no rule under the header (`textrows.fixed_width`).
 A scale legend ("ScoreLikelihoodImpact" then "1Very rareNegligible") is a table too (Score |
 Likelihood | Impact, a row per level), for the legend recogniser. Whether a table is a register
@@ -33,7 +33,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from parsers.frontends.plain_tables import DASH_RULE_RE
-from parsers.frontends.textrows.delimited import csv_columns, csv_rows, tab_columns, tab_row
+from parsers.frontends.textrows.delimited import csv_columns, csv_rows, quoted_tabs, tab_columns, tab_row
 from parsers.frontends.textrows.fixed_width import fixed_width_rows
 from parsers.frontends.textrows.header import (
     Column,
@@ -150,8 +150,12 @@ def _table_at(reader: _Reader, i: int) -> tuple[Table | None, int]:
 def _tab_table(reader: _Reader, i: int, columns: tuple[Column, ...]) -> tuple[Table | None, int]:
     """A table copied with tabs between its cells: rows found as a register's (ids, wrapped
     lines) and cut at the tabs; a table whose rows do not start with ids takes every line up to
-    a blank one."""
+    a blank one. A spreadsheet's copy, which quotes a cell holding a line break or a quote, is
+    read record by record as a CSV file is."""
     lines = reader.lines
+    if quoted_tabs(lines, i + 1):
+        rows, end = csv_rows(lines, i + 1, len(columns), "\t")
+        return _table(reader, i, columns, rows, "tsv", end)
     found: list[FoundRow] = []
     end = i + 1
     if is_register(columns, reader.lexicon) and not is_legend(columns):

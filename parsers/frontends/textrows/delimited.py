@@ -11,6 +11,7 @@ Takes lines of text, returns Columns and FoundRows; pure.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator, Sequence
 
 from parsers.frontends.textrows.header import Column, columns_of
@@ -30,6 +31,9 @@ LIST_MARKERS = ("- ", "* ", "+ ", "• ")
 MAX_HEADER_CHARS = 400
 # Lines one quoted cell may run over; an unclosed quote past that is a stray one.
 MAX_RECORD_LINES = 50
+# A tab-separated cell opening with a quote: a spreadsheet copy quotes a cell holding a line break
+# or a quote as CSV does ("Kofi<LF>Ruth", "since ""v2.3"""); a browser copy quotes nothing.
+QUOTED_TAB_CELL_RE = re.compile(r'(?:^|\t) *"')
 
 
 def cell_text(cell: str) -> str:
@@ -50,28 +54,31 @@ def split_record(record: str, sep: str) -> list[str] | None:
     >>> split_record('W-1,"Drops reads, in the cold",4', ",")
     ['W-1', 'Drops reads, in the cold', '4']
     """
+    # Tabs at a record's ends are its empty first or last cells, not blanks to strip.
+    stripped = record.strip(" \r\n") if sep == "\t" else record.strip()
     try:
-        return next(csvfields.reader([record.strip()], delimiter=sep), [])
+        return next(csvfields.reader([stripped], delimiter=sep), [])
     except csv.Error:
         return None
 
 
 def tab_columns(line: str, lexicon: Lexicon) -> tuple[Column, ...] | None:
     """The columns of a header whose cells are apart by tabs (a table copied out of a browser
-    or a spreadsheet), or None: every cell a label, at least three known fields, at most half
-    the cells naming nothing.
+    or a spreadsheet), or None: at least three known fields (`delimited_columns`), at most
+    half the cells too long to be labels.
 
     >>> [c.field for c in tab_columns("Ref\\tRisk\\tImpact\\tDate raised\\tOwner", Lexicon.default())]
     ['entry_id', 'title', 'impact', None, 'owner']
     """
     if "\t" not in line or len(line) > MAX_HEADER_CHARS:
         return None
-    return delimited_columns([squash(c) for c in line.strip(" \r\n").split("\t")], lexicon, unknown=0.5)
+    return delimited_columns([squash(c) for c in line.strip(" \r\n").split("\t")], lexicon, unlabelled=0.5)
 
 
 def csv_columns(line: str, lexicon: Lexicon) -> tuple[tuple[Column, ...], str] | None:
     """The columns of a CSV header ("Risk ID,Risk Title,Likelihood,...", or ";" as Excel writes
-    it in many locales) and its delimiter; None unless every cell but one is a known label.
+    it in many locales) and its delimiter; None unless at least three cells are known fields
+    (`delimited_columns`) and one cell at most is too long to be a label.
 
     >>> lex = Lexicon.default()
     >>> cols, sep = csv_columns('Risk ID,"Risk Title",Category,Likelihood,Impact,Risk Owner', lex)
@@ -86,35 +93,70 @@ def csv_columns(line: str, lexicon: Lexicon) -> tuple[tuple[Column, ...], str] |
         if line.count(sep) < 2:
             continue
         cells = split_record(line, sep)
-        if cells and (columns := delimited_columns([squash(c) for c in cells], lexicon, unknown=0.0, strict=True)):
+        if cells and (columns := delimited_columns([squash(c) for c in cells], lexicon, unlabelled=0.0)):
             return columns, sep
     return None
 
 
-def delimited_columns(
-    cells: Sequence[str], lexicon: Lexicon, unknown: float, strict: bool = False
-) -> tuple[Column, ...] | None:
-    """Columns of a header already cut into cells: at least three known fields, and at most
-    `unknown` of the cells (a share) naming nothing; with `strict`, at most one such cell."""
-    if len(cells) < 3 or not all(cells):
+def delimited_columns(cells: Sequence[str], lexicon: Lexicon, unlabelled: float) -> tuple[Column, ...] | None:
+    """Columns of a header already cut into cells: at least three known fields, one of them a
+    rating or a register word, however many other labels beside them (a CSV export of a tracker
+    carries dozens of columns: "Reporter", "Labels", "Sprint"); at most `unlabelled` of the
+    written cells (a share, at least one cell) too long to be a label, for a line of prose cut at
+    its commas is no header. An empty cell is a column that names nothing (Google Sheets ends
+    every row with its empty columns; a spacer column between): it neither makes a header nor
+    refuses one.
+
+    >>> lex = Lexicon.default()
+    >>> [c.field for c in delimited_columns(["ID", "Risk", "Impact", "", "Owner", ""], lex, 0.0)]
+    ['entry_id', 'title', 'impact', None, 'owner', None]
+    >>> [c.field for c in delimited_columns(["Risk", "Likelihood", "Impact", "Reporter", "Labels"], lex, 0.0)]
+    ['title', 'likelihood', 'impact', None, None]
+    >>> [c.field for c in delimited_columns(["Summary", "Status", "Assignee"], lex, 0.0)]
+    ['title', 'status', 'owner']
+    >>> [c.field for c in delimited_columns(["Risk", "likelihood", "impact", "owner"], lex, 0.0)]
+    ['title', 'likelihood', 'impact', 'owner']
+    """
+    written = [c for c in cells if c]
+    if len(written) < 3:
         return None
-    if cells[0].lstrip().startswith(LIST_MARKERS) or any(_labels_a_value(c) for c in cells):
+    if written[0].lstrip().startswith(LIST_MARKERS) or any(_labels_a_value(c) for c in written):
         return None  # "- Risk: Aaa; Severity: Low; Owner: SRE": a record's labels, not a header
     # A header containing a field's label is that field, as in any table ("Residual Likelihood");
     # a long cell is no label ("Vulnerabilities and Predisposing Conditions"): it names nothing.
-    fields = [lexicon.header_field(c) if len(c) <= MAX_LABEL_CHARS else None for c in cells]
-    nameless = sum(
-        1
-        for c, f in zip(cells, fields, strict=True)
-        if f is None and (len(c) > MAX_LABEL_CHARS or not lexicon.is_extra(c))
-    )
-    if len({f for f in fields if f}) < 3 or nameless > max(unknown * len(cells), 1 if strict else 0):
+    fields = [lexicon.header_field(c) if c and len(c) <= MAX_LABEL_CHARS else None for c in cells]
+    # "We review likelihood, impact, owner, status, budget and scope.": prose, whose other words
+    # name nothing; a header of labels only is one however it writes them ("ID,Risk,likelihood").
+    nameless = [c for c, f in zip(cells, fields, strict=True) if c and not f]
+    if _sentence_case(written) and not all(lexicon.is_extra(c) for c in nameless):
         return None
-    # A spreadsheet of risks rates them or says so ("Risk", "Threat"); "Name,Owner,Status,Tier"
-    # is a service catalogue.
-    if not RATING_FIELDS & set(fields) and not any(lexicon.mentions("register_words", c) for c in cells):
+    unlabels = sum(1 for c in written if len(c) > MAX_LABEL_CHARS)
+    if len({f for f in fields if f}) < 3 or unlabels > max(unlabelled * len(written), 1):
+        return None
+    # A spreadsheet of risks rates them or says so ("Risk", "Threat"), or names nothing but a
+    # register's fields (a tracker's "Summary,Status,Assignee", read as the same table in any
+    # syntax is); "Name,Owner,Status,Tier" is a service catalogue.
+    rated = RATING_FIELDS & set(fields) or any(lexicon.mentions("register_words", c) for c in cells)
+    if not rated and nameless:
         return None
     return columns_of(list(zip(cells, fields, strict=True)), lexicon)
+
+
+def _sentence_case(cells: Sequence[str]) -> bool:
+    """Whether cells are written as a sentence cut at its commas: the first opens with a capital,
+    most of the others with a small letter; a header writes its labels alike ("Risk,Likelihood",
+    "risk_id,likelihood"), and a script without case is never a sentence here.
+
+    >>> _sentence_case(["For each risk", "record the owner", "status", "likelihood", "impact and the date."])
+    True
+    >>> _sentence_case(["Risk", "Likelihood", "Impact", "Reporter", "updated_at"])
+    False
+    >>> _sentence_case(["id", "risk", "owner"])
+    False
+    """
+    later = cells[1:]
+    small = sum(1 for c in later if c.lstrip()[:1].islower())
+    return cells[0].lstrip()[:1].isupper() and 2 * small > len(later)
 
 
 def _labels_a_value(cell: str) -> bool:
@@ -162,13 +204,14 @@ def trimmed(cells: list[str], width: int) -> list[str]:
 
 def records(lines: Sequence[str], first: int, sep: str) -> Iterator[tuple[int, int, list[str]]]:
     """(first index, last index, cells) of each record from index `first` on, blank lines
-    skipped: a CSV record may run over lines inside quotes; a tab-separated one is one line."""
+    skipped: a record may run over lines inside quotes (a tab-separated one too, as a
+    spreadsheet copies it)."""
     i = first
     while i < len(lines):
         if not lines[i].strip():
             i += 1
             continue
-        if sep == "\t":
+        if sep == "\t" and not QUOTED_TAB_CELL_RE.search(lines[i]):
             yield i, i, [squash(c) for c in lines[i].strip(" \r\n").split("\t")]
             i += 1
             continue
@@ -193,6 +236,21 @@ def _record_end(lines: Sequence[str], first: int) -> int:
     return end if not open_quote else first
 
 
+def quoted_tabs(lines: Sequence[str], first: int) -> bool:
+    """Whether a tab-separated table's lines from index `first` up to a blank one quote a cell,
+    as a spreadsheet copy does: then they are read as CSV with tabs (`csv_rows`).
+
+    >>> quoted_tabs(['A-1\\tDisk\\t"Kofi', 'Ruth"\\tOpen', ''], 0), quoted_tabs(['A-1\\tDisk 12"\\tOpen'], 0)
+    (True, False)
+    """
+    for line in lines[first:]:
+        if not line.strip():
+            return False
+        if QUOTED_TAB_CELL_RE.search(line):
+            return True
+    return False
+
+
 def tab_row(lines: Sequence[str], row: FoundRow, width: int) -> FoundRow:
     """A row of a tab-separated table with its cells as the tabs cut them (an empty cell is two
     tabs in a row, a tab after the last cell adds none); the row as it was when it wrapped onto
@@ -211,6 +269,7 @@ __all__ = [
     "csv_columns",
     "csv_rows",
     "delimited_columns",
+    "quoted_tabs",
     "records",
     "split_record",
     "tab_columns",
