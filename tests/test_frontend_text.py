@@ -236,6 +236,20 @@ def test_a_run_of_short_lines_under_a_checklist_heading_is_its_list() -> None:
     ]
 
 
+def test_a_checklist_repeated_under_another_heading_is_still_a_list() -> None:
+    # Per-environment checklists repeat their items; only a run whose every line recurs is a contents list.
+    text = (
+        "Staging checklist\nFlags default to off\nRollback rehearsed\n\n"
+        "Production checklist\nFlags default to off\nRollback rehearsed\n"
+    )
+    assert [(i.text, i.path[-1][1]) for i in every(read(text), ListItem)] == [
+        ("Flags default to off", "Staging checklist"),
+        ("Rollback rehearsed", "Staging checklist"),
+        ("Flags default to off", "Production checklist"),
+        ("Rollback rehearsed", "Production checklist"),
+    ]
+
+
 def test_short_lines_under_a_checklist_heading_that_are_not_its_list() -> None:
     # A table of contents (its lines come again below), a heading over a paragraph or a list.
     toc = "Release Checklist\n\nScope\nSteps\n\nScope\nAll of it.\n\nSteps\n- a\n"

@@ -189,6 +189,12 @@ def test_one_column_holding_both_ratings(header: str, cell: str, score: str | No
     assert (e.fields.get("likelihood"), e.fields.get("impact"), e.fields.get("score")) == (*want, score)
 
 
+def test_a_header_ending_in_an_owner_word_is_the_owner_unless_it_names_a_rating() -> None:
+    header = ("ID", "Risk", "Likelihood", "Impact on team", "Remediation owner")
+    v = verdict(table(header, ("R1", "Vault sealed", "High", "Medium", "SRE")), CTX)
+    assert v.fields == ("entry_id", "title", "likelihood", "impact", "owner")
+
+
 def test_matrix_and_legend_are_legends() -> None:
     matrix = table(("Impact \\ Likelihood", "Low", "Medium", "High"), ("High", "Medium", "High", "Critical"))
     assert verdict(matrix, CTX).kind == "legend"

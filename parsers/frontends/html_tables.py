@@ -156,7 +156,7 @@ def table_block(table: etree._Element, lines: Lines, *, chrome: bool = False, pr
 
 def title_rows(rows: Sequence[SourceRow]) -> list[str]:
     """The text of the leading rows that sit above the header: rows with no text, and rows of one
-    cell in a table wider than one column (a title or caption written as a row). None when no
+    cell in a table wider than one column (a title or caption written as a row). [] when no
     row below them could be the header (a table of such rows only keeps them as they are)."""
     width = max((sum(span(c.get("colspan")) for c in r.cells) for r in rows), default=0)
     titles: list[str] = []

@@ -43,8 +43,9 @@ UNDERLINE_SIGN_RE = re.compile(r"^(?P<title>[^\s\n][^\n]*)\n(?P<u>[=\-~^\"'`#*+:
 ADORNMENT_CHARS = "=-~^\"'`#*+:."
 FIELD_SIGN_RE = re.compile(r"^:[A-Za-z][\w -]{0,30}:[ \t]+\S", re.MULTILINE)
 LITERAL_SIGN_RE = re.compile(r"``[^`\n]+``")
-# A line that opens with a task box and no list marker: a plain-text checklist, not reST.
-BARE_BOX_SIGN_RE = re.compile(r"^[ \t]*\[[ xX]\][ \t]+\S", re.MULTILINE)
+# A line that opens with a task box (`boxes.BOX_RE`: [x], ☑, [n/a]...) and no list marker: a
+# plain-text checklist, not reST.
+BARE_BOX_SIGN_RE = re.compile(r"^[ \t]*" + BOX_RE.pattern.removeprefix("^"), re.MULTILINE)
 MARKDOWN_LINK_RE = re.compile(r"\]\([^)\s]+\)")
 
 # A line of one punctuation character repeated: a title's adornment, or a transition.
@@ -122,7 +123,7 @@ def sniff(text: str) -> float:
                 return 0.9
             # Bare box lines under an underlined title: a plain-text checklist (the text front end
             # reads its sections and boxes; reST would take "Network" over them as a definition).
-            return 0.25 if "[" in head and BARE_BOX_SIGN_RE.search(head) else 0.85
+            return 0.25 if BARE_BOX_SIGN_RE.search(head) else 0.85
     return 0.6 if field else 0.0
 
 

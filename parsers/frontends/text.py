@@ -174,6 +174,7 @@ class _Reader:
         self.last_text = -1  # index of the last non-blank line read
         self.last_heading: tuple[int, str] = (-1, "")  # index of the last heading's last line, its text
         self.bare_run_end = -1  # index after the run of lines read as a checklist that lost its boxes
+        self.last_seen: dict[str, int] | None = None  # stripped line -> its last index (`bare_item`)
 
     def read(self) -> list[Block]:
         i = 0
@@ -302,7 +303,9 @@ class _Reader:
         A scraped page's real headings stand alone or lead a paragraph or a list; a run of two or
         more short lines with no blank line between them, right under a heading that names a
         checklist (the lexicon's `checklist_headings`) and closed by a blank line, is its list.
-        A run whose lines come again further down is the page's table of contents, not a list.
+        A run whose lines all come again further down, apart, is the page's table of contents (its
+        entries head the sections below), not a list; a list repeated as a run under another
+        heading (staging, then production) is still a list.
         """
         if i < self.bare_run_end:
             return True
@@ -314,9 +317,11 @@ class _Reader:
             end += 1
         if end - i < 2 or (end < len(self.lines) and self.lines[end].strip()):
             return False
-        run = {self.lines[k].strip() for k in range(i, end)}
-        if any(line.strip() in run for line in self.lines[end:]):
-            return False
+        if self.last_seen is None:  # once per document: where each line is last written
+            self.last_seen = {line.strip(): k for k, line in enumerate(self.lines)}
+        again = [self.last_seen[self.lines[k].strip()] for k in range(i, end)]
+        if all(k >= end for k in again) and again != list(range(again[0], again[0] + len(again))):
+            return False  # its lines head the sections below, apart: a table of contents
         self.bare_run_end = end
         return True
 

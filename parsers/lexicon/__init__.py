@@ -245,9 +245,9 @@ class Lexicon:
         words = label_key(header).split()
         if not 1 < len(words) <= MAX_HEADER_WORDS:
             return None
-        if self._names_whose(words):
-            return "owner"
         fields = self.label_fields
+        if self._names_whose(words) and not any(fields.get(w) in RATING_FIELDS for w in words):
+            return "owner"  # "Remediation owner"; "Impact on team" stays the impact
         for size in range(len(words) - 1, 0, -1):
             best: tuple[int, str] | None = None
             for start in range(len(words) - size + 1):

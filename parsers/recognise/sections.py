@@ -129,7 +129,7 @@ class _Walk:
             unit = us[k]
             after = us[k + 1] if k + 1 < len(us) else None
             if isinstance(unit, Heading):
-                self.heading(unit, us[k + 1 :])
+                self.heading(unit, k + 1)
             elif isinstance(unit, Paragraph) and (bold := self.bold_heading(unit)):
                 self.open_bold(unit, bold)
             elif not self.owns_lists() and (
@@ -148,7 +148,8 @@ class _Walk:
         self.settle()
         return self.found
 
-    def heading(self, block: Heading, after: Sequence[Unit] = ()) -> None:
+    def heading(self, block: Heading, after: int) -> None:
+        """A heading at the walk's index `after` - 1: a new section, or a label of the current one."""
         level, heading = block.level, section_name(block.text) or ""
         current = self.current
         if current is not None and level > current.level and self.ctx.lexicon.field_of(heading):
@@ -172,11 +173,12 @@ class _Walk:
         if self.current is not None:
             self.found.append(self.current)
 
-    def _names_one_risk(self, block: Heading, after: Sequence[Unit]) -> bool:
+    def _names_one_risk(self, block: Heading, after: int) -> bool:
         """Whether the blocks right under a heading (up to the next one) label an id and a rating,
         and no title: fields that give their own title are a record under the document's title."""
         probe = Section(block.level, "", block.line, None)
-        for unit in after:
+        for k in range(after, len(self.units)):  # up to the next heading, not a copy of the rest
+            unit = self.units[k]
             if isinstance(unit, Heading):
                 break
             add_unit(probe, unit, self.ctx, self.verdicts)
@@ -222,7 +224,7 @@ class _Walk:
         if (
             current is not None
             and single
-            and not set(label_fields(current, self.ctx)) & set(label_fields(records[0], self.ctx))
+            and not (set(label_fields(current, self.ctx)) & set(label_fields(records[0], self.ctx))) - {None}
             and not is_container(current.heading, self.ctx)
         ):
             for unit in self.held[0][0]:

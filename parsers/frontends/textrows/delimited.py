@@ -105,7 +105,8 @@ def delimited_columns(cells: Sequence[str], lexicon: Lexicon, unlabelled: float)
     written cells (a share, at least one cell) too long to be a label, for a line of prose cut at
     its commas is no header. An empty cell is a column that names nothing (Google Sheets ends
     every row with its empty columns; a spacer column between): it neither makes a header nor
-    refuses one.
+    refuses one. A header that rates nothing is one only when every written cell names a field
+    of a register ("Summary,Status,Assignee"; "Name,Owner,Status,Tier" is a service catalogue).
 
     >>> lex = Lexicon.default()
     >>> [c.field for c in delimited_columns(["ID", "Risk", "Impact", "", "Owner", ""], lex, 0.0)]
