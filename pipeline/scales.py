@@ -179,8 +179,8 @@ class RatingReader:
         self.decisions = decisions or {}
         # Typos are read only with the document's own languages (`fuzzy`): never towards a word
         # of another language's.
-        self._fuzzy_scale = {w: str(v) for w, v in self.scale_words.items() if len(w) >= 4 and fuzzy}
-        self._fuzzy_severity = {w: s for w, s in self.severity_words.items() if len(w) >= 4 and fuzzy}
+        self._fuzzy_scale = {w: str(v) for w, v in self.scale_words.items() if len(w) >= 4} if fuzzy else {}
+        self._fuzzy_severity = {w: s for w, s in self.severity_words.items() if len(w) >= 4} if fuzzy else {}
         self._levels: dict[tuple[str, str, DocumentScale], Match] = {}
         self._severities: dict[str, Match] = {}
 

@@ -47,7 +47,8 @@ class StatusMatcher:
         self.phrases = sorted(self.synonyms, key=lambda p: (-len(p), p))
         # Typos are read only with the document's own languages (`fuzzy`): never towards a word
         # of another language's.
-        self.fuzzy_index = {p: c for p, c in self.synonyms.items() if len(p) >= max(guards.min_length, 4) and fuzzy}
+        shortest = max(guards.min_length, 4)
+        self.fuzzy_index = {p: c for p, c in self.synonyms.items() if len(p) >= shortest} if fuzzy else {}
         self._cache: dict[str, Match] = {}
 
     def match(self, raw: str) -> Match:

@@ -99,9 +99,7 @@ def verdict(table: Table, ctx: Context) -> Verdict:
     pairs = rating_pairs(table, fields, ctx)
     paired = {f for _, fs in pairs.values() for f in fs}
     rated = _rates_rows(named | paired)
-    for words, reason in NOT_REGISTER_LISTS:
-        if rated:
-            break
+    for words, reason in () if rated else NOT_REGISTER_LISTS:  # a table that rates its rows is a register
         if ctx.lexicon.mentions(words, header_text) or (
             ctx.lexicon.mentions(words, context) and not _says_register(context)
         ):
