@@ -27,6 +27,9 @@ MAX_DEPTH = 12
 MAX_INLINE_DEPTH = 4
 # A `|` that splits pipe-table cells: not escaped with a backslash.
 CELL_BAR_RE = re.compile(r"(?<!\\)\|")
+# A plain-text list line: a bullet and a space, or a bullet alone (a scraped "-" whose text went
+# to the next line).
+BULLET_RE = re.compile(r"^[ \t]*[-*+•‣▪◦](?:[ \t]|$)")
 # Check marks a line can carry instead of a box: ticked, crossed, pending (read by the recognisers).
 CHECK_MARKS = frozenset("✅✔☑✓🗸🟢❌✗✘✖☒⛔☐⬜🔲🔴⚠⏳🟡🟠🚧❓")
 # What separates a check mark from an aside after it: "SRE ⚠️ (waiting on the drill)".

@@ -284,11 +284,14 @@ def _anchor_link_only(nodes: Sequence[markdown_it_pyrs.Node]) -> bool:
     >>> _anchor_link_only(PARSER.tree("See [Engineering](#engineering)").children[0].children)
     False
     """
-    if len(nodes) == 1:  # most items: one text node
-        return nodes[0].name == "link" and in_page_link(nodes[0].meta.get("url"))
     if len(nodes) > 3:  # a link with at most a blank or a break on either side
         return False
-    filled = [n for n in nodes if n.name != "softbreak" and (n.name != "text" or n.meta.get("content", "").strip())]
+    # Most items are one node: nothing to filter (a lone blank or break is no link either way).
+    filled = (
+        nodes
+        if len(nodes) == 1
+        else [n for n in nodes if n.name != "softbreak" and (n.name != "text" or n.meta.get("content", "").strip())]
+    )
     return len(filled) == 1 and filled[0].name == "link" and in_page_link(filled[0].meta.get("url"))
 
 

@@ -37,7 +37,7 @@ from collections.abc import Sequence
 
 from parsers.frontends import front_matter, page_chrome, text_definitions, text_tables
 from parsers.frontends.boxes import leading_box
-from parsers.frontends.linescan import Builder, carries_mark, indent_of, is_pipe_row, pipe_table, tidy
+from parsers.frontends.linescan import BULLET_RE, Builder, carries_mark, indent_of, is_pipe_row, pipe_table, tidy
 from parsers.frontends.plain_tables import find_tables as find_plain_tables
 from parsers.frontends.scraped import JOIN_RE, ScrapedItems, open_end, open_word_end
 from parsers.inline import escape
@@ -52,8 +52,6 @@ READS_LEXICON = True
 # Plain text reads anything; every other front end beats it where its signs are.
 SNIFF_SCORE = 0.3
 
-# A list line: a bullet and a space, or a bullet alone (a scraped "-" whose text went to the next line).
-BULLET_RE = re.compile(r"^[ \t]*[-*+•‣▪◦](?:[ \t]|$)")
 # A numbered list line: "1. text", "2) text".
 ORDERED_RE = re.compile(r"^[ \t]*(?P<number>\d{1,3})[.)][ \t]+(?=\S)")
 # A numbered heading's numbering: "2. Register" (level 2), "2.1 Scope" (level 3).

@@ -14,6 +14,7 @@ import csv
 import re
 from collections.abc import Iterator, Sequence
 
+from parsers.frontends.linescan import BULLET_RE
 from parsers.frontends.textrows.header import Column, columns_of
 from parsers.frontends.textrows.rows import FoundRow
 from parsers.lexicon import RATING_FIELDS, Lexicon
@@ -24,8 +25,6 @@ from pipeline.textnorm import squash
 CSV_DELIMITERS = (",", ";")
 # A header cell is a label: short.
 MAX_LABEL_CHARS = 40
-# What opens a list item: a line opening with one is no header.
-LIST_MARKERS = ("- ", "* ", "+ ", "• ")
 # Longest header line read: its cells are cut by the delimiter, so it may be longer than a header
 # whose cells ran together (a NIST SP 800-30 table has thirteen columns), but not a paragraph.
 MAX_HEADER_CHARS = 400
@@ -121,7 +120,7 @@ def delimited_columns(cells: Sequence[str], lexicon: Lexicon, unlabelled: float)
     written = [c for c in cells if c]
     if len(written) < 3:
         return None
-    if written[0].lstrip().startswith(LIST_MARKERS) or any(_labels_a_value(c) for c in written):
+    if BULLET_RE.match(written[0]) or any(_labels_a_value(c) for c in written):
         return None  # "- Risk: Aaa; Severity: Low; Owner: SRE": a record's labels, not a header
     # A header containing a field's label is that field, as in any table ("Residual Likelihood");
     # a long cell is no label ("Vulnerabilities and Predisposing Conditions"): it names nothing.
