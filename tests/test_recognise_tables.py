@@ -324,6 +324,31 @@ def test_a_raid_logs_other_rows_are_not_risks() -> None:
     assert [e.fields["entry_id"] for e in read(doc(typed), Config()).parsed.entries] == ["R1"]
 
 
+def test_the_other_logs_of_a_raid_document_are_not_registers_in_any_pack() -> None:
+    # The words saying so were English in code: a German or Japanese RAID document's issues and
+    # decisions tables loaded as risks beside its register.
+    german = (
+        "## Risiken\n\n| Nr | Risiko | Wahrscheinlichkeit | Verantwortlich |\n|---|---|---|---|\n"
+        "| R1 | Lieferant fällt aus | hoch | Einkauf |\n\n"
+        "## Offene Punkte\n\n| Nr | Beschreibung | Verantwortlich | Fällig |\n|---|---|---|---|\n"
+        "| OP-1 | Vertrag liegt nicht unterschrieben vor | Recht | 2026-04-01 |\n\n"
+        "## Entscheidungen\n\n| Nr | Beschreibung | Verantwortlich | Datum |\n|---|---|---|---|\n"
+        "| E-1 | Zweiter Lieferant wird beauftragt | Einkauf | 2026-03-02 |\n"
+    )
+    assert [e.fields["entry_id"] for e in process_document("raid.md", german.encode(), Config()).entries] == ["R1"]
+    japanese = (
+        "## リスク一覧\n\n| ID | リスク | 発生可能性 | 担当者 |\n|---|---|---|---|\n"
+        "| R-1 | 決済代行の障害 | 高 | 佐藤 |\n\n"
+        "## 課題一覧\n\n| No | 内容 | 担当者 | 期限 |\n|---|---|---|---|\n"
+        "| K-1 | 監視の閾値が未定 | 鈴木 | 4月末 |\n"
+    )
+    assert [e.fields["entry_id"] for e in process_document("raid.md", japanese.encode(), Config()).entries] == ["R-1"]
+    # A heading naming risks beside issues keeps its table a register, in any pack.
+    both = "## Risiken und offene Punkte\n\n| Nr | Beschreibung | Verantwortlich |\n|---|---|---|\n"
+    both += "| R1 | Lieferant fällt aus | Einkauf |\n"
+    assert [e.fields["entry_id"] for e in process_document("raid.md", both.encode(), Config()).entries] == ["R1"]
+
+
 def test_a_totals_row_ending_a_register_is_no_risk() -> None:
     # A spreadsheet's totals row ("Total | 3 risks | | 26") loaded as a risk with id "Total".
     text = (

@@ -22,7 +22,6 @@ from parsers.recognise.check_tables import CheckColumns, check_columns
 from parsers.recognise.columns import column_fields, field_of_header, present, rating_pairs
 from parsers.recognise.common import Context, looks_like_id, nearest_section, section_name
 from parsers.recognise.headings import heading_parts
-from pipeline.textnorm import fold
 
 Kind = Literal["register", "card", "supplement", "checklist", "legend", "fields", "properties", "skip"]
 
@@ -35,27 +34,8 @@ NOT_REGISTER_LISTS: tuple[tuple[str, str], ...] = (
     ("history", "change history"),
     ("glossary", "glossary"),
 )
-# Words that make a table about risks, in a header or the heading above it.
-RISK_WORDS = frozenset({"risk", "risks", "threat", "threats", "hazard", "hazards", "register"})
 # Title headers that name things, not risks ("Component | Owner | Criticality" is an inventory).
 THING_TITLE_HEADERS = frozenset({"component", "components", "name", "item", "items"})
-# Headings of the other logs a RAID document keeps beside its risks.
-OTHER_LOG_WORDS = frozenset(
-    {
-        "issues",
-        "actions",
-        "decisions",
-        "assumptions",
-        "dependencies",
-        "questions",
-        "changelog",
-        "changes",
-        "history",
-        "revisions",
-        "incidents",
-        "lessons",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -101,7 +81,7 @@ def verdict(table: Table, ctx: Context) -> Verdict:
     rated = _rates_rows(named | paired)
     for words, reason in () if rated else NOT_REGISTER_LISTS:  # a table that rates its rows is a register
         if ctx.lexicon.mentions(words, header_text) or (
-            ctx.lexicon.mentions(words, context) and not _says_register(context)
+            ctx.lexicon.mentions(words, context) and not _says_register(context, ctx)
         ):
             return Verdict("skip", reason, fields)
     if _is_matrix(table, ctx) or (
@@ -110,7 +90,7 @@ def verdict(table: Table, ctx: Context) -> Verdict:
         and ("title" not in named or _is_legend_shape(table, ctx))
     ):
         return Verdict("legend", "legend or matrix", fields)
-    if ctx.lexicon.mentions("action_plan", context) and not _says_register(context) and not rated:
+    if ctx.lexicon.mentions("action_plan", context) and not _says_register(context, ctx) and not rated:
         if "entry_id" in named:
             return Verdict("supplement", "action plan re-listing entries", fields)
         return Verdict("skip", "action plan", fields)
@@ -163,9 +143,8 @@ def _rates_rows(named: set[str] | frozenset[str]) -> bool:
     return bool(named & {"entry_id", "title"}) and ({"likelihood", "impact"} <= named or "score" in named)
 
 
-def _says_register(context: str) -> bool:
-    words = set(fold(context).split())
-    return "register" in words or "risks" in words
+def _says_register(context: str, ctx: Context) -> bool:
+    return ctx.lexicon.mentions("register_headings", context)
 
 
 def _register_problem(table: Table, fields: Sequence[str | None], ctx: Context) -> str | None:
@@ -175,11 +154,11 @@ def _register_problem(table: Table, fields: Sequence[str | None], ctx: Context) 
     named = present(fields)
     if not named & {"title", "entry_id"}:
         return "no id or title column"
-    if _is_other_log(table):
+    if _is_other_log(table, ctx):
         return "a log of issues, actions or decisions"
     if not named & DESCRIBING_FIELDS:
-        return None if _is_risk_list(fields, table) else "nothing describes the rows"
-    if _is_inventory(fields, table):
+        return None if _is_risk_list(fields, table, ctx) else "nothing describes the rows"
+    if _is_inventory(fields, table, ctx):
         return "an inventory of components"
     if named & {"entry_id", "owner", "status", "mitigation"}:
         return None
@@ -189,23 +168,19 @@ def _register_problem(table: Table, fields: Sequence[str | None], ctx: Context) 
     return None
 
 
-def _words(*texts: str) -> set[str]:
-    return {w for t in texts for w in fold(t).split()}
-
-
-def _is_risk_list(fields: Sequence[str | None], table: Table) -> bool:
+def _is_risk_list(fields: Sequence[str | None], table: Table, ctx: Context) -> bool:
     """A table of risks by id and name with nothing rated ("ID | Risk | Closed on | Reason"
     under "Closed risks"): its title column or its heading says risk, and its ids look like ids."""
     id_col = next((c for c, f in enumerate(fields) if f == "entry_id"), None)
     title_col = next((c for c, f in enumerate(fields) if f == "title"), None)
     if id_col is None or title_col is None or title_col >= len(table.header):
         return False
-    words = _words(table.header[title_col], nearest_section(table.path) or "", table.caption)
+    said = " ".join((table.header[title_col], nearest_section(table.path) or "", table.caption))
     ids = [r.cells[id_col] for r in table.rows if id_col < len(r.cells) and r.cells[id_col].strip()]
-    return bool(words & RISK_WORDS) and bool(ids) and all(looks_like_id(i) for i in ids)
+    return ctx.lexicon.mentions("register_words", said) and bool(ids) and all(looks_like_id(i) for i in ids)
 
 
-def _is_inventory(fields: Sequence[str | None], table: Table) -> bool:
+def _is_inventory(fields: Sequence[str | None], table: Table, ctx: Context) -> bool:
     """A table of components or items with their owners and criticality, not of risks."""
     named = present(fields)
     if named & {"likelihood", "impact", "score", "mitigation", "status"}:
@@ -213,19 +188,21 @@ def _is_inventory(fields: Sequence[str | None], table: Table) -> bool:
     title = next((h for h, f in zip(table.header, fields, strict=False) if f == "title"), None)
     if title is None or label_key(title) not in THING_TITLE_HEADERS:
         return False
-    return not _words(*table.header, nearest_section(table.path) or "", table.caption) & RISK_WORDS
+    said = " ".join((*table.header, nearest_section(table.path) or "", table.caption))
+    return not ctx.lexicon.mentions("register_words", said)
 
 
-def _is_other_log(table: Table) -> bool:
-    """A table of issues, actions, decisions or changes (the rest of a RAID log, a history):
-    its heading or first headers say so and no header mentions risk."""
-    if any({"risk", "risks"} & set(fold(h).split()) for h in table.header):
+def _is_other_log(table: Table, ctx: Context) -> bool:
+    """A table of issues, actions, decisions or changes (the rest of a RAID log, a history): its
+    heading says so (the lexicon's `other_log_headings`) or one of its first headers is such a
+    log's (`other_log_headers`), and neither its headers nor its heading mention risk."""
+    lexicon = ctx.lexicon
+    section = " ".join((nearest_section(table.path) or "", table.caption))
+    if any(lexicon.mentions("register_words", h) for h in table.header) or lexicon.mentions("register_words", section):
         return False
-    section = _words(nearest_section(table.path) or "", table.caption)
-    if section & {"risk", "risks", "register"}:
-        return False
-    first_headers = {fold(h) for h in table.header[:3]}
-    return bool(section & OTHER_LOG_WORDS or first_headers & {"issue", "action", "decision", "assumption"})
+    return lexicon.mentions("other_log_headings", section) or any(
+        lexicon.is_word("other_log_headers", h) for h in table.header[:3]
+    )
 
 
 def _is_matrix(table: Table, ctx: Context) -> bool:
