@@ -46,7 +46,9 @@ class StatusMatcher:
         # Longest phrases first, so "accepted with mitigation" wins over "mitigation in progress".
         self.phrases = sorted(self.synonyms, key=lambda p: (-len(p), p))
         # Typos are read only with the document's own languages (`fuzzy`): never towards a word
-        # of another language's.
+        # of another language's. Measured in characters, not columns as a contained phrase is: a
+        # typo is an edit of characters, and one wrong character of three (対応中/対応済) is a
+        # different word, not a slip.
         shortest = max(guards.min_length, 4)
         self.fuzzy_index = {p: c for p, c in self.synonyms.items() if len(p) >= shortest} if fuzzy else {}
         self._cache: dict[str, Match] = {}
