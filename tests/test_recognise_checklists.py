@@ -743,3 +743,13 @@ def test_a_details_summary_heads_only_what_the_details_hold() -> None:
     assert checks(DETAILS_CHECKLIST) == expected
     html = read(doc_of(DETAILS_CHECKLIST_HTML, "release.html"), CONFIG).parsed.entries
     assert [(e.fields["title"], e.section, e.checked) for e in html] == expected
+
+
+def test_a_ballot_box_with_x_is_ticked_in_a_cell_as_before_an_item() -> None:
+    # Word's and Google Docs' ticked box is ☒: it read as ticked before a list item and as "not
+    # done" in a table's Done column.
+    table = "# Readiness checklist\n\n| Done | Item |\n|---|---|\n| ☒ | On-call rota published |\n| ☐ | Runbook |\n"
+    listed = "# Readiness checklist\n\n- ☒ On-call rota published\n- ☐ Runbook\n"
+    expected = [("On-call rota published", True), ("Runbook", False)]
+    assert [(title, checked) for title, _, checked in checks(table)] == expected
+    assert [(title, checked) for title, _, checked in checks(listed)] == expected

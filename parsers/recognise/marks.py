@@ -13,9 +13,10 @@ import re
 from parsers.lexicon import Lexicon
 from pipeline.textnorm import fold, squash
 
-# Check marks: ticked, crossed (or an empty box glyph), partial/unknown.
-TICK_MARKS = frozenset("✅✔☑✓🗸🟢")
-CROSS_MARKS = frozenset("❌✗✘✖☒⛔☐⬜🔲🔴")
+# Check marks: ticked (☒ too: the ticked box of Word and Google Docs, as `boxes` reads it before an
+# item), crossed (or an empty box glyph), partial/unknown.
+TICK_MARKS = frozenset("✅✔☑☒✓🗸🟢")
+CROSS_MARKS = frozenset("❌✗✘✖⛔☐⬜🔲🔴")
 PARTIAL_MARKS = frozenset("⚠⏳🟡🟠🚧❓")
 ALL_MARKS = TICK_MARKS | CROSS_MARKS | PARTIAL_MARKS
 _MARK_CLASS = "".join(sorted(ALL_MARKS))
