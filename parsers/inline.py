@@ -27,6 +27,9 @@ MARKUP_RE = re.compile(r"\\[\\*`~]|`+|\*+")
 TICK_RUN_RE = re.compile(r"(?<!`)`+")
 # Runs of spaces and tabs inside a line (line breaks are kept: they part a paragraph's lines).
 SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# A wiki link (Obsidian, Foam, MediaWiki): `[[Priya Nair]]` shows its target, `[[people/priya|Priya
+# Nair]]` its label. No syntax's parser here knows it, so it reaches `plain` as written.
+WIKILINK_RE = re.compile(r"\[\[([^\[\]|\n]*)(?:\|([^\[\]\n]*))?\]\]")
 # Characters that already end an item: a break after one needs no "; " of its own.
 ITEM_END_CHARS = frozenset(".;:,!?+/&|-–—")
 
@@ -62,9 +65,13 @@ def plain(marked: str) -> str:
     'Likelihood: High * 2 a*b ~~Open~~'
     >>> plain("  one\n  two  "), plain("`` `a` `` and ```` x ` y ````"), plain("``` unclosed")
     ('one\ntwo', '`a` and x ` y', '``` unclosed')
+    >>> plain("Owner: [[Priya Nair]], see [[runbooks/leader election|the runbook]]")
+    'Owner: Priya Nair, see the runbook'
     """
     if "*" in marked or "`" in marked or "\\" in marked:
         marked = _unmarked(marked)
+    if "[[" in marked:
+        marked = WIKILINK_RE.sub(lambda m: m[2] if m[2] is not None else m[1], marked)
     marked = visible(marked)
     if "\n" not in marked:
         return SPACES_RE.sub(" ", marked).strip()

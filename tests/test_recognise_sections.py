@@ -28,6 +28,7 @@ from parsers.recognise.tables import Verdicts
 from pipeline.config import Config
 from pipeline.errors import ParseError
 from pipeline.records import Document
+from pipeline.run import process_document
 from pipeline.textnorm import fold
 from tests.conftest import FIXTURES
 
@@ -992,3 +993,14 @@ def test_a_struck_heading_keeps_its_id_and_title_struck_as_a_struck_row_does() -
     )
     got = [(e.fields["entry_id"], e.fields["title"], e.section) for e in entries(text)]
     assert got == [("~~R9~~", "~~Old CVE~~", None), ("R10", "New CVE", "~~Retired~~ risks")]
+
+
+def test_a_wiki_link_reads_as_the_name_it_shows() -> None:
+    # Obsidian notes link people and pages as [[Name]]: the owner was read as "]" (its brackets
+    # taken for an aside) and the mitigation kept the brackets.
+    text = (
+        "## SCH-01 Leader election flaps\n\n- Likelihood: 3\n- Impact: 4\n- Owner: [[Priya Nair]]\n"
+        "- Mitigation: follow [[runbooks/leader-election|the election runbook]]\n"
+    )
+    (entry,) = process_document("notes/scheduler.md", text.encode(), Config()).entries
+    assert (entry.fields["owner"], entry.fields["mitigation"]) == ("Priya Nair", "follow the election runbook")
