@@ -37,6 +37,11 @@ def matcher() -> StatusMatcher:
         ("in-progress", "mitigating"),
         ("Mitigation in progress", "mitigating"),
         ("Under monitoring", "monitoring"),
+        # tool states: ServiceNow GRC's risk lifecycle, Azure Boards' Basic process
+        ("Draft", "open"),
+        ("Assess", "open"),
+        ("Respond", "mitigating"),
+        ("Doing", "mitigating"),
         ("accepted with mitigation", "accepted"),
         ("Risk accepted", "accepted"),
         ("Done", "mitigated"),
