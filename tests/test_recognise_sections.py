@@ -965,6 +965,20 @@ def test_ratings_in_brackets_after_a_bold_title() -> None:
     assert entries(text)[1].fields["owner"] == "DBA (on call)"
 
 
+def test_the_closing_bracket_ends_the_ratings_behind_a_title() -> None:
+    # An ADR's risk bullets: a remark after the bracket is no part of the impact.
+    text = (
+        "## Risks\n\n"
+        "- **Team has little Kafka experience** (Likelihood: High, Impact: Medium) — training budget approved.\n"
+        "- **MSK cost higher than forecast** (Likelihood: Medium, Impact: Low (monthly)) — cost review.\n"
+    )
+    got = [(e.fields["title"], e.fields["likelihood"], e.fields["impact"]) for e in entries(text)]
+    assert got == [
+        ("Team has little Kafka experience", "High", "Medium"),
+        ("MSK cost higher than forecast", "Medium", "Low (monthly)"),
+    ]
+
+
 def test_a_value_ending_a_sentence_loses_the_full_stop_but_not_a_name_its_own() -> None:
     text = (
         "# Top risks\n\n"
