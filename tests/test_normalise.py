@@ -233,6 +233,11 @@ def test_a_band_word_in_brackets_beats_the_number_before_it() -> None:
     assert got == [(4, 3, "6.5 (HIGH)"), (3, 2, "5.1 (MEDIUM)"), (2, 4, "2.6 (LOW)"), (4, 4, "4 (High)")]
 
 
+def test_a_handle_keeps_a_role_word_inside_it() -> None:
+    rows = [{"title": "Cert expiry", "likelihood": "High", "owner": "@platform-team"}]
+    assert one(doc("handles.md", rows), Config()).get("Cert expiry").owners == ("@platform-team",)
+
+
 def test_a_stray_number_outside_the_scale_is_flagged_not_rescaled() -> None:
     rows = [
         {"title": "A", "likelihood": "6", "impact": "2"},
