@@ -39,6 +39,9 @@ def matcher() -> StatusMatcher:
         ("Under monitoring", "monitoring"),
         ("accepted with mitigation", "accepted"),
         ("Risk accepted", "accepted"),
+        ("Won't fix", "accepted"),
+        ("Wont fix", "accepted"),
+        ("Will not fix", "accepted"),
         ("Done", "mitigated"),
         # decorated
         ("⚠️ In progress", "mitigating"),
