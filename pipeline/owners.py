@@ -320,8 +320,12 @@ class OwnerMatcher:
         'Carrier Relations'
         >>> OwnerMatcher((), OwnerRules((), (), (), ()), Guards()).display_name("Marta（経理）")
         'Marta'
+        >>> OwnerMatcher((), OwnerRules(("team",), (), (), ()), Guards()).display_name("@platform-team")
+        '@platform-team'
         """
         cleaned = squash(ASIDE_RE.sub("", name)).strip(PART_TRIM) or squash(name)
+        if HANDLE_RE.fullmatch(cleaned):
+            return cleaned  # "@platform-team" is a handle as a whole: its "-team" is no role word
         return self.strip_roles(cleaned)
 
     def split(self, raw: str) -> list[str]:

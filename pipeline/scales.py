@@ -42,7 +42,7 @@ RATING_NUMBER_RE = re.compile(
     (?P<n>\d{1,2}(?:\.\d+)?)
     (?:\s*(?:/|of|out\ of)\s*(?P<of>\d{1,2}))?                               # "/5", "of 5"
     \s*\)?
-    (?:\s*[(:=\-–—]?\s*(?P<after>[^\W\d_]+(?:\ [^\W\d_]+){0,2})\s*\)?)?      # "(High)", "- Likely"
+    (?:\s*(?:(?P<bracket>\()|[:=\-–—])?\s*(?P<after>[^\W\d_]+(?:\ [^\W\d_]+){0,2})\s*\)?)?  # "(High)", "- Likely"
     \s*$""",
     re.VERBOSE,
 )
@@ -196,6 +196,9 @@ class RatingReader:
         True
         >>> r.level("impact", "3", DocumentScale(size=3)).canonical
         '4'
+        >>> owasp = ("4.75 (MEDIUM)", "2.6 (LOW)", "7.0 (HIGH)")
+        >>> [r.level("impact", v, DocumentScale(size=10)).canonical for v in owasp]
+        ['3', '2', '4']
         >>> comma = RatingReader({}, {}, (), Guards(), decimal_comma=True)
         >>> r.level("impact", "2,5").canonical, comma.level("impact", "2,5").canonical
         (None, '3')
@@ -226,6 +229,10 @@ class RatingReader:
         if key in legend:
             return self._found(field, raw, to_five(legend[key], scale.size), f"legend 1-{scale.size}")
         number = RATING_NUMBER_RE.match(self._number_text(raw))
+        if number and number["bracket"] and (band := self._word_level(fold(number["after"]), legend, scale)):
+            # "6.5 (HIGH)": the band the document states beats its number, which may be on a
+            # scale of its own (OWASP's 0-9 factor averages); "4 (High)" reads alike either way.
+            return self._found(field, raw, band, "word beside a number")
         if number and self._labels_ok(number, legend):
             size = int(number["of"]) if number["of"] else scale.size
             how = "number" if size == 5 else f"number 1-{size}"

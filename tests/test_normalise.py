@@ -220,6 +220,24 @@ def test_a_ten_point_scale_from_a_header_or_from_the_values() -> None:
     assert (by_values["A"].likelihood, by_values["A"].impact) == (4, 4)
 
 
+def test_a_band_word_in_brackets_beats_the_number_before_it() -> None:
+    # OWASP Risk Rating: 0-9 factor averages with the band they fall in; "4 (High)" reads alike.
+    rows = [
+        {"title": "XSS", "likelihood": "6.5 (HIGH)", "impact": "4.75 (MEDIUM)"},
+        {"title": "Coupons", "likelihood": "5.1 (MEDIUM)", "impact": "2.0 (LOW)"},
+        {"title": "Re-auth", "likelihood": "2.6 (LOW)", "impact": "7.0 (HIGH)"},
+        {"title": "Plain", "likelihood": "4 (High)", "impact": "Likely (4)"},
+    ]
+    e = one(doc("owasp.md", rows))
+    got = [(e[t].likelihood, e[t].impact, e[t].likelihood_raw) for t in ("XSS", "Coupons", "Re-auth", "Plain")]
+    assert got == [(4, 3, "6.5 (HIGH)"), (3, 2, "5.1 (MEDIUM)"), (2, 4, "2.6 (LOW)"), (4, 4, "4 (High)")]
+
+
+def test_a_handle_keeps_a_role_word_inside_it() -> None:
+    rows = [{"title": "Cert expiry", "likelihood": "High", "owner": "@platform-team"}]
+    assert one(doc("handles.md", rows), Config()).get("Cert expiry").owners == ("@platform-team",)
+
+
 def test_a_stray_number_outside_the_scale_is_flagged_not_rescaled() -> None:
     rows = [
         {"title": "A", "likelihood": "6", "impact": "2"},

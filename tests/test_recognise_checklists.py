@@ -495,6 +495,20 @@ def test_owner_at_the_end_of_an_item() -> None:
     assert entries[0].headers == {"owner": "Owner"}
 
 
+def test_several_fields_at_the_end_of_an_item_end_each_other() -> None:
+    # A postmortem's action items: the owner ends at the next field, labelled or after its handles.
+    text = (
+        "## Action items\n\n"
+        "- [x] AI-1 Renew PSP certificate (owner: @nina, P0)\n"
+        "- [ ] AI-2 Move cert to cert-manager (owner: @platform-team, due 2025-04-30)\n"
+        "- [ ] Add probe — Owner: @sre, Priority: P1\n"
+        "- [ ] Add probe two — Owner: @sre; Due: 2025-05-01\n"
+    )
+    entries = found(text)
+    assert [e.fields.get("owner") for e in entries] == ["@nina", "@platform-team", "@sre", "@sre"]
+    assert entries[2].fields.get("severity") == "P1"
+
+
 def test_mark_before_an_aside_and_heavy_cross() -> None:
     text = "# Release — Sign-off\n\n## Approvals\n\n- SRE ⚠️ (waiting on the drill)\n- Security ✅ — Jo, 2026-04-02\n"
     text += "- Legal ✖️\n"

@@ -966,6 +966,34 @@ def test_ratings_in_brackets_after_a_bold_title() -> None:
     assert entries(text)[1].fields["owner"] == "DBA (on call)"
 
 
+def test_an_informational_finding_states_its_severity_in_brackets_only() -> None:
+    # A pentest ledger: "(Info)" closes a finding's heading as "(Low)" does; "Info:" in front does not.
+    text = (
+        "# Security review ledger\n\n"
+        "### LED-SR-04 — Debug endpoint enabled in staging (Low)\n\nStatus: Open\n\n"
+        "### LED-SR-05 — Verbose server header (Info)\n\nStatus: Won't fix\n"
+    )
+    got = [(e.fields["entry_id"], e.fields["title"], e.fields.get("severity")) for e in entries(text)]
+    assert got == [
+        ("LED-SR-04", "Debug endpoint enabled in staging", "Low"),
+        ("LED-SR-05", "Verbose server header", "Info"),
+    ]
+
+
+def test_the_closing_bracket_ends_the_ratings_behind_a_title() -> None:
+    # An ADR's risk bullets: a remark after the bracket is no part of the impact.
+    text = (
+        "## Risks\n\n"
+        "- **Team has little Kafka experience** (Likelihood: High, Impact: Medium) — training budget approved.\n"
+        "- **MSK cost higher than forecast** (Likelihood: Medium, Impact: Low (monthly)) — cost review.\n"
+    )
+    got = [(e.fields["title"], e.fields["likelihood"], e.fields["impact"]) for e in entries(text)]
+    assert got == [
+        ("Team has little Kafka experience", "High", "Medium"),
+        ("MSK cost higher than forecast", "Medium", "Low (monthly)"),
+    ]
+
+
 def test_a_value_ending_a_sentence_loses_the_full_stop_but_not_a_name_its_own() -> None:
     text = (
         "# Top risks\n\n"

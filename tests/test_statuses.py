@@ -44,6 +44,9 @@ def matcher() -> StatusMatcher:
         ("Doing", "mitigating"),
         ("accepted with mitigation", "accepted"),
         ("Risk accepted", "accepted"),
+        ("Won't fix", "accepted"),
+        ("Wont fix", "accepted"),
+        ("Will not fix", "accepted"),
         ("Done", "mitigated"),
         # decorated
         ("⚠️ In progress", "mitigating"),

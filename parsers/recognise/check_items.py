@@ -31,6 +31,13 @@ TRAILING_FIELD_RE = re.compile(
     r"(?P<label>[^\W\d_]+(?:[ \t][^\W\d_]+){0,2})[ \t]*[:=：][ \t]*"
     r"(?P<value>[^()（）\[\];；:：]*[^()（）\[\];；:：\s])[ \t]*[)\]）]?[.。]?$"
 )
+# Where one field of several at an item's end gives way to the next: a comma or semicolon before
+# a label and its colon ("Owner: @sre, Priority: P1", "Owner: @sre; Due: 2025-05-01"). A comma
+# before a name alone ("Assigned to: Ana, Ben") goes on with the value.
+NEXT_FIELD_RE = re.compile(r"[;,；，、][ \t]*(?=[^\W\d_]+(?:[ \t][^\W\d_]+){0,2}[ \t]*[:=：])")
+# An owner written as handles ("@nina", "@a, @b"): a handle is a name whole, so what follows the
+# handles after a comma ("@nina, P0", "@platform-team, due 2025-04-30") is no part of it.
+HANDLES_RE = re.compile(r"@[\w.-]+(?:[ \t]*[,;&/][ \t]*@[\w.-]+)*")
 # How far from the end of an item a trailing field is looked for: enough for a name or two,
 # and a bound on the work on a hostile line.
 FIELD_TAIL = 120
@@ -111,32 +118,47 @@ def mark_boxes(blocks: Iterable[Block]) -> frozenset[int]:
     return frozenset(lines)
 
 
-def trailing_field(title: str, ctx: Context) -> tuple[str, str, str] | None:
-    """(field, label as written, value) of a field an item names at its end, or None.
+def trailing_fields(title: str, ctx: Context) -> list[tuple[str, str, str]]:
+    """(field, label as written, value) of each field an item names at its end, in order; one
+    field's value ends where the next field's label starts.
 
     >>> ctx = Context("x.md", "markdown")
-    >>> trailing_field("SLOs published — Owner: @alice", ctx), trailing_field("Probe (Owner: Ravi)", ctx)
-    (('owner', 'Owner', '@alice'), ('owner', 'Owner', 'Ravi'))
-    >>> trailing_field("Keys rotated [DRI: SRE]", ctx), trailing_field("Drill — Assigned to: Ana, Ben", ctx)
-    (('owner', 'DRI', 'SRE'), ('owner', 'Assigned to', 'Ana, Ben'))
-    >>> trailing_field("Backups verified — Owner: Tom.", ctx), trailing_field("Escrow — Owner: Acme Inc.", ctx)
-    (('owner', 'Owner', 'Tom'), ('owner', 'Owner', 'Acme Inc.'))
-    >>> trailing_field("Rollback tested (partial: step skipped)", ctx), trailing_field("Ownership documented", ctx)
-    (None, None)
-    >>> trailing_field("Support desk told（Owner：Support）", ctx)
-    ('owner', 'Owner', 'Support')
+    >>> trailing_fields("SLOs published — Owner: @alice", ctx), trailing_fields("Probe (Owner: Ravi)", ctx)
+    ([('owner', 'Owner', '@alice')], [('owner', 'Owner', 'Ravi')])
+    >>> trailing_fields("Keys rotated [DRI: SRE]", ctx), trailing_fields("Drill — Assigned to: Ana, Ben", ctx)
+    ([('owner', 'DRI', 'SRE')], [('owner', 'Assigned to', 'Ana, Ben')])
+    >>> trailing_fields("Backups verified — Owner: Tom.", ctx), trailing_fields("Escrow — Owner: Acme Inc.", ctx)
+    ([('owner', 'Owner', 'Tom')], [('owner', 'Owner', 'Acme Inc.')])
+    >>> trailing_fields("Rollback tested (partial: step skipped)", ctx), trailing_fields("Ownership documented", ctx)
+    ([], [])
+    >>> trailing_fields("Support desk told（Owner：Support）", ctx)
+    [('owner', 'Owner', 'Support')]
+    >>> trailing_fields("Drill (Assigned to: Ana, Ben, Priority: P1)", ctx)
+    [('owner', 'Assigned to', 'Ana, Ben'), ('severity', 'Priority', 'P1')]
+    >>> trailing_fields("Add probe — Owner: @sre, Priority: P1", ctx)
+    [('owner', 'Owner', '@sre'), ('severity', 'Priority', 'P1')]
+    >>> trailing_fields("Add probe — Owner: @sre; Due: 2025-05-01", ctx)
+    [('owner', 'Owner', '@sre')]
+    >>> trailing_fields("Renew (owner: @nina, P0)", ctx)
+    [('owner', 'owner', '@nina')]
     """
     if ":" not in title and "=" not in title and "：" not in title:
-        return None
-    starts = list(FIELD_START_RE.finditer(title, max(0, len(title) - FIELD_TAIL)))
-    for start in reversed(starts):
-        m = TRAILING_FIELD_RE.match(title, start.end())
+        return []
+    tail = max(0, len(title) - FIELD_TAIL)
+    ends = [m.start() for m in NEXT_FIELD_RE.finditer(title, tail)] + [len(title)]
+    found: list[tuple[str, str, str]] = []
+    for start in reversed(list(FIELD_START_RE.finditer(title, tail))):
+        # A field runs to the next one's label, or to the field read after it.
+        end = min(next(e for e in ends if e > start.end()), found[0][0] if found else len(title))
+        m = TRAILING_FIELD_RE.match(title, start.end(), end)
         if m is None:
-            continue
+            continue  # no label here: a comma or bracket inside a value
         fld = ctx.lexicon.field_of(m["label"])
-        if fld in CHECK_FIELDS:
-            return fld, m["label"], without_full_stop(m["value"], ctx)
-    return None
+        value = m["value"]
+        if fld == "owner" and (handles := HANDLES_RE.match(value)):
+            value = handles.group()
+        found.insert(0, (start.start(), fld, m["label"], without_full_stop(value, ctx)))
+    return [(fld, label, value) for _, fld, label, value in found if fld in CHECK_FIELDS]
 
 
 def field_line(text: str, ctx: Context) -> tuple[str, tuple[str, str, str]] | None:

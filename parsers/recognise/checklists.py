@@ -17,7 +17,7 @@ box; this recogniser decides which items are checks:
 A short bold paragraph (`**Sign-off**`), or a bare heading-like one right above a list, is the
 heading of the items under it. A check mark in a heading is decoration, never the items' state.
 Each check records its section (the nearest heading), its own source lines, an owner, status or
-priority the item names at its end (`check_items.trailing_field`), and notes when the text front
+priority the item names at its end (`check_items.trailing_fields`), and notes when the text front
 end put the item together from several scraped lines (confidence 0.8).
 """
 
@@ -34,7 +34,7 @@ from parsers.recognise.check_items import (
     own_lines,
     repair_notes,
     title_and_state,
-    trailing_field,
+    trailing_fields,
 )
 from parsers.recognise.checklist_shape import (
     Shape,
@@ -236,8 +236,7 @@ def _entry(cand: Candidate, ctx: Context, shares_line: bool) -> RawEntry:
     notes = repair_notes(lines, ctx.syntax, shares_line)
     fields = {"title": cand.title}
     headers: dict[str, str] = {}
-    if (named := cand.field_line or trailing_field(cand.title, ctx)) is not None:
-        fld, label, value = named
+    for fld, label, value in [cand.field_line] if cand.field_line else trailing_fields(cand.title, ctx):
         fields[fld], headers[fld] = value, label
     return RawEntry(
         loc=SourceLoc(ctx.path, cand.item.line),

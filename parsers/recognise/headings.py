@@ -98,11 +98,14 @@ def _prefix_re(lexicon: Lexicon) -> re.Pattern[str]:
 
 
 def _rating_res(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    rating = alternation(lexicon.words.get("heading_ratings", ()), r"\s?")
+    ratings = tuple(lexicon.words.get("heading_ratings", ()))
+    rating = alternation(ratings, r"\s?")
+    # "(Info)" closes a pentest finding's heading; "Info:" in front of one names a part of the page.
+    trailing_rating = alternation(ratings + tuple(lexicon.words.get("heading_trailing_ratings", ())), r"\s?")
     noun = alternation(lexicon.words.get("heading_rating_nouns", ()))
     return (
         re.compile(LEADING_RATING_TEMPLATE.format(rating=rating, noun=noun), re.VERBOSE | re.IGNORECASE),
-        re.compile(TRAILING_RATING_TEMPLATE.format(rating=rating, noun=noun), re.IGNORECASE),
+        re.compile(TRAILING_RATING_TEMPLATE.format(rating=trailing_rating, noun=noun), re.IGNORECASE),
     )
 
 
@@ -178,6 +181,8 @@ def heading_rating(title: str | None, ctx: Context) -> tuple[str | None, str | N
     (('High', 'Vault sealed'), ('CRITICAL', 'DNS expiry'))
     >>> heading_rating("Idempotency Namespace (🔴 CRITICAL)", ctx), heading_rating("Low-hanging fruit", ctx)
     (('🔴 CRITICAL', 'Idempotency Namespace'), (None, 'Low-hanging fruit'))
+    >>> heading_rating("LED-SR-05 — Verbose server header (Info)", ctx), heading_rating("Info: contacts", ctx)
+    (('Info', 'LED-SR-05 — Verbose server header'), (None, 'Info: contacts'))
     """
     if not title:
         return None, title

@@ -185,10 +185,17 @@ def lead_and_labels(text: str, ctx: Context) -> tuple[str, list[tuple[str, str]]
     ('R1: Disk fills', [('Likelihood', 'High')])
     >>> lead_and_labels("**R1 – Disk fills** (Likelihood: Medium, Impact: High). Owner: SRE", ctx)
     ('R1 – Disk fills', [('Likelihood', 'Medium'), ('Impact', 'High'), ('Owner', 'SRE')])
+    >>> lead_and_labels("**Kafka skills** (Likelihood: High, Impact: Medium) — training approved", ctx)
+    ('Kafka skills', [('Likelihood', 'High'), ('Impact', 'Medium')])
     """
     cuts = _label_cuts(text, ctx)
     if opening := _labels_in_brackets(text, cuts, ctx):
-        pairs = [(label, _unclosed(value)) for label, value in _cut_pairs(text, [opening, *cuts])]
+        # The bracket's labels end where it closes: text after it with no label of its own
+        # ("— training approved") is a remark, not a part of the last rating.
+        close = _closing(text, opening[0])
+        inside = [cut for cut in cuts if cut[0] < close]
+        after = [cut for cut in cuts if cut[0] >= close]
+        pairs = _cut_pairs(text[:close], [opening, *inside]) + (_cut_pairs(text, after) if after else [])
         return _lead(text[: opening[0]]).strip(TITLE_TRIM), pairs
     if not cuts:
         return _lead(text), []
@@ -205,15 +212,22 @@ def _labels_in_brackets(text: str, cuts: list[tuple[int, int, str]], ctx: Contex
     return None
 
 
-def _unclosed(value: str) -> str:
-    """A value without the parenthesis that closes the labels it ends ("High)" -> "High").
+def _closing(text: str, start: int) -> int:
+    """Where the parenthesis opened at `start` closes (brackets inside it nested), or the end of
+    the text when it never does.
 
-    >>> _unclosed("High)"), _unclosed("SRE (on call)"), _unclosed("High) now")
-    ('High', 'SRE (on call)', 'High) now')
+    >>> _closing("x (High) now", 2), _closing("x (SRE (on call)) now", 2), _closing("x (High", 2)
+    (7, 16, 7)
     """
-    if value.endswith(")") and value.count(")") > value.count("("):
-        return value[:-1].rstrip()
-    return value
+    depth = 0
+    for i in range(start, len(text)):
+        if text[i] == "(":
+            depth += 1
+        elif text[i] == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    return len(text)
 
 
 def _lead(marked: str) -> str:
