@@ -149,7 +149,7 @@ def trailing_fields(title: str, ctx: Context) -> list[tuple[str, str, str]]:
     found: list[tuple[str, str, str]] = []
     for start in reversed(list(FIELD_START_RE.finditer(title, tail))):
         # A field runs to the next one's label, or to the field read after it.
-        end = min(next(e for e in ends if e > start.end()), found[0][0] if found else len(title))
+        end = min(next((e for e in ends if e > start.end()), len(title)), found[0][0] if found else len(title))
         m = TRAILING_FIELD_RE.match(title, start.end(), end)
         if m is None:
             continue  # no label here: a comma or bracket inside a value
