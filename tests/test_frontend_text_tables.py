@@ -483,6 +483,19 @@ def test_tab_separated_cells_are_taken_as_cut_with_empty_ones_kept() -> None:
     assert all(r.confidence == 1.0 for r in table.rows)
 
 
+def test_a_plain_line_right_under_a_tab_separated_table_ends_it() -> None:
+    # A vendor review pasted from a sheet, its conditions typed straight under it: the
+    # conditions are text, not rows to cut at their digits ("Annual SOC" | 2 | ...).
+    text = (
+        "Vendor review - CloudSign\nRisk\tLikelihood\tImpact\tOwner\n"
+        "Vendor breach exposes contracts\tPossible\tMajor\tLegal Ops\nConditions\n"
+        "Annual SOC 2 report to be provided\nBreach notice within 72h added to DPA\n"
+    )
+    (table,) = find_tables(text.splitlines(), Config())
+    assert (table.layout, table.end) == ("tsv", 3)
+    assert [r.cells for r in table.rows] == [("Vendor breach exposes contracts", "Possible", "Major", "Legal Ops")]
+
+
 def test_csv_with_quoted_commas_and_a_cell_over_two_lines() -> None:
     text = (
         'Risk ID,Risk Title,Likelihood,Impact,Owner,Status\nW-1,"Scanner drops reads, in the cold",4,3,SRE,Open\n'

@@ -1032,3 +1032,18 @@ def test_a_wiki_link_reads_as_the_name_it_shows() -> None:
     )
     (entry,) = process_document("notes/scheduler.md", text.encode(), Config()).entries
     assert (entry.fields["owner"], entry.fields["mitigation"]) == ("Priya Nair", "follow the election runbook")
+
+
+def test_numbered_records_with_rating_labels_written_without_a_colon_are_risks() -> None:
+    text = (
+        "# Pipeline risks\n\n"
+        "1. **Late-arriving events corrupt aggregates** — Likelihood 7/10, Impact 8/10. Owner: Data Eng.\n"
+        "2. **Schema drift from mobile SDK** — Likelihood 9/10, Impact 4/10. Owner: Mobile.\n"
+    )
+    got = [(e.fields["title"], e.fields["likelihood"], e.fields["impact"]) for e in entries(text)]
+    assert got == [
+        ("Late-arriving events corrupt aggregates", "7/10", "8/10"),
+        ("Schema drift from mobile SDK", "9/10", "4/10"),
+    ]
+    # The same words in prose, with no separator in front of them, stay prose.
+    assert entries("# Notes\n\n1. Impact 3 teams were told about the outage.\n") == []

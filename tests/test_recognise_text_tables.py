@@ -656,3 +656,17 @@ def test_random_registers_as_csv_or_tabs_read_back_exactly(seed: int, rows: int,
 
     text = sep.join(names) + "\n" + "\n".join(sep.join(cell(c) for c in r.cells()) for r in register) + "\n"
     assert fields_of(text) == [{k: v for k, v in r.fields().items() if v} for r in register]
+
+
+def test_a_question_and_answer_table_pasted_with_tabs_is_a_checklist_as_its_pipe_table_is() -> None:
+    # A readiness review copied out of Google Docs: its header names no register field, so no
+    # register reading takes it; the table is still a table, and its Answer column decides.
+    text = (
+        "Production Readiness Review - Fraud Scoring\nQuestion\tAnswer\tComments\n"
+        "Is there an SLO for p99 latency?\tYes\t150ms\nHas the model rollback been rehearsed?\tNo\tplanned May 20\n"
+    )
+    got = read(text).entries
+    assert [(e.kind, e.fields["title"], e.checked) for e in got] == [
+        ("check", "Is there an SLO for p99 latency?", True),
+        ("check", "Has the model rollback been rehearsed?", False),
+    ]

@@ -42,9 +42,10 @@ from parsers.frontends.plain_tables import find_tables as find_plain_tables
 from parsers.frontends.scraped import JOIN_RE, ScrapedItems, open_end, open_word_end
 from parsers.inline import escape
 from parsers.lexicon import Lexicon
-from parsers.model import Block, Heading, Paragraph, Rule, Table, Tree, with_paths
+from parsers.model import Block, Heading, Paragraph, Row, Rule, Table, Tree, with_paths
 from pipeline.config import Config
 from pipeline.records import Document
+from pipeline.textnorm import squash
 
 NAME = "text"
 # Its cells are cut by the lexicon's labels: a document in another language is read again with its packs.
@@ -73,6 +74,8 @@ MAX_MARK_WORDS = 12
 # The quote marks an email reply puts before each line it quotes: ">", "> ", ">> ", "> > ", each
 # a ">" then at most one blank (the blanks after the last are the line's own indentation).
 QUOTE_MARKS_RE = re.compile(r"^[ \t]*(?:>(?:[ \t]|(?=>)|$))+")
+# A header cell of a tab-separated table is a label: short ("Question", "Comments").
+MAX_TAB_LABEL_CHARS = 40
 
 
 def sniff(text: str) -> float:
@@ -373,12 +376,14 @@ def _next_nonblank(lines: Sequence[str]) -> list[int]:
 
 def _tables(lines: Sequence[str], config: Config) -> list[Table]:
     """Every table of the text, none overlapping another: grid and space-aligned tables first,
-    then pipe tables, then tables whose cells ran together or are apart by tabs or commas."""
+    then pipe tables, then tables whose cells ran together or are apart by tabs or commas, then
+    any other run of tab-separated lines (`_tab_grids`)."""
     found: list[Table] = []
     if any(("--" in line or "==" in line or line.lstrip().startswith("+")) for line in lines):
         found.extend(find_plain_tables(lines, lambda _: False))
     found.extend(_pipe_tables(lines))
     found.extend(text_tables.find_tables(lines, config))
+    found.extend(_tab_grids(lines))
     kept: list[Table] = []
     taken: set[int] = set()
     for table in found:
@@ -387,6 +392,34 @@ def _tables(lines: Sequence[str], config: Config) -> list[Table]:
             kept.append(table)
             taken.update(span)
     return sorted(kept, key=lambda t: t.line)
+
+
+def _tab_grids(lines: Sequence[str]) -> list[Table]:
+    """Runs of two or more lines cut by tabs into as many cells, three or more, under a header
+    of short labels: a table copied out of a document or a browser ("Question<TAB>Answer<TAB>
+    Comments"), taken whatever its header names, as a pipe table is; the recognisers say what
+    it is. A register's tab table, whose rows may wrap, is `text_tables`' and found first.
+
+    >>> t, = _tab_grids(["Review", "Question\\tAnswer\\tComments", "SLO set?\\tYes\\t150ms", "Notes"])
+    >>> t.header, [r.cells for r in t.rows], (t.line, t.end)
+    (('Question', 'Answer', 'Comments'), [('SLO set?', 'Yes', '150ms')], (2, 3))
+    """
+    found: list[Table] = []
+    i = 0
+    while i < len(lines):
+        width = lines[i].count("\t") + 1
+        end = i + 1
+        while end < len(lines) and lines[end].strip() and lines[end].count("\t") + 1 == width:
+            end += 1
+        header = tuple(squash(c) for c in lines[i].strip(" \r\n").split("\t"))
+        if width >= 3 and end - i >= 2 and all(0 < len(c) <= MAX_TAB_LABEL_CHARS for c in header):
+            rows = tuple(
+                Row(k + 1, tuple(squash(c) for c in lines[k].strip(" \r\n").split("\t")), lines=(k + 1,))
+                for k in range(i + 1, end)
+            )
+            found.append(Table(line=i + 1, end=end, header=header, rows=rows, layout="tsv"))
+        i = end
+    return found
 
 
 def _pipe_tables(lines: Sequence[str]) -> list[Table]:

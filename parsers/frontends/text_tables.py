@@ -150,8 +150,10 @@ def _table_at(reader: _Reader, i: int) -> tuple[Table | None, int]:
 def _tab_table(reader: _Reader, i: int, columns: tuple[Column, ...]) -> tuple[Table | None, int]:
     """A table copied with tabs between its cells: rows found as a register's (ids, wrapped
     lines) and cut at the tabs; a table whose rows do not start with ids takes every line up to
-    a blank one. A spreadsheet's copy, which quotes a cell holding a line break or a quote, is
-    read record by record as a CSV file is."""
+    a blank one. Either way a row's first line has a tab: a plain line under the table ends it
+    (the text after the table, "Conditions" and its list, not rows to cut at their digits);
+    a row's wrapped lines need none. A spreadsheet's copy, which quotes a cell holding a line
+    break or a quote, is read record by record as a CSV file is."""
     lines = reader.lines
     if quoted_tabs(lines, i + 1):
         rows, end = csv_rows(lines, i + 1, len(columns), "\t")
@@ -160,13 +162,29 @@ def _tab_table(reader: _Reader, i: int, columns: tuple[Column, ...]) -> tuple[Ta
     end = i + 1
     if is_register(columns, reader.lexicon) and not is_legend(columns):
         found, end = run_rows(lines, i + 1, columns, reader.lexicon)
+        found, end = _tabbed_rows(lines, found, end)
     if not found:
         end = i + 1
-        while end < len(lines) and lines[end].strip():
+        while end < len(lines) and lines[end].strip() and "\t" in lines[end]:
             found.append(FoundRow(end + 1, (end + 1,), squash(lines[end]), parts=(lines[end].strip(),)))
             end += 1
     rows = [tab_row(lines, row, len(columns)) for row in found]
     return _table(reader, i, columns, rows, "tsv", end)
+
+
+def _tabbed_rows(lines: Sequence[str], found: Sequence[FoundRow], end: int) -> tuple[list[FoundRow], int]:
+    """The rows of a tab-separated table up to the first whose first line has no tab, and the
+    index to go on from (that line's).
+
+    >>> lines = ["H\\tI", "Leak\\tMajor", "Conditions"]
+    >>> rows, end = _tabbed_rows(lines, [FoundRow(2, (2,), ""), FoundRow(3, (3,), "")], 3)
+    >>> [r.line for r in rows], end
+    ([2], 2)
+    """
+    for n, row in enumerate(found):
+        if "\t" not in lines[row.line - 1]:
+            return list(found[:n]), row.line - 1
+    return list(found), end
 
 
 def _table(

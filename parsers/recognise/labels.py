@@ -19,6 +19,7 @@ import bisect
 import re
 
 from parsers.inline import plain
+from parsers.lexicon import RATING_FIELDS
 from parsers.recognise.columns import field_of_header
 from parsers.recognise.common import NUMBER_CELL_RE, Context, looks_like_id
 from pipeline.textnorm import fold, squash
@@ -87,6 +88,10 @@ LABEL_AT_RE = re.compile(
 """,
     re.VERBOSE,
 )
+# A rating label written without a colon, straight before a number or "x/N" ("— Likelihood 7/10,
+# Impact 8/10"): taken only inside a record's line after a separator, and only when the label
+# names a rating field, so "Impact on users" or "impact 3 teams" in prose stays prose.
+BARE_RATING_AT_RE = re.compile(r"(?P<plain>[^\W\d_]{2,20}(?: [^\W\d_]{2,20})?) (?=\d{1,2}(?:/\d{1,2})?\b)")
 # An id in bold in front of a record's title: "**R1** Disk fills", "**RSK-3** — Vault sealed". The
 # emphasis says where the id ends, as a colon would ("R1 Disk fills" alone is a title, as "S3
 # bucket" is); `looks_like_id` decides whether the bold text is an id.
@@ -266,6 +271,10 @@ def _label_cuts(text: str, ctx: Context) -> list[tuple[int, int, str]]:
     for sep in LABEL_SEPARATOR_RE.finditer(text):
         m = LABEL_AT_RE.match(text, sep.end())
         if m is None:
+            if (bare := BARE_RATING_AT_RE.match(text, sep.end())) and field_of_header(
+                bare["plain"], ctx
+            ) in RATING_FIELDS:
+                cuts.append((sep.start(), bare.end(), bare["plain"]))
             continue
         k = bisect.bisect_right(starts, m.start()) - 1
         if k >= 0 and m.start() < inner[k][1]:
