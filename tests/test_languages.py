@@ -531,3 +531,17 @@ def test_one_checklist_heading_of_a_pack_reads_the_document_in_its_language(text
 )
 def test_one_foreign_word_outside_a_checklist_heading_leaves_a_document_english(text: str) -> None:
     assert languages_of(text) == ("en",)
+
+
+def test_a_comma_separated_file_with_its_header_in_another_language_loads() -> None:
+    # The language was looked for in a CSV header only when it was split by ';': with commas (as
+    # Excel and Google Sheets write them) the file was read in English alone and gave nothing.
+    german = "Nr,Risiko,Wahrscheinlichkeit,Auswirkung,Verantwortlich\n1,Lieferant fällt aus,hoch,mittel,Einkauf\n"
+    japanese = "No,リスク,発生可能性,影響度,担当者\n1,決済代行の障害,高,大,佐藤\n"
+    for name, text, expected in (
+        ("de.csv", german, ("1", "Lieferant fällt aus", "hoch", "mittel", "Einkauf")),
+        ("ja.csv", japanese, ("1", "決済代行の障害", "高", "大", "佐藤")),
+    ):
+        result = process_document(name, text.encode(), Config())
+        fields = ("entry_id", "title", "likelihood", "impact", "owner")
+        assert [tuple(e.fields.get(f) for f in fields) for e in result.entries] == [expected], name

@@ -65,8 +65,9 @@ MAX_HEADING_CHARS = 200
 LABEL_START_RE = re.compile(r".*(?:[|·•;,>(\[]|\*\*|\s[–—-]\s)")
 # A colon, ASCII or full-width, that may end a label.
 COLON_RE = re.compile(r"[:：]")
-# What separates the cells of a plain-text line: a tab, a pipe, a semicolon.
-CELL_SPLIT_RE = re.compile(r"[\t|;]")
+# What separates the cells of a plain-text line: a tab, a pipe, a semicolon, a comma (a CSV's
+# header: the delimited front end reads it as a table only once its language is known).
+CELL_SPLIT_RE = re.compile(r"[\t|;,]")
 
 
 def document_languages(tree: Tree, files: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -169,6 +170,8 @@ def _line_labels(lines: Sequence[str]) -> Iterator[str]:
 
     >>> list(_line_labels(["**Categoría:** Legal · **Probabilidad:** Alta", "ID\\tRiesgo\\tImpacto", "no label here"]))
     ['Categoría', 'Probabilidad', 'ID', 'Riesgo', 'Impacto']
+    >>> list(_line_labels(["Nr,Risiko,Wahrscheinlichkeit", "A sentence, with a comma"]))
+    ['Nr', 'Risiko', 'Wahrscheinlichkeit']
     """
     for line in lines[:400]:
         start = 0
@@ -179,7 +182,7 @@ def _line_labels(lines: Sequence[str]) -> Iterator[str]:
             if label:
                 yield label
             start = colon.end()
-        if "\t" in line or "|" in line or ";" in line:
+        if "\t" in line or "|" in line or ";" in line or line.count(",") >= 2:
             yield from (c.strip()[:MAX_CELL_CHARS] for c in CELL_SPLIT_RE.split(line) if c.strip())
 
 
