@@ -767,3 +767,18 @@ def test_a_ballot_box_with_x_is_ticked_in_a_cell_as_before_an_item() -> None:
     expected = [("On-call rota published", True), ("Runbook", False)]
     assert [(title, checked) for title, _, checked in checks(table)] == expected
     assert [(title, checked) for title, _, checked in checks(listed)] == expected
+
+
+def test_the_marks_of_japanese_and_chinese_forms_say_the_state() -> None:
+    # ○ (maru) and √ are how these forms tick an item, × refuses it, △ is partly: all read as unknown.
+    table = (
+        "# 本番リリース前チェック\n\n| 確認項目 | 結果 | 担当 |\n|---|---|---|\n"
+        "| バックアップ取得 | ○ | 佐藤 |\n| 監視アラート | × | 田中 |\n| 負荷試験 | △ | 鈴木 |\n"
+    )
+    assert [(title, checked) for title, _, checked in checks(table)] == [
+        ("バックアップ取得", True),
+        ("監視アラート", False),
+        ("負荷試験", None),
+    ]
+    listed = "# 上线检查清单\n\n- √ 数据库备份\n- × 压测\n"
+    assert [(title, checked) for title, _, checked in checks(listed)] == [("数据库备份", True), ("压测", False)]

@@ -15,9 +15,10 @@ from pipeline.textnorm import fold, squash
 
 # Check marks: ticked (☒ too: the ticked box of Word and Google Docs, as `boxes` reads it before an
 # item), crossed (or an empty box glyph), partial/unknown.
-TICK_MARKS = frozenset("✅✔☑☒✓🗸🟢")
-CROSS_MARKS = frozenset("❌✗✘✖⛔☐⬜🔲🔴")
-PARTIAL_MARKS = frozenset("⚠⏳🟡🟠🚧❓")
+# The marks of Japanese and Chinese forms too: ○ ◯ ◎ (maru) and √ ticked, × not, △ partly.
+TICK_MARKS = frozenset("✅✔☑☒✓🗸🟢○◯◎√")
+CROSS_MARKS = frozenset("❌✗✘✖⛔☐⬜🔲🔴×")
+PARTIAL_MARKS = frozenset("⚠⏳🟡🟠🚧❓△")
 ALL_MARKS = TICK_MARKS | CROSS_MARKS | PARTIAL_MARKS
 _MARK_CLASS = "".join(sorted(ALL_MARKS))
 # A check mark after the item's words and before an aside: "SRE ⚠️ (waiting on the drill)",
