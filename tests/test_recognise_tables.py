@@ -366,3 +366,18 @@ def test_a_totals_row_ending_a_register_is_no_risk() -> None:
     assert [e.fields["entry_id"] for e in read(doc(german), Config()).parsed.entries] == ["R1"]
     middle = "| ID | Risk | Likelihood |\n|---|---|---|\n| Total | Total outage | High |\n| R2 | DNS | Low |\n"
     assert [e.fields["entry_id"] for e in read(doc(middle), Config()).parsed.entries] == ["Total", "R2"]
+
+
+def test_a_rated_table_headed_issue_is_a_register() -> None:
+    # "Issue" as the title header made the table another log of a RAID document, though it rates
+    # its rows: nothing was loaded.
+    text = (
+        "# Marketplace API review\n\n## Findings\n\n| Ref | Issue | Likelihood | Impact | Owner |\n"
+        "|---|---|---|---|---|\n| MA-1 | IDOR on orders | High | High | Orders |\n"
+    )
+    (entry,) = read(doc(text), Config()).parsed.entries
+    assert (entry.fields["entry_id"], entry.fields["title"]) == ("MA-1", "IDOR on orders")
+    assert (entry.fields["likelihood"], entry.fields["impact"]) == ("High", "High")
+    # An issues log that rates nothing stays skipped.
+    log = "## Notes\n\n| Ref | Issue | Owner | Due |\n|---|---|---|---|\n| I-1 | Contract unsigned | Legal | May |\n"
+    assert read(doc(log), Config()).parsed.entries == []

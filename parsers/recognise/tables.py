@@ -150,11 +150,12 @@ def _says_register(context: str, ctx: Context) -> bool:
 def _register_problem(table: Table, fields: Sequence[str | None], ctx: Context) -> str | None:
     """None when a table lists entries: it names them (an id or a title) and describes them (a
     rating, status, owner or mitigation), or lists risks by id and name alone under a heading
-    that says so; else why not."""
+    that says so; else why not. A table that rates its rows is no other log, whatever its headers
+    say ("Ref | Issue | Likelihood | Impact" names and rates risks)."""
     named = present(fields)
     if not named & {"title", "entry_id"}:
         return "no id or title column"
-    if _is_other_log(table, ctx):
+    if not _rates_rows(named) and _is_other_log(table, ctx):
         return "a log of issues, actions or decisions"
     if not named & DESCRIBING_FIELDS:
         return None if _is_risk_list(fields, table, ctx) else "nothing describes the rows"
