@@ -79,7 +79,7 @@ def verdict(table: Table, ctx: Context) -> Verdict:
     pairs = rating_pairs(table, fields, ctx)
     paired = {f for _, fs in pairs.values() for f in fs}
     rated = _rates_rows(named | paired)
-    for words, reason in () if rated else NOT_REGISTER_LISTS:  # a table that rates its rows is a register
+    for words, reason in _not_register_lists(rated, named):
         if ctx.lexicon.mentions(words, header_text) or (
             ctx.lexicon.mentions(words, context) and not _says_register(context, ctx)
         ):
@@ -141,6 +141,24 @@ def _rates_rows(named: set[str] | frozenset[str]) -> bool:
     (False, False)
     """
     return bool(named & {"entry_id", "title"}) and ({"likelihood", "impact"} <= named or "score" in named)
+
+
+def _not_register_lists(rated: bool, named: set[str]) -> tuple[tuple[str, str], ...]:
+    """The lists of `NOT_REGISTER_LISTS` a table is looked at for: none when it rates its rows (a
+    register); all but the compliance mapping's when it grades its named rows by a severity (a
+    gap assessment's "Control | Gap | Risk rating | Owner" under "SOC 2"): a compliance mapping
+    rates nothing.
+
+    >>> [r for _, r in _not_register_lists(False, {"title", "severity"})][:2]
+    ['test cases', 'key risk indicators']
+    >>> _not_register_lists(True, {"title", "score"}), len(_not_register_lists(False, {"title", "owner"}))
+    ((), 5)
+    """
+    if rated:
+        return ()
+    if named & {"entry_id", "title"} and "severity" in named:
+        return tuple(item for item in NOT_REGISTER_LISTS if item[0] != "compliance")
+    return NOT_REGISTER_LISTS
 
 
 def _says_register(context: str, ctx: Context) -> bool:
