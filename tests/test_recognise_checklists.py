@@ -25,6 +25,7 @@ from parsers.recognise.tables import Verdicts
 from pipeline.config import Config
 from pipeline.errors import ParseError
 from pipeline.records import Document, ParsedDocument, RawEntry
+from pipeline.run import process_document
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CONFIG = Config()
@@ -743,3 +744,19 @@ def test_a_details_summary_heads_only_what_the_details_hold() -> None:
     assert checks(DETAILS_CHECKLIST) == expected
     html = read(doc_of(DETAILS_CHECKLIST_HTML, "release.html"), CONFIG).parsed.entries
     assert [(e.fields["title"], e.section, e.checked) for e in html] == expected
+
+
+def test_a_readiness_table_of_requirements_is_a_checklist_under_any_heading() -> None:
+    # Under a title that does not say checklist, "| # | Requirement | In place? |" loaded its rows as
+    # risks "1", "2" with empty titles.
+    text = (
+        "# Business Continuity Assessment\n\n| # | Requirement | In place? | Owner |\n|---|---|---|---|\n"
+        "| 1 | Call tree tested | Partial | Support Ops |\n| 2 | Annual BCP exercise | No | Risk |\n"
+        "| 3 | Alternate site agreed | Yes | Facilities |\n"
+    )
+    found = process_document("bcp.md", text.encode(), Config()).entries
+    assert [(e.kind, e.fields["title"], e.checked) for e in found] == [
+        ("check", "Call tree tested", None),
+        ("check", "Annual BCP exercise", False),
+        ("check", "Alternate site agreed", True),
+    ]
