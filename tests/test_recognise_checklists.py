@@ -25,6 +25,7 @@ from parsers.recognise.tables import Verdicts
 from pipeline.config import Config
 from pipeline.errors import ParseError
 from pipeline.records import Document, ParsedDocument, RawEntry
+from pipeline.run import process_document
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CONFIG = Config()
@@ -782,3 +783,19 @@ def test_the_marks_of_japanese_and_chinese_forms_say_the_state() -> None:
     ]
     listed = "# 上线检查清单\n\n- √ 数据库备份\n- × 压测\n"
     assert [(title, checked) for title, _, checked in checks(listed)] == [("数据库备份", True), ("压测", False)]
+
+
+def test_a_readiness_table_of_requirements_is_a_checklist_under_any_heading() -> None:
+    # Under a title that does not say checklist, "| # | Requirement | In place? |" loaded its rows as
+    # risks "1", "2" with empty titles.
+    text = (
+        "# Business Continuity Assessment\n\n| # | Requirement | In place? | Owner |\n|---|---|---|---|\n"
+        "| 1 | Call tree tested | Partial | Support Ops |\n| 2 | Annual BCP exercise | No | Risk |\n"
+        "| 3 | Alternate site agreed | Yes | Facilities |\n"
+    )
+    found = process_document("bcp.md", text.encode(), Config()).entries
+    assert [(e.kind, e.fields["title"], e.checked) for e in found] == [
+        ("check", "Call tree tested", None),
+        ("check", "Annual BCP exercise", False),
+        ("check", "Alternate site agreed", True),
+    ]

@@ -366,3 +366,61 @@ def test_a_totals_row_ending_a_register_is_no_risk() -> None:
     assert [e.fields["entry_id"] for e in read(doc(german), Config()).parsed.entries] == ["R1"]
     middle = "| ID | Risk | Likelihood |\n|---|---|---|\n| Total | Total outage | High |\n| R2 | DNS | Low |\n"
     assert [e.fields["entry_id"] for e in read(doc(middle), Config()).parsed.entries] == ["Total", "R2"]
+
+
+def test_a_rated_table_headed_issue_is_a_register() -> None:
+    # "Issue" as the title header made the table another log of a RAID document, though it rates
+    # its rows: nothing was loaded.
+    text = (
+        "# Marketplace API review\n\n## Findings\n\n| Ref | Issue | Likelihood | Impact | Owner |\n"
+        "|---|---|---|---|---|\n| MA-1 | IDOR on orders | High | High | Orders |\n"
+    )
+    (entry,) = read(doc(text), Config()).parsed.entries
+    assert (entry.fields["entry_id"], entry.fields["title"]) == ("MA-1", "IDOR on orders")
+    assert (entry.fields["likelihood"], entry.fields["impact"]) == ("High", "High")
+    # An issues log that rates nothing stays skipped.
+    log = "## Notes\n\n| Ref | Issue | Owner | Due |\n|---|---|---|---|\n| I-1 | Contract unsigned | Legal | May |\n"
+    assert read(doc(log), Config()).parsed.entries == []
+
+
+def test_a_rated_gap_assessment_is_a_register() -> None:
+    # A SOC 2 or ISO 27001 gap assessment's table loaded nothing ("no id or title column"), its
+    # risks with empty titles, or was skipped as a compliance mapping though it rates its rows.
+    soc2 = (
+        "# Readiness\n\n## SOC 2 gap assessment\n\n| Control ID | Gap | Risk rating | Owner | Due date |\n"
+        "|---|---|---|---|---|\n| CC6.1 | No quarterly access reviews for AWS | High | Cloud Platform | 2025-06-30 |\n"
+        "| PR.AC-1 | Shared break-glass account | Medium | IT | 2025-07-31 |\n"
+    )
+    found = [
+        (e.fields["entry_id"], e.fields["title"], e.fields["severity"])
+        for e in read(doc(soc2), Config()).parsed.entries
+    ]
+    assert found == [
+        ("CC6.1", "No quarterly access reviews for AWS", "High"),
+        ("PR.AC-1", "Shared break-glass account", "Medium"),
+    ]
+    iso = (
+        "# ISO 27001 gap assessment\n\n## Annex A\n\n| Annex A ref | Control | Gap | Likelihood | Impact | Owner |\n"
+        "|---|---|---|---|---|---|\n| A.8.13 | Information backup | Restores never tested | 2 | 5 | DBA |\n"
+    )
+    (entry,) = read(doc(iso), Config()).parsed.entries
+    assert (entry.fields["entry_id"], entry.fields["title"], entry.fields["impact"]) == (
+        "A.8.13",
+        "Restores never tested",
+        "5",
+    )
+    # In another pack's words, with an id column of its own.
+    german = (
+        "| Nr | Lücke | Wahrscheinlichkeit | Auswirkung |\n|---|---|---|---|\n| L1 | Kein Notfallplan | hoch | hoch |\n"
+    )
+    (entry,) = read(doc(german), Config()).parsed.entries
+    assert (entry.fields["entry_id"], entry.fields["title"]) == ("L1", "Kein Notfallplan")
+    # A compliance mapping that rates nothing stays skipped, and a control column of measures is no id.
+    mapping = (
+        "# ISO 27001\n\n## Control mapping\n\n| Control ID | Control | Gap | Owner |\n|---|---|---|---|\n"
+        "| A.8.13 | Information backup | Restores never tested | DBA |\n"
+    )
+    assert read(doc(mapping), Config()).parsed.entries == []
+    measures = "| Control | Risk | Likelihood | Impact |\n|---|---|---|---|\n| Enforce MFA | Phishing | High | High |\n"
+    (entry,) = read(doc(measures), Config()).parsed.entries
+    assert (entry.fields.get("entry_id"), entry.fields["mitigation"]) == (None, "Enforce MFA")

@@ -111,13 +111,15 @@ def _boxes(cells: Sequence[str]) -> bool:
 def _checklist_place(table: Table, item: int, state: int, ctx: Context) -> bool:
     """Whether a table whose state column holds marks or decision words stands where a checklist
     does: under (or captioned with) a sign-off, checklist or "... checks" heading, or in a
-    document whose title reads as a readiness check or that has no title heading. A progress
+    document whose title reads as a readiness check or that has no title heading, or with an
+    item column whose header names checks (`check_item_labels`: "| # | Requirement | In place? |"
+    in a business continuity assessment). A progress
     report's milestone table (`| Milestone | Stato |` with ✅/⬜) is not one; a column of task
     boxes is a checklist wherever it stands. With no title heading, a table whose items are
     risks (`| ID | Risk | Status |` over `Open`, `Closed`) is a short register, not a checklist,
     unless its state column holds marks."""
     cells = [r.cells[state] for r in table.rows if state < len(r.cells) and r.cells[state].strip()]
-    if cells and _boxes(cells):
+    if (cells and _boxes(cells)) or ctx.lexicon.is_word("check_item_labels", table.header[item]):
         return True
     heading = section_name(table.caption) or nearest_section(table.path) or ""
     if strong_heading(heading, ctx) or checks_heading(heading, ctx):

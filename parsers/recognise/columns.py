@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from parsers.lexicon import RATING_FIELDS, Lexicon, label_key
 from parsers.model import Table
-from parsers.recognise.common import NUMBER_CELL_RE, Context
+from parsers.recognise.common import NUMBER_CELL_RE, Context, looks_like_id
 from pipeline.textnorm import fold
 
 # A cell of such a column: two short ratings apart by a slash, "H / M", "Medium/High", "3/4".
@@ -95,10 +95,36 @@ def column_fields(table: Table, ctx: Context) -> list[str | None]:
         else:
             numbers = [int(m["n"]) for v in values if (m := NUMBER_CELL_RE.match(v))]
             fields[col] = "score" if numbers and max(numbers) > 5 else "severity"
+    if "entry_id" not in fields and (ref := _control_refs(table, fields, ctx)) is not None:
+        fields[ref] = "entry_id"
     fields = _drop_repeats(fields, table.header, ctx.lexicon)
     if (factor := _severity_factor(table, fields)) is not None:
         fields[factor] = "impact"
     return fields
+
+
+def _control_refs(table: Table, fields: Sequence[str | None], ctx: Context) -> int | None:
+    """The column of control references a gap assessment names its rows by ("Control | Gap" over
+    "CC6.1 | No access reviews", "Annex A ref" over "A.8.13"), in a table with no id column: a
+    header of the lexicon's `control_ref_labels` over cells that all read as ids (a mitigation
+    column says what is done, never "CC6.1"); None when there is none.
+
+    >>> from parsers.model import Row
+    >>> ctx = Context("x.md", "md")
+    >>> rows = (Row(3, ("CC6.1", "No access reviews")), Row(4, ("PR.AC-1", "Shared admin account")))
+    >>> _control_refs(Table(line=1, end=4, header=("Control", "Gap"), rows=rows), ["mitigation", "title"], ctx)
+    0
+    >>> rows = (Row(3, ("Enforce MFA", "Phishing")),)
+    >>> _control_refs(Table(line=1, end=3, header=("Control", "Risk"), rows=rows), ["mitigation", "title"], ctx) is None
+    True
+    """
+    for col, header in enumerate(table.header):
+        if fields[col] not in (None, "mitigation") or not ctx.lexicon.mentions("control_ref_labels", header):
+            continue
+        values = column_values(table, col, ctx)
+        if values and all(looks_like_id(v) for v in values):
+            return col
+    return None
 
 
 def _severity_factor(table: Table, fields: Sequence[str | None]) -> int | None:
@@ -209,6 +235,7 @@ TITLE_PREFERENCE = {
             "scenario",
             "risk scenario",
             "item",
+            "gap",
             "description",
             "risk description",
         )

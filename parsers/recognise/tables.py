@@ -79,7 +79,7 @@ def verdict(table: Table, ctx: Context) -> Verdict:
     pairs = rating_pairs(table, fields, ctx)
     paired = {f for _, fs in pairs.values() for f in fs}
     rated = _rates_rows(named | paired)
-    for words, reason in () if rated else NOT_REGISTER_LISTS:  # a table that rates its rows is a register
+    for words, reason in _not_register_lists(rated, named):
         if ctx.lexicon.mentions(words, header_text) or (
             ctx.lexicon.mentions(words, context) and not _says_register(context, ctx)
         ):
@@ -143,6 +143,24 @@ def _rates_rows(named: set[str] | frozenset[str]) -> bool:
     return bool(named & {"entry_id", "title"}) and ({"likelihood", "impact"} <= named or "score" in named)
 
 
+def _not_register_lists(rated: bool, named: set[str]) -> tuple[tuple[str, str], ...]:
+    """The lists of `NOT_REGISTER_LISTS` a table is looked at for: none when it rates its rows (a
+    register); all but the compliance mapping's when it grades its named rows by a severity (a
+    gap assessment's "Control | Gap | Risk rating | Owner" under "SOC 2"): a compliance mapping
+    rates nothing.
+
+    >>> [r for _, r in _not_register_lists(False, {"title", "severity"})][:2]
+    ['test cases', 'key risk indicators']
+    >>> _not_register_lists(True, {"title", "score"}), len(_not_register_lists(False, {"title", "owner"}))
+    ((), 5)
+    """
+    if rated:
+        return ()
+    if named & {"entry_id", "title"} and "severity" in named:
+        return tuple(item for item in NOT_REGISTER_LISTS if item[0] != "compliance")
+    return NOT_REGISTER_LISTS
+
+
 def _says_register(context: str, ctx: Context) -> bool:
     return ctx.lexicon.mentions("register_headings", context)
 
@@ -150,11 +168,12 @@ def _says_register(context: str, ctx: Context) -> bool:
 def _register_problem(table: Table, fields: Sequence[str | None], ctx: Context) -> str | None:
     """None when a table lists entries: it names them (an id or a title) and describes them (a
     rating, status, owner or mitigation), or lists risks by id and name alone under a heading
-    that says so; else why not."""
+    that says so; else why not. A table that rates its rows is no other log, whatever its headers
+    say ("Ref | Issue | Likelihood | Impact" names and rates risks)."""
     named = present(fields)
     if not named & {"title", "entry_id"}:
         return "no id or title column"
-    if _is_other_log(table, ctx):
+    if not _rates_rows(named) and _is_other_log(table, ctx):
         return "a log of issues, actions or decisions"
     if not named & DESCRIBING_FIELDS:
         return None if _is_risk_list(fields, table, ctx) else "nothing describes the rows"
