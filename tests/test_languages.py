@@ -545,3 +545,30 @@ def test_a_comma_separated_file_with_its_header_in_another_language_loads() -> N
         result = process_document(name, text.encode(), Config())
         fields = ("entry_id", "title", "likelihood", "impact", "owner")
         assert [tuple(e.fields.get(f) for f in fields) for e in result.entries] == [expected], name
+
+
+def test_common_words_of_the_packs_found_missing_by_a_probe(tmp_path: Path) -> None:
+    # German 'SA' (Schadensausmaß) beside 'EW', Dutch 'Wie' (who) and 'Afgehandeld' (dealt with),
+    # French 'levé' (a risk lifted), an 'x' in a Done column: each read as nothing before.
+    docs = {
+        "de.md": "| Nr. | Risiko | EW | SA | Verantwortlich |\n|---|---|---|---|---|\n"
+        "| R1 | Lieferant fällt aus | 3 | 4 | Einkauf |\n",
+        "nl.md": "| Nr | Risico | Kans | Impact | Status | Wie |\n|---|---|---|---|---|---|\n"
+        "| N1 | Certificaat verloopt | laag | hoog | Afgehandeld | Jan |\n",
+        "fr.md": "| Réf. | Risque | Probabilité | Statut | Porteur |\n|---|---|---|---|---|\n"
+        "| F1 | Panne du prestataire | 3 | Levé | Infra |\n",
+        "launch.md": "# Launch checklist\n\n| Item | Done |\n|---|---|\n| Load test | x |\n",
+    }
+    for name, text in docs.items():
+        (tmp_path / "docs").mkdir(exist_ok=True)
+        (tmp_path / "docs" / name).write_text(text, encoding="utf-8")
+    ingest(tmp_path / "docs", tmp_path / "r.duckdb", Config(), workers=1)
+    con = duckdb.connect(str(tmp_path / "r.duckdb"), read_only=True)
+    rows = con.execute("SELECT entry_id, title, impact, status, owners, checked FROM entries ORDER BY title").fetchall()
+    con.close()
+    assert rows == [
+        ("N1", "Certificaat verloopt", 4, "closed", ["Jan"], None),
+        ("R1", "Lieferant fällt aus", 4, None, ["Einkauf"], None),
+        (None, "Load test", None, None, [], True),
+        ("F1", "Panne du prestataire", None, "closed", ["Infra"], None),
+    ]
