@@ -21,6 +21,7 @@ from parsers.model import Block, Code, Heading, KeyValue, ListItem, Paragraph, Q
 from pipeline.config import Config
 from pipeline.errors import ParseError
 from pipeline.records import Document
+from pipeline.run import process_document
 from tests.conftest import FIXTURES
 
 HERE = FIXTURES / "frontends" / "html"
@@ -516,6 +517,8 @@ HTMLISH = st.lists(
                 *(
                     "<p style='mso-list:l0 level2 lfo1'>",
                     "<span style='mso-list:Ignore'>",
+                    "<p class=MsoListParagraphCxSpMiddle style='margin-left:72.0pt'>",
+                    "<span style='font-family:Symbol'>·",
                     "<o:p>",
                     "<span class=user>",
                 ),
@@ -557,3 +560,23 @@ def test_fragment_lines_stay_inside_the_fragment(text: str, first: int) -> None:
     except ParseError:
         return
     assert lines_inside(found, first, first + text.count("\n"))
+
+
+def test_word_filtered_html_lists_are_lists() -> None:
+    # "Save as Web Page, Filtered" drops Word's mso-list styles: a risk's bulleted fields were
+    # paragraphs opening with "·" and the risk was lost without a trace.
+    bullet = "<span style='font-family:Symbol'>&#183;<span style='font:7.0pt'>&nbsp;&nbsp; </span></span>"
+    body = (
+        "<h2>RA-01 Index rebuild exceeds maintenance window</h2>\n"
+        f"<p class=MsoListParagraphCxSpFirst style='text-indent:-18.0pt'>{bullet}<b>Likelihood:</b> Very High</p>\n"
+        f"<p class=MsoListParagraphCxSpMiddle style='margin-left:1.0in'>{bullet}<b>Note:</b> nested</p>\n"
+        f"<p class=MsoListParagraphCxSpLast style='text-indent:-18.0pt'>{bullet}<b>Owner:</b> Search Infra</p>\n"
+    )
+    items = every(tree_of(page(body)), ListItem)
+    assert [(i.text, i.depth) for i in items] == [
+        ("Likelihood: Very High", 0),
+        ("Note: nested", 1),
+        ("Owner: Search Infra", 0),
+    ]
+    (entry,) = process_document("register.htm", page(body).encode(), Config()).entries
+    assert (entry.fields["likelihood"], entry.fields["owner"]) == ("Very High", "Search Infra")

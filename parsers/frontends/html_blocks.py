@@ -48,6 +48,13 @@ from parsers.model import Block, Box, Code, Heading, KeyValue, ListItem, Paragra
 
 # Word "Save as HTML" list paragraphs: `style="mso-list:l0 level2 lfo1"`.
 MSO_LIST_RE = re.compile(r"mso-list\s*:\s*l\d+\s+level(?P<level>\d)", re.IGNORECASE)
+# Word's "Save as Web Page, Filtered" list paragraphs keep only their class and indent: the
+# marker is a span of its own (a Symbol-font "·", Courier "o", Wingdings "§", or "1."), the level
+# the left margin (36 pt, half an inch, a level).
+WORD_FILTERED_LIST_CLASS_RE = re.compile(r"\bMsoListParagraph", re.IGNORECASE)
+WORD_MARKER_RE = re.compile(r"^(?:[·•o§▪\uf0b7\uf0a7\uf0d8-]|\(?\d{1,3}[.)]|[a-zA-Z][.)]|[ivxIVX]{1,4}[.)])$")
+MARGIN_RE = re.compile(r"margin-left\s*:\s*(?P<size>\d*\.?\d+)\s*(?P<unit>pt|in|cm)", re.IGNORECASE)
+POINTS = {"pt": 1.0, "in": 72.0, "cm": 72 / 2.54}
 # An ordered list marker Word wrote as text ("1.", "2)").
 NUMBER_MARK_RE = re.compile(r"^(?P<n>\d{1,6})[.)]?$")
 # Block nesting past which an element's content is read as one paragraph of text (lxml trees
@@ -184,6 +191,12 @@ class _Walker:
             self.heading(el, HEADING_TAGS[tag], place, out)
         elif tag == "p" and (m := MSO_LIST_RE.search(el.get("style") or "")):
             item = self.word_item(el, int(m["level"]), place)
+            if out and isinstance(out[-1], ListItem) and out[-1].depth < item.depth:
+                out[-1] = _nested(out[-1], item)
+            else:
+                out.append(item)
+        elif tag == "p" and (level := _filtered_word_level(el)) is not None:
+            item = self.word_item(el, level, place)
             if out and isinstance(out[-1], ListItem) and out[-1].depth < item.depth:
                 out[-1] = _nested(out[-1], item)
             else:
@@ -443,3 +456,26 @@ def _anchor_link_only(pieces: Sequence[Piece]) -> bool:
         and filled[0].tag == "a"
         and in_page_link(filled[0].get("href"))
     )
+
+
+def _filtered_word_level(el: etree._Element) -> int | None:
+    """The list level of a paragraph of Word's filtered HTML (`class=MsoListParagraphCxSpFirst`)
+    whose first content is a marker span, or None. The marker span is marked as Word's unfiltered
+    export marks it (`mso-list:Ignore`), so the item is read as that export's list items are.
+
+    >>> para = lambda s: etree.fromstring(s, etree.HTMLParser()).find("body")[0]
+    >>> p = para('<p class=MsoListParagraphCxSpFirst style="margin-left:72.0pt">'
+    ...          '<span style="font-family:Symbol">·<span>\u00a0\u00a0 </span></span><b>Owner:</b> SRE</p>')
+    >>> _filtered_word_level(p), p[0].get("style")
+    (2, 'mso-list:Ignore')
+    >>> _filtered_word_level(para('<p class=MsoListParagraph><span>Plain</span> text</p>'))
+    """
+    if not WORD_FILTERED_LIST_CLASS_RE.search(el.get("class") or "") or (el.text or "").strip() or len(el) == 0:
+        return None
+    marker = el[0]
+    if marker.tag != "span" or not WORD_MARKER_RE.match("".join(marker.itertext()).replace("\u00a0", " ").strip()):
+        return None
+    marker.set("style", "mso-list:Ignore")
+    margin = MARGIN_RE.search(el.get("style") or "")
+    points = float(margin["size"]) * POINTS[margin["unit"].lower()] if margin else 36.0
+    return max(1, round(points / 36.0))
