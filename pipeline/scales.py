@@ -22,6 +22,7 @@ the score bands (1-6 low, 7-9 medium, 10-15 high, 16-25 critical).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -46,6 +47,10 @@ RATING_NUMBER_RE = re.compile(
     \s*$""",
     re.VERBOSE,
 )
+# A likelihood stated as a probability: "70%", "5 %". Read in bands of 20 points (0-20% is 1,
+# 81-100% is 5), the five equal bands of the probability scales registers print beside their
+# words (Rare < 20%, Almost certain > 80%).
+PERCENT_RE = re.compile(r"^\s*(?P<p>\d{1,3}(?:\.\d+)?)\s*%\s*$")
 # Everything but letters, digits, spaces and the punctuation RATING_NUMBER_RE reads: emoji,
 # bold markers, stray symbols ("🔴 **4**").
 RATING_NOISE_RE = re.compile(r"[^\w\s/().:=\-–—]+")
@@ -199,6 +204,10 @@ class RatingReader:
         >>> owasp = ("4.75 (MEDIUM)", "2.6 (LOW)", "7.0 (HIGH)")
         >>> [r.level("impact", v, DocumentScale(size=10)).canonical for v in owasp]
         ['3', '2', '4']
+        >>> [r.level("likelihood", v).canonical for v in ("70%", "5 %", "20%", "100%", "150%")]
+        ['4', '1', '1', '5', None]
+        >>> r.level("impact", "70%").canonical is None
+        True
         >>> comma = RatingReader({}, {}, (), Guards(), decimal_comma=True)
         >>> r.level("impact", "2,5").canonical, comma.level("impact", "2,5").canonical
         (None, '3')
@@ -228,6 +237,10 @@ class RatingReader:
         legend = dict(scale.words)
         if key in legend:
             return self._found(field, raw, to_five(legend[key], scale.size), f"legend 1-{scale.size}")
+        if field == "likelihood" and (percent := PERCENT_RE.match(raw)):
+            chance = float(percent["p"])
+            band = max(1, math.ceil(chance / 20)) if chance <= 100 else None
+            return self._found(field, raw, band, "probability in bands of 20%")
         number = RATING_NUMBER_RE.match(self._number_text(raw))
         if number and number["bracket"] and (band := self._word_level(fold(number["after"]), legend, scale)):
             # "6.5 (HIGH)": the band the document states beats its number, which may be on a

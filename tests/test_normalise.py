@@ -233,6 +233,18 @@ def test_a_band_word_in_brackets_beats_the_number_before_it() -> None:
     assert got == [(4, 3, "6.5 (HIGH)"), (3, 2, "5.1 (MEDIUM)"), (2, 4, "2.6 (LOW)"), (4, 4, "4 (High)")]
 
 
+def test_a_probability_in_percent_is_a_likelihood_in_bands_of_twenty() -> None:
+    # "Probability: 70%" (tool exports, Azure DevOps' CMMI risks) was flagged as not a rating.
+    rows = [
+        {"title": "Disk fills", "likelihood": "70%", "impact": "High"},
+        {"title": "Cert expires", "likelihood": "5 %", "impact": "30%"},
+        {"title": "Typo", "likelihood": "170%", "impact": "Low"},
+    ]
+    e = one(doc("percent.md", rows))
+    got = [(e[t].likelihood, e[t].impact) for t in ("Disk fills", "Cert expires", "Typo")]
+    assert got == [(4, 4), (1, None), (None, 2)]
+
+
 def test_a_handle_keeps_a_role_word_inside_it() -> None:
     rows = [{"title": "Cert expiry", "likelihood": "High", "owner": "@platform-team"}]
     assert one(doc("handles.md", rows), Config()).get("Cert expiry").owners == ("@platform-team",)
