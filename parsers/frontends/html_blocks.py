@@ -189,13 +189,7 @@ class _Walker:
             self.paragraphs(_Run([el], True), place, out)
         elif tag in HEADING_TAGS:
             self.heading(el, HEADING_TAGS[tag], place, out)
-        elif tag == "p" and (m := MSO_LIST_RE.search(el.get("style") or "")):
-            item = self.word_item(el, int(m["level"]), place)
-            if out and isinstance(out[-1], ListItem) and out[-1].depth < item.depth:
-                out[-1] = _nested(out[-1], item)
-            else:
-                out.append(item)
-        elif tag == "p" and (level := _filtered_word_level(el)) is not None:
+        elif tag == "p" and (level := _word_list_level(el)) is not None:
             item = self.word_item(el, level, place)
             if out and isinstance(out[-1], ListItem) and out[-1].depth < item.depth:
                 out[-1] = _nested(out[-1], item)
@@ -456,6 +450,14 @@ def _anchor_link_only(pieces: Sequence[Piece]) -> bool:
         and filled[0].tag == "a"
         and in_page_link(filled[0].get("href"))
     )
+
+
+def _word_list_level(el: etree._Element) -> int | None:
+    """The list level of a Word list paragraph, of the unfiltered export (`mso-list:l0 level2`)
+    or the filtered one (`_filtered_word_level`), or None for any other paragraph."""
+    if m := MSO_LIST_RE.search(el.get("style") or ""):
+        return int(m["level"])
+    return _filtered_word_level(el)
 
 
 def _filtered_word_level(el: etree._Element) -> int | None:

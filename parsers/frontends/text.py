@@ -40,12 +40,12 @@ from parsers.frontends.boxes import leading_box
 from parsers.frontends.linescan import BULLET_RE, Builder, carries_mark, indent_of, is_pipe_row, pipe_table, tidy
 from parsers.frontends.plain_tables import find_tables as find_plain_tables
 from parsers.frontends.scraped import JOIN_RE, ScrapedItems, open_end, open_word_end
+from parsers.frontends.textrows.delimited import tab_cells
 from parsers.inline import escape
 from parsers.lexicon import Lexicon
 from parsers.model import Block, Heading, Paragraph, Row, Rule, Table, Tree, with_paths
 from pipeline.config import Config
 from pipeline.records import Document
-from pipeline.textnorm import squash
 
 NAME = "text"
 # Its cells are cut by the lexicon's labels: a document in another language is read again with its packs.
@@ -411,12 +411,9 @@ def _tab_grids(lines: Sequence[str]) -> list[Table]:
         end = i + 1
         while end < len(lines) and lines[end].strip() and lines[end].count("\t") + 1 == width:
             end += 1
-        header = tuple(squash(c) for c in lines[i].strip(" \r\n").split("\t"))
+        header = tuple(tab_cells(lines[i]))
         if width >= 3 and end - i >= 2 and all(0 < len(c) <= MAX_TAB_LABEL_CHARS for c in header):
-            rows = tuple(
-                Row(k + 1, tuple(squash(c) for c in lines[k].strip(" \r\n").split("\t")), lines=(k + 1,))
-                for k in range(i + 1, end)
-            )
+            rows = tuple(Row(k + 1, tuple(tab_cells(lines[k])), lines=(k + 1,)) for k in range(i + 1, end))
             found.append(Table(line=i + 1, end=end, header=header, rows=rows, layout="tsv"))
         i = end
     return found

@@ -94,7 +94,7 @@ def verdict(table: Table, ctx: Context) -> Verdict:
         if "entry_id" in named:
             return Verdict("supplement", "action plan re-listing entries", fields)
         return Verdict("skip", "action plan", fields)
-    reason = _register_problem(table, [*fields, *paired], ctx)
+    reason = _register_problem(table, [*fields, *paired], rated, ctx)
     if reason is None:
         return Verdict("register", "register", fields)
     if (regrouped := _under_group_header(table)) is not None:
@@ -165,15 +165,15 @@ def _says_register(context: str, ctx: Context) -> bool:
     return ctx.lexicon.mentions("register_headings", context)
 
 
-def _register_problem(table: Table, fields: Sequence[str | None], ctx: Context) -> str | None:
+def _register_problem(table: Table, fields: Sequence[str | None], rated: bool, ctx: Context) -> str | None:
     """None when a table lists entries: it names them (an id or a title) and describes them (a
     rating, status, owner or mitigation), or lists risks by id and name alone under a heading
-    that says so; else why not. A table that rates its rows is no other log, whatever its headers
-    say ("Ref | Issue | Likelihood | Impact" names and rates risks)."""
+    that says so; else why not. A table that rates its rows (`rated`, as the verdict found) is no
+    other log, whatever its headers say ("Ref | Issue | Likelihood | Impact" names and rates risks)."""
     named = present(fields)
     if not named & {"title", "entry_id"}:
         return "no id or title column"
-    if not _rates_rows(named) and _is_other_log(table, ctx):
+    if not rated and _is_other_log(table, ctx):
         return "a log of issues, actions or decisions"
     if not named & DESCRIBING_FIELDS:
         return None if _is_risk_list(fields, table, ctx) else "nothing describes the rows"
@@ -217,7 +217,7 @@ def _is_other_log(table: Table, ctx: Context) -> bool:
     log's (`other_log_headers`), and neither its headers nor its heading mention risk."""
     lexicon = ctx.lexicon
     section = " ".join((nearest_section(table.path) or "", table.caption))
-    if any(lexicon.mentions("register_words", h) for h in table.header) or lexicon.mentions("register_words", section):
+    if lexicon.mentions("register_words", " ".join((*table.header, section))):
         return False
     return lexicon.mentions("other_log_headings", section) or any(
         lexicon.is_word("other_log_headers", h) for h in table.header[:3]

@@ -61,6 +61,15 @@ def split_record(record: str, sep: str) -> list[str] | None:
         return None
 
 
+def tab_cells(line: str) -> list[str]:
+    """The cells of a line as its tabs cut it, each squashed (an empty cell is two tabs in a row).
+
+    >>> tab_cells("  Ref\\tRisk \\t\\tOwner \\r")
+    ['Ref', 'Risk', '', 'Owner']
+    """
+    return [squash(c) for c in line.strip(" \r\n").split("\t")]
+
+
 def tab_columns(line: str, lexicon: Lexicon) -> tuple[Column, ...] | None:
     """The columns of a header whose cells are apart by tabs (a table copied out of a browser
     or a spreadsheet), or None: at least three known fields (`delimited_columns`), at most
@@ -71,7 +80,7 @@ def tab_columns(line: str, lexicon: Lexicon) -> tuple[Column, ...] | None:
     """
     if "\t" not in line or len(line) > MAX_HEADER_CHARS:
         return None
-    return delimited_columns([squash(c) for c in line.strip(" \r\n").split("\t")], lexicon, unlabelled=0.5)
+    return delimited_columns(tab_cells(line), lexicon, unlabelled=0.5)
 
 
 def csv_columns(line: str, lexicon: Lexicon) -> tuple[tuple[Column, ...], str] | None:
@@ -212,7 +221,7 @@ def records(lines: Sequence[str], first: int, sep: str) -> Iterator[tuple[int, i
             i += 1
             continue
         if sep == "\t" and not QUOTED_TAB_CELL_RE.search(lines[i]):
-            yield i, i, [squash(c) for c in lines[i].strip(" \r\n").split("\t")]
+            yield i, i, tab_cells(lines[i])
             i += 1
             continue
         end = _record_end(lines, i)
@@ -257,7 +266,7 @@ def tab_row(lines: Sequence[str], row: FoundRow, width: int) -> FoundRow:
     more lines or has too many cells."""
     if len(row.lines) != 1:
         return row
-    cells = trimmed([squash(c) for c in lines[row.line - 1].strip(" \r\n").split("\t")], width)
+    cells = trimmed(tab_cells(lines[row.line - 1]), width)
     if len(cells) > width or len(cells) < 2:
         return row
     return FoundRow(row.line, row.lines, row.text, tuple(cells + [""] * (width - len(cells))), row.after_gap, row.id_re)
@@ -272,6 +281,7 @@ __all__ = [
     "quoted_tabs",
     "records",
     "split_record",
+    "tab_cells",
     "tab_columns",
     "tab_row",
     "trimmed",
